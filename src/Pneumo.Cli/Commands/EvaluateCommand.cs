@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using System.Globalization;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Data;
+using Pneumo.Evaluation;
+using Pneumo.Persistence;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo evaluate</c>: metrics of a model on a split, at its validation-chosen thresholds.</summary>
+public sealed class EvaluateCommand(IAnsiConsole console) : PneumoCommand<EvaluateCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/szanet).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
+        public string? Data { get; init; }
+
+        [CommandOption("--split <NAME>"), Description("Split folder to evaluate on."), DefaultValue("test")]
+        public string Split { get; init; } = "test";
+
+        [CommandOption("--out <OUT_DIR>"), Description("Where metrics.json and predictions.csv go.")]
+        public string? Out { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out OUT_DIR is required") : ValidationResult.Success();
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var root = DataRoot.Resolve(settings.Data);
+        using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model));
+        Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {Path.Combine(root, settings.Split)}");
+        var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, cancellation);
+
+        var table = new Table().AddColumns("threshold", "value", "AUC", "accuracy", "sensitivity", "specificity", "precision", "F1", "TP", "FP", "TN", "FN");
+        foreach (var (name, m) in result.AtThresholds)
+            table.AddRow(name, F(m.Threshold), F(m.Auc), F(m.Accuracy), F(m.Sensitivity), F(m.Specificity), F(m.Precision), F(m.F1),
+                         m.Tp.ToString(), m.Fp.ToString(), m.Tn.ToString(), m.Fn.ToString());
+        Console.Write(table);
+        Line($"{result.N} images; model threshold ({result.ThresholdMethod}) {F(result.Threshold)}: accuracy {F(result.Accuracy)}, AUC {F(result.Auc)}");
+        Line($"wrote {Path.Combine(settings.Out!, "metrics.json")} and predictions.csv");
+        return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
+    }
+
+    private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+}

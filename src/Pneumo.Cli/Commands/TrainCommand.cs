@@ -1,0 +1,146 @@
+using System.ComponentModel;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+using Pneumo.Models;
+using Pneumo.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo train</c>: a training run in a folder, resumable.</summary>
+public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--arch <NAME>"), Description("Architecture: szanet."), DefaultValue("szanet")]
+        public string Arch { get; init; } = "szanet";
+
+        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
+        public string? Data { get; init; }
+
+        [CommandOption("--out <RUN_DIR>"), Description("Run folder to create (required unless --resume).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--resume <RUN_DIR>"), Description("Continue an interrupted run from its last checkpoint.")]
+        public string? Resume { get; init; }
+
+        [CommandOption("--epochs <N>"), Description("Maximum epochs."), DefaultValue(30)]
+        public int Epochs { get; init; } = 30;
+
+        [CommandOption("--seed <S>"), Description("Seed of the split, initialisation, shuffling and augmentation."), DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+
+        [CommandOption("--batch-size <N>"), DefaultValue(32)]
+        public int BatchSize { get; init; } = 32;
+
+        [CommandOption("--lr <RATE>"), Description("Adam learning rate."), DefaultValue(5e-5)]
+        public double LearningRate { get; init; } = 5e-5;
+
+        [CommandOption("--val-fraction <F>"), Description("Fraction of train held out for validation."), DefaultValue(0.2)]
+        public double ValFraction { get; init; } = 0.2;
+
+        [CommandOption("--split-by <UNIT>"), Description("patient (no patient on both sides) or image (the paper's plain split)."), DefaultValue("patient")]
+        public string SplitBy { get; init; } = "patient";
+
+        [CommandOption("--shear <ANGLE>"), Description("Maximum shear angle."), DefaultValue(0.2)]
+        public double Shear { get; init; } = 0.2;
+
+        [CommandOption("--shear-unit <UNIT>"), Description("rad (the paper) or deg (Keras' shear_range unit)."), DefaultValue("rad")]
+        public string ShearUnit { get; init; } = "rad";
+
+        [CommandOption("--zoom <R>"), Description("Zoom range: factors per axis in [[1-R, 1+R]]."), DefaultValue(0.2)]
+        public double Zoom { get; init; } = 0.2;
+
+        [CommandOption("--no-flip"), Description("Disable the random horizontal flip.")]
+        public bool NoFlip { get; init; }
+
+        [CommandOption("--no-augment"), Description("Disable all augmentation.")]
+        public bool NoAugment { get; init; }
+
+        [CommandOption("--no-class-weights"), Description("Do not weight the loss by class frequency.")]
+        public bool NoClassWeights { get; init; }
+
+        [CommandOption("--normalize <MODE>"), Description("Intensity normalisation after scaling to [[0,1]]: per-image (mean 0, sd 1) or none."), DefaultValue("per-image")]
+        public string Normalize { get; init; } = "per-image";
+
+        [CommandOption("--patience <N>"), Description("Early-stopping patience (epochs without val_loss improvement)."), DefaultValue(6)]
+        public int Patience { get; init; } = 6;
+
+        [CommandOption("--lr-patience <N>"), Description("Reduce-LR-on-plateau patience."), DefaultValue(2)]
+        public int LrPatience { get; init; } = 2;
+
+        [CommandOption("--lr-factor <F>"), Description("Reduce-LR-on-plateau factor."), DefaultValue(0.3)]
+        public double LrFactor { get; init; } = 0.3;
+
+        [CommandOption("--limit <N>"), Description("Use at most N training images per class (quick runs).")]
+        public int? Limit { get; init; }
+
+        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
+        public int Threads { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Resume is null && Out is null) return ValidationResult.Error("--out RUN_DIR is required (or --resume RUN_DIR)");
+            if (Resume is not null && Out is not null) return ValidationResult.Error("--out and --resume cannot be combined");
+            if (!ModelRegistry.Contains(Arch)) return ValidationResult.Error($"--arch: unknown architecture '{Arch}' (known: {string.Join(", ", ModelRegistry.Names)})");
+            if (SplitBy is not ("patient" or "image")) return ValidationResult.Error("--split-by must be patient or image");
+            if (ShearUnit is not ("rad" or "deg")) return ValidationResult.Error("--shear-unit must be rad or deg");
+            if (Normalize is not ("per-image" or "none")) return ValidationResult.Error("--normalize must be per-image or none");
+            var problem = ToConfig().Validate();
+            return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
+        }
+
+        public TrainingConfig ToConfig() => new()
+        {
+            Architecture = Arch.ToLowerInvariant(),
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            LearningRate = LearningRate,
+            Seed = Seed,
+            ValidationFraction = ValFraction,
+            SplitBy = SplitBy == "image" ? Pneumo.Data.SplitBy.Image : Pneumo.Data.SplitBy.Patient,
+            Augmentation = NoAugment ? AugmentationOptions.Off
+                : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip),
+            ClassWeights = !NoClassWeights,
+            PerImageStandardize = Normalize == "per-image",
+            EarlyStoppingPatience = Patience,
+            ReduceLrPatience = LrPatience,
+            ReduceLrFactor = LrFactor,
+            LimitPerClass = Limit,
+            Threads = Threads,
+        };
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var listener = new ConsoleTrainingListener(Console);
+        Func<Persistence.ModelMetadata> train;
+        if (settings.Resume is not null)
+        {
+            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation);
+        }
+        else
+        {
+            var root = DataRoot.Resolve(settings.Data);
+            Line($"data: {root}");
+            train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), listener, cancellation);
+        }
+        if (System.Console.IsOutputRedirected || !Console.Profile.Capabilities.Interactive)
+        {
+            train();
+        }
+        else
+        {
+            Console.Progress().AutoClear(true).HideCompleted(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    listener.Bar = ctx.AddTask("starting");
+                    train();
+                });
+        }
+        return Task.FromResult(ExitCodes.Success);
+    }
+}

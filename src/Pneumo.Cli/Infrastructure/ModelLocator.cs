@@ -1,0 +1,25 @@
+namespace Pneumo.Cli.Infrastructure;
+
+/// <summary>Finds the model to use when --model is not given: $PNEUMO_MODEL, else the shipped models/szanet.</summary>
+public static class ModelLocator
+{
+    public const string EnvironmentVariable = "PNEUMO_MODEL";
+    public const string ShippedModel = "models/szanet";
+
+    public static string Resolve(string? explicitPath)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitPath)) return explicitPath;
+        var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv;
+        // The working directory first, then the repository the program was built in (bin/<config>/<tfm>/ lies inside it).
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, ShippedModel);
+                if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
+            }
+        }
+        throw new InvalidOperationException($"no model given and no {ShippedModel} found: pass --model MODEL_DIR (a folder with model.json)");
+    }
+}

@@ -1,0 +1,46 @@
+using Pneumo.Cli.Commands;
+using Pneumo.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli;
+
+/// <summary>The <c>pneumo</c> command line: verbs, strict parsing, and one-line errors with exit code 2.</summary>
+public static class PneumoApp
+{
+    public static Task<int> RunAsync(string[] args, IAnsiConsole console)
+    {
+        // Redirected output (log files, CI) is read by tools and people later: never wrap lines at a guessed width.
+        if (System.Console.IsOutputRedirected) console.Profile.Width = 4096;
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(IAnsiConsole), console);
+        var app = new CommandApp(registrar);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("pneumo");
+            config.UseStrictParsing();
+            config.ConfigureConsole(console);
+            config.SetExceptionHandler((ex, _) =>
+            {
+                System.Console.Error.WriteLine($"error: {ErrorText(ex)}");
+                return ExitCodes.BadInput;
+            });
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a model (SZANet) on the training set; writes a run folder that is also a model directory.")
+                .WithExample("train", "--arch", "szanet", "--out", "runs/szanet");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
+                .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
+                .WithExample("predict", "--model", "models/szanet", "xray.jpeg");
+        });
+        return app.RunAsync(args);
+    }
+
+    private static string ErrorText(Exception ex)
+    {
+        var message = ex.Message.ReplaceLineEndings(" ").Trim();
+        return message.Length == 0 ? ex.GetType().Name : message;
+    }
+}

@@ -1,0 +1,3 @@
+using Pneumo.Cli;
+
+return await PneumoApp.RunAsync(args, Spectre.Console.AnsiConsole.Console);

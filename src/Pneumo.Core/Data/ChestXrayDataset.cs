@@ -1,0 +1,68 @@
+namespace Pneumo.Data;
+
+/// <summary>Reads the standard layout <c>&lt;root&gt;/&lt;split&gt;/{NORMAL,PNEUMONIA}/*.{jpeg,jpg,png}</c>.</summary>
+public static class ChestXrayDataset
+{
+    /// <summary>File extensions accepted as images (case-insensitive).</summary>
+    public static readonly IReadOnlySet<string> ImageExtensions =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpeg", ".jpg", ".png" };
+
+    /// <summary>True when the root holds a split folder with both class folders.</summary>
+    public static bool HasSplit(string root, string split) =>
+        ClassLabels.FolderNames.All(c => Directory.Exists(Path.Combine(root, split, c)));
+
+    /// <summary>The images of one split, sorted by relative path (a stable order for seeded splits).</summary>
+    /// <exception cref="DataException">The split or a class folder is missing, or a class has no images.</exception>
+    public static IReadOnlyList<ImageRecord> Load(string root, string split)
+    {
+        var splitDir = Path.Combine(root, split);
+        if (!Directory.Exists(splitDir))
+            throw new DataException($"{splitDir}: no '{split}' folder in the data root (expected {root}/{split}/NORMAL and {root}/{split}/PNEUMONIA)");
+        var records = new List<ImageRecord>();
+        foreach (var label in Enum.GetValues<ClassLabel>())
+        {
+            var classDir = Path.Combine(splitDir, label.FolderName());
+            if (!Directory.Exists(classDir))
+                throw new DataException($"{classDir}: missing class folder (expected {split}/NORMAL and {split}/PNEUMONIA)");
+            var before = records.Count;
+            foreach (var file in Directory.EnumerateFiles(classDir))
+            {
+                if (!ImageExtensions.Contains(Path.GetExtension(file))) continue;
+                var name = Path.GetFileName(file);
+                records.Add(new ImageRecord(
+                    RelativePath: $"{split}/{label.FolderName()}/{name}",
+                    FullPath: Path.GetFullPath(file),
+                    Label: label,
+                    PatientId: FileNameInfo.PatientId(name),
+                    Finding: FileNameInfo.Finding(name, label)));
+            }
+            if (records.Count == before)
+                throw new DataException($"{classDir}: no .jpeg/.jpg/.png images");
+        }
+        records.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return records;
+    }
+
+    /// <summary>Counts per class: [NORMAL, PNEUMONIA].</summary>
+    public static int[] ClassCounts(IEnumerable<ImageRecord> records)
+    {
+        var counts = new int[2];
+        foreach (var r in records) counts[(int)r.Label]++;
+        return counts;
+    }
+
+    /// <summary>
+    /// A short fingerprint of a set of images (SHA-256 over relative paths, labels and file sizes), recorded in
+    /// model metadata so a model can be traced to the data it was trained on.
+    /// </summary>
+    public static string Fingerprint(IEnumerable<ImageRecord> records)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var r in records.OrderBy(r => r.RelativePath, StringComparer.Ordinal))
+        {
+            var size = new FileInfo(r.FullPath).Length;
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{r.RelativePath}\t{(int)r.Label}\t{size}\n"));
+        }
+        return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+    }
+}

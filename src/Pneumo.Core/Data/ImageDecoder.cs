@@ -1,0 +1,80 @@
+using SkiaSharp;
+
+namespace Pneumo.Data;
+
+/// <summary>Decodes image files (JPEG, PNG, ...) with SkiaSharp into square RGB images of a fixed size.</summary>
+/// <remarks>
+/// Any source format becomes 3-channel RGB: grey is replicated, alpha is dropped (unpremultiplied colour kept), 16-bit
+/// channels are reduced to 8 bits. Images are resized to <c>size x size</c> without keeping the aspect ratio (as Keras'
+/// <c>target_size</c> does) with linear filtering and mipmaps. Truncated or corrupt files, non-images and images above
+/// <see cref="MaxPixels"/> are rejected with a <see cref="DataException"/> whose message names the file.
+/// </remarks>
+public sealed class ImageDecoder(int size = 224)
+{
+    /// <summary>The largest image accepted, in pixels, checked from the header before decoding (no decompression bombs).</summary>
+    public long MaxPixels { get; init; } = 100_000_000;
+
+    public int Size { get; } = size;
+
+    /// <summary>Decodes a file.</summary>
+    public RgbImage Decode(string path)
+    {
+        if (!File.Exists(path))
+            throw new DataException(Directory.Exists(path) ? $"{path}: is a directory, not an image" : $"{path}: file not found");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{path}: cannot read ({e.Message})", e);
+        }
+        return Decode(bytes, path);
+    }
+
+    /// <summary>Decodes encoded image bytes; <paramref name="name"/> is used in error messages.</summary>
+    public RgbImage Decode(byte[] encoded, string name)
+    {
+        if (encoded.Length == 0) throw new DataException($"{name}: empty file");
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data)
+            ?? throw new DataException($"{name}: not a readable image (unknown or corrupt format)");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0)
+            throw new DataException($"{name}: image has no pixels");
+        if ((long)info.Width * info.Height > MaxPixels)
+            throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {MaxPixels:N0}-pixel limit");
+
+        // Decode at a reduced scale when the codec supports it (JPEG does, in 1/8 steps): much faster for large files.
+        var scale = Math.Max((float)Size / info.Width, (float)Size / info.Height);
+        var dims = scale < 1 ? codec.GetScaledDimensions(scale) : info.Size;
+        var decodeInfo = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var decoded = new SKBitmap(decodeInfo);
+        var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
+        if (result == SKCodecResult.IncompleteInput)
+            throw new DataException($"{name}: truncated image (the file ends before the image data does)");
+        if (result != SKCodecResult.Success)
+            throw new DataException($"{name}: cannot decode image ({result})");
+
+        using var resized = dims.Width == Size && dims.Height == Size
+            ? null
+            : decoded.Resize(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Unpremul),
+                             new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        var source = resized ?? decoded;
+        if (source is null) throw new DataException($"{name}: cannot resize image");
+        return ToPlanarRgb(source);
+    }
+
+    private static RgbImage ToPlanarRgb(SKBitmap bitmap)
+    {
+        var image = new RgbImage(bitmap.Width, bitmap.Height);
+        var rgba = bitmap.GetPixelSpan();
+        var plane = image.PlaneSize;
+        var pixels = image.Pixels;
+        for (int i = 0; i < plane; i++)
+        {
+            pixels[i] = rgba[4 * i];
+            pixels[plane + i] = rgba[4 * i + 1];
+            pixels[2 * plane + i] = rgba[4 * i + 2];
+        }
+        return image;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Pneumo.Data;
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
+
+namespace Pneumo.Evaluation;
+
+/// <summary>Evaluates a saved model on a dataset split and writes <c>metrics.json</c> and <c>predictions.csv</c>.</summary>
+public static class ModelEvaluation
+{
+    /// <summary>
+    /// Scores every image of <paramref name="split"/> (unreadable images are skipped and listed), computes the metrics at
+    /// each threshold the model carries (all chosen on validation when it was trained) and writes the results.
+    /// </summary>
+    public static EvaluationResult Run(ModelDirectory model, string dataRoot, string split, string outDir, string command,
+                                       Action<string>? log = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var records = ChestXrayDataset.Load(dataRoot, split);
+        var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize));
+        var failures = cache.Preload(records, cancel: cancel);
+        foreach (var f in failures) log?.Invoke($"skipped: {f.Message}");
+        var usable = records.Where(r => !failures.Any(f => f.Message.StartsWith(r.FullPath + ":", StringComparison.Ordinal))).ToList();
+        if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
+        var predictions = new Predictor(model.Model, model.Metadata.Preprocessing).Predict(new BatchLoader(usable, cache, 32), cancel);
+
+        var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [model.Metadata.ThresholdMethod] = model.Metadata.Threshold };
+        var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));
+        var result = EvaluationResult.From(all[model.Metadata.ThresholdMethod], model.Metadata.ThresholdMethod, all, split,
+                                           model.Path, model.Metadata.Architecture, model.Metadata.Seed, Path.GetFullPath(dataRoot)) with
+        {
+            Skipped = failures.Select(f => f.Message).ToList(),
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Provenance = Provenance.Capture(command),
+        };
+        Directory.CreateDirectory(outDir);
+        predictions.WriteCsv(Path.Combine(outDir, "predictions.csv"));
+        Json.Write(Path.Combine(outDir, "metrics.json"), result);
+        return result;
+    }
+}

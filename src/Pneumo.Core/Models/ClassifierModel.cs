@@ -1,0 +1,31 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pneumo.Models;
+
+/// <summary>A binary image classifier split into a feature extractor and a head.</summary>
+/// <remarks>
+/// <see cref="forward"/> takes a preprocessed float batch [B, 3, H, W] and returns one logit per image, shape [B];
+/// the probability of PNEUMONIA is its sigmoid (the paper's final "Dense 1, sigmoid" layer; the loss works on the
+/// logit for numerical stability). Grad-CAM, pruning and transfer learning use <see cref="ForwardFeatures"/> (the last
+/// convolutional feature map) and <see cref="ForwardHead"/>.
+/// </remarks>
+public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(name)
+{
+    /// <summary>The registry name of the architecture (e.g. <c>szanet</c>).</summary>
+    public abstract string Architecture { get; }
+
+    /// <summary>The feature map [B, C, h, w] of the last convolutional block.</summary>
+    public abstract Tensor ForwardFeatures(Tensor input);
+
+    /// <summary>Logits [B] from the feature map.</summary>
+    public abstract Tensor ForwardHead(Tensor features);
+
+    public override Tensor forward(Tensor input) => ForwardHead(ForwardFeatures(input));
+
+    /// <summary>Probabilities of PNEUMONIA, [B].</summary>
+    public Tensor PredictProbabilities(Tensor input) => forward(input).sigmoid();
+
+    /// <summary>Number of trainable parameters.</summary>
+    public long TrainableParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+}

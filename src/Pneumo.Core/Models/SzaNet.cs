@@ -1,0 +1,70 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pneumo.Models;
+
+/// <summary>The paper's custom CNN, trained from scratch.</summary>
+/// <remarks>
+/// Three blocks of Conv 3x3 'valid' (16, 32, 64 filters) - BatchNorm - ReLU - MaxPool 2x2 - Dropout (0.2, 0.2, 0.4);
+/// Flatten; Dense 64 ReLU; Dropout 0.5; Dense 1 (sigmoid applied outside, see <see cref="ClassifierModel"/>).
+/// For a 224x224 input the feature map is 64x26x26 and the model has 2,792,833 trainable parameters (Keras reports
+/// 2,793,057 including the 224 batch-norm moving statistics). Batch norm uses Keras' epsilon 1e-3.
+/// </remarks>
+public sealed class SzaNet : ClassifierModel
+{
+    public const string Name = "szanet";
+
+    private readonly Conv2d conv1, conv2, conv3;
+    private readonly BatchNorm2d bn1, bn2, bn3;
+    private readonly Dropout drop1, drop2, drop3, drop4;
+    private readonly Linear fc1, fc2;
+
+    public SzaNet(int inputSize = 224) : base(Name)
+    {
+        conv1 = nn.Conv2d(3, 16, 3);
+        bn1 = nn.BatchNorm2d(16, eps: 1e-3);
+        drop1 = nn.Dropout(0.2);
+        conv2 = nn.Conv2d(16, 32, 3);
+        bn2 = nn.BatchNorm2d(32, eps: 1e-3);
+        drop2 = nn.Dropout(0.2);
+        conv3 = nn.Conv2d(32, 64, 3);
+        bn3 = nn.BatchNorm2d(64, eps: 1e-3);
+        drop3 = nn.Dropout(0.4);
+        int side = FeatureSide(inputSize);
+        fc1 = nn.Linear(64L * side * side, 64);
+        drop4 = nn.Dropout(0.5);
+        fc2 = nn.Linear(64, 1);
+        RegisterComponents();
+    }
+
+    public override string Architecture => Name;
+
+    /// <summary>Side of the last feature map: three times (valid 3x3 conv: -2, then 2x2 pool: /2).</summary>
+    public static int FeatureSide(int inputSize)
+    {
+        int side = inputSize;
+        for (int i = 0; i < 3; i++) side = (side - 2) / 2;
+        return side;
+    }
+
+    public override Tensor ForwardFeatures(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = Block(input, conv1, bn1, drop1);
+        x = Block(x, conv2, bn2, drop2);
+        x = Block(x, conv3, bn3, drop3);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    public override Tensor ForwardHead(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var x = features.flatten(1);
+        x = drop4.call(nn.functional.relu(fc1.call(x)));
+        return fc2.call(x).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Block(Tensor x, Conv2d conv, BatchNorm2d bn, Dropout dropout) =>
+        dropout.call(nn.functional.max_pool2d(nn.functional.relu(bn.call(conv.call(x))), 2));
+}

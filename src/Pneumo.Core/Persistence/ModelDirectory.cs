@@ -1,0 +1,58 @@
+using Pneumo.Models;
+
+namespace Pneumo.Persistence;
+
+/// <summary>A trained model on disk: a directory with the weights and <c>model.json</c>.</summary>
+public sealed class ModelDirectory : IDisposable
+{
+    public const string MetadataFile = "model.json";
+
+    private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata)
+    {
+        Path = path;
+        Model = model;
+        Metadata = metadata;
+    }
+
+    public string Path { get; }
+    public ClassifierModel Model { get; }
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>True when <paramref name="dir"/> holds a <c>model.json</c>.</summary>
+    public static bool Exists(string dir) => File.Exists(System.IO.Path.Combine(dir, MetadataFile));
+
+    /// <summary>Writes weights and metadata atomically (weights first, so model.json never points at missing weights).</summary>
+    public static void Save(string dir, ClassifierModel model, ModelMetadata metadata)
+    {
+        Directory.CreateDirectory(dir);
+        AtomicFile.Write(System.IO.Path.Combine(dir, metadata.Weights), tmp => model.save(tmp));
+        Json.Write(System.IO.Path.Combine(dir, MetadataFile), metadata);
+    }
+
+    /// <summary>Loads a model directory, in evaluation mode.</summary>
+    /// <exception cref="InvalidDataException">Not a model directory, unknown architecture, or unreadable weights; the message names the path.</exception>
+    public static ModelDirectory Load(string dir)
+    {
+        var metaPath = System.IO.Path.Combine(dir, MetadataFile);
+        if (!Directory.Exists(dir)) throw new InvalidDataException($"{dir}: model directory not found");
+        if (!File.Exists(metaPath)) throw new InvalidDataException($"{dir}: not a model directory (no {MetadataFile})");
+        var metadata = Json.Read<ModelMetadata>(metaPath);
+        if (metadata.FormatVersion > ModelMetadata.CurrentFormatVersion)
+            throw new InvalidDataException($"{metaPath}: format version {metadata.FormatVersion} is newer than this Pneumo understands ({ModelMetadata.CurrentFormatVersion})");
+        if (!ModelRegistry.Contains(metadata.Architecture))
+            throw new InvalidDataException($"{metaPath}: unknown architecture '{metadata.Architecture}'");
+        var weights = System.IO.Path.Combine(dir, metadata.Weights);
+        if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
+        var model = ModelRegistry.Get(metadata.Architecture).Build(metadata.Preprocessing);
+        try { model.load(weights); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{weights}: cannot load weights ({e.Message})", e);
+        }
+        model.eval();
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata);
+    }
+
+    public void Dispose() => Model.Dispose();
+}

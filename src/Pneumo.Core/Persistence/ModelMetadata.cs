@@ -1,0 +1,34 @@
+using Pneumo.Data;
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Training;
+
+namespace Pneumo.Persistence;
+
+/// <summary>The contents of <c>model.json</c>: everything needed to use a model and to trace where it came from.</summary>
+public sealed record ModelMetadata
+{
+    public const int CurrentFormatVersion = 1;
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public required string Architecture { get; init; }
+    /// <summary>File name of the weights inside the model directory.</summary>
+    public string Weights { get; init; } = "weights.pt";
+    public required Preprocessing Preprocessing { get; init; }
+    /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
+    public double Threshold { get; init; } = ThresholdSelector.Default;
+    /// <summary>How <see cref="Threshold"/> was chosen (default or youden).</summary>
+    public string ThresholdMethod { get; init; } = "default";
+    /// <summary>Every candidate threshold considered, by method, all chosen on validation data.</summary>
+    public Dictionary<string, double> Thresholds { get; init; } = new() { ["default"] = ThresholdSelector.Default };
+    public TrainingConfig? Training { get; init; }
+    public int Seed { get; init; }
+    public DatasetInfo? Dataset { get; init; }
+    /// <summary>Validation metrics at each candidate threshold.</summary>
+    public Dictionary<string, BinaryMetrics>? Validation { get; init; }
+    public int? BestEpoch { get; init; }
+    public Provenance? Provenance { get; init; }
+}
+
+/// <summary>The data a model was trained on.</summary>
+public sealed record DatasetInfo(string Root, string Fingerprint, int TrainCount, int ValidationCount,
+                                 int[] TrainClassCounts, int[] ValidationClassCounts, double[] ClassWeights);

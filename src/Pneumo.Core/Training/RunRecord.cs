@@ -1,0 +1,22 @@
+using Pneumo.Persistence;
+
+namespace Pneumo.Training;
+
+/// <summary>The contents of <c>run.json</c>: what was asked for, once, at the start of a run.</summary>
+public sealed record RunRecord(TrainingConfig Config, string DataRoot, Provenance Provenance);
+
+/// <summary>The contents of <c>state.json</c>: how far a run got; rewritten atomically after every epoch.</summary>
+public sealed record TrainingState
+{
+    public int EpochsDone { get; init; }
+    /// <summary>Folder (relative to the run) of the last epoch's weights and optimizer state.</summary>
+    public string? Checkpoint { get; init; }
+    public double LearningRate { get; init; }
+    public List<EpochLogs> History { get; init; } = [];
+    public Dictionary<string, System.Text.Json.Nodes.JsonObject> Callbacks { get; init; } = [];
+    public int BestEpoch { get; init; }
+    public double BestValLoss { get; init; } = double.PositiveInfinity;
+    public bool Finished { get; init; }
+    public string? StopReason { get; init; }
+    public double TrainingSeconds { get; init; }
+}

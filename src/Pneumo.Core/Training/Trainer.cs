@@ -1,0 +1,78 @@
+using Pneumo.Data;
+using Pneumo.Evaluation;
+using Pneumo.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pneumo.Training;
+
+/// <summary>The optimisation loop of one epoch: class-weighted binary cross-entropy, Adam.</summary>
+/// <remarks>The model owns only <c>forward</c>; this class owns the optimizer and the loss.</remarks>
+public sealed class Trainer : IDisposable
+{
+    private readonly ClassifierModel model;
+    private readonly Preprocessing preprocessing;
+    private readonly Tensor classWeights;
+
+    public Trainer(ClassifierModel model, Preprocessing preprocessing, double learningRate, double[] classWeights)
+    {
+        this.model = model;
+        this.preprocessing = preprocessing;
+        this.classWeights = tensor(classWeights.Select(w => (float)w).ToArray());
+        Optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), lr: learningRate);
+    }
+
+    public TorchSharp.Modules.Adam Optimizer { get; }
+
+    public double LearningRate
+    {
+        get => Optimizer.ParamGroups.First().LearningRate;
+        set { foreach (var g in Optimizer.ParamGroups) g.LearningRate = value; }
+    }
+
+    /// <summary>One step on one batch; returns (weighted loss, number correct at 0.5).</summary>
+    public (double Loss, int Correct) Step(Batch batch)
+    {
+        using var scope = NewDisposeScope();
+        model.train();
+        var input = preprocessing.Apply(tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte));
+        var target = tensor(batch.Labels);
+        var weights = classWeights.index_select(0, target.to_type(ScalarType.Int64));
+        Optimizer.zero_grad();
+        var logits = model.call(input);
+        var loss = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: weights);
+        loss.backward();
+        Optimizer.step();
+        int correct = (int)logits.ge(0).to_type(ScalarType.Float32).eq(target).sum().item<long>();
+        return (loss.item<float>(), correct);
+    }
+
+    /// <summary>One pass over the loader's epoch; returns (mean loss, accuracy, images per second).</summary>
+    public (double Loss, double Accuracy, double ImagesPerSecond) TrainOneEpoch(
+        BatchLoader loader, int epoch, Action<int, double>? onBatch = null, CancellationToken cancel = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double lossSum = 0;
+        int seen = 0, correct = 0, index = 0;
+        foreach (var batch in loader.Epoch(epoch, cancel))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var (loss, right) = Step(batch);
+            lossSum += loss * batch.Count;
+            seen += batch.Count;
+            correct += right;
+            onBatch?.Invoke(++index, lossSum / seen);
+        }
+        return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), seen / clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Predictions of the model on a loader (evaluation mode, no augmentation).</summary>
+    public Predictions Evaluate(BatchLoader loader, CancellationToken cancel = default) =>
+        new Predictor(model, preprocessing).Predict(loader, cancel);
+
+    public void Dispose()
+    {
+        classWeights.Dispose();
+        Optimizer.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+
+namespace Pneumo.Training;
+
+/// <summary>Every setting of a training run; recorded in the run folder and in <c>model.json</c>.</summary>
+public sealed record TrainingConfig
+{
+    public string Architecture { get; init; } = "szanet";
+    public int Epochs { get; init; } = 30;
+    public int BatchSize { get; init; } = 32;
+    public double LearningRate { get; init; } = 5e-5;
+    public int Seed { get; init; } = 42;
+    public double ValidationFraction { get; init; } = 0.2;
+    public SplitBy SplitBy { get; init; } = SplitBy.Patient;
+    public AugmentationOptions Augmentation { get; init; } = new();
+    /// <summary>Weight the loss by balanced class weights n/(2 n_c) from the training part.</summary>
+    public bool ClassWeights { get; init; } = true;
+    /// <summary>Standardise each image to mean 0 and standard deviation 1 after scaling to [0, 1].</summary>
+    public bool PerImageStandardize { get; init; } = true;
+    public int EarlyStoppingPatience { get; init; } = 6;
+    public int ReduceLrPatience { get; init; } = 2;
+    public double ReduceLrFactor { get; init; } = 0.3;
+    public double MinLearningRate { get; init; } = 1e-7;
+    /// <summary>Smallest decrease of validation loss that counts as an improvement.</summary>
+    public double MinDelta { get; init; } = 1e-4;
+    /// <summary>Use at most this many training-set images per class (quick runs and tests); null = all.</summary>
+    public int? LimitPerClass { get; init; }
+    /// <summary>Intra-op threads for torch; 0 = number of cores.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The first invalid setting, as a message naming the option, or null.</summary>
+    public string? Validate()
+    {
+        if (Epochs < 1) return "--epochs must be at least 1";
+        if (BatchSize < 1) return "--batch-size must be at least 1";
+        if (LearningRate is <= 0 or > 1) return "--lr must be in (0, 1]";
+        if (ValidationFraction is <= 0 or >= 1) return "--val-fraction must be between 0 and 1";
+        if (Augmentation.Shear < 0 || Augmentation.Zoom is < 0 or >= 1) return "--shear must be >= 0 and --zoom in [0, 1)";
+        if (EarlyStoppingPatience < 1 || ReduceLrPatience < 1) return "patience values must be at least 1";
+        if (LimitPerClass is < 2) return "--limit must be at least 2";
+        return null;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+using Pneumo.Evaluation;
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using Pneumo.Training.Callbacks;
+using TorchSharp;
+
+namespace Pneumo.Training;
+
+/// <summary>
+/// A training run in a folder: splits the data, trains with early stopping and learning-rate reduction on validation
+/// loss, checkpoints every epoch, and finally writes the best weights as a model directory (the run folder itself).
+/// </summary>
+/// <remarks>
+/// Files: <c>run.json</c> (config, data root, command, commit), <c>state.json</c> (progress, rewritten atomically each
+/// epoch), <c>checkpoints/epoch-NNN/</c> (last epoch's weights and optimizer), <c>best.pt</c>, <c>history.csv</c>,
+/// <c>split.csv</c>, and at the end <c>model.json</c>, <c>weights.pt</c>, <c>validation_predictions.csv</c>.
+/// </remarks>
+public sealed class TrainingRun
+{
+    public const string RunFile = "run.json";
+    public const string StateFile = "state.json";
+    public const string BestWeightsFile = "best.pt";
+
+    private readonly string runDir;
+    private readonly RunRecord run;
+    private readonly ITrainingListener listener;
+
+    private TrainingRun(string runDir, RunRecord run, ITrainingListener listener)
+    {
+        this.runDir = runDir;
+        this.run = run;
+        this.listener = listener;
+    }
+
+    private TrainingConfig Config => run.Config;
+
+    /// <summary>Starts a new run in <paramref name="runDir"/> (which must not hold a run already).</summary>
+    public static ModelMetadata Start(TrainingConfig config, string dataRoot, string runDir, string command,
+                                      ITrainingListener? listener = null, CancellationToken cancel = default)
+    {
+        if (File.Exists(Path.Combine(runDir, RunFile)))
+            throw new InvalidOperationException($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
+        var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command));
+        Json.Write(Path.Combine(runDir, RunFile), record);
+        return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(null, cancel);
+    }
+
+    /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
+    public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default)
+    {
+        var runPath = Path.Combine(runDir, RunFile);
+        if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {RunFile})");
+        var record = Json.Read<RunRecord>(runPath);
+        var statePath = Path.Combine(runDir, StateFile);
+        var state = File.Exists(statePath) ? Json.Read<TrainingState>(statePath) : null;
+        return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(state, cancel);
+    }
+
+    private ModelMetadata Execute(TrainingState? state, CancellationToken cancel)
+    {
+        torch.set_num_threads(Config.Threads > 0 ? Config.Threads : Environment.ProcessorCount);
+        var data = PrepareData();
+        var arch = ModelRegistry.Get(Config.Architecture);
+        var preprocessing = arch.DefaultPreprocessing with { PerImageStandardize = Config.PerImageStandardize };
+        torch.manual_seed(Config.Seed);
+        using var model = arch.Build(preprocessing);
+        using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights);
+        var callbacks = new List<Callback>
+        {
+            new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta),
+            new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta),
+        };
+        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, listener.Message);
+        state ??= new TrainingState { LearningRate = Config.LearningRate };
+        if (state.Checkpoint is not null)
+        {
+            var ckpt = Path.Combine(runDir, state.Checkpoint);
+            model.load(Path.Combine(ckpt, "weights.pt"));
+            trainer.Optimizer.load_state_dict(Path.Combine(ckpt, "optimizer.pt"));
+            trainer.LearningRate = state.LearningRate;
+            foreach (var cb in callbacks)
+                if (state.Callbacks.TryGetValue(cb.Name, out var saved)) cb.LoadState(saved);
+            listener.Message($"resuming after epoch {state.EpochsDone} (learning rate {state.LearningRate:G3})");
+        }
+        foreach (var cb in callbacks) cb.OnTrainBegin(context);
+
+        var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
+                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed);
+        var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize);
+        var history = new List<EpochLogs>(state.History);
+        double seconds = state.TrainingSeconds;
+
+        while (!state.Finished && state.EpochsDone < Config.Epochs)
+        {
+            int epoch = state.EpochsDone + 1;
+            context.Epoch = epoch;
+            torch.manual_seed(Config.Seed * 1000L + epoch);
+            var clock = Stopwatch.StartNew();
+            var (loss, accuracy, speed) = trainer.TrainOneEpoch(trainLoader, epoch,
+                (b, running) => listener.Batch(epoch, b, trainLoader.BatchCount, running), cancel);
+            listener.Validating(epoch);
+            var val = trainer.Evaluate(valLoader, cancel);
+            var valMetrics = BinaryMetrics.Compute(val.Labels, val.Probabilities, ThresholdSelector.Default);
+            var logs = new EpochLogs(epoch, loss, accuracy, val.LogLoss(), valMetrics.Accuracy, valMetrics.Auc,
+                                     trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
+            history.Add(logs);
+            seconds += logs.Seconds;
+
+            int bestEpoch = state.BestEpoch;
+            double bestLoss = state.BestValLoss;
+            if (logs.ValLoss < bestLoss)
+            {
+                bestEpoch = epoch;
+                bestLoss = logs.ValLoss;
+                AtomicFile.Write(Path.Combine(runDir, BestWeightsFile), tmp => model.save(tmp));
+            }
+            listener.EpochEnd(logs);
+            foreach (var cb in callbacks) cb.OnEpochEnd(context, logs);
+
+            var checkpoint = $"checkpoints/epoch-{epoch:D3}";
+            var ckptDir = Path.Combine(runDir, checkpoint);
+            Directory.CreateDirectory(ckptDir);
+            model.save(Path.Combine(ckptDir, "weights.pt"));
+            trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, "optimizer.pt"));
+            state = state with
+            {
+                EpochsDone = epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
+                Callbacks = callbacks.ToDictionary(c => c.Name, c => c.SaveState()),
+                BestEpoch = bestEpoch, BestValLoss = bestLoss, TrainingSeconds = seconds,
+                StopReason = context.StopRequested ? context.StopReason : null,
+            };
+            Json.Write(Path.Combine(runDir, StateFile), state);  // the commit point of the epoch
+            WriteHistory(history);
+            foreach (var old in Directory.GetDirectories(Path.Combine(runDir, "checkpoints")))
+                if (Path.GetFileName(old) != Path.GetFileName(ckptDir)) Directory.Delete(old, recursive: true);
+            if (context.StopRequested) break;
+        }
+        foreach (var cb in callbacks) cb.OnTrainEnd(context);
+
+        var reason = state.StopReason ?? $"reached the maximum of {Config.Epochs} epochs";
+        listener.Message($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
+        model.load(Path.Combine(runDir, BestWeightsFile));
+        var metadata = Finish(model, preprocessing, trainer, valLoader, data, state, reason, cancel);
+        Json.Write(Path.Combine(runDir, StateFile), state with { Finished = true, StopReason = reason });
+        return metadata;
+    }
+
+    private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, Trainer trainer, BatchLoader valLoader,
+                                 PreparedData data, TrainingState state, string reason, CancellationToken cancel)
+    {
+        var val = trainer.Evaluate(valLoader, cancel);
+        val.WriteCsv(Path.Combine(runDir, "validation_predictions.csv"));
+        var thresholds = new Dictionary<string, double>
+        {
+            ["default"] = ThresholdSelector.Default,
+            ["youden"] = ThresholdSelector.Youden(val.Labels, val.Probabilities),
+        };
+        var metrics = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(val.Labels, val.Probabilities, t.Value));
+        var metadata = new ModelMetadata
+        {
+            Architecture = Config.Architecture,
+            Preprocessing = preprocessing,
+            Threshold = thresholds["youden"],
+            ThresholdMethod = "youden",
+            Thresholds = thresholds,
+            Training = Config,
+            Seed = Config.Seed,
+            Dataset = new DatasetInfo(run.DataRoot, data.Fingerprint, data.Split.Train.Count, data.Split.Validation.Count,
+                                      ChestXrayDataset.ClassCounts(data.Split.Train), ChestXrayDataset.ClassCounts(data.Split.Validation),
+                                      data.ClassWeights),
+            Validation = metrics,
+            BestEpoch = state.BestEpoch,
+            Provenance = run.Provenance,
+        };
+        ModelDirectory.Save(runDir, model, metadata);
+        foreach (var (name, m) in metrics)
+            listener.Message($"validation at the {name} threshold {m.Threshold:F3}: AUC {m.Auc:F4}, accuracy {m.Accuracy:F4}, " +
+                             $"sensitivity {m.Sensitivity:F4}, specificity {m.Specificity:F4}");
+        listener.Message($"model written to {runDir} ({reason}; {state.TrainingSeconds:F0} s of training)");
+        return metadata;
+    }
+
+    private sealed record PreparedData(TrainValidationSplit Split, ImageCache Cache, double[] ClassWeights, string Fingerprint);
+
+    private PreparedData PrepareData()
+    {
+        var all = ChestXrayDataset.Load(run.DataRoot, "train");
+        var records = Config.LimitPerClass is int limit ? Subsample(all, limit, Config.Seed) : all;
+        var cache = new ImageCache(new ImageDecoder(ModelRegistry.Get(Config.Architecture).DefaultPreprocessing.InputSize));
+        var failures = cache.Preload(records, new Progress<int>(d => listener.Decoding(d, records.Count)));
+        foreach (var f in failures) listener.Message($"skipped: {f.Message}");
+        var bad = failures.Count == 0 ? null : new HashSet<string>(failures.Select(f => f.Message));
+        var usable = records.Where(r => bad is null || !bad.Any(b => b.StartsWith(r.FullPath + ":", StringComparison.Ordinal))).ToList();
+        var split = TrainValidationSplit.Create(usable, Config.ValidationFraction, Config.Seed, Config.SplitBy);
+        var weights = Config.ClassWeights ? ClassWeights.Balanced(split.Train) : [1.0, 1.0];
+        var tc = ChestXrayDataset.ClassCounts(split.Train);
+        var vc = ChestXrayDataset.ClassCounts(split.Validation);
+        int patientsTrain = split.Train.Select(r => r.PatientId).Distinct().Count();
+        int patientsVal = split.Validation.Select(r => r.PatientId).Distinct().Count();
+        listener.Message($"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): " +
+                         $"train {split.Train.Count} images (NORMAL {tc[0]}, PNEUMONIA {tc[1]}; {patientsTrain} patients), " +
+                         $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
+        listener.Message(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
+        WriteSplit(split);
+        return new PreparedData(split, cache, weights, ChestXrayDataset.Fingerprint(records));
+    }
+
+    /// <summary>A seeded subset of at most <paramref name="perClass"/> images per class, whole patients first.</summary>
+    internal static List<ImageRecord> Subsample(IReadOnlyList<ImageRecord> records, int perClass, int seed)
+    {
+        var random = new Random(seed);
+        var result = new List<ImageRecord>();
+        foreach (var label in Enum.GetValues<ClassLabel>())
+        {
+            var patients = records.Where(r => r.Label == label).GroupBy(r => r.PatientId).Select(g => g.ToList()).ToArray();
+            random.Shuffle(patients);
+            result.AddRange(patients.SelectMany(p => p).Take(perClass));
+        }
+        return result.OrderBy(r => r.RelativePath, StringComparer.Ordinal).ToList();
+    }
+
+    private void WriteSplit(TrainValidationSplit split)
+    {
+        var lines = new List<string> { "path,label,patient,part" };
+        lines.AddRange(split.Train.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},train"));
+        lines.AddRange(split.Validation.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},validation"));
+        AtomicFile.WriteAllText(Path.Combine(runDir, "split.csv"), string.Join("\n", lines) + "\n");
+    }
+
+    private void WriteHistory(IReadOnlyList<EpochLogs> history)
+    {
+        var lines = new List<string> { "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second" };
+        lines.AddRange(history.Select(h => string.Create(CultureInfo.InvariantCulture,
+            $"{h.Epoch},{h.Loss:R},{h.Accuracy:R},{h.ValLoss:R},{h.ValAccuracy:R},{h.ValAuc:R},{h.LearningRate:R},{h.Seconds:F1},{h.ImagesPerSecond:F1}")));
+        AtomicFile.WriteAllText(Path.Combine(runDir, "history.csv"), string.Join("\n", lines) + "\n");
+    }
+}
