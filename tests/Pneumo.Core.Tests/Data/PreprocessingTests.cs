@@ -1,0 +1,49 @@
+using Pneumo.Data;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Pneumo.Tests.Data;
+
+public class PreprocessingTests
+{
+    private static Tensor Pixels(params byte[] rgb) => tensor(rgb, [1, 3, 1, rgb.Length / 3], ScalarType.Byte);
+
+    [Fact]
+    public void UnitScaleDividesBy255()
+    {
+        using var x = Preprocessing.UnitScale().Apply(Pixels(0, 255, 51, 102, 0, 255));
+        Assert.Equal(new[] { 0f, 1f, 0.2f, 0.4f, 0f, 1f }, x.data<float>().ToArray().Select(v => MathF.Round(v, 6)));
+    }
+
+    [Fact]
+    public void BgrReversesChannelsThenSubtractsMean()
+    {
+        var p = new Preprocessing { ChannelOrder = "BGR", Scale = 1, Mean = [100, 10, 1] };
+        using var x = p.Apply(Pixels(1, 2, 3)); // R=1 G=2 B=3 -> B,G,R = 3,2,1 -> minus mean
+        Assert.Equal(new[] { -97f, -8f, 0f }, x.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void PerImageStandardizeGivesMeanZeroAndUnitDeviationPerImage()
+    {
+        var random = new Random(2);
+        var bytes = new byte[2 * 3 * 8 * 8];
+        random.NextBytes(bytes);
+        for (int i = bytes.Length / 2; i < bytes.Length; i++) bytes[i] = (byte)(bytes[i] / 4 + 100); // second image: dim, low contrast
+        using var x = Preprocessing.UnitScale(perImageStandardize: true).Apply(tensor(bytes, [2, 3, 8, 8], ScalarType.Byte));
+        for (int i = 0; i < 2; i++)
+        {
+            using var img = x[i];
+            Assert.Equal(0, img.mean().item<float>(), 4);
+            Assert.Equal(1, img.std(unbiased: false).item<float>(), 4);
+        }
+    }
+
+    [Fact]
+    public void PerImageStandardizeOfAFlatImageIsZeroNotNaN()
+    {
+        using var x = Preprocessing.UnitScale(perImageStandardize: true).Apply(Pixels(7, 7, 7, 7, 7, 7));
+        Assert.All(x.data<float>().ToArray(), v => Assert.InRange(v, -1e-6f, 1e-6f));
+    }
+}

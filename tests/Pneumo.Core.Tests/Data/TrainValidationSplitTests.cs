@@ -1,0 +1,83 @@
+using Pneumo.Data;
+using Xunit;
+
+namespace Pneumo.Tests.Data;
+
+public class TrainValidationSplitTests
+{
+    /// <summary>Synthetic records: patients with 1-4 images each, 3 NORMAL patients for every 7 PNEUMONIA ones.</summary>
+    private static List<ImageRecord> Records(int patients = 300, int seed = 1)
+    {
+        var random = new Random(seed);
+        var records = new List<ImageRecord>();
+        for (int p = 0; p < patients; p++)
+        {
+            var label = p % 10 < 3 ? ClassLabel.Normal : ClassLabel.Pneumonia;
+            int images = 1 + random.Next(4);
+            for (int i = 0; i < images; i++)
+            {
+                var path = $"train/{label.FolderName()}/p{p:D4}_{i}.jpeg";
+                records.Add(new ImageRecord(path, "/x/" + path, label, $"patient{p}", "x"));
+            }
+        }
+        return records;
+    }
+
+    [Fact]
+    public void NoPatientIsOnBothSides_AndEveryImageIsOnExactlyOne()
+    {
+        var records = Records();
+        var split = TrainValidationSplit.Create(records, 0.2, seed: 42);
+        var trainPatients = split.Train.Select(r => r.PatientId).ToHashSet();
+        Assert.DoesNotContain(split.Validation, r => trainPatients.Contains(r.PatientId));
+        Assert.Equal(records.Count, split.Train.Count + split.Validation.Count);
+        Assert.Equal(records.Select(r => r.RelativePath).Order(), split.Train.Concat(split.Validation).Select(r => r.RelativePath).Order());
+    }
+
+    [Fact]
+    public void EachClassIsSplitCloseToTheFraction()
+    {
+        var records = Records();
+        var split = TrainValidationSplit.Create(records, 0.2, seed: 42);
+        foreach (var label in Enum.GetValues<ClassLabel>())
+        {
+            double total = records.Count(r => r.Label == label);
+            double val = split.Validation.Count(r => r.Label == label);
+            Assert.InRange(val / total, 0.19, 0.21);
+        }
+    }
+
+    [Fact]
+    public void SameSeedSameSplit_OtherSeedOtherSplit()
+    {
+        var records = Records();
+        var a = TrainValidationSplit.Create(records, 0.2, seed: 5).Validation.Select(r => r.RelativePath).ToList();
+        var b = TrainValidationSplit.Create(records, 0.2, seed: 5).Validation.Select(r => r.RelativePath).ToList();
+        var c = TrainValidationSplit.Create(records, 0.2, seed: 6).Validation.Select(r => r.RelativePath).ToList();
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void ImageSplitSeparatesImagesOfOnePatient()
+    {
+        var records = Records();
+        var split = TrainValidationSplit.Create(records, 0.2, seed: 42, SplitBy.Image);
+        var trainPatients = split.Train.Select(r => r.PatientId).ToHashSet();
+        Assert.Contains(split.Validation, r => trainPatients.Contains(r.PatientId));
+        Assert.Equal((int)Math.Round(records.Count(r => r.Label == ClassLabel.Normal) * 0.2),
+                     split.Validation.Count(r => r.Label == ClassLabel.Normal));
+    }
+
+    [SkippableFact]
+    public void OnTheRealTrainingSetCountsMatchThePapersSplit()
+    {
+        var root = TestData.RequireDataset();
+        var records = ChestXrayDataset.Load(root, "train");
+        var split = TrainValidationSplit.Create(records, 0.2, seed: 42);
+        Assert.Equal(5216, records.Count);
+        Assert.InRange(split.Validation.Count, 1033, 1053); // the paper: 1,043
+        var trainPatients = split.Train.Select(r => r.PatientId).ToHashSet();
+        Assert.DoesNotContain(split.Validation, r => trainPatients.Contains(r.PatientId));
+    }
+}

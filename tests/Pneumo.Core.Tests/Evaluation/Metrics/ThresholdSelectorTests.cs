@@ -1,0 +1,37 @@
+using Pneumo.Evaluation.Metrics;
+using Xunit;
+
+namespace Pneumo.Tests.Evaluation.Metrics;
+
+public class ThresholdSelectorTests
+{
+    [Fact]
+    public void SeparableScoresGiveTheMiddleOfTheGap()
+    {
+        // negatives up to .3, positives from .7: every threshold in (.3, .7] has J = 1; the middle is .5.
+        double t = ThresholdSelector.Youden([0, 0, 0, 1, 1], [0.1, 0.2, 0.3, 0.7, 0.9]);
+        Assert.Equal(0.5, t, 12);
+    }
+
+    [Fact]
+    public void AmongEqualJCutsTheWidestGapWins()
+    {
+        // labels 1 1 0 1 0 0, scores .95 .8 .7 .6 .4 .1 (3 positives, 3 negatives). J by cut:
+        // >=.95: 1/3-0 = .33; >=.8: 2/3-0 = .67; >=.7: 2/3-1/3 = .33; >=.6: 1-1/3 = .67; >=.4: 1-2/3 = .33.
+        // J = 2/3 at >=.8 (same decisions for t in (.7, .8], width .1) and at >=.6 (t in (.4, .6], width .2): t = .5.
+        double t = ThresholdSelector.Youden([1, 1, 0, 1, 0, 0], [0.95, 0.8, 0.7, 0.6, 0.4, 0.1]);
+        Assert.Equal(0.5, t, 12);
+    }
+
+    [Fact]
+    public void ChosenThresholdReachesTheBestJOfAnyCut()
+    {
+        var random = new Random(7);
+        var labels = Enumerable.Range(0, 200).Select(_ => random.Next(2)).ToArray();
+        var scores = labels.Select(l => Math.Clamp(0.5 + (l - 0.5) * 0.4 + (random.NextDouble() - 0.5) * 0.8, 0, 1)).ToArray();
+        double t = ThresholdSelector.Youden(labels, scores);
+        var chosen = ConfusionMatrix.At(labels, scores, t);
+        double bestJ = scores.Distinct().Max(s => { var cm = ConfusionMatrix.At(labels, scores, s); return cm.Sensitivity + cm.Specificity - 1; });
+        Assert.Equal(bestJ, chosen.Sensitivity + chosen.Specificity - 1, 9);
+    }
+}

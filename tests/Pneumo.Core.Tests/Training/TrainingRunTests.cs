@@ -1,0 +1,85 @@
+using Pneumo.Data.Transforms;
+using Pneumo.Persistence;
+using Pneumo.Training;
+using Xunit;
+
+namespace Pneumo.Tests.Training;
+
+/// <summary>Short runs on a few real images: the run folder, the model directory, and resuming after an interruption.</summary>
+public class TrainingRunTests
+{
+    private static TrainingConfig Quick(int epochs) => new()
+    {
+        Epochs = epochs, BatchSize = 8, LearningRate = 1e-3, Seed = 3, Threads = 2,
+        Augmentation = new AugmentationOptions(), EarlyStoppingPatience = 5, ReduceLrPatience = 5,
+    };
+
+    private sealed class StopAfter(int epoch, CancellationTokenSource cancel) : ITrainingListener
+    {
+        public List<EpochLogs> Epochs { get; } = [];
+        public void Message(string text) { }
+        public void EpochEnd(EpochLogs logs)
+        {
+            Epochs.Add(logs);
+            if (logs.Epoch == epoch) cancel.Cancel();
+        }
+    }
+
+    [SkippableFact]
+    public void ARunWritesAModelDirectoryWithThresholdsChosenOnValidation()
+    {
+        using var data = TestData.SmallDataRoot(12, "train");
+        using var run = new TempDir();
+        var metadata = TrainingRun.Start(Quick(2), data.Path, run.Path, "test");
+        foreach (var file in new[] { "run.json", "state.json", "history.csv", "split.csv", "best.pt", "model.json", "weights.pt", "validation_predictions.csv" })
+            Assert.True(File.Exists(run.Combine(file)), $"{file} missing");
+        Assert.Equal(3, File.ReadAllLines(run.Combine("history.csv")).Length);
+        Assert.Equal("youden", metadata.ThresholdMethod);
+        Assert.Equal(metadata.Thresholds["youden"], metadata.Threshold);
+        Assert.Equal(0.5, metadata.Thresholds["default"]);
+        Assert.Equal(2, metadata.Validation!.Count);
+        Assert.Equal(24, metadata.Dataset!.TrainCount + metadata.Dataset.ValidationCount);
+        Assert.Equal(3, metadata.Seed);
+        Assert.Equal("test", metadata.Provenance!.Command);
+        using var loaded = ModelDirectory.Load(run.Path);
+        Assert.Equal("szanet", loaded.Metadata.Architecture);
+        Assert.True(loaded.Metadata.Preprocessing.PerImageStandardize);
+    }
+
+    [SkippableFact]
+    public void AResumedRunEndsWhereAnUninterruptedOneDoes()
+    {
+        using var data = TestData.SmallDataRoot(10, "train");
+        using var straight = new TempDir();
+        using var interrupted = new TempDir();
+        var reference = TrainingRun.Start(Quick(3), data.Path, straight.Path, "test");
+        var referenceHistory = Json.Read<TrainingState>(straight.Combine("state.json")).History;
+
+        using var cancel = new CancellationTokenSource();
+        var listener = new StopAfter(2, cancel);
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(3), data.Path, interrupted.Path, "test", listener, cancel.Token));
+        Assert.False(File.Exists(interrupted.Combine("model.json")));
+        var state = Json.Read<TrainingState>(interrupted.Combine("state.json"));
+        Assert.Equal(2, state.EpochsDone); // cancelled at the end of epoch 2: its checkpoint is written, epoch 3 never ends
+
+        var resumed = TrainingRun.Resume(interrupted.Path);
+        var history = Json.Read<TrainingState>(interrupted.Combine("state.json")).History;
+        Assert.Equal(referenceHistory.Select(h => h.Epoch), history.Select(h => h.Epoch));
+        for (int i = 0; i < history.Count; i++)
+        {
+            Assert.Equal(referenceHistory[i].Loss, history[i].Loss, 4);
+            Assert.Equal(referenceHistory[i].ValLoss, history[i].ValLoss, 4);
+        }
+        Assert.Equal(reference.Threshold, resumed.Threshold, 4);
+    }
+
+    [SkippableFact]
+    public void StartingOverAnExistingRunIsRefused()
+    {
+        using var data = TestData.SmallDataRoot(6, "train");
+        using var run = new TempDir();
+        TrainingRun.Start(Quick(1), data.Path, run.Path, "test");
+        var e = Assert.Throws<InvalidOperationException>(() => TrainingRun.Start(Quick(1), data.Path, run.Path, "test"));
+        Assert.Contains("--resume", e.Message);
+    }
+}
