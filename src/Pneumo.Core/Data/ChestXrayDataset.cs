@@ -18,12 +18,13 @@ public static class ChestXrayDataset
         var splitDir = Path.Combine(root, split);
         if (!Directory.Exists(splitDir))
             throw new DataException($"{splitDir}: no '{split}' folder in the data root (expected {root}/{split}/NORMAL and {root}/{split}/PNEUMONIA)");
+        var missing = ClassLabels.FolderNames.Where(c => !Directory.Exists(Path.Combine(splitDir, c))).ToList();
+        if (missing.Count > 0)
+            throw new DataException($"{splitDir}: missing class folder {string.Join(" and ", missing)} (expected {split}/NORMAL and {split}/PNEUMONIA)");
         var records = new List<ImageRecord>();
         foreach (var label in Enum.GetValues<ClassLabel>())
         {
             var classDir = Path.Combine(splitDir, label.FolderName());
-            if (!Directory.Exists(classDir))
-                throw new DataException($"{classDir}: missing class folder (expected {split}/NORMAL and {split}/PNEUMONIA)");
             var before = records.Count;
             foreach (var file in Directory.EnumerateFiles(classDir))
             {

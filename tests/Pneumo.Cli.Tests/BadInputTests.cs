@@ -1,0 +1,94 @@
+using SkiaSharp;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>Bad files and bad options: one clear line each, exit code 2, no stack trace, the good work still done.</summary>
+[Collection("cli")]
+public class BadInputTests(TrainedModelFixture fixture)
+{
+    private static void AssertNoStackTrace(CliRunner.Result r)
+    {
+        Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
+        Assert.DoesNotContain("Exception", r.Stdout + r.Stderr);
+    }
+
+    [SkippableFact]
+    public void PredictReportsEachBadFileOnOneLineAndStillScoresTheGoodOnes()
+    {
+        TestData.RequireDataset();
+        using var dir = new TempDir();
+        var good = Directory.GetFiles(Path.Combine(fixture.Data!.Path, "test", "NORMAL"))[0];
+        var bytes = File.ReadAllBytes(good);
+        File.WriteAllBytes(dir.Combine("truncated.jpeg"), bytes[..(bytes.Length / 3)]);
+        File.WriteAllBytes(dir.Combine("empty.jpeg"), []);
+        File.WriteAllText(dir.Combine("notes.jpeg"), "not an image at all\n");
+
+        var r = CliRunner.Run(dir.Path, "predict", "--model", fixture.ModelDir,
+                              "truncated.jpeg", "empty.jpeg", "notes.jpeg", "missing.jpeg", good);
+        Assert.Equal(2, r.ExitCode);
+        AssertNoStackTrace(r);
+        var errors = r.ErrorLines;
+        Assert.Equal(4, errors.Length);
+        Assert.Contains(errors, l => l.StartsWith("error: truncated.jpeg:") && l.Contains("truncated"));
+        Assert.Contains(errors, l => l.StartsWith("error: empty.jpeg:") && l.Contains("empty"));
+        Assert.Contains(errors, l => l.StartsWith("error: notes.jpeg:") && l.Contains("not a readable image"));
+        Assert.Contains(errors, l => l.StartsWith("error: missing.jpeg:") && l.Contains("not found"));
+        Assert.Contains(Path.GetFileName(good), r.Stdout);
+    }
+
+    [Fact]
+    public void UnknownOptionIsOneLineAndExitTwo()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(dir.Path, "train", "--out", "x", "--bogus", "1");
+        Assert.Equal(2, r.ExitCode);
+        AssertNoStackTrace(r);
+        Assert.Contains("bogus", r.Stderr);
+    }
+
+    [Fact]
+    public void BadOptionValueNamesTheOption()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(dir.Path, "train", "--out", "x", "--split-by", "hospital");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--split-by", r.Stdout + r.Stderr);
+        AssertNoStackTrace(r);
+    }
+
+    [Fact]
+    public void MissingDatasetSaysHowToObtainIt()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(dir.Path, "train", "--out", "run");
+        Assert.Equal(2, r.ExitCode);
+        AssertNoStackTrace(r);
+        var line = Assert.Single(r.ErrorLines);
+        Assert.Contains("dataset not found", line);
+        Assert.Contains("10.17632/rscbjbr9sj.2", line);
+        Assert.Contains("chest-xray-pneumonia", line);
+    }
+
+    [Fact]
+    public void WrongFolderLayoutNamesTheFolder()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Combine("data", "train", "NORMAL"));
+        var r = CliRunner.Run(dir.Path, "train", "--data", dir.Combine("data"), "--out", "run");
+        Assert.Equal(2, r.ExitCode);
+        AssertNoStackTrace(r);
+        Assert.Contains("PNEUMONIA", Assert.Single(r.ErrorLines));
+    }
+
+    [Fact]
+    public void ANonModelDirectoryIsRejectedClearly()
+    {
+        using var dir = new TempDir();
+        using var bmp = new SKBitmap(8, 8);
+        var r = CliRunner.Run(dir.Path, "predict", "--model", dir.Path, "x.jpeg");
+        Assert.Equal(2, r.ExitCode);
+        AssertNoStackTrace(r);
+        Assert.Contains("not a model directory", Assert.Single(r.ErrorLines));
+    }
+}

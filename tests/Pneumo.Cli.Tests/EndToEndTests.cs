@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>train, evaluate and predict through the real program on a few real X-rays.</summary>
+[Collection("cli")]
+public class EndToEndTests(TrainedModelFixture fixture)
+{
+    [SkippableFact]
+    public void TrainPrintsSplitAndOneLinePerEpochAndWritesAModel()
+    {
+        TestData.RequireDataset();
+        var r = fixture.TrainResult!;
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("split by patient", r.Stdout);
+        Assert.Contains("class weights: NORMAL", r.Stdout);
+        Assert.Single(r.Stdout.Split('\n'), l => l.StartsWith("epoch ") && l.Contains("val_auc") && l.Contains("lr "));
+        Assert.True(File.Exists(Path.Combine(fixture.ModelDir, "model.json")));
+    }
+
+    [SkippableFact]
+    public void EvaluateWritesMetricsAndPredictions()
+    {
+        TestData.RequireDataset();
+        var outDir = fixture.Work!.Combine("eval");
+        var r = CliRunner.Run(fixture.Work.Path, "evaluate", "--model", fixture.ModelDir, "--data", fixture.Data!.Path, "--split", "test", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        var root = metrics.RootElement;
+        foreach (var key in new[] { "n", "auc", "accuracy", "sensitivity", "specificity", "precision", "f1", "threshold", "tp", "fp", "tn", "fn" })
+            Assert.True(root.TryGetProperty(key, out _), $"metrics.json lacks '{key}'");
+        Assert.Equal(16, root.GetProperty("n").GetInt32());
+        Assert.Equal(16, root.GetProperty("tp").GetInt32() + root.GetProperty("fp").GetInt32() + root.GetProperty("tn").GetInt32() + root.GetProperty("fn").GetInt32());
+        Assert.True(root.GetProperty("at_thresholds").TryGetProperty("default", out _));
+        Assert.True(root.GetProperty("at_thresholds").TryGetProperty("youden", out _));
+
+        var lines = File.ReadAllLines(Path.Combine(outDir, "predictions.csv"));
+        Assert.Equal("path,label,probability", lines[0]);
+        Assert.Equal(17, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"^test/(NORMAL,0|PNEUMONIA,1)?.*\.jpeg,[01],[0-9.E-]+$", l));
+        Assert.Contains(lines, l => l.StartsWith("test/NORMAL/") && l.Contains(",0,"));
+    }
+
+    [SkippableFact]
+    public void PredictScoresImagesAndFoldersInEveryFormat()
+    {
+        TestData.RequireDataset();
+        var folder = Path.Combine(fixture.Data!.Path, "test", "NORMAL");
+        var one = Directory.GetFiles(Path.Combine(fixture.Data.Path, "test", "PNEUMONIA"))[0];
+
+        var text = CliRunner.Run(fixture.Work!.Path, "predict", "--model", fixture.ModelDir, one);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches(@"\t0\.\d{4}\t(PNEUMONIA|NORMAL)", text.Stdout);
+
+        var json = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--format", "json", folder, one);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var items = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(9, items.Count);
+        Assert.All(items, i =>
+        {
+            Assert.InRange(i.GetProperty("probability").GetDouble(), 0, 1);
+            Assert.Contains(i.GetProperty("label").GetString(), new[] { "NORMAL", "PNEUMONIA" });
+        });
+
+        var csv = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--format", "csv", one);
+        Assert.Equal("path,probability,label", csv.Stdout.Split('\n')[0]);
+    }
+}
