@@ -26,8 +26,13 @@ public sealed class EvaluateCommand(IAnsiConsole console) : PneumoCommand<Evalua
         [CommandOption("--out <OUT_DIR>"), Description("Where metrics.json and predictions.csv go.")]
         public string? Out { get; init; }
 
+        [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals."), DefaultValue(2000)]
+        public int Bootstrap { get; init; } = 2000;
+
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out OUT_DIR is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out OUT_DIR is required")
+            : Bootstrap < 100 ? ValidationResult.Error("--bootstrap must be at least 100")
+            : ValidationResult.Success();
     }
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
@@ -35,14 +40,19 @@ public sealed class EvaluateCommand(IAnsiConsole console) : PneumoCommand<Evalua
         var root = DataRoot.Resolve(settings.Data);
         using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model));
         Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {Path.Combine(root, settings.Split)}");
-        var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, cancellation);
+        var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, settings.Bootstrap, cancellation);
 
         var table = new Table().AddColumns("threshold", "value", "AUC", "accuracy", "sensitivity", "specificity", "precision", "F1", "TP", "FP", "TN", "FN");
         foreach (var (name, m) in result.AtThresholds)
             table.AddRow(name, F(m.Threshold), F(m.Auc), F(m.Accuracy), F(m.Sensitivity), F(m.Specificity), F(m.Precision), F(m.F1),
                          m.Tp.ToString(), m.Fp.ToString(), m.Tn.ToString(), m.Fn.ToString());
         Console.Write(table);
-        Line($"{result.N} images; model threshold ({result.ThresholdMethod}) {F(result.Threshold)}: accuracy {F(result.Accuracy)}, AUC {F(result.Auc)}");
+        Line($"{result.N} images; model threshold ({result.ThresholdMethod}) {F(result.Threshold)}; 95% bootstrap intervals ({result.BootstrapResamples} resamples):");
+        foreach (var (name, ci) in result.ConfidenceIntervals!)
+            Line($"  {name,-12} {F(ci.Estimate)}  [{F(ci.Lower)}, {F(ci.Upper)}]");
+        foreach (var (finding, r) in result.ByFinding!)
+            Line($"  {finding,-12} n={r.N,-4} called PNEUMONIA {F(r.FractionPredictedPneumonia.Estimate)}  [{F(r.FractionPredictedPneumonia.Lower)}, {F(r.FractionPredictedPneumonia.Upper)}]");
+        Line($"  expected calibration error {F(result.ExpectedCalibrationError ?? double.NaN)}");
         Line($"wrote {Path.Combine(settings.Out!, "metrics.json")} and predictions.csv");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
     }

@@ -24,6 +24,13 @@ public sealed record EvaluationResult
     public required int Tn { get; init; }
     public required int Fn { get; init; }
     public required Dictionary<string, BinaryMetrics> AtThresholds { get; init; }
+    /// <summary>95% bootstrap intervals of the headline metrics at the model's threshold (resampling images).</summary>
+    public Dictionary<string, ConfidenceInterval>? ConfidenceIntervals { get; init; }
+    public int BootstrapResamples { get; init; }
+    /// <summary>Expected calibration error (10 equal-width bins) of the probabilities.</summary>
+    public double? ExpectedCalibrationError { get; init; }
+    /// <summary>Per finding from the file names: the fraction called PNEUMONIA (sensitivity for bacteria and virus; 1 - specificity for normal).</summary>
+    public Dictionary<string, FindingResult>? ByFinding { get; init; }
     public required string Split { get; init; }
     public required string Model { get; init; }
     public required string Architecture { get; init; }
@@ -42,3 +49,6 @@ public sealed record EvaluationResult
         Architecture = architecture, Seed = seed, DataRoot = dataRoot,
     };
 }
+
+/// <summary>How one finding (bacteria, virus, normal) fared: count and fraction predicted PNEUMONIA, with its interval.</summary>
+public sealed record FindingResult(int N, ConfidenceInterval FractionPredictedPneumonia);

@@ -13,7 +13,8 @@ public static class ModelEvaluation
     /// each threshold the model carries (all chosen on validation when it was trained) and writes the results.
     /// </summary>
     public static EvaluationResult Run(ModelDirectory model, string dataRoot, string split, string outDir, string command,
-                                       Action<string>? log = null, CancellationToken cancel = default)
+                                       Action<string>? log = null, int resamples = Bootstrap.DefaultResamples,
+                                       CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
         var records = ChestXrayDataset.Load(dataRoot, split);
@@ -26,9 +27,18 @@ public static class ModelEvaluation
 
         var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [model.Metadata.ThresholdMethod] = model.Metadata.Threshold };
         var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));
+        double threshold = model.Metadata.Threshold;
+        var byFinding = usable.Select((r, i) => (r.Finding, Positive: predictions.Probabilities[i] >= threshold))
+            .GroupBy(x => x.Finding)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new FindingResult(g.Count(), Bootstrap.Proportion(g.Select(x => x.Positive).ToList(), resamples, seed: 1)));
         var result = EvaluationResult.From(all[model.Metadata.ThresholdMethod], model.Metadata.ThresholdMethod, all, split,
                                            model.Path, model.Metadata.Architecture, model.Metadata.Seed, Path.GetFullPath(dataRoot)) with
         {
+            ConfidenceIntervals = Bootstrap.HeadlineMetrics(predictions.Labels, predictions.Probabilities, threshold, resamples, seed: 0),
+            BootstrapResamples = resamples,
+            ExpectedCalibrationError = Calibration.Compute(predictions.Labels, predictions.Probabilities).ExpectedCalibrationError,
+            ByFinding = byFinding,
             Skipped = failures.Select(f => f.Message).ToList(),
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Provenance = Provenance.Capture(command),
