@@ -68,3 +68,21 @@ public class EndToEndTests(TrainedModelFixture fixture)
         Assert.Equal("path,probability,label", csv.Stdout.Split('\n')[0]);
     }
 }
+
+/// <summary>The model shipped in the repository works on a fresh clone, without training and without --model.</summary>
+public class ShippedModelTests
+{
+    [SkippableFact]
+    public void ShippedSzaNetDiagnosesARealXrayByDefault()
+    {
+        var data = TestData.RequireDataset();
+        var image = Directory.GetFiles(Path.Combine(data, "test", "PNEUMONIA")).Order(StringComparer.Ordinal).First();
+        var r = CliRunner.Run(TestData.RepositoryRoot, "predict", "--format", "json", image);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var item = Assert.Single(JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray());
+        Assert.InRange(item.GetProperty("probability").GetDouble(), 0, 1);
+        var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "models", "szanet", "model.json"))).RootElement;
+        Assert.Equal("szanet", metadata.GetProperty("architecture").GetString());
+        Assert.Equal(metadata.GetProperty("threshold").GetDouble(), item.GetProperty("threshold").GetDouble(), 12);
+    }
+}
