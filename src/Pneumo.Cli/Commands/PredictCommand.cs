@@ -35,7 +35,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
     {
         using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model));
         var decoder = new ImageDecoder(model.Metadata.Preprocessing.InputSize);
-        var predictor = new Predictor(model.Model, model.Metadata.Preprocessing);
+        var predictor = Predictor.For(model);
         double threshold = model.Metadata.Threshold;
         int failed = 0;
         var results = new List<Prediction>();

@@ -65,14 +65,20 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--normalize <MODE>"), Description("Intensity normalisation after scaling to [[0,1]]: per-image (mean 0, sd 1) or none."), DefaultValue("per-image")]
         public string Normalize { get; init; } = "per-image";
 
-        [CommandOption("--patience <N>"), Description("Early-stopping patience (epochs without val_loss improvement)."), DefaultValue(6)]
-        public int Patience { get; init; } = 6;
+        [CommandOption("--patience <N>"), Description("Early-stopping patience (epochs without val_loss improvement)."), DefaultValue(10)]
+        public int Patience { get; init; } = 10;
 
-        [CommandOption("--lr-patience <N>"), Description("Reduce-LR-on-plateau patience."), DefaultValue(2)]
-        public int LrPatience { get; init; } = 2;
+        [CommandOption("--lr-patience <N>"), Description("Reduce-LR-on-plateau patience."), DefaultValue(4)]
+        public int LrPatience { get; init; } = 4;
 
-        [CommandOption("--lr-factor <F>"), Description("Reduce-LR-on-plateau factor."), DefaultValue(0.3)]
-        public double LrFactor { get; init; } = 0.3;
+        [CommandOption("--lr-factor <F>"), Description("Reduce-LR-on-plateau factor."), DefaultValue(0.5)]
+        public double LrFactor { get; init; } = 0.5;
+
+        [CommandOption("--ema <DECAY>"), Description("Validate and ship an exponential moving average of the weights with this decay (0 = off)."), DefaultValue(0.998)]
+        public double Ema { get; init; } = 0.998;
+
+        [CommandOption("--tta <MODE>"), Description("Test-time augmentation: hflip (mean of the image and its mirror) or none."), DefaultValue("hflip")]
+        public string Tta { get; init; } = "hflip";
 
         [CommandOption("--limit <N>"), Description("Use at most N training images per class (quick runs).")]
         public int? Limit { get; init; }
@@ -108,6 +114,8 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             EarlyStoppingPatience = Patience,
             ReduceLrPatience = LrPatience,
             ReduceLrFactor = LrFactor,
+            EmaDecay = Ema,
+            TestTimeAugmentation = Tta,
             LimitPerClass = Limit,
             Threads = Threads,
         };

@@ -23,7 +23,7 @@ public static class ModelEvaluation
         foreach (var f in failures) log?.Invoke($"skipped: {f.Message}");
         var usable = records.Where(r => !failures.Any(f => f.Message.StartsWith(r.FullPath + ":", StringComparison.Ordinal))).ToList();
         if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
-        var predictions = new Predictor(model.Model, model.Metadata.Preprocessing).Predict(new BatchLoader(usable, cache, 32), cancel);
+        var predictions = Predictor.For(model).Predict(new BatchLoader(usable, cache, 32), cancel);
 
         var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [model.Metadata.ThresholdMethod] = model.Metadata.Threshold };
         var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));

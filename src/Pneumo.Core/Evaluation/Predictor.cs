@@ -6,10 +6,19 @@ using static TorchSharp.torch;
 namespace Pneumo.Evaluation;
 
 /// <summary>Runs a model over images in evaluation mode and returns probabilities of PNEUMONIA.</summary>
-public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing)
+/// <param name="flipAveraging">
+/// Test-time augmentation: the probability is the mean of the image's and its mirror image's (the models are trained
+/// with horizontal flips, so both are valid views of the same X-ray).
+/// </param>
+public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false)
 {
     public ClassifierModel Model { get; } = model;
     public Preprocessing Preprocessing { get; } = preprocessing;
+    public bool FlipAveraging { get; } = flipAveraging;
+
+    /// <summary>A predictor configured as a saved model says (preprocessing, test-time augmentation).</summary>
+    public static Predictor For(Persistence.ModelDirectory model) =>
+        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == "hflip");
 
     /// <summary>Probabilities for one uint8 batch.</summary>
     public double[] Predict(Batch batch)
@@ -18,7 +27,9 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         using var noGrad = no_grad();
         Model.eval();
         var pixels = tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte);
-        var probabilities = Model.PredictProbabilities(Preprocessing.Apply(pixels));
+        var input = Preprocessing.Apply(pixels);
+        var probabilities = Model.PredictProbabilities(input);
+        if (FlipAveraging) probabilities = probabilities.add(Model.PredictProbabilities(input.flip(3))).div(2);
         return probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 

@@ -20,6 +20,10 @@ public sealed record ModelMetadata
     public string ThresholdMethod { get; init; } = "default";
     /// <summary>Every candidate threshold considered, by method, all chosen on validation data.</summary>
     public Dictionary<string, double> Thresholds { get; init; } = new() { ["default"] = ThresholdSelector.Default };
+    /// <summary>Test-time augmentation: none, or hflip (mean probability of the image and its mirror image).</summary>
+    public string TestTimeAugmentation { get; init; } = "none";
+    /// <summary>Whether the weights are an exponential moving average of the trained weights.</summary>
+    public bool AveragedWeights { get; init; }
     public TrainingConfig? Training { get; init; }
     public int Seed { get; init; }
     public DatasetInfo? Dataset { get; init; }

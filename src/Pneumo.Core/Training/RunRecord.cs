@@ -19,4 +19,6 @@ public sealed record TrainingState
     public bool Finished { get; init; }
     public string? StopReason { get; init; }
     public double TrainingSeconds { get; init; }
+    /// <summary>Updates of the weight average so far (its decay warm-up continues from here on resume).</summary>
+    public long AverageUpdates { get; init; }
 }

@@ -14,8 +14,11 @@ public sealed class Trainer : IDisposable
     private readonly Preprocessing preprocessing;
     private readonly Tensor classWeights;
 
-    public Trainer(ClassifierModel model, Preprocessing preprocessing, double learningRate, double[] classWeights)
+    public Trainer(ClassifierModel model, Preprocessing preprocessing, double learningRate, double[] classWeights,
+                   WeightAverage? average = null, bool flipAveraging = false)
     {
+        Average = average;
+        FlipAveraging = flipAveraging;
         this.model = model;
         this.preprocessing = preprocessing;
         this.classWeights = tensor(classWeights.Select(w => (float)w).ToArray());
@@ -23,6 +26,15 @@ public sealed class Trainer : IDisposable
     }
 
     public TorchSharp.Modules.Adam Optimizer { get; }
+
+    /// <summary>The moving average of the weights, updated after every step; evaluated instead of the raw weights when set.</summary>
+    public WeightAverage? Average { get; }
+
+    /// <summary>Evaluate as the mean of the probabilities of each image and its mirror image.</summary>
+    public bool FlipAveraging { get; }
+
+    /// <summary>The model whose predictions count: the weight average when there is one.</summary>
+    public ClassifierModel EvaluatedModel => Average?.Model ?? model;
 
     public double LearningRate
     {
@@ -43,6 +55,7 @@ public sealed class Trainer : IDisposable
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: weights);
         loss.backward();
         Optimizer.step();
+        Average?.Update(model);
         int correct = (int)logits.ge(0).to_type(ScalarType.Float32).eq(target).sum().item<long>();
         return (loss.item<float>(), correct);
     }
@@ -68,11 +81,12 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Predictions of the model on a loader (evaluation mode, no augmentation).</summary>
     public Predictions Evaluate(BatchLoader loader, CancellationToken cancel = default) =>
-        new Predictor(model, preprocessing).Predict(loader, cancel);
+        new Predictor(EvaluatedModel, preprocessing, FlipAveraging).Predict(loader, cancel);
 
     public void Dispose()
     {
         classWeights.Dispose();
         Optimizer.Dispose();
+        Average?.Dispose();
     }
 }

@@ -18,9 +18,13 @@ public sealed record TrainingConfig
     public bool ClassWeights { get; init; } = true;
     /// <summary>Standardise each image to mean 0 and standard deviation 1 after scaling to [0, 1].</summary>
     public bool PerImageStandardize { get; init; } = true;
-    public int EarlyStoppingPatience { get; init; } = 6;
-    public int ReduceLrPatience { get; init; } = 2;
-    public double ReduceLrFactor { get; init; } = 0.3;
+    public int EarlyStoppingPatience { get; init; } = 10;
+    public int ReduceLrPatience { get; init; } = 4;
+    public double ReduceLrFactor { get; init; } = 0.5;
+    /// <summary>Decay of the exponential moving average of the weights that is validated and shipped; 0 = no averaging.</summary>
+    public double EmaDecay { get; init; } = 0.998;
+    /// <summary>Test-time augmentation used for validation and stored in the model: none or hflip.</summary>
+    public string TestTimeAugmentation { get; init; } = "hflip";
     public double MinLearningRate { get; init; } = 1e-7;
     /// <summary>Smallest decrease of validation loss that counts as an improvement.</summary>
     public double MinDelta { get; init; } = 1e-4;
@@ -39,6 +43,8 @@ public sealed record TrainingConfig
         if (Augmentation.Shear < 0 || Augmentation.Zoom is < 0 or >= 1) return "--shear must be >= 0 and --zoom in [0, 1)";
         if (EarlyStoppingPatience < 1 || ReduceLrPatience < 1) return "patience values must be at least 1";
         if (LimitPerClass is < 2) return "--limit must be at least 2";
+        if (EmaDecay is < 0 or >= 1) return "--ema must be 0 (off) or in (0, 1)";
+        if (TestTimeAugmentation is not ("none" or "hflip")) return "--tta must be none or hflip";
         return null;
     }
 }

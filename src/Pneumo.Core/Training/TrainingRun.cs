@@ -69,7 +69,9 @@ public sealed class TrainingRun
         var preprocessing = arch.DefaultPreprocessing with { PerImageStandardize = Config.PerImageStandardize };
         torch.manual_seed(Config.Seed);
         using var model = arch.Build(preprocessing);
-        using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights);
+        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing), Config.EmaDecay) : null;
+        using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
+                                        flipAveraging: Config.TestTimeAugmentation == "hflip");
         var callbacks = new List<Callback>
         {
             new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta),
@@ -82,6 +84,11 @@ public sealed class TrainingRun
             var ckpt = Path.Combine(runDir, state.Checkpoint);
             model.load(Path.Combine(ckpt, "weights.pt"));
             trainer.Optimizer.load_state_dict(Path.Combine(ckpt, "optimizer.pt"));
+            if (average is not null)
+            {
+                average.Model.load(Path.Combine(ckpt, "average.pt"));
+                average.Updates = state.AverageUpdates;
+            }
             trainer.LearningRate = state.LearningRate;
             foreach (var cb in callbacks)
                 if (state.Callbacks.TryGetValue(cb.Name, out var saved)) cb.LoadState(saved);
@@ -117,7 +124,7 @@ public sealed class TrainingRun
             {
                 bestEpoch = epoch;
                 bestLoss = logs.ValLoss;
-                AtomicFile.Write(Path.Combine(runDir, BestWeightsFile), tmp => model.save(tmp));
+                AtomicFile.Write(Path.Combine(runDir, BestWeightsFile), tmp => trainer.EvaluatedModel.save(tmp));
             }
             listener.EpochEnd(logs);
             foreach (var cb in callbacks) cb.OnEpochEnd(context, logs);
@@ -127,11 +134,12 @@ public sealed class TrainingRun
             Directory.CreateDirectory(ckptDir);
             model.save(Path.Combine(ckptDir, "weights.pt"));
             trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, "optimizer.pt"));
+            average?.Model.save(Path.Combine(ckptDir, "average.pt"));
             state = state with
             {
                 EpochsDone = epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
                 Callbacks = callbacks.ToDictionary(c => c.Name, c => c.SaveState()),
-                BestEpoch = bestEpoch, BestValLoss = bestLoss, TrainingSeconds = seconds,
+                BestEpoch = bestEpoch, BestValLoss = bestLoss, TrainingSeconds = seconds, AverageUpdates = average?.Updates ?? 0,
                 StopReason = context.StopRequested ? context.StopReason : null,
             };
             Json.Write(Path.Combine(runDir, StateFile), state);  // the commit point of the epoch
@@ -145,15 +153,16 @@ public sealed class TrainingRun
         var reason = state.StopReason ?? $"reached the maximum of {Config.Epochs} epochs";
         listener.Message($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
         model.load(Path.Combine(runDir, BestWeightsFile));
-        var metadata = Finish(model, preprocessing, trainer, valLoader, data, state, reason, cancel);
+        var metadata = Finish(model, preprocessing, valLoader, data, state, reason, cancel);
         Json.Write(Path.Combine(runDir, StateFile), state with { Finished = true, StopReason = reason });
         return metadata;
     }
 
-    private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, Trainer trainer, BatchLoader valLoader,
+    /// <summary>Validates the restored best weights, chooses the thresholds on validation, and writes the model directory.</summary>
+    private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, BatchLoader valLoader,
                                  PreparedData data, TrainingState state, string reason, CancellationToken cancel)
     {
-        var val = trainer.Evaluate(valLoader, cancel);
+        var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip").Predict(valLoader, cancel);
         val.WriteCsv(Path.Combine(runDir, "validation_predictions.csv"));
         var thresholds = new Dictionary<string, double>
         {
@@ -168,6 +177,8 @@ public sealed class TrainingRun
             Threshold = thresholds["youden"],
             ThresholdMethod = "youden",
             Thresholds = thresholds,
+            TestTimeAugmentation = Config.TestTimeAugmentation,
+            AveragedWeights = Config.EmaDecay > 0,
             Training = Config,
             Seed = Config.Seed,
             Dataset = new DatasetInfo(run.DataRoot, data.Fingerprint, data.Split.Train.Count, data.Split.Validation.Count,
