@@ -37,6 +37,22 @@ public class BadInputTests(TrainedModelFixture fixture)
         Assert.Contains(Path.GetFileName(good), r.Stdout);
     }
 
+    [SkippableFact]
+    public void EvaluateSkipsAndReportsACorruptImageAndScoresTheRest()
+    {
+        TestData.RequireDataset();
+        using var data = TestData.SmallDataRoot(4, "test");
+        File.WriteAllText(Path.Combine(data.Path, "test", "NORMAL", "broken.jpeg"), "not a jpeg");
+        using var outDir = new TempDir();
+        var r = CliRunner.Run(outDir.Path, "evaluate", "--model", fixture.ModelDir, "--data", data.Path, "--out", "eval");
+        Assert.Equal(2, r.ExitCode);
+        AssertNoStackTrace(r);
+        Assert.Contains(r.Stdout.Split('\n'), l => l.StartsWith("skipped: ") && l.Contains("broken.jpeg"));
+        var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(outDir.Combine("eval", "metrics.json"))).RootElement;
+        Assert.Equal(8, metrics.GetProperty("n").GetInt32());
+        Assert.Contains("broken.jpeg", metrics.GetProperty("skipped")[0].GetString());
+    }
+
     [Fact]
     public void UnknownOptionIsOneLineAndExitTwo()
     {

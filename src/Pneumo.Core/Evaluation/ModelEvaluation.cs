@@ -19,9 +19,8 @@ public static class ModelEvaluation
         var clock = Stopwatch.StartNew();
         var records = ChestXrayDataset.Load(dataRoot, split);
         var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize));
-        var failures = cache.Preload(records, cancel: cancel);
+        var (usable, failures) = cache.LoadAll(records, cancel: cancel);
         foreach (var f in failures) log?.Invoke($"skipped: {f.Message}");
-        var usable = records.Where(r => !failures.Any(f => f.Message.StartsWith(r.FullPath + ":", StringComparison.Ordinal))).ToList();
         if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
         var predictions = Predictor.For(model).Predict(new BatchLoader(usable, cache, 32), cancel);
 

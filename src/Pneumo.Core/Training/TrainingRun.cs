@@ -203,10 +203,8 @@ public sealed class TrainingRun
         var all = ChestXrayDataset.Load(run.DataRoot, "train");
         var records = Config.LimitPerClass is int limit ? Subsample(all, limit, Config.Seed) : all;
         var cache = new ImageCache(new ImageDecoder(ModelRegistry.Get(Config.Architecture).DefaultPreprocessing.InputSize));
-        var failures = cache.Preload(records, new Progress<int>(d => listener.Decoding(d, records.Count)));
+        var (usable, failures) = cache.LoadAll(records, new Progress<int>(d => listener.Decoding(d, records.Count)));
         foreach (var f in failures) listener.Message($"skipped: {f.Message}");
-        var bad = failures.Count == 0 ? null : new HashSet<string>(failures.Select(f => f.Message));
-        var usable = records.Where(r => bad is null || !bad.Any(b => b.StartsWith(r.FullPath + ":", StringComparison.Ordinal))).ToList();
         var split = TrainValidationSplit.Create(usable, Config.ValidationFraction, Config.Seed, Config.SplitBy);
         var weights = Config.ClassWeights ? ClassWeights.Balanced(split.Train) : [1.0, 1.0];
         var tc = ChestXrayDataset.ClassCounts(split.Train);
