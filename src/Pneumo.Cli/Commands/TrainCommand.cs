@@ -127,7 +127,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         Func<Persistence.ModelMetadata> train;
         if (settings.Resume is not null)
         {
-            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation);
+            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null);
         }
         else
         {

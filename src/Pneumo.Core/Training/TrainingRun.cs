@@ -51,11 +51,13 @@ public sealed class TrainingRun
     }
 
     /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
-    public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default)
+    /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
+    public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default, int? threads = null)
     {
         var runPath = Path.Combine(runDir, RunFile);
         if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {RunFile})");
         var record = Json.Read<RunRecord>(runPath);
+        if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
         var statePath = Path.Combine(runDir, StateFile);
         var state = File.Exists(statePath) ? Json.Read<TrainingState>(statePath) : null;
         return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(state, cancel);
