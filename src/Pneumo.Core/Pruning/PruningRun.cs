@@ -35,7 +35,8 @@ public static class PruningRun
         var clock = Stopwatch.StartNew();
         torch.set_num_threads(settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount);
         using var dense = ModelDirectory.Load(modelDir);
-        var summary = Existing(outDir, dense, settings, log);
+        var densePath = Path.TrimEndingDirectorySeparator(dense.Path);  // models/szanet/ and models/szanet are one model
+        var summary = Existing(outDir, densePath, settings, log);
         if (summary is { Complete: true })
         {
             log($"{outDir}: the sweep is already complete; reports rewritten");
@@ -52,7 +53,7 @@ public static class PruningRun
 
         summary ??= new PruningSummary
         {
-            Model = dense.Path, Architecture = dense.Metadata.Architecture, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
+            Model = densePath, Architecture = dense.Metadata.Architecture, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
             Threshold = dense.Metadata.Threshold, ThresholdMethod = dense.Metadata.ThresholdMethod,
             DenseWeightsBytes = new FileInfo(Path.Combine(dense.Path, dense.Metadata.Weights)).Length,
             Provenance = Provenance.Capture(command),
@@ -90,13 +91,13 @@ public static class PruningRun
     }
 
     /// <summary>The partial sweep in <paramref name="outDir"/> to continue, or null; refuses one of another model or settings.</summary>
-    private static PruningSummary? Existing(string outDir, ModelDirectory dense, PruningSettings settings, Action<string> log)
+    private static PruningSummary? Existing(string outDir, string densePath, PruningSettings settings, Action<string> log)
     {
         var path = Path.Combine(outDir, SummaryFile);
         if (!File.Exists(path)) return null;
         var summary = Json.Read<PruningSummary>(path);
-        if (summary.Model != dense.Path)
-            throw new InvalidOperationException($"{outDir}: holds a pruning sweep of {summary.Model}, not {dense.Path}; use another --out");
+        if (summary.Model != densePath)
+            throw new InvalidOperationException($"{outDir}: holds a pruning sweep of {summary.Model}, not {densePath}; use another --out");
         if (Json.Serialize(summary.Settings with { Threads = 0 }) != Json.Serialize(settings with { Threads = 0 }))
             throw new InvalidOperationException($"{outDir}: holds a pruning sweep with other settings (see its {SummaryFile}); use the same options to continue it, or another --out");
         RemoveStaleModels(outDir, summary);
@@ -129,7 +130,7 @@ public static class PruningRun
             Provenance = summary.Provenance,
             Pruning = new PruningInfo(step.Variant.Method, settings.Scope, step.Sparsity, outcome.Sparsity.Sparsity,
                                       outcome.Sparsity.ParameterSparsity, outcome.Sparsity.Tensors.ToDictionary(t => t.Name, t => t.Sparsity),
-                                      step.Variant.Retrained ? settings.RetrainEpochs : 0, settings.Seed, dense.Path),
+                                      step.Variant.Retrained ? settings.RetrainEpochs : 0, settings.Seed, summary.Model),
         };
         ModelDirectory.Save(dir, model, metadata);
         validation.WriteCsv(Path.Combine(dir, "validation_predictions.csv"));
