@@ -31,6 +31,9 @@ public static class PneumoApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
                 .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
+            config.AddCommand<PruneCommand>("prune")
+                .WithDescription("Prune a model at a range of sparsities (random, magnitude; with and without retraining): table, plot, pruned model.")
+                .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
                 .WithExample("predict", "--model", "models/szanet", "xray.jpeg");

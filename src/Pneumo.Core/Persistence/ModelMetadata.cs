@@ -30,6 +30,8 @@ public sealed record ModelMetadata
     /// <summary>Validation metrics at each candidate threshold.</summary>
     public Dictionary<string, BinaryMetrics>? Validation { get; init; }
     public int? BestEpoch { get; init; }
+    /// <summary>Set when the model is a pruned copy of another: method and measured sparsity.</summary>
+    public PruningInfo? Pruning { get; init; }
     public Provenance? Provenance { get; init; }
 }
 

@@ -36,6 +36,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The model whose predictions count: the weight average when there is one.</summary>
     public ClassifierModel EvaluatedModel => Average?.Model ?? model;
 
+    /// <summary>Called after every optimizer step, before the step's numbers are read (e.g. to hold pruned weights at zero).</summary>
+    public Action? AfterStep { get; set; }
+
     public double LearningRate
     {
         get => Optimizer.ParamGroups.First().LearningRate;
@@ -55,6 +58,7 @@ public sealed class Trainer : IDisposable
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: weights);
         loss.backward();
         Optimizer.step();
+        AfterStep?.Invoke();
         Average?.Update(model);
         int correct = (int)logits.ge(0).to_type(ScalarType.Float32).eq(target).sum().item<long>();
         return (loss.item<float>(), correct);

@@ -25,6 +25,7 @@ public sealed class TrainingRun
     public const string RunFile = "run.json";
     public const string StateFile = "state.json";
     public const string BestWeightsFile = "best.pt";
+    public const string SplitFile = "split.csv";
 
     private readonly string runDir;
     private readonly RunRecord run;
@@ -162,7 +163,7 @@ public sealed class TrainingRun
 
     /// <summary>Validates the restored best weights, chooses the thresholds on validation, and writes the model directory.</summary>
     private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, BatchLoader valLoader,
-                                 PreparedData data, TrainingState state, string reason, CancellationToken cancel)
+                                 TrainingData data, TrainingState state, string reason, CancellationToken cancel)
     {
         var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip").Predict(valLoader, cancel);
         val.WriteCsv(Path.Combine(runDir, "validation_predictions.csv"));
@@ -198,17 +199,12 @@ public sealed class TrainingRun
         return metadata;
     }
 
-    private sealed record PreparedData(TrainValidationSplit Split, ImageCache Cache, double[] ClassWeights, string Fingerprint);
-
-    private PreparedData PrepareData()
+    private TrainingData PrepareData()
     {
-        var all = ChestXrayDataset.Load(run.DataRoot, "train");
-        var records = Config.LimitPerClass is int limit ? Subsample(all, limit, Config.Seed) : all;
-        var cache = new ImageCache(new ImageDecoder(ModelRegistry.Get(Config.Architecture).DefaultPreprocessing.InputSize));
-        var (usable, failures) = cache.LoadAll(records, new Progress<int>(d => listener.Decoding(d, records.Count)));
-        foreach (var f in failures) listener.Message($"skipped: {f.Message}");
-        var split = TrainValidationSplit.Create(usable, Config.ValidationFraction, Config.Seed, Config.SplitBy);
-        var weights = Config.ClassWeights ? ClassWeights.Balanced(split.Train) : [1.0, 1.0];
+        var data = TrainingData.Prepare(Config, run.DataRoot, listener.Decoding);
+        foreach (var f in data.Skipped) listener.Message($"skipped: {f.Message}");
+        var split = data.Split;
+        var weights = data.ClassWeights;
         var tc = ChestXrayDataset.ClassCounts(split.Train);
         var vc = ChestXrayDataset.ClassCounts(split.Validation);
         int patientsTrain = split.Train.Select(r => r.PatientId).Distinct().Count();
@@ -218,21 +214,7 @@ public sealed class TrainingRun
                          $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
         listener.Message(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
         WriteSplit(split);
-        return new PreparedData(split, cache, weights, ChestXrayDataset.Fingerprint(records));
-    }
-
-    /// <summary>A seeded subset of at most <paramref name="perClass"/> images per class, whole patients first.</summary>
-    internal static List<ImageRecord> Subsample(IReadOnlyList<ImageRecord> records, int perClass, int seed)
-    {
-        var random = new Random(seed);
-        var result = new List<ImageRecord>();
-        foreach (var label in Enum.GetValues<ClassLabel>())
-        {
-            var patients = records.Where(r => r.Label == label).GroupBy(r => r.PatientId).Select(g => g.ToList()).ToArray();
-            random.Shuffle(patients);
-            result.AddRange(patients.SelectMany(p => p).Take(perClass));
-        }
-        return result.OrderBy(r => r.RelativePath, StringComparer.Ordinal).ToList();
+        return data;
     }
 
     private void WriteSplit(TrainValidationSplit split)
@@ -240,7 +222,7 @@ public sealed class TrainingRun
         var lines = new List<string> { "path,label,patient,part" };
         lines.AddRange(split.Train.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},train"));
         lines.AddRange(split.Validation.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},validation"));
-        AtomicFile.WriteAllText(Path.Combine(runDir, "split.csv"), string.Join("\n", lines) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(runDir, SplitFile), string.Join("\n", lines) + "\n");
     }
 
     private void WriteHistory(IReadOnlyList<EpochLogs> history)

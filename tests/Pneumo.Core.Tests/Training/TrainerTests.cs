@@ -69,4 +69,20 @@ public class TrainerTests
         trainer.LearningRate = 1e-6;
         Assert.Equal(1e-6, trainer.LearningRate, 12);
     }
+
+    [Fact]
+    public void AfterStepRunsOnceAfterEachOptimizerStep()
+    {
+        torch.manual_seed(6);
+        using var model = new SzaNet(64);
+        using var trainer = new Trainer(model, Preprocessing.UnitScale(), 1e-3, [1, 1]);
+        var weight = model.named_parameters().Single(p => p.name == "fc2.weight").parameter;
+        var before = weight.detach().clone();
+        var changedWhenCalled = new List<bool>();
+        trainer.AfterStep = () => changedWhenCalled.Add(!weight.detach().allclose(before, rtol: 0, atol: 0));
+        var batch = SyntheticBatch(4, 7);
+        trainer.Step(batch);
+        trainer.Step(batch);
+        Assert.Equal([true, true], changedWhenCalled);
+    }
 }

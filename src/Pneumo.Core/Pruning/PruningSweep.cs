@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+using Pneumo.Evaluation;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using Pneumo.Training;
+using TorchSharp;
+
+namespace Pneumo.Pruning;
+
+/// <summary>What one step of a sweep produced: its row, the measured sparsity and the per-image predictions.</summary>
+public sealed record PruningOutcome(PruningRow Row, SparsityReport Sparsity, Predictions Validation, Predictions Test);
+
+/// <summary>
+/// Prunes a dense model at one sparsity at a time, optionally retrains it with the mask held fixed, and evaluates it on
+/// the model's own validation part and on the test set, at the dense model's threshold. Holds no files.
+/// </summary>
+/// <remarks>
+/// Every step starts from the dense weights (one-shot pruning, not cumulative). Retraining follows the model's recorded
+/// training configuration: its training part with its augmentation, its class weights, Adam at its learning rate, for
+/// <see cref="PruningSettings.RetrainEpochs"/> epochs; the mask is re-applied after every optimizer step. Batch norm
+/// statistics keep updating during retraining, as in training.
+/// </remarks>
+public sealed class PruningSweep : IDisposable
+{
+    private const int EvaluationBatchSize = 32;
+
+    private readonly ModelDirectory dense;
+    private readonly TrainingData data;
+    private readonly PruningSettings settings;
+    private readonly Action<string> log;
+    private readonly BatchLoader validationLoader, testLoader;
+    private readonly ClassifierModel working;
+
+    /// <param name="dense">The model to prune (left unchanged).</param>
+    /// <param name="data">Its training and validation parts, decoded (see <see cref="TrainingData.ForModel"/>).</param>
+    /// <param name="test">Test images, decoded into <paramref name="data"/>'s cache.</param>
+    /// <param name="settings">Scope, seed and retraining epochs.</param>
+    /// <param name="log">One line per step and per retraining epoch.</param>
+    public PruningSweep(ModelDirectory dense, TrainingData data, IReadOnlyList<ImageRecord> test, PruningSettings settings,
+                        Action<string>? log = null)
+    {
+        if (dense.Metadata.Training is null && settings.RetrainEpochs > 0)
+            throw new InvalidDataException($"{dense.Path}: model.json has no training configuration to retrain with");
+        this.dense = dense;
+        this.data = data;
+        this.settings = settings;
+        this.log = log ?? (_ => { });
+        validationLoader = new BatchLoader(data.Split.Validation, data.Cache, EvaluationBatchSize);
+        testLoader = new BatchLoader(test, data.Cache, EvaluationBatchSize);
+        working = ModelRegistry.Get(dense.Metadata.Architecture).Build(dense.Metadata.Preprocessing);
+    }
+
+    /// <summary>The model of the last step (pruned, and retrained if the step was): what a caller may save.</summary>
+    public ClassifierModel Model => working;
+
+    /// <summary>The dense model's row (sparsity 0).</summary>
+    public PruningOutcome EvaluateDense(CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        Reset();
+        return Finish(PruningVariant.DenseName, 0, clock, cancel);
+    }
+
+    /// <summary>Prunes the dense weights as the step says, retrains if it says so, and evaluates.</summary>
+    public PruningOutcome Run(PruningStep step, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        Reset();
+        using var mask = Pruner.Create(working, step.Variant.Method, settings.Scope, step.Sparsity, settings.Seed);
+        mask.Apply(working);
+        if (step.Variant.Retrained) Retrain(mask, step, cancel);
+        return Finish(step.Variant.Name, step.Sparsity, clock, cancel);
+    }
+
+    private PruningOutcome Finish(string variant, double sparsity, Stopwatch clock, CancellationToken cancel)
+    {
+        var measured = SparsityReport.Measure(working);
+        var predictor = new Predictor(working, dense.Metadata.Preprocessing);
+        var validation = predictor.Predict(validationLoader, cancel);
+        var test = predictor.Predict(testLoader, cancel);
+        double threshold = dense.Metadata.Threshold;
+        var row = new PruningRow(variant, sparsity, measured.Sparsity,
+                                 PruningMetrics.Of(validation, threshold, sparsity), PruningMetrics.Of(test, threshold, sparsity),
+                                 CompressedSize.OfModule(working), Math.Round(clock.Elapsed.TotalSeconds, 1));
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"{variant,-19} {sparsity:0.00}  zeros {measured.Sparsity:F4}  validation acc {row.Validation.Accuracy:F4} AUC {row.Validation.Auc:F4} " +
+            $"score {row.Validation.Score:F4}  test acc {row.Test.Accuracy:F4} AUC {row.Test.Auc:F4}  zip {row.ZipBytes / 1e6:F2} MB  {row.Seconds:F0}s"));
+        return new PruningOutcome(row, measured, validation, test);
+    }
+
+    private void Retrain(PruningMask mask, PruningStep step, CancellationToken cancel)
+    {
+        var config = dense.Metadata.Training!;
+        using var trainer = new Trainer(working, dense.Metadata.Preprocessing, config.LearningRate, data.ClassWeights)
+        {
+            AfterStep = () => mask.Apply(working),
+        };
+        var loader = new BatchLoader(data.Split.Train, data.Cache, config.BatchSize, Augmentation.Paper(config.Augmentation),
+                                     shuffle: true, seed: settings.Seed);
+        for (int epoch = 1; epoch <= settings.RetrainEpochs; epoch++)
+        {
+            torch.manual_seed(settings.Seed * 1000L + epoch);  // dropout, as a training run seeds each epoch
+            var (loss, accuracy, speed) = trainer.TrainOneEpoch(loader, epoch, cancel: cancel);
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"  retraining {step.Variant.Method.ToString().ToLowerInvariant()} {step.Sparsity:0.00}, epoch {epoch}/{settings.RetrainEpochs}: " +
+                $"loss {loss:F4}, accuracy {accuracy:F4} ({speed:F0} img/s)"));
+        }
+    }
+
+    /// <summary>Copies the dense weights and batch-norm statistics into the working model.</summary>
+    private void Reset()
+    {
+        using var noGrad = torch.no_grad();
+        var source = dense.Model.state_dict();
+        foreach (var (name, tensor) in working.state_dict()) tensor.copy_(source[name]);
+    }
+
+    public void Dispose() => working.Dispose();
+}

@@ -1,0 +1,102 @@
+using Pneumo.Data;
+using Pneumo.Evaluation;
+using Pneumo.Models;
+using Pneumo.Persistence;
+
+namespace Pneumo.Training;
+
+/// <summary>
+/// The images a model trains and validates on: the training set (optionally a seeded subset), decoded once, with
+/// unreadable images dropped, split into a training and a validation part, and the class weights of the training part.
+/// </summary>
+public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, double[] ClassWeights, string Fingerprint,
+                                  IReadOnlyList<DecodeFailure> Skipped)
+{
+    /// <summary>
+    /// The data of a new run: loads <c>ROOT/train</c> and splits it as <paramref name="config"/> says;
+    /// <paramref name="decoding"/> receives the decoding progress (done, total).
+    /// </summary>
+    public static TrainingData Prepare(TrainingConfig config, string dataRoot, Action<int, int>? decoding = null,
+                                       CancellationToken cancel = default) =>
+        Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), null, cancel);
+
+    /// <summary>
+    /// The data a saved model was trained on, rebuilt from its <c>model.json</c>: the split recorded in the model
+    /// directory's <c>split.csv</c> when present, else the same seeded split recomputed from the recorded training
+    /// configuration. Checked against the recorded dataset fingerprint and counts.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The model records no training configuration, or its split.csv is malformed.</exception>
+    /// <exception cref="DataException">The data root is not the data the model was trained on.</exception>
+    public static TrainingData ForModel(ModelMetadata metadata, string modelDir, string dataRoot, Action<int, int>? decoding = null,
+                                        CancellationToken cancel = default)
+    {
+        var config = metadata.Training
+            ?? throw new InvalidDataException($"{Path.Combine(modelDir, ModelDirectory.MetadataFile)}: no training configuration, so its validation set cannot be rebuilt");
+        config = config with { Architecture = metadata.Architecture };
+        var splitFile = Path.Combine(modelDir, TrainingRun.SplitFile);
+        var recorded = metadata.Dataset;
+        void CheckFingerprint(string fingerprint)
+        {
+            if (recorded is not null && recorded.Fingerprint != fingerprint)
+                throw new DataException($"{dataRoot}: not the data {modelDir} was trained on (fingerprint {fingerprint}, the model records {recorded.Fingerprint}); pass --data with its data root");
+        }
+        var data = Build(config, dataRoot, decoding, usable => File.Exists(splitFile)
+            ? ReadSplit(splitFile, usable)
+            : TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), CheckFingerprint, cancel);
+        if (recorded is not null && (recorded.TrainCount != data.Split.Train.Count || recorded.ValidationCount != data.Split.Validation.Count))
+            throw new DataException($"{modelDir}: rebuilt split has {data.Split.Train.Count} training and {data.Split.Validation.Count} validation images, " +
+                                    $"the model records {recorded.TrainCount} and {recorded.ValidationCount}");
+        return data;
+    }
+
+    private static TrainingData Build(TrainingConfig config, string dataRoot, Action<int, int>? decoding,
+                                      Func<IReadOnlyList<ImageRecord>, TrainValidationSplit> split,
+                                      Action<string>? checkFingerprint, CancellationToken cancel)
+    {
+        var all = ChestXrayDataset.Load(dataRoot, "train");
+        var records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
+        var fingerprint = ChestXrayDataset.Fingerprint(records);
+        checkFingerprint?.Invoke(fingerprint);
+        var cache = new ImageCache(new ImageDecoder(ModelRegistry.Get(config.Architecture).DefaultPreprocessing.InputSize));
+        var (usable, failures) = cache.LoadAll(records, decoding is null ? null : new Progress<int>(d => decoding(d, records.Count)), cancel);
+        var parts = split(usable);
+        var weights = config.ClassWeights ? Pneumo.Data.ClassWeights.Balanced(parts.Train) : [1.0, 1.0];
+        return new TrainingData(parts, cache, weights, fingerprint, failures);
+    }
+
+    /// <summary>A seeded subset of at most <paramref name="perClass"/> images per class, whole patients first.</summary>
+    internal static List<ImageRecord> Subsample(IReadOnlyList<ImageRecord> records, int perClass, int seed)
+    {
+        var random = new Random(seed);
+        var result = new List<ImageRecord>();
+        foreach (var label in Enum.GetValues<ClassLabel>())
+        {
+            var patients = records.Where(r => r.Label == label).GroupBy(r => r.PatientId).Select(g => g.ToList()).ToArray();
+            random.Shuffle(patients);
+            result.AddRange(patients.SelectMany(p => p).Take(perClass));
+        }
+        return result.OrderBy(r => r.RelativePath, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The split recorded in a run's <c>split.csv</c> (<c>path,label,patient,part</c>), over the given records.</summary>
+    internal static TrainValidationSplit ReadSplit(string path, IReadOnlyList<ImageRecord> records)
+    {
+        var byPath = records.ToDictionary(r => r.RelativePath, StringComparer.Ordinal);
+        var train = new List<ImageRecord>();
+        var validation = new List<ImageRecord>();
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0] != "path,label,patient,part")
+            throw new InvalidDataException($"{path}: expected the header path,label,patient,part");
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var fields = Csv.ParseLine(lines[i]);
+            if (fields.Count != 4 || fields[3] is not ("train" or "validation"))
+                throw new InvalidDataException($"{path}: line {i + 1} is not path,label,patient,train|validation");
+            if (!byPath.TryGetValue(fields[0], out var record))
+                throw new DataException($"{path}: line {i + 1} names {fields[0]}, which is not a readable image of the data root");
+            (fields[3] == "train" ? train : validation).Add(record);
+        }
+        return new TrainValidationSplit(train, validation);
+    }
+}

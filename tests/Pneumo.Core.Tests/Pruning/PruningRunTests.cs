@@ -1,0 +1,96 @@
+using Pneumo.Data.Transforms;
+using Pneumo.Persistence;
+using Pneumo.Pruning;
+using Pneumo.Training;
+using Xunit;
+
+namespace Pneumo.Tests.Pruning;
+
+/// <summary>Sweeps of a model trained for one epoch on a few real images: files, the saved model, resuming.</summary>
+public class PruningRunTests
+{
+    private static string TrainDense(TempDir data, TempDir work)
+    {
+        var dir = work.Combine("dense");
+        TrainingRun.Start(new TrainingConfig
+        {
+            Epochs = 1, BatchSize = 8, LearningRate = 1e-3, Seed = 3, Threads = 2, Augmentation = AugmentationOptions.Off,
+        }, data.Path, dir, "test");
+        return dir;
+    }
+
+    [SkippableFact]
+    public void ASweepWritesItsTablesPlotAndTheBestPrunedModel()
+    {
+        using var data = TestData.SmallDataRoot(8, "train", "test");
+        using var work = new TempDir();
+        var denseDir = TrainDense(data, work);
+        var denseWeights = File.ReadAllBytes(Path.Combine(denseDir, "weights.pt"));
+        var settings = new PruningSettings
+        {
+            Methods = [PruningMethod.Magnitude], Sparsities = [0.5, 0.9], RetrainEpochs = 1, Seed = 1, Threads = 2,
+        };
+        var outDir = work.Combine("out");
+        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "pneumo prune test");
+
+        Assert.True(summary.Complete);
+        Assert.Equal(16, summary.Dense!.Test.N);
+        Assert.Equal(["magnitude", "magnitude", "magnitude-retrained", "magnitude-retrained"], summary.Rows.Select(r => r.Variant));
+        // Every step starts from the dense weights: magnitude-retrained 0.50 ran after magnitude 0.90 and still has half its weights.
+        Assert.All(summary.Rows, r => Assert.Equal(r.Sparsity, r.MeasuredSparsity, 3));
+        Assert.Equal(denseWeights, File.ReadAllBytes(Path.Combine(denseDir, "weights.pt")));
+        Assert.Equal(0, summary.Dense.MeasuredSparsity);
+        Assert.Equal(2, summary.Choices.Count);
+
+        foreach (var file in new[] { "summary.json", "pruning.csv", "pruning.md", "pruning.png", "predictions/dense-test.csv",
+                                     "predictions/magnitude-retrained-0.50-validation.csv", "predictions/magnitude-0.90-test.csv" })
+            Assert.True(File.Exists(Path.Combine(outDir, file)), $"{file} missing");
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(outDir, "pruning.csv")).Length);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(outDir, "predictions/magnitude-0.90-test.csv")).Length);
+
+        var saved = summary.SavedModel!;
+        var best = PruningChoice.Best(summary.Rows)!;
+        Assert.Equal((best.Variant, best.Sparsity), (saved.Variant, saved.Sparsity));
+        Assert.Equal([saved.Directory], Directory.GetDirectories(outDir, "model-*").Select(Path.GetFileName));
+        using var pruned = ModelDirectory.Load(Path.Combine(outDir, saved.Directory));
+        var info = pruned.Metadata.Pruning!;
+        var measured = SparsityReport.Measure(pruned.Model);
+        Assert.Equal(saved.Sparsity, info.RequestedSparsity);
+        Assert.Equal(measured.Sparsity, info.Sparsity, 12);
+        Assert.Equal(saved.Sparsity, info.Sparsity, 3);
+        Assert.All(measured.Tensors, t => Assert.Equal(info.Tensors[t.Name], t.Sparsity, 12));
+        Assert.Equal(denseDir, info.SourceModel);
+        Assert.True(saved.ZipBytes < 0.7 * saved.DenseZipBytes, $"{saved.ZipBytes} against {saved.DenseZipBytes}");
+        Assert.Equal("pneumo prune test", pruned.Metadata.Provenance!.Command);
+    }
+
+    [SkippableFact]
+    public void AnInterruptedSweepContinuesWhereItStoppedAndOtherSettingsAreRefused()
+    {
+        using var data = TestData.SmallDataRoot(6, "train", "test");
+        using var work = new TempDir();
+        var denseDir = TrainDense(data, work);
+        var settings = new PruningSettings { Methods = [PruningMethod.Random], Sparsities = [0.3, 0.6], RetrainEpochs = 0, Seed = 5, Threads = 2 };
+
+        var outDir = work.Combine("out");
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings, "test",
+            line => { if (line.StartsWith("random ")) cancel.Cancel(); }, cancel.Token));
+        var partial = Json.Read<PruningSummary>(Path.Combine(outDir, PruningRun.SummaryFile));
+        Assert.False(partial.Complete);
+        Assert.Single(partial.Rows);
+        Assert.Contains("partial", File.ReadAllText(Path.Combine(outDir, PruningRun.MarkdownFile)));
+
+        var lines = new List<string>();
+        var resumed = PruningRun.Execute(denseDir, data.Path, outDir, settings, "test", lines.Add);
+        Assert.Contains(lines, l => l.StartsWith("continuing the sweep") && l.Contains("1 of 2 steps done"));
+        Assert.Single(lines, l => l.StartsWith("random "));
+        Assert.True(resumed.Complete);
+        Assert.Equal([0.3, 0.6], resumed.Rows.Select(r => r.Sparsity));
+        Assert.Equal(partial.Rows[0], resumed.Rows[0]);  // kept, not recomputed
+        Assert.Equal(partial.Provenance, resumed.Provenance);
+
+        var e = Assert.Throws<InvalidOperationException>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings with { Seed = 6 }, "test"));
+        Assert.Contains("other settings", e.Message);
+    }
+}
