@@ -26,8 +26,8 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--resume <RUN_DIR>"), Description("Continue an interrupted run from its last checkpoint.")]
         public string? Resume { get; init; }
 
-        [CommandOption("--epochs <N>"), Description("Maximum epochs."), DefaultValue(30)]
-        public int Epochs { get; init; } = 30;
+        [CommandOption("--epochs <N>"), Description("Maximum epochs (default 30). With --resume: a new maximum for the run, e.g. to end it now with its best weights.")]
+        public int? Epochs { get; init; }
 
         [CommandOption("--seed <S>"), Description("Seed of the split, initialisation, shuffling and augmentation."), DefaultValue(42)]
         public int Seed { get; init; } = 42;
@@ -101,7 +101,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         public TrainingConfig ToConfig() => new()
         {
             Architecture = Arch.ToLowerInvariant(),
-            Epochs = Epochs,
+            Epochs = Epochs ?? new TrainingConfig().Epochs,
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             Seed = Seed,
@@ -127,7 +127,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         Func<Persistence.ModelMetadata> train;
         if (settings.Resume is not null)
         {
-            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null);
+            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs);
         }
         else
         {

@@ -53,12 +53,21 @@ public sealed class TrainingRun
 
     /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
     /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
-    public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default, int? threads = null)
+    /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
+    public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default,
+                                       int? threads = null, int? epochs = null)
     {
         var runPath = Path.Combine(runDir, RunFile);
         if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {RunFile})");
         var record = Json.Read<RunRecord>(runPath);
         if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
+        if (epochs is int e && e != record.Config.Epochs)
+        {
+            if (e < 1) throw new ArgumentException("--epochs must be at least 1");
+            (listener ?? NullTrainingListener.Instance).Message($"maximum epochs changed from {record.Config.Epochs} to {e}");
+            record = record with { Config = record.Config with { Epochs = e } };
+            Json.Write(runPath, record);
+        }
         var statePath = Path.Combine(runDir, StateFile);
         var state = File.Exists(statePath) ? Json.Read<TrainingState>(statePath) : null;
         return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(state, cancel);

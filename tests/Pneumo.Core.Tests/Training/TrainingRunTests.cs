@@ -74,6 +74,22 @@ public class TrainingRunTests
     }
 
     [SkippableFact]
+    public void ResumingWithALowerMaximumEndsTheRunWithItsBestWeights()
+    {
+        using var data = TestData.SmallDataRoot(6, "train");
+        using var run = new TempDir();
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(5), data.Path, run.Path, "test", new StopAfter(2, cancel), cancel.Token));
+        var metadata = TrainingRun.Resume(run.Path, epochs: 2);
+        var state = Json.Read<TrainingState>(run.Combine("state.json"));
+        Assert.True(state.Finished);
+        Assert.Equal(2, state.EpochsDone);
+        Assert.Contains("maximum of 2 epochs", state.StopReason);
+        Assert.Equal(2, Json.Read<RunRecord>(run.Combine("run.json")).Config.Epochs);
+        Assert.InRange(metadata.BestEpoch!.Value, 1, 2);
+    }
+
+    [SkippableFact]
     public void StartingOverAnExistingRunIsRefused()
     {
         using var data = TestData.SmallDataRoot(6, "train");
