@@ -33,7 +33,11 @@ public static class PneumoApp
                 .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
-                .WithExample("predict", "--model", "models/szanet", "xray.jpeg");
+                .WithExample("predict", "--model", "models/szanet", "xray.jpeg")
+                .WithExample("predict", "--explain", "heatmaps", "--format", "json", "xray.jpeg");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a model as ONNX (preprocessing, network and sigmoid in one graph) or safetensors (weights).")
+                .WithExample("export", "--model", "models/szanet", "--format", "onnx", "--out", "szanet.onnx");
         });
         return app.RunAsync(args);
     }
