@@ -93,7 +93,7 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
     {
         var big = new byte[ServiceFixture.MaxUploadBytes + 1024];
         big[0] = 0xFF; big[1] = 0xD8; big[2] = 0xFF;  // looks like a JPEG: refused for its size, not its content
-        AssertError(HttpStatusCode.RequestEntityTooLarge, "larger than the 2 MB limit", await Post(Uploads.Form(big, "big.jpeg")));
+        AssertError(HttpStatusCode.RequestEntityTooLarge, "larger than the 20 MB limit", await Post(Uploads.Form(big, "big.jpeg")));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict") { Content = Uploads.Form(big, "big.jpeg") };
         request.Headers.TransferEncodingChunked = true;
         using var response = await service.Client.SendAsync(request);
-        AssertError(HttpStatusCode.RequestEntityTooLarge, "larger than the 2 MB limit",
+        AssertError(HttpStatusCode.RequestEntityTooLarge, "larger than the 20 MB limit",
                     (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone()));
     }
 

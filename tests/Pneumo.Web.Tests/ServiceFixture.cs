@@ -10,11 +10,11 @@ namespace Pneumo.Tests;
 /// <summary>
 /// The web service running in-process on a free loopback port, shared by the HTTP and browser tests. Its model is
 /// $PNEUMO_TEST_MODEL, else the shipped models/szanet, else a seeded untrained SZANet saved to a temporary folder (the
-/// answers are then arbitrary but well-formed). Uploads are limited to 2 MB to keep the oversize test light.
+/// answers are then arbitrary but well-formed). The limits are the service's defaults (20 MB, 40 megapixels).
 /// </summary>
 public sealed class ServiceFixture : IAsyncLifetime
 {
-    public const long MaxUploadBytes = 2 * 1024 * 1024;
+    public static readonly long MaxUploadBytes = new WebServerOptions { ModelDirectories = [] }.MaxUploadBytes;
 
     private TempDir? temp;
 
@@ -30,7 +30,6 @@ public sealed class ServiceFixture : IAsyncLifetime
         {
             Urls = "http://127.0.0.1:0",
             ModelDirectories = [ModelDir],
-            MaxUploadBytes = MaxUploadBytes,
             Log = line => { lock (Log) Log.Add(line); },
         });
         Client = new HttpClient { BaseAddress = Server.Address, Timeout = TimeSpan.FromMinutes(2) };
