@@ -1,13 +1,5 @@
-using Pneumo.Diagnosis;
-
 namespace Pneumo.Web;
 
 /// <summary>The JSON answer of <c>GET /health</c>: "ok", the models in use and the upload limits.</summary>
 public sealed record HealthResponse(string Status, IReadOnlyList<ModelInfoView> Models, double Threshold, long MaxUploadBytes,
                                     long MaxPixels, long UptimeSeconds, long Requests);
-
-/// <summary>A model as shown to clients (no server paths).</summary>
-public sealed record ModelInfoView(string Name, string Architecture, string Version, double Threshold, string ThresholdMethod, string? CreatedUtc)
-{
-    public static ModelInfoView From(ModelInfo m) => new(m.Name, m.Architecture, m.Version, m.Threshold, m.ThresholdMethod, m.CreatedUtc);
-}

@@ -16,9 +16,3 @@ public sealed record PredictResponse(
     UploadedImage Image,
     long ElapsedMs,
     string Disclaimer);
-
-/// <summary>One model's answer and identity.</summary>
-public sealed record ModelProbability(string Name, string Architecture, string Version, double Probability, double Threshold);
-
-/// <summary>What was received: the sniffed format and the image's size.</summary>
-public sealed record UploadedImage(string Format, int Width, int Height, long Bytes);

@@ -38,6 +38,14 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
         }
     }
 
+    private readonly Lock output = new();
+
+    /// <summary>One request line; requests finish on many threads, the console takes one line at a time.</summary>
+    private void Log(string line)
+    {
+        lock (output) Line($"{DateTime.Now:HH:mm:ss} {line}");
+    }
+
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
         var options = new WebServerOptions
@@ -46,7 +54,7 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
             ModelDirectories = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models,
             MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024,
             MaxPixels = settings.MaxMegapixels * 1_000_000L,
-            Log = settings.Quiet ? null : line => Line($"{DateTime.Now:HH:mm:ss} {line}"),
+            Log = settings.Quiet ? null : Log,
         };
         RunningServer server;
         try { server = await WebServer.StartAsync(options, cancellation); }
