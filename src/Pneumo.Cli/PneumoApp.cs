@@ -36,7 +36,14 @@ public static class PneumoApp
                 .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
-                .WithExample("predict", "--model", "models/szanet", "xray.jpeg");
+                .WithExample("predict", "--model", "models/szanet", "xray.jpeg")
+                .WithExample("predict", "--explain", "heatmaps", "--format", "json", "xray.jpeg");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a model as ONNX (preprocessing, network and sigmoid in one graph) or safetensors (weights).")
+                .WithExample("export", "--model", "models/szanet", "--format", "onnx", "--out", "szanet.onnx");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve the diagnosis web page and JSON API (POST /api/predict, GET /health) until Ctrl+C.")
+                .WithExample("serve", "--urls", "http://127.0.0.1:5080", "--model", "models/szanet");
         });
         return app.RunAsync(args);
     }

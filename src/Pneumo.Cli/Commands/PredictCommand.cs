@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Data;
+using Pneumo.Diagnosis;
 using Pneumo.Evaluation;
 using Pneumo.Persistence;
 using Spectre.Console;
@@ -10,7 +11,10 @@ using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
 
-/// <summary><c>pneumo predict</c>: probability and label per image; bad files are reported and skipped.</summary>
+/// <summary>
+/// <c>pneumo predict</c>: probability and label per image, from one model or the mean of several, optionally with a
+/// Grad-CAM overlay per image; bad files are reported and skipped.
+/// </summary>
 public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<PredictCommand.Settings>(console)
 {
     public sealed class Settings : CommandSettings
@@ -18,25 +22,30 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         [CommandArgument(0, "<IMAGE_OR_DIR>"), Description("Image files, or folders searched for .jpeg/.jpg/.png.")]
         public string[] Inputs { get; init; } = [];
 
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/szanet).")]
-        public string? Model { get; init; }
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble (mean probability). Default: $PNEUMO_MODEL or models/szanet.")]
+        public string[] Models { get; init; } = [];
 
         [CommandOption("--format <FORMAT>"), Description("text, json or csv."), DefaultValue("text")]
         public string Format { get; init; } = "text";
+
+        [CommandOption("--explain <OUT_DIR>"), Description("Write a Grad-CAM overlay PNG per image (NAME.gradcam.png) into this folder.")]
+        public string? Explain { get; init; }
 
         public override ValidationResult Validate() =>
             Format is "text" or "json" or "csv" ? ValidationResult.Success() : ValidationResult.Error("--format must be text, json or csv");
     }
 
-    /// <summary>One scored image.</summary>
-    public sealed record Prediction(string Path, double Probability, string Label, double Threshold);
+    /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain.</summary>
+    public sealed record Prediction(string Path, double Probability, string Label, double Threshold, IReadOnlyList<ModelProbability> Models, string? Heatmap);
+
+    /// <summary>One model's probability for an image.</summary>
+    public sealed record ModelProbability(string Model, string Version, double Probability);
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
-        using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model));
-        var decoder = new ImageDecoder(model.Metadata.Preprocessing.InputSize);
-        var predictor = Predictor.For(model);
-        double threshold = model.Metadata.Threshold;
+        var modelDirs = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models;
+        using var diagnoser = Diagnoser.Load(modelDirs);
+        var heatmaps = settings.Explain is null ? null : new HeatmapFiles(settings.Explain);
         int failed = 0;
         var results = new List<Prediction>();
         foreach (var path in ExpandInputs(settings.Inputs, ref failed))
@@ -44,10 +53,12 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                var p = predictor.Predict([decoder.Decode(path)])[0];
-                results.Add(new Prediction(path, p, p >= threshold ? "PNEUMONIA" : "NORMAL", threshold));
-                if (settings.Format == "text")
-                    Line(string.Create(CultureInfo.InvariantCulture, $"{path}\t{p:F4}\t{results[^1].Label}"));
+                var d = diagnoser.Diagnose(path, explain: heatmaps is not null);
+                var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
+                var r = new Prediction(path, d.Probability, d.LabelName, d.Threshold,
+                                       d.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Version, o.Probability)).ToList(), heatmap);
+                results.Add(r);
+                if (settings.Format == "text") Line(TextLine(r));
             }
             catch (DataException e)
             {
@@ -58,12 +69,45 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         if (settings.Format == "json")
             System.Console.Out.WriteLine(JsonSerializer.Serialize(results, Json.Options));
         else if (settings.Format == "csv")
-        {
-            System.Console.Out.WriteLine("path,probability,label");
-            foreach (var r in results)
-                System.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Csv.Escape(r.Path)},{r.Probability:R},{r.Label}"));
-        }
+            WriteCsv(results, diagnoser.Models, heatmaps is not null);
         return Task.FromResult(failed > 0 ? ExitCodes.BadInput : ExitCodes.Success);
+    }
+
+    /// <summary>path, probability, label; each model's probability when there are several; the overlay's path.</summary>
+    private static string TextLine(Prediction r)
+    {
+        var fields = new List<string> { r.Path, r.Probability.ToString("F4", CultureInfo.InvariantCulture), r.Label };
+        if (r.Models.Count > 1)
+            fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Model}={m.Probability:F4}")));
+        if (r.Heatmap is not null) fields.Add(r.Heatmap);
+        return string.Join('\t', fields);
+    }
+
+    private static void WriteCsv(List<Prediction> results, IReadOnlyList<ModelInfo> models, bool explain)
+    {
+        var header = new List<string> { "path", "probability", "label" };
+        if (models.Count > 1) header.AddRange(ModelColumns(models));
+        if (explain) header.Add("heatmap");
+        System.Console.Out.WriteLine(string.Join(',', header));
+        foreach (var r in results)
+        {
+            var row = new List<string> { Csv.Escape(r.Path), r.Probability.ToString("R", CultureInfo.InvariantCulture), r.Label };
+            if (models.Count > 1) row.AddRange(r.Models.Select(m => m.Probability.ToString("R", CultureInfo.InvariantCulture)));
+            if (explain) row.Add(Csv.Escape(r.Heatmap ?? ""));
+            System.Console.Out.WriteLine(string.Join(',', row));
+        }
+    }
+
+    /// <summary>probability_NAME per model, in --model order; a repeated name gets _2, _3, ...</summary>
+    private static IEnumerable<string> ModelColumns(IReadOnlyList<ModelInfo> models)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var m in models)
+        {
+            var name = Csv.Escape("probability_" + m.Name);
+            seen[name] = seen.GetValueOrDefault(name) + 1;
+            yield return seen[name] == 1 ? name : $"{name}_{seen[name]}";
+        }
     }
 
     /// <summary>Files as given, folders expanded to their images (sorted); missing paths are reported and counted.</summary>
@@ -86,5 +130,21 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             }
         }
         return files;
+    }
+
+    /// <summary>Overlay files in the --explain folder: NAME.gradcam.png, made unique when two inputs share a name.</summary>
+    private sealed class HeatmapFiles(string folder)
+    {
+        private readonly HashSet<string> used = new(StringComparer.Ordinal);
+
+        public string Write(string imagePath, byte[] png)
+        {
+            var stem = Path.GetFileNameWithoutExtension(imagePath);
+            var name = stem + ".gradcam.png";
+            for (int n = 2; !used.Add(name); n++) name = $"{stem}-{n}.gradcam.png";
+            var path = Path.Combine(folder, name);
+            AtomicFile.Write(path, tmp => File.WriteAllBytes(tmp, png));
+            return path;
+        }
     }
 }

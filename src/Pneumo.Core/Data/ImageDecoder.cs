@@ -17,21 +17,47 @@ public sealed class ImageDecoder(int size = 224)
     public int Size { get; } = size;
 
     /// <summary>Decodes a file.</summary>
-    public RgbImage Decode(string path)
+    public RgbImage Decode(string path) => Decode(ReadFile(path), path);
+
+    /// <summary>The bytes of an image file; a missing or unreadable file is a <see cref="DataException"/> naming it.</summary>
+    public static byte[] ReadFile(string path)
     {
         if (!File.Exists(path))
             throw new DataException(Directory.Exists(path) ? $"{path}: is a directory, not an image" : $"{path}: file not found");
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { return File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"{path}: cannot read ({e.Message})", e);
         }
-        return Decode(bytes, path);
     }
 
-    /// <summary>Decodes encoded image bytes; <paramref name="name"/> is used in error messages.</summary>
-    public RgbImage Decode(byte[] encoded, string name)
+    /// <summary>Decodes encoded image bytes to <see cref="Size"/> x <see cref="Size"/>; <paramref name="name"/> is used in error messages.</summary>
+    public RgbImage Decode(byte[] encoded, string name) => DecodeTo(encoded, name, _ => new SKSizeI(Size, Size));
+
+    /// <summary>Decodes for display: the aspect ratio kept, the longer side scaled (down or up) to <paramref name="side"/> pixels.</summary>
+    public RgbImage DecodeForDisplay(byte[] encoded, string name, int side)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
+        return DecodeTo(encoded, name, source =>
+        {
+            double scale = (double)side / Math.Max(source.Width, source.Height);
+            return new SKSizeI(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)));
+        });
+    }
+
+    /// <summary>Reads the format and dimensions from the header alone (cheap, safe on hostile files).</summary>
+    /// <exception cref="DataException">Empty, unknown or corrupt header.</exception>
+    public static ImageHeader ReadHeader(byte[] encoded, string name)
+    {
+        if (encoded.Length == 0) throw new DataException($"{name}: empty file");
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data)
+            ?? throw new DataException($"{name}: not a readable image (unknown or corrupt format)");
+        var format = ImageFormats.Sniff(encoded) ?? codec.EncodedFormat.ToString().ToLowerInvariant();
+        return new ImageHeader(format, codec.Info.Width, codec.Info.Height);
+    }
+
+    private RgbImage DecodeTo(byte[] encoded, string name, Func<SKSizeI, SKSizeI> targetSize)
     {
         if (encoded.Length == 0) throw new DataException($"{name}: empty file");
         using var data = SKData.CreateCopy(encoded);
@@ -42,9 +68,10 @@ public sealed class ImageDecoder(int size = 224)
             throw new DataException($"{name}: image has no pixels");
         if ((long)info.Width * info.Height > MaxPixels)
             throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {MaxPixels:N0}-pixel limit");
+        var target = targetSize(info.Size);
 
         // Decode at a reduced scale when the codec supports it (JPEG does, in 1/8 steps): much faster for large files.
-        var scale = Math.Max((float)Size / info.Width, (float)Size / info.Height);
+        var scale = Math.Max((float)target.Width / info.Width, (float)target.Height / info.Height);
         var dims = scale < 1 ? codec.GetScaledDimensions(scale) : info.Size;
         var decodeInfo = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var decoded = new SKBitmap(decodeInfo);
@@ -54,9 +81,9 @@ public sealed class ImageDecoder(int size = 224)
         if (result != SKCodecResult.Success)
             throw new DataException($"{name}: cannot decode image ({result})");
 
-        using var resized = dims.Width == Size && dims.Height == Size
+        using var resized = dims == target
             ? null
-            : decoded.Resize(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Unpremul),
+            : decoded.Resize(new SKImageInfo(target.Width, target.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul),
                              new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         var source = resized ?? decoded;
         if (source is null) throw new DataException($"{name}: cannot resize image");

@@ -1,3 +1,4 @@
+using Pneumo.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,6 +10,11 @@ namespace Pneumo.Models;
 /// the probability of PNEUMONIA is its sigmoid (the paper's final "Dense 1, sigmoid" layer; the loss works on the
 /// logit for numerical stability). Grad-CAM, pruning and transfer learning use <see cref="ForwardFeatures"/> (the last
 /// convolutional feature map) and <see cref="ForwardHead"/>.
+/// <para>
+/// Each architecture says which layer its feature map comes from (<see cref="FeatureLayer"/>: the layer Grad-CAM
+/// explains, the last convolutional block for SZANet, the last stage for a ResNet) and writes its own inference graph
+/// for ONNX export (<see cref="AppendOnnx"/>); a new architecture implements both beside its layers.
+/// </para>
 /// </remarks>
 public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(name)
 {
@@ -20,6 +26,16 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
 
     /// <summary>Logits [B] from the feature map.</summary>
     public abstract Tensor ForwardHead(Tensor features);
+
+    /// <summary>Which layer <see cref="ForwardFeatures"/> ends with, in state-dict terms (for reports and Grad-CAM captions).</summary>
+    public abstract string FeatureLayer { get; }
+
+    /// <summary>
+    /// Appends the evaluation-mode network to an ONNX graph: from <paramref name="input"/> (the preprocessed float
+    /// batch [N, 3, H, W]) to the logits; returns the name of the logits value, shape [N, 1].
+    /// </summary>
+    /// <remarks>Dropout is the identity and batch norm uses its running statistics, as in <c>eval()</c>.</remarks>
+    public abstract string AppendOnnx(OnnxGraphBuilder graph, string input);
 
     public override Tensor forward(Tensor input) => ForwardHead(ForwardFeatures(input));
 

@@ -1,3 +1,4 @@
+using Pneumo.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,6 +41,9 @@ public sealed class SzaNet : ClassifierModel
 
     public override string Architecture => Name;
 
+    /// <summary>The third block (conv3, bn3, ReLU, 2x2 max pool): the last convolutional block, 64 channels.</summary>
+    public override string FeatureLayer => "conv3 block";
+
     /// <summary>Side of the last feature map: three times (valid 3x3 conv: -2, then 2x2 pool: /2).</summary>
     public static int FeatureSide(int inputSize)
     {
@@ -64,6 +68,19 @@ public sealed class SzaNet : ClassifierModel
         x = drop4.call(nn.functional.relu(fc1.call(x)));
         return fc2.call(x).squeeze(1).MoveToOuterDisposeScope();
     }
+
+    public override string AppendOnnx(OnnxGraphBuilder graph, string input)
+    {
+        var x = OnnxBlock(graph, input, conv1, "conv1", bn1, "bn1");
+        x = OnnxBlock(graph, x, conv2, "conv2", bn2, "bn2");
+        x = OnnxBlock(graph, x, conv3, "conv3", bn3, "bn3");
+        x = graph.Flatten(x);
+        x = graph.Relu(graph.Linear(x, fc1, "fc1"));
+        return graph.Linear(x, fc2, "fc2");
+    }
+
+    private static string OnnxBlock(OnnxGraphBuilder graph, string x, Conv2d conv, string convName, BatchNorm2d bn, string bnName) =>
+        graph.MaxPool(graph.Relu(graph.BatchNorm(graph.Conv(x, conv, convName), bn, bnName)), kernel: 2, stride: 2);
 
     private static Tensor Block(Tensor x, Conv2d conv, BatchNorm2d bn, Dropout dropout) =>
         dropout.call(nn.functional.max_pool2d(nn.functional.relu(bn.call(conv.call(x))), 2));

@@ -15,7 +15,16 @@ public static class Json
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The same conventions on one line, with only the escaping JSON requires (for metadata embedded in other formats).</summary>
+    public static readonly JsonSerializerOptions CompactOptions = new(Options)
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static string SerializeCompact<T>(T value) => JsonSerializer.Serialize(value, CompactOptions);
 
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("empty JSON document");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Pneumo.Models;
 
 namespace Pneumo.Persistence;
@@ -7,16 +8,23 @@ public sealed class ModelDirectory : IDisposable
 {
     public const string MetadataFile = "model.json";
 
-    private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata)
+    private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata, string version)
     {
         Path = path;
         Model = model;
         Metadata = metadata;
+        Version = version;
     }
 
     public string Path { get; }
     public ClassifierModel Model { get; }
     public ModelMetadata Metadata { get; }
+
+    /// <summary>The directory's name (e.g. <c>szanet</c> for <c>models/szanet</c>).</summary>
+    public string Name => System.IO.Path.GetFileName(Path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
+
+    /// <summary>Identifies the weights: the first 12 hex digits of the SHA-256 of the weights file.</summary>
+    public string Version { get; }
 
     /// <summary>True when <paramref name="dir"/> holds a <c>model.json</c>.</summary>
     public static bool Exists(string dir) => File.Exists(System.IO.Path.Combine(dir, MetadataFile));
@@ -51,7 +59,14 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException($"{weights}: cannot load weights ({e.Message})", e);
         }
         model.eval();
-        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata);
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata, WeightsVersion(weights));
+    }
+
+    /// <summary>The first 12 hex digits of the SHA-256 of a weights file.</summary>
+    public static string WeightsVersion(string weightsPath)
+    {
+        using var stream = File.OpenRead(weightsPath);
+        return Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
     }
 
     public void Dispose() => Model.Dispose();

@@ -1,0 +1,78 @@
+using System.ComponentModel;
+using System.Net;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Web;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo serve</c>: the web page and JSON API, until Ctrl+C.</summary>
+public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--urls <URLS>"), Description("Where to listen (several separated by ';'; port 0 picks a free one)."), DefaultValue("http://127.0.0.1:5080")]
+        public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble. Default: $PNEUMO_MODEL or models/szanet.")]
+        public string[] Models { get; init; } = [];
+
+        [CommandOption("--max-upload-mb <MB>"), Description("Largest accepted upload (413 above)."), DefaultValue(20)]
+        public int MaxUploadMb { get; init; } = 20;
+
+        [CommandOption("--max-megapixels <MP>"), Description("Largest accepted image, checked before decoding (413 above)."), DefaultValue(40)]
+        public int MaxMegapixels { get; init; } = 40;
+
+        [CommandOption("--quiet"), Description("Do not print a line per request.")]
+        public bool Quiet { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (MaxUploadMb < 1) return ValidationResult.Error("--max-upload-mb must be at least 1");
+            if (MaxMegapixels < 1) return ValidationResult.Error("--max-megapixels must be at least 1");
+            foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
+                    return ValidationResult.Error($"--urls: '{url}' is not an http:// URL");
+            return ValidationResult.Success();
+        }
+    }
+
+    private readonly Lock output = new();
+
+    /// <summary>One request line; requests finish on many threads, the console takes one line at a time.</summary>
+    private void Log(string line)
+    {
+        lock (output) Line($"{DateTime.Now:HH:mm:ss} {line}");
+    }
+
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var options = new WebServerOptions
+        {
+            Urls = settings.Urls,
+            ModelDirectories = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models,
+            MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024,
+            MaxPixels = settings.MaxMegapixels * 1_000_000L,
+            Log = settings.Quiet ? null : Log,
+        };
+        RunningServer server;
+        try { server = await WebServer.StartAsync(options, cancellation); }
+        catch (IOException e) { throw new InvalidOperationException($"--urls {settings.Urls}: cannot listen ({e.Message})", e); }
+
+        await using (server)
+        {
+            foreach (var m in server.Models) Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3})");
+            foreach (var address in server.Addresses)
+            {
+                Line($"listening on {address}");
+                if (!IPAddress.TryParse(address.Host, out var ip) || !IPAddress.IsLoopback(ip))
+                    Line("note: this address is reachable from other machines; Pneumo is a research tool, not a medical device");
+            }
+            Line("Ctrl+C to stop");
+            await server.WaitForShutdownAsync(cancellation);
+        }
+        Line("stopped");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using Pneumo.Data;
+using Pneumo.Evaluation;
+using Pneumo.Explain;
+using Pneumo.Persistence;
+
+namespace Pneumo.Diagnosis;
+
+/// <summary>
+/// Diagnoses X-ray images with one model or an ensemble of several: probability, label, each model's probability and,
+/// on request, a Grad-CAM explanation. The one inference service behind the command line and the web service.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The ensemble's probability is the mean of its models' probabilities and its threshold the mean of their thresholds
+/// (each chosen on that model's validation data); with one model both are that model's own. The explanation is the
+/// mean of the models' Grad-CAM maps for the ensemble's label, each stretched to the display image, rescaled to a
+/// maximum of 1.
+/// </para>
+/// <para>
+/// Thread-safe: images are decoded concurrently, but TorchSharp modules must not run concurrently, so the models are
+/// used under one lock (on two cores the models use every core anyway).
+/// </para>
+/// </remarks>
+public sealed class Diagnoser : IDisposable
+{
+    /// <summary>The longer side of the image the explanation is drawn on, in pixels.</summary>
+    public const int DefaultDisplaySize = 448;
+
+    private readonly IReadOnlyList<Member> members;
+    private readonly ImageDecoder displayDecoder;
+    private readonly object gate = new();
+    private bool disposed;
+
+    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize)
+    {
+        this.members = members;
+        displayDecoder = new ImageDecoder() { MaxPixels = maxPixels };
+        DisplaySize = displaySize;
+        Models = members.Select(m => m.Info).ToList();
+        Threshold = members.Average(m => m.Info.Threshold);
+    }
+
+    public IReadOnlyList<ModelInfo> Models { get; }
+
+    /// <summary>The ensemble's decision threshold: the mean of the models' thresholds.</summary>
+    public double Threshold { get; }
+
+    public int DisplaySize { get; }
+
+    /// <summary>Loads model directories (at least one).</summary>
+    /// <remarks>
+    /// Images with more than <paramref name="maxPixels"/> pixels are refused from their header, before decoding;
+    /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
+    public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize)
+    {
+        if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
+        var loaded = new List<ModelDirectory>();
+        try
+        {
+            foreach (var dir in modelDirs) loaded.Add(ModelDirectory.Load(dir));
+        }
+        catch
+        {
+            foreach (var m in loaded) m.Dispose();
+            throw;
+        }
+        var decoders = new Dictionary<int, ImageDecoder>();
+        var members = loaded.Select(m =>
+        {
+            var size = m.Metadata.Preprocessing.InputSize;
+            if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels };
+            return new Member(m, Describe(m), decoder);
+        }).ToList();
+        return new Diagnoser(members, maxPixels, displaySize);
+    }
+
+    /// <summary>Diagnoses an image file.</summary>
+    /// <exception cref="DataException">Missing, unreadable, not an image, or too large; the message names the file.</exception>
+    public DiagnosisResult Diagnose(string path, bool explain) => Diagnose(ImageDecoder.ReadFile(path), path, explain);
+
+    /// <summary>Diagnoses encoded image bytes (JPEG, PNG, ...); <paramref name="name"/> names the image in error messages.</summary>
+    /// <exception cref="DataException">Not an image, corrupt, or too large; the message names the image.</exception>
+    public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
+    {
+        // Decoding needs no lock: decode once per input size, and the display image for the explanation.
+        var inputs = new Dictionary<ImageDecoder, RgbImage>();
+        foreach (var m in members)
+            if (!inputs.ContainsKey(m.Decoder)) inputs[m.Decoder] = m.Decoder.Decode(encoded, name);
+        var display = explain ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize) : null;
+
+        var opinions = new List<ModelOpinion>(members.Count);
+        var maps = new List<Heatmap>();
+        double probability;
+        ClassLabel label;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            foreach (var m in members)
+                opinions.Add(new ModelOpinion(m.Info, m.Predictor.Predict([inputs[m.Decoder]])[0]));
+            probability = opinions.Average(o => o.Probability);
+            label = probability >= Threshold ? ClassLabel.Pneumonia : ClassLabel.Normal;
+            if (display is not null)
+                foreach (var m in members)
+                    maps.Add(m.GradCam.Explain(inputs[m.Decoder], label).Resize(display.Width, display.Height));
+        }
+
+        Explanation? explanation = null;
+        if (display is not null)
+        {
+            var heatmap = Heatmap.Mean(maps);
+            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label)));
+        }
+        return new DiagnosisResult(probability, label, Threshold, opinions, explanation);
+    }
+
+    private OverlayCaption Caption(double probability, ClassLabel label)
+    {
+        var title = string.Create(CultureInfo.InvariantCulture, $"{label.FolderName()}  ·  probability {probability:F3}  (threshold {Threshold:F3})");
+        var subtitle = members.Count == 1
+            ? $"Grad-CAM ({Models[0].Architecture}, {Models[0].FeatureLayer}): where the model saw evidence for {label.FolderName()}"
+            : $"Grad-CAM (mean of {members.Count} models): where the models saw evidence for {label.FolderName()}";
+        return new OverlayCaption(title, subtitle);
+    }
+
+    private static ModelInfo Describe(ModelDirectory m) =>
+        new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod,
+            m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit);
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            foreach (var m in members) m.Directory.Dispose();
+        }
+    }
+
+    private sealed class Member(ModelDirectory directory, ModelInfo info, ImageDecoder decoder)
+    {
+        public ModelDirectory Directory { get; } = directory;
+        public ModelInfo Info { get; } = info;
+        public ImageDecoder Decoder { get; } = decoder;
+        public Predictor Predictor { get; } = Predictor.For(directory);
+        public GradCam GradCam { get; } = new(directory.Model, directory.Metadata.Preprocessing);
+    }
+}

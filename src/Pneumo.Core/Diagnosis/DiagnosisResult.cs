@@ -1,0 +1,15 @@
+using Pneumo.Data;
+
+namespace Pneumo.Diagnosis;
+
+/// <summary>The answer for one image: probability of PNEUMONIA, label, and each model's own probability.</summary>
+/// <remarks>
+/// <see cref="Probability"/> is the mean of the models' probabilities, <see cref="Threshold"/> the mean of their
+/// thresholds (a single model's own threshold), and <see cref="Label"/> PNEUMONIA when the probability is at least the
+/// threshold. <see cref="Explanation"/> is there when it was asked for.
+/// </remarks>
+public sealed record DiagnosisResult(double Probability, ClassLabel Label, double Threshold, IReadOnlyList<ModelOpinion> Models, Explanation? Explanation)
+{
+    /// <summary>NORMAL or PNEUMONIA.</summary>
+    public string LabelName => Label.FolderName();
+}

@@ -1,0 +1,10 @@
+namespace Pneumo.Diagnosis;
+
+/// <summary>What a front end shows about one model of a <see cref="Diagnoser"/>.</summary>
+/// <remarks>
+/// <see cref="Name"/> is the model directory's name, <see cref="Version"/> the first 12 hex digits of the SHA-256 of
+/// its weights file, <see cref="Threshold"/> its own decision threshold (chosen on its validation data by
+/// <see cref="ThresholdMethod"/>), <see cref="FeatureLayer"/> the layer its Grad-CAM maps come from.
+/// </remarks>
+public sealed record ModelInfo(string Name, string Path, string Architecture, string Version, double Threshold, string ThresholdMethod,
+                               int InputSize, string FeatureLayer, string? CreatedUtc, string? Commit);

@@ -1,0 +1,115 @@
+using Pneumo.Data;
+using SkiaSharp;
+
+namespace Pneumo.Explain;
+
+/// <summary>Renders an X-ray with its heatmap blended over it and a labelled colour scale beside it, as a PNG.</summary>
+/// <remarks>
+/// Layout, on a dark background: the caption (when given), the image at its own size with the heatmap stretched over
+/// it, a vertical colour bar from "low" (0) to "high" (1) on the right, and a one-line notice that this is a research
+/// tool. A pixel's overlay colour is <see cref="Colormap.Color"/> of its value with opacity growing from
+/// <see cref="MinOpacity"/> to <see cref="MaxOpacity"/>, so the anatomy stays visible where the map is low.
+/// </remarks>
+public static class HeatmapOverlay
+{
+    public const float MinOpacity = 0.15f;
+    public const float MaxOpacity = 0.6f;
+    public const string Notice = "Research tool, not a medical device: not for clinical decisions.";
+
+    private const int Margin = 16, BarWidth = 18, BarGap = 14, LabelWidth = 64;
+    private static readonly SKColor Background = new(17, 20, 24), TextColor = new(235, 238, 242), MutedText = new(150, 158, 168);
+
+    /// <summary>The overlay of <paramref name="heatmap"/> on <paramref name="image"/> as PNG bytes.</summary>
+    public static byte[] RenderPng(RgbImage image, Heatmap heatmap, OverlayCaption? caption = null)
+    {
+        using var bitmap = Render(image, heatmap, caption);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>The overlay as a bitmap (the caller disposes it).</summary>
+    public static SKBitmap Render(RgbImage image, Heatmap heatmap, OverlayCaption? caption = null)
+    {
+        using var title = new SKFont(OverlayFont.Typeface, 19) { Embolden = true };
+        using var small = new SKFont(OverlayFont.Typeface, 13);
+        using var text = new SKPaint { Color = TextColor, IsAntialias = true };
+        using var muted = new SKPaint { Color = MutedText, IsAntialias = true };
+
+        int header = caption is null ? 0 : 58, footer = 30;
+        float textWidth = Math.Max(small.MeasureText(Notice),
+                                   caption is null ? 0 : Math.Max(title.MeasureText(caption.Title), small.MeasureText(caption.Subtitle)));
+        int width = Math.Max(Margin + image.Width + BarGap + BarWidth + 6 + LabelWidth + Margin, Margin + (int)Math.Ceiling(textWidth) + Margin);
+        int height = Margin + header + image.Height + footer;
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(Background);
+        if (caption is not null)
+        {
+            canvas.DrawText(caption.Title, Margin, Margin + 18, SKTextAlign.Left, title, text);
+            canvas.DrawText(caption.Subtitle, Margin, Margin + 42, SKTextAlign.Left, small, muted);
+        }
+
+        var imageRect = SKRect.Create(Margin, Margin + header, image.Width, image.Height);
+        using (var xray = ToBitmap(image)) canvas.DrawBitmap(xray, imageRect);
+        using (var heat = HeatLayer(heatmap))
+        using (var heatImage = SKImage.FromBitmap(heat))
+            canvas.DrawImage(heatImage, imageRect, new SKSamplingOptions(SKFilterMode.Linear));
+
+        DrawScale(canvas, SKRect.Create(imageRect.Right + BarGap, imageRect.Top, BarWidth, image.Height), small, text, muted);
+        canvas.DrawText(Notice, Margin, height - 10, SKTextAlign.Left, small, muted);
+        return bitmap;
+    }
+
+    /// <summary>The colour bar, opaque (as the colours read at full strength), with 0 / 0.5 / 1 ticks.</summary>
+    private static void DrawScale(SKCanvas canvas, SKRect bar, SKFont font, SKPaint text, SKPaint muted)
+    {
+        using var paint = new SKPaint();
+        for (int y = 0; y < (int)bar.Height; y++)
+        {
+            var (r, g, b) = Colormap.Color(1f - y / (bar.Height - 1));
+            paint.Color = new SKColor(r, g, b);
+            canvas.DrawRect(bar.Left, bar.Top + y, bar.Width, 1, paint);
+        }
+        using var outline = new SKPaint { Color = MutedText, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        canvas.DrawRect(bar, outline);
+        float x = bar.Right + 6;
+        foreach (var (at, label) in new[] { (0f, "1  high"), (0.5f, "0.5"), (1f, "0  low") })
+        {
+            float y = bar.Top + at * bar.Height;
+            canvas.DrawLine(bar.Right, y, bar.Right + 4, y, outline);
+            canvas.DrawText(label, x, Math.Clamp(y + 4, bar.Top + 10, bar.Bottom), SKTextAlign.Left, font, at == 0.5f ? muted : text);
+        }
+    }
+
+    /// <summary>The heatmap as unpremultiplied RGBA: colour from the scale, opacity rising with the value.</summary>
+    private static SKBitmap HeatLayer(Heatmap heatmap)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(heatmap.Width, heatmap.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var pixels = bitmap.GetPixelSpan();
+        for (int i = 0; i < heatmap.Values.Length; i++)
+        {
+            float v = Math.Clamp(heatmap.Values[i], 0f, 1f);
+            var (r, g, b) = Colormap.Color(v);
+            pixels[4 * i] = r;
+            pixels[4 * i + 1] = g;
+            pixels[4 * i + 2] = b;
+            pixels[4 * i + 3] = (byte)Math.Round(255 * (MinOpacity + (MaxOpacity - MinOpacity) * v));
+        }
+        return bitmap;
+    }
+
+    private static SKBitmap ToBitmap(RgbImage image)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var rgba = bitmap.GetPixelSpan();
+        int plane = image.PlaneSize;
+        for (int i = 0; i < plane; i++)
+        {
+            rgba[4 * i] = image.Pixels[i];
+            rgba[4 * i + 1] = image.Pixels[plane + i];
+            rgba[4 * i + 2] = image.Pixels[2 * plane + i];
+            rgba[4 * i + 3] = 255;
+        }
+        return bitmap;
+    }
+}

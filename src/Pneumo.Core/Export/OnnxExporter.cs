@@ -1,0 +1,127 @@
+using System.Globalization;
+using Google.Protobuf;
+using Onnx;
+using Pneumo.Data;
+using Pneumo.Models;
+using Pneumo.Persistence;
+
+namespace Pneumo.Export;
+
+/// <summary>Writes a trained model as a self-contained ONNX model: preprocessing, network and sigmoid in one graph.</summary>
+/// <remarks>
+/// <para>
+/// Input <c>pixels</c>: float32 [N, 3, S, S], RGB, values 0..255 (the decoded image resized to S x S without keeping the
+/// aspect ratio, S = the model's input size). The graph applies the model's own preprocessing (scale, channel order,
+/// mean and std, per-image standardisation as in <see cref="Preprocessing.Apply"/>), then the network in evaluation
+/// mode, and — when the model uses horizontal-flip test-time augmentation — the mean over each image and its mirror
+/// image. Outputs: <c>probability</c> of PNEUMONIA [N] and <c>logit</c> [N] (the logit of that probability).
+/// </para>
+/// <para>
+/// The network comes from the architecture itself (<see cref="ClassifierModel.AppendOnnx"/>). The model's metadata
+/// travels in the file's metadata properties: architecture, threshold, preprocessing, labels and the input contract.
+/// ONNX opset 17, IR version 8.
+/// </para>
+/// </remarks>
+public static class OnnxExporter
+{
+    public const string InputName = "pixels";
+    public const string ProbabilityName = "probability";
+    public const string LogitName = "logit";
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (atomically).</summary>
+    public static void Export(ModelDirectory model, string path)
+    {
+        var proto = Build(model.Model, model.Metadata, model.Version);
+        AtomicFile.Write(path, tmp =>
+        {
+            using var stream = File.Create(tmp);
+            proto.WriteTo(stream);
+        });
+    }
+
+    /// <summary>The ONNX model of a classifier with its metadata.</summary>
+    public static ModelProto Build(ClassifierModel model, ModelMetadata metadata, string? version = null)
+    {
+        var p = metadata.Preprocessing;
+        var graph = new OnnxGraphBuilder($"pneumo_{model.Architecture}");
+        var pixels = graph.Input(InputName, "N", 3, p.InputSize, p.InputSize);
+        var input = AppendPreprocessing(graph, pixels, p);
+        string logit, probability;
+        if (metadata.TestTimeAugmentation == "hflip")
+        {
+            // As Predictor's flip averaging: run the batch and its mirror image as one batch of 2N, then average the
+            // two probabilities of each image; the logit output is the logit of that mean.
+            var mirrored = graph.Node("Slice", [input, graph.Int64Initializer("flip_starts", [-1], 1), graph.Int64Initializer("flip_ends", [long.MinValue], 1),
+                                                graph.Int64Initializer("flip_axes", [3], 1), graph.Int64Initializer("flip_steps", [-1], 1)]);
+            var both = graph.Node("Concat", [input, mirrored], OnnxGraphBuilder.Int("axis", 0));
+            var pairs = graph.Reshape(graph.Sigmoid(graph.Reshape(model.AppendOnnx(graph, both), -1)), 2, -1);
+            probability = graph.Identity(graph.ReduceMean(pairs, [0], keepDims: false), ProbabilityName);
+            var complement = graph.Sub(graph.Scalar(1f, "one"), probability);
+            logit = graph.Identity(graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement])), LogitName);
+        }
+        else
+        {
+            logit = graph.Identity(graph.Reshape(model.AppendOnnx(graph, input), -1), LogitName);
+            probability = graph.Identity(graph.Sigmoid(logit), ProbabilityName);
+        }
+        graph.Output(probability, "N");
+        graph.Output(logit, "N");
+
+        var proto = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "pneumo",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            DocString = InputContract(p) + " Output 'probability': probability of PNEUMONIA [N]; 'logit': its logit [N].",
+            Graph = graph.Graph,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxGraphBuilder.OpsetVersion });
+        foreach (var (key, value) in Properties(model, metadata, version))
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return proto;
+    }
+
+    /// <summary>The preprocessing of <see cref="Preprocessing.Apply"/> as graph nodes, from 0..255 RGB floats.</summary>
+    public static string AppendPreprocessing(OnnxGraphBuilder graph, string pixels, Preprocessing p)
+    {
+        var x = pixels;
+        if (p.ChannelOrder == "BGR") x = graph.Node("Gather", [x, graph.Int64Initializer("bgr_order", [2, 1, 0], 3)], OnnxGraphBuilder.Int("axis", 1));
+        else if (p.ChannelOrder != "RGB") throw new NotSupportedException($"unknown channel order '{p.ChannelOrder}'");
+        x = graph.Mul(x, graph.Scalar((float)p.Scale, "scale"));
+        if (p.Mean.Any(m => m != 0)) x = graph.Sub(x, graph.Initializer("mean", p.Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1));
+        if (p.Std.Any(s => s != 1)) x = graph.Div(x, graph.Initializer("std", p.Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1));
+        if (p.PerImageStandardize)
+        {
+            // (x - mean) / max(std, 1/sqrt(count)) over each image's 3 x S x S values, std with divisor count.
+            var centred = graph.Sub(x, graph.ReduceMean(x, [1, 2, 3]));
+            var std = graph.Sqrt(graph.ReduceMean(graph.Mul(centred, centred), [1, 2, 3]));
+            var floor = graph.Scalar((float)(1.0 / Math.Sqrt(3.0 * p.InputSize * p.InputSize)), "min_std");
+            x = graph.Div(centred, graph.Max(std, floor));
+        }
+        return x;
+    }
+
+    private static string InputContract(Preprocessing p) =>
+        $"Input '{InputName}': float32 [N, 3, {p.InputSize}, {p.InputSize}], RGB channel order, values 0..255: the image resized to " +
+        $"{p.InputSize}x{p.InputSize} without keeping its aspect ratio (grey images replicated to 3 channels). Preprocessing is inside the graph.";
+
+    private static IEnumerable<(string, string)> Properties(ClassifierModel model, ModelMetadata m, string? version)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        yield return ("architecture", model.Architecture);
+        yield return ("labels", "0=NORMAL,1=PNEUMONIA");
+        yield return ("threshold", F(m.Threshold));
+        yield return ("threshold_method", m.ThresholdMethod);
+        yield return ("thresholds", Json.SerializeCompact(m.Thresholds));
+        yield return ("preprocessing", Json.SerializeCompact(m.Preprocessing));
+        yield return ("test_time_augmentation", m.TestTimeAugmentation);
+        yield return ("input", InputContract(m.Preprocessing));
+        yield return ("explained_layer", model.FeatureLayer);
+        if (version is not null) yield return ("weights_version", version);
+        if (m.Provenance is not null)
+        {
+            yield return ("trained_commit", m.Provenance.Commit);
+            yield return ("trained_utc", m.Provenance.CreatedUtc);
+        }
+    }
+}

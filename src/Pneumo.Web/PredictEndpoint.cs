@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using Pneumo.Data;
+using Pneumo.Diagnosis;
+using Pneumo.Explain;
+using Pneumo.Persistence;
+
+namespace Pneumo.Web;
+
+/// <summary>
+/// <c>POST /api/predict</c>: an X-ray in the multipart form field <c>file</c>, answered with a <see cref="PredictResponse"/>.
+/// </summary>
+/// <remarks>
+/// Checks, in order, each answered with a one-sentence JSON <see cref="ApiError"/>: a multipart body (415), its size
+/// (413 above <see cref="WebServerOptions.MaxUploadBytes"/>, from Content-Length when sent, else while reading), a
+/// non-empty <c>file</c> field (400), JPEG or PNG content whatever the file is called (415), the pixel count from the
+/// header before any decoding (413 above <see cref="WebServerOptions.MaxPixels"/>), a decodable image (400).
+/// Uploads are held in memory or, above 64 KB, in ASP.NET's temporary folder, deleted after the request; nothing else
+/// is written. At most <see cref="WebServerOptions.MaxConcurrentJobs"/> requests decode and diagnose at once.
+/// </remarks>
+public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions options)
+{
+    public const string FileField = "file";
+    private const string UploadName = "the uploaded image";
+
+    private readonly SemaphoreSlim jobs = new(options.MaxConcurrentJobs, options.MaxConcurrentJobs);
+    private readonly FormOptions formOptions = new()
+    {
+        MultipartBodyLengthLimit = options.MaxUploadBytes,
+        ValueCountLimit = 16,
+        KeyLengthLimit = 256,
+    };
+
+    private string TooLarge => $"the upload is larger than the {options.MaxUploadBytes / (1024.0 * 1024):0.#} MB limit";
+
+    /// <summary>The request delegate: answers the request (a plain <c>Task</c>, so the routing cannot drop the result).</summary>
+    public async Task HandleAsync(HttpContext context) => await (await AnswerAsync(context)).ExecuteAsync(context);
+
+    private async Task<IResult> AnswerAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var cancel = context.RequestAborted;
+        if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return ApiError.Result(StatusCodes.Status415UnsupportedMediaType, $"send the image as multipart/form-data, in the field '{FileField}'");
+        // The multipart envelope adds a few hundred bytes to the file; allow a little more than the file limit.
+        if (request.ContentLength > options.MaxUploadBytes + 64 * 1024)
+            return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
+
+        byte[] bytes;
+        try
+        {
+            context.Features.Set<IFormFeature>(new FormFeature(request, formOptions));
+            var form = await request.ReadFormAsync(cancel);
+            var file = form.Files.GetFile(FileField);
+            if (file is null) return ApiError.Result(StatusCodes.Status400BadRequest, $"no file: send the image in the multipart form field '{FileField}'");
+            if (file.Length == 0) return ApiError.Result(StatusCodes.Status400BadRequest, "the uploaded file is empty");
+            if (file.Length > options.MaxUploadBytes) return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
+            bytes = new byte[file.Length];
+            await using var stream = file.OpenReadStream();
+            await stream.ReadExactlyAsync(bytes, cancel);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            return ApiError.Result(StatusCodes.Status400BadRequest, "malformed multipart/form-data body");
+        }
+
+        var format = ImageFormats.Sniff(bytes);
+        if (format is null)
+            return ApiError.Result(StatusCodes.Status415UnsupportedMediaType, "the file is not a JPEG or PNG image (its content is checked, not its name)");
+        ImageHeader header;
+        try { header = ImageDecoder.ReadHeader(bytes, UploadName); }
+        catch (DataException) { return ApiError.Result(StatusCodes.Status400BadRequest, $"the file starts like a {format.ToUpperInvariant()} image but its header is corrupt"); }
+        if (header.Pixels > options.MaxPixels)
+            return ApiError.Result(StatusCodes.Status413PayloadTooLarge,
+                $"the image is {header.Width}x{header.Height} pixels, more than the {options.MaxPixels / 1e6:0.#}-megapixel limit");
+
+        bool explain = !string.Equals(request.Query["explain"], "false", StringComparison.OrdinalIgnoreCase);
+        var clock = Stopwatch.StartNew();
+        DiagnosisResult result;
+        await jobs.WaitAsync(cancel);
+        try { result = diagnoser.Diagnose(bytes, UploadName, explain); }
+        catch (DataException e) { return ApiError.Result(StatusCodes.Status400BadRequest, $"cannot decode the image: {Reason(e.Message)}"); }
+        finally { jobs.Release(); }
+
+        var png = result.Explanation is null ? null : "data:image/png;base64," + Convert.ToBase64String(result.Explanation.OverlayPng);
+        var response = new PredictResponse(
+            result.Probability, result.LabelName, result.Threshold,
+            result.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Architecture, o.Model.Version, o.Probability, o.Model.Threshold)).ToList(),
+            png, result.Explanation?.Target.FolderName(),
+            new UploadedImage(format, header.Width, header.Height, bytes.Length),
+            clock.ElapsedMilliseconds, HeatmapOverlay.Notice);
+        return Results.Json(response, Json.CompactOptions);
+    }
+
+    /// <summary>The decoder's message without the image's name in front.</summary>
+    private static string Reason(string message) =>
+        message.StartsWith(UploadName + ": ", StringComparison.Ordinal) ? message[(UploadName.Length + 2)..] : message;
+}

@@ -1,0 +1,18 @@
+namespace Pneumo.Web;
+
+/// <summary>The JSON answer of <c>POST /api/predict</c> (snake_case on the wire).</summary>
+/// <remarks>
+/// <see cref="Probability"/> of PNEUMONIA is the mean over <see cref="Models"/>; <see cref="Label"/> is PNEUMONIA when it
+/// is at least <see cref="Threshold"/>. <see cref="HeatmapPng"/> is the Grad-CAM overlay as a <c>data:image/png;base64</c>
+/// URL (null with <c>?explain=false</c>), explaining the class <see cref="HeatmapExplains"/>.
+/// </remarks>
+public sealed record PredictResponse(
+    double Probability,
+    string Label,
+    double Threshold,
+    IReadOnlyList<ModelProbability> Models,
+    string? HeatmapPng,
+    string? HeatmapExplains,
+    UploadedImage Image,
+    long ElapsedMs,
+    string Disclaimer);

@@ -1,0 +1,26 @@
+namespace Pneumo.Web;
+
+/// <summary>How the web service listens, which models it uses, and the limits a public endpoint needs.</summary>
+public sealed record WebServerOptions
+{
+    /// <summary>Where to listen; several URLs separated by ';'. Port 0 picks a free port (see <see cref="RunningServer.Addresses"/>).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Model directories; several make an ensemble.</summary>
+    public required IReadOnlyList<string> ModelDirectories { get; init; }
+
+    /// <summary>The largest accepted upload, in bytes (413 above it).</summary>
+    public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+
+    /// <summary>The largest accepted image, in pixels, read from the header before decoding (413 above it).</summary>
+    public long MaxPixels { get; init; } = 40_000_000;
+
+    /// <summary>How many requests decode and diagnose at once; the others wait their turn (without holding a thread).</summary>
+    public int MaxConcurrentJobs { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>The longer side, in pixels, of the X-ray drawn under the heatmap.</summary>
+    public int DisplaySize { get; init; } = Pneumo.Diagnosis.Diagnoser.DefaultDisplaySize;
+
+    /// <summary>Receives one line per request (method, path, status, milliseconds) and per server error; null for none.</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using SkiaSharp;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>predict --explain, predict with several models, and export, through the real program on real X-rays.</summary>
+[Collection("cli")]
+public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
+{
+    private string[] TestImages(int perClass) =>
+        new[] { "NORMAL", "PNEUMONIA" }.SelectMany(c => Directory.GetFiles(Path.Combine(fixture.Data!.Path, "test", c)).Order(StringComparer.Ordinal).Take(perClass)).ToArray();
+
+    [SkippableFact]
+    public void ExplainWritesOneOverlayPerImageAndNamesItInEveryFormat()
+    {
+        TestData.RequireDataset();
+        var images = TestImages(2);
+        var outDir = fixture.Work!.Combine("explain");
+        var json = CliRunner.Run(fixture.Work.Path, ["predict", "--model", fixture.ModelDir, "--format", "json", "--explain", outDir, .. images]);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var items = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(images.Length, items.Count);
+        foreach (var item in items)
+        {
+            var heatmap = item.GetProperty("heatmap").GetString()!;
+            Assert.Equal(outDir, Path.GetDirectoryName(heatmap));
+            Assert.EndsWith(Path.GetFileNameWithoutExtension(item.GetProperty("path").GetString()) + ".gradcam.png", heatmap);
+            using var png = SKBitmap.Decode(heatmap);
+            Assert.True(png is { Width: > 448, Height: > 448 }, $"{heatmap} is not an overlay PNG");
+        }
+
+        var csv = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--format", "csv", "--explain", outDir, images[0]);
+        var lines = csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("path,probability,label,heatmap", lines[0]);
+        Assert.EndsWith(".gradcam.png", lines[1]);
+
+        var text = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--explain", outDir, images[0]);
+        Assert.Matches(@"\t0\.\d{4}\t(PNEUMONIA|NORMAL)\t.*\.gradcam\.png", text.Stdout);
+    }
+
+    [SkippableFact]
+    public void SeveralModelsGiveTheMeanAndEachModelsProbability()
+    {
+        TestData.RequireDataset();
+        var image = TestImages(1)[1];
+        var single = CliRunner.Run(fixture.Work!.Path, "predict", "--model", fixture.ModelDir, "--format", "json", image);
+        var ensemble = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--model", fixture.ModelDir, "--format", "json", image);
+        Assert.True(ensemble.ExitCode == 0, ensemble.ToString());
+        var one = JsonDocument.Parse(single.Stdout).RootElement[0];
+        var two = JsonDocument.Parse(ensemble.Stdout).RootElement[0];
+        var models = two.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(2, models.Count);
+        Assert.All(models, m =>
+        {
+            Assert.Equal("run", m.GetProperty("model").GetString());
+            Assert.Matches("^[0-9a-f]{12}$", m.GetProperty("version").GetString());
+            Assert.Equal(one.GetProperty("probability").GetDouble(), m.GetProperty("probability").GetDouble(), 12);
+        });
+        Assert.Equal(one.GetProperty("probability").GetDouble(), two.GetProperty("probability").GetDouble(), 12);
+
+        var csv = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--model", fixture.ModelDir, "--format", "csv", image);
+        Assert.Equal("path,probability,label,probability_run,probability_run_2", csv.Stdout.Split('\n')[0]);
+    }
+
+    [SkippableFact]
+    public void ExportWritesOnnxAndSafetensors()
+    {
+        TestData.RequireDataset();
+        var onnx = fixture.Work!.Combine("model.onnx");
+        var r = CliRunner.Run(fixture.Work.Path, "export", "--model", fixture.ModelDir, "--format", "onnx", "--out", onnx);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(new FileInfo(onnx).Length > 10_000_000, "the ONNX file lacks the weights");
+        Assert.Contains("as onnx", r.Stdout);
+
+        var st = fixture.Work.Combine("model.safetensors");
+        r = CliRunner.Run(fixture.Work.Path, "export", "--model", fixture.ModelDir, "--format", "safetensors", "--out", st);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var header = File.ReadAllBytes(st)[8..200];
+        Assert.Contains("\"__metadata__\"", System.Text.Encoding.UTF8.GetString(header));
+    }
+
+    [Fact]
+    public void ExportRefusesAnUnknownFormatOrAMissingOut()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(dir.Path, "export", "--model", dir.Path, "--format", "tflite", "--out", "x");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--format must be onnx or safetensors", r.Stdout + r.Stderr);
+        r = CliRunner.Run(dir.Path, "export", "--model", dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--out", r.Stdout + r.Stderr);
+    }
+}

@@ -1,0 +1,165 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Google.Protobuf;
+using Pneumo.Data;
+using Pneumo.Evaluation;
+using Pneumo.Export;
+using Pneumo.Models;
+using ModelDirectory = Pneumo.Persistence.ModelDirectory;
+using ModelMetadata = Pneumo.Persistence.ModelMetadata;
+using TorchSharp;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Pneumo.Tests.Export;
+
+/// <summary>The exported ONNX graph, run by ONNX Runtime, gives TorchSharp's probabilities.</summary>
+public class OnnxExportTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-4;
+
+    /// <summary>
+    /// A seeded SZANet whose batch norms have non-trivial running statistics and affine parameters, and whose output
+    /// weights are scaled up so the logits spread over a few units (differences between images then show).
+    /// </summary>
+    private static SzaNet Model(int inputSize, int seed)
+    {
+        manual_seed(seed);
+        var model = new SzaNet(inputSize);
+        using (no_grad())
+        {
+            foreach (var (name, t) in model.state_dict())
+            {
+                if (name.EndsWith("running_mean")) t.copy_(randn_like(t).mul(0.1));
+                else if (name.EndsWith("running_var")) t.copy_(rand_like(t).mul(1.5).add(0.5));
+                else if (name.StartsWith("bn") && name.EndsWith("weight")) t.copy_(rand_like(t).add(0.5));
+                else if (name.StartsWith("bn") && name.EndsWith("bias")) t.copy_(randn_like(t).mul(0.1));
+                else if (name == "fc2.weight") t.mul_(40);
+            }
+        }
+        model.eval();
+        return model;
+    }
+
+    private static ModelMetadata Metadata(Preprocessing preprocessing) =>
+        new() { Architecture = SzaNet.Name, Preprocessing = preprocessing, Threshold = 0.42, ThresholdMethod = "youden" };
+
+    /// <summary>ONNX Runtime's (probability, logit) for each image, fed as 0..255 floats.</summary>
+    private static (float[] Probability, float[] Logit) RunOnnx(byte[] onnx, IReadOnlyList<RgbImage> images)
+    {
+        using var session = new InferenceSession(onnx);
+        int size = images[0].Width;
+        var pixels = new DenseTensor<float>([images.Count, 3, size, size]);
+        var buffer = pixels.Buffer.Span;
+        for (int i = 0; i < images.Count; i++)
+        for (int j = 0; j < images[i].Pixels.Length; j++)
+            buffer[i * images[i].Pixels.Length + j] = images[i].Pixels[j];
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, pixels)]);
+        float[] Get(string name) => results.Single(r => r.Name == name).AsTensor<float>().ToArray();
+        return (Get(OnnxExporter.ProbabilityName), Get(OnnxExporter.LogitName));
+    }
+
+    private static double[] TorchLogits(ClassifierModel model, Preprocessing preprocessing, IReadOnlyList<RgbImage> images)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var batch = Batch.FromImages(images);
+        var input = preprocessing.Apply(tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte));
+        return model.forward(input).to_type(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    private void AssertSameAnswers(ClassifierModel model, Preprocessing preprocessing, IReadOnlyList<RgbImage> images, bool flip = false)
+    {
+        var metadata = Metadata(preprocessing) with { TestTimeAugmentation = flip ? "hflip" : "none" };
+        var onnx = OnnxExporter.Build(model, metadata).ToByteArray();
+        var (probability, logit) = RunOnnx(onnx, images);
+        var expected = new Predictor(model, preprocessing, flipAveraging: flip).Predict(images);
+        var expectedLogits = flip
+            ? expected.Select(p => Math.Log(p / (1 - p))).ToArray()
+            : TorchLogits(model, preprocessing, images);
+        for (int i = 0; i < images.Count; i++)
+        {
+            output.WriteLine($"image {i}: torch p={expected[i]:F6} logit={expectedLogits[i]:F5}   onnx p={probability[i]:F6} logit={logit[i]:F5}");
+            Assert.True(Math.Abs(expected[i] - probability[i]) <= Tolerance, $"image {i}: probability {probability[i]} vs TorchSharp {expected[i]}");
+            Assert.True(Math.Abs(expectedLogits[i] - logit[i]) <= Tolerance * Math.Max(1, Math.Abs(expectedLogits[i])), $"image {i}: logit {logit[i]} vs {expectedLogits[i]}");
+        }
+        // Not all saturated: the comparison means something.
+        Assert.Contains(expected, p => p is > 0.01 and < 0.99);
+    }
+
+    private static RgbImage Noise(int size, Random random)
+    {
+        var image = new RgbImage(size, size);
+        random.NextBytes(image.Pixels);
+        return image;
+    }
+
+    [Fact]
+    public void MatchesTorchSharpWithFlipAveraging()
+    {
+        using var model = Model(64, seed: 4);
+        var random = new Random(5);
+        var images = Enumerable.Range(0, 5).Select(_ => Noise(64, random)).ToList();
+        AssertSameAnswers(model, Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 }, images, flip: true);
+    }
+
+    [Fact]
+    public void MatchesTorchSharpOnSyntheticImages()
+    {
+        using var model = Model(64, seed: 1);
+        var random = new Random(2);
+        var images = Enumerable.Range(0, 6).Select(_ => Noise(64, random)).ToList();
+        AssertSameAnswers(model, Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 }, images);
+    }
+
+    [Fact]
+    public void ChannelOrderMeanAndStdAreInTheGraphToo()
+    {
+        using var model = Model(64, seed: 3);
+        var random = new Random(4);
+        var images = Enumerable.Range(0, 4).Select(_ => Noise(64, random)).ToList();
+        var preprocessing = new Preprocessing { InputSize = 64, ChannelOrder = "BGR", Mean = [0.4, 0.5, 0.6], Std = [0.2, 0.25, 0.3] };
+        AssertSameAnswers(model, preprocessing, images);
+    }
+
+    [SkippableFact]
+    public void MatchesTorchSharpOnRealXrays()
+    {
+        var root = TestData.RequireDataset();
+        using var model = Model(224, seed: 5);
+        var decoder = new ImageDecoder(224);
+        var files = new[] { "NORMAL", "PNEUMONIA" }
+            .SelectMany(c => Directory.GetFiles(Path.Combine(root, "test", c)).Order(StringComparer.Ordinal).Take(4));
+        var images = files.Select(decoder.Decode).ToList();
+        AssertSameAnswers(model, ModelRegistry.Get(SzaNet.Name).DefaultPreprocessing, images);
+
+        // The shipped model too, when the repository has it.
+        var shipped = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
+        if (!ModelDirectory.Exists(shipped)) return;
+        using var trained = ModelDirectory.Load(shipped);
+        AssertSameAnswers(trained.Model, trained.Metadata.Preprocessing, files.Select(new ImageDecoder(trained.Metadata.Preprocessing.InputSize).Decode).ToList());
+    }
+
+    [Fact]
+    public void TheFileStatesItsContractAndCarriesTheMetadata()
+    {
+        using var model = Model(64, seed: 6);
+        var onnx = OnnxExporter.Build(model, Metadata(Preprocessing.UnitScale(true) with { InputSize = 64 }), "abc123");
+        using var session = new InferenceSession(onnx.ToByteArray());
+        var input = Assert.Single(session.InputMetadata);
+        Assert.Equal(OnnxExporter.InputName, input.Key);
+        Assert.Equal(new[] { -1, 3, 64, 64 }, input.Value.Dimensions);
+        Assert.Equal(new[] { OnnxExporter.ProbabilityName, OnnxExporter.LogitName }, session.OutputMetadata.Keys.ToArray());
+        var props = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("szanet", props["architecture"]);
+        Assert.Equal("0.42", props["threshold"]);
+        Assert.Equal("youden", props["threshold_method"]);
+        Assert.Equal("abc123", props["weights_version"]);
+        Assert.Contains("\"per_image_standardize\":true", props["preprocessing"]);
+        Assert.Contains("values 0..255", props["input"]);
+        // Initializers keep PyTorch's state-dict names.
+        Assert.Contains(onnx.Graph.Initializer, t => t.Name == "bn3.running_var");
+        Assert.Contains(onnx.Graph.Initializer, t => t.Name == "fc2.weight");
+    }
+}

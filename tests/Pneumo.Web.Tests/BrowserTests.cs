@@ -1,0 +1,75 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>The page in headless Chromium (Debian's /usr/bin/chromium): upload an X-ray, see the label, probability and heatmap.</summary>
+/// <remarks>Skipped where Chromium is not installed (.ci/run installs it). $PNEUMO_SCREENSHOT names a file for a screenshot of the result.</remarks>
+[Collection("service")]
+public class BrowserTests(ServiceFixture service)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static async Task<(IPlaywright, IBrowser)> Launch()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (apt-get install -y chromium): browser test skipped");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        return (playwright, browser);
+    }
+
+    [SkippableFact]
+    public async Task UploadingAnXrayShowsLabelProbabilityAndHeatmap()
+    {
+        var xray = Uploads.RealXray();
+        Skip.If(xray is null, "the chest X-ray dataset is not available: browser test skipped");
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var consoleErrors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+
+        await page.GotoAsync(service.Server.Address.ToString());
+        await Assertions.Expect(page.Locator("#disclaimer")).ToContainTextAsync("not a medical device");
+        await Assertions.Expect(page.Locator("#model-info")).ToContainTextAsync("szanet");
+
+        await page.Locator("#file").SetInputFilesAsync(xray!);
+        await Assertions.Expect(page.Locator("#label")).ToHaveTextAsync(new Regex("^(PNEUMONIA|NORMAL)$"), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#probability")).ToHaveTextAsync(new Regex(@"^\d{1,3}\.\d %$"));
+        await Assertions.Expect(page.Locator("#threshold")).ToContainTextAsync("threshold of");
+        var heatmap = page.Locator("#heatmap");
+        await Assertions.Expect(heatmap).ToBeVisibleAsync();
+        Assert.StartsWith("data:image/png;base64,", await heatmap.GetAttributeAsync("src"));
+        // Decoded and laid out, not a broken image.
+        Assert.True(await heatmap.EvaluateAsync<int>("img => img.naturalWidth") > 448);
+        Assert.True(await page.Locator("#xray").EvaluateAsync<int>("img => img.naturalWidth") > 0);
+        await Assertions.Expect(page.Locator("#models tbody tr")).ToHaveCountAsync(1);
+        Assert.Empty(consoleErrors);
+
+        var shot = Environment.GetEnvironmentVariable("PNEUMO_SCREENSHOT");
+        using var temp = new TempDir();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = string.IsNullOrEmpty(shot) ? temp.Combine("page.png") : shot, FullPage = true });
+    }
+
+    [SkippableFact]
+    public async Task ANonImageShowsTheServersMessage()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(service.Server.Address.ToString());
+        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "xray.jpeg", MimeType = "image/jpeg", Buffer = "not pixels"u8.ToArray() });
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not a JPEG or PNG image", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#result")).ToBeHiddenAsync();
+    }
+}
