@@ -6,6 +6,8 @@ using static TorchSharp.torch;
 namespace Pneumo.Evaluation;
 
 /// <summary>Runs a model over images in evaluation mode and returns probabilities of PNEUMONIA.</summary>
+/// <param name="model">The classifier, used in evaluation mode.</param>
+/// <param name="preprocessing">The preprocessing its weights expect.</param>
 /// <param name="flipAveraging">
 /// Test-time augmentation: the probability is the mean of the image's and its mirror image's (the models are trained
 /// with horizontal flips, so both are valid views of the same X-ray).

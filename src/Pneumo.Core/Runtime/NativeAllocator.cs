@@ -21,6 +21,7 @@ internal static partial class NativeAllocator
 
     public static bool Tuned { get; private set; }
 
+#pragma warning disable CA2255 // deliberate: the allocator must be tuned before libtorch allocates anything
     [ModuleInitializer]
     internal static void Initialize()
     {
@@ -36,6 +37,8 @@ internal static partial class NativeAllocator
             // not glibc: nothing to tune
         }
     }
+
+#pragma warning restore CA2255
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int param, int value);

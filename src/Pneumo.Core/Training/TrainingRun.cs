@@ -52,6 +52,9 @@ public sealed class TrainingRun
     }
 
     /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
+    /// <param name="runDir">The run folder.</param>
+    /// <param name="listener">Receives progress.</param>
+    /// <param name="cancel">Stops the run after the current batch; the last finished epoch's checkpoint remains.</param>
     /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
     /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
     public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default,
