@@ -78,7 +78,7 @@ public sealed class PruningSweep : IDisposable
     private PruningOutcome Finish(string variant, double sparsity, Stopwatch clock, CancellationToken cancel)
     {
         var measured = SparsityReport.Measure(working);
-        var predictor = new Predictor(working, dense.Metadata.Preprocessing);
+        var predictor = new Predictor(working, dense.Metadata.Preprocessing, dense.Metadata.TestTimeAugmentation == "hflip");
         var validation = predictor.Predict(validationLoader, cancel);
         var test = predictor.Predict(testLoader, cancel);
         double threshold = dense.Metadata.Threshold;
