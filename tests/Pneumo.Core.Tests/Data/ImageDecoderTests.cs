@@ -44,7 +44,7 @@ public class ImageDecoderTests
     public void SixteenBitPngIsReducedToEightBits()
     {
         // 16-bit RGB, every pixel (0xFFFF, 0x0000, 0x8080): 8-bit (255, 0, 128).
-        var bytes = Png16.Rgb(20, 10, (x, y) => (0xFFFF, 0, 0x8080));
+        var bytes = PngWriter.Rgb16(20, 10, (x, y) => (0xFFFF, 0, 0x8080));
         var image = new ImageDecoder(16).Decode(bytes, "deep.png");
         Assert.Equal(255, image[0, 3, 3]);
         Assert.Equal(0, image[1, 3, 3]);
