@@ -14,7 +14,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--arch <NAME>"), Description("Architecture: szanet."), DefaultValue("szanet")]
+        [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen or resnet18-finetune."), DefaultValue("szanet")]
         public string Arch { get; init; } = "szanet";
 
         [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
@@ -62,8 +62,14 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--no-class-weights"), Description("Do not weight the loss by class frequency.")]
         public bool NoClassWeights { get; init; }
 
-        [CommandOption("--normalize <MODE>"), Description("Intensity normalisation after scaling to [[0,1]]: per-image (mean 0, sd 1) or none."), DefaultValue("per-image")]
-        public string Normalize { get; init; } = "per-image";
+        [CommandOption("--normalize <MODE>"), Description("Intensity normalisation after scaling: per-image (mean 0, sd 1) or none. Default: the architecture's (per-image for szanet, none for pretrained backbones, which expect their own preprocessing).")]
+        public string? Normalize { get; init; }
+
+        [CommandOption("--backbone-lr-scale <F>"), Description("Learning rate of a pretrained backbone's fine-tuned blocks, as a fraction of --lr."), DefaultValue(0.1)]
+        public double BackboneLrScale { get; init; } = 0.1;
+
+        [CommandOption("--init <MODEL_DIR>"), Description("Start from the weights of a trained model, e.g. a resnet18-frozen head before fine-tuning.")]
+        public string? Init { get; init; }
 
         [CommandOption("--patience <N>"), Description("Early-stopping patience (epochs without val_loss improvement)."), DefaultValue(10)]
         public int Patience { get; init; } = 10;
@@ -93,7 +99,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             if (!ModelRegistry.Contains(Arch)) return ValidationResult.Error($"--arch: unknown architecture '{Arch}' (known: {string.Join(", ", ModelRegistry.Names)})");
             if (SplitBy is not ("patient" or "image")) return ValidationResult.Error("--split-by must be patient or image");
             if (ShearUnit is not ("rad" or "deg")) return ValidationResult.Error("--shear-unit must be rad or deg");
-            if (Normalize is not ("per-image" or "none")) return ValidationResult.Error("--normalize must be per-image or none");
+            if (Normalize is not (null or "per-image" or "none")) return ValidationResult.Error("--normalize must be per-image or none");
             var problem = ToConfig().Validate();
             return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
         }
@@ -110,7 +116,9 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             Augmentation = NoAugment ? AugmentationOptions.Off
                 : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip),
             ClassWeights = !NoClassWeights,
-            PerImageStandardize = Normalize == "per-image",
+            PerImageStandardize = Normalize is null ? null : Normalize == "per-image",
+            BackboneLrScale = BackboneLrScale,
+            InitFrom = Init is null ? null : Path.GetFullPath(Init),
             EarlyStoppingPatience = Patience,
             ReduceLrPatience = LrPatience,
             ReduceLrFactor = LrFactor,

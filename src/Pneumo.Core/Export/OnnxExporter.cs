@@ -88,6 +88,8 @@ public static class OnnxExporter
         if (p.ChannelOrder == "BGR") x = graph.Node("Gather", [x, graph.Int64Initializer("bgr_order", [2, 1, 0], 3)], OnnxGraphBuilder.Int("axis", 1));
         else if (p.ChannelOrder != "RGB") throw new NotSupportedException($"unknown channel order '{p.ChannelOrder}'");
         x = graph.Mul(x, graph.Scalar((float)p.Scale, "scale"));
+        if (p.MeanImage is not null)
+            x = graph.Sub(x, graph.Initializer("mean_image", Models.Pretrained.MeanImages.Get(p.MeanImage, p.InputSize).data<float>().ToArray(), 1, 3, p.InputSize, p.InputSize));
         if (p.Mean.Any(m => m != 0)) x = graph.Sub(x, graph.Initializer("mean", p.Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1));
         if (p.Std.Any(s => s != 1)) x = graph.Div(x, graph.Initializer("std", p.Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1));
         if (p.PerImageStandardize)

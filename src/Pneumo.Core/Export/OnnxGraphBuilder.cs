@@ -90,8 +90,11 @@ public sealed class OnnxGraphBuilder
 
     // --- Layers -------------------------------------------------------------------------------------------------
 
-    /// <summary>A 2-D convolution; <paramref name="prefix"/> is the layer's state-dict name.</summary>
-    public string Conv(string x, Conv2d conv, string prefix)
+    /// <summary>
+    /// A 2-D convolution; <paramref name="prefix"/> is the layer's state-dict name; <paramref name="pads"/> the ONNX pads
+    /// [top, left, bottom, right] when the layer pads its input itself (asymmetrically), null = the convolution's own.
+    /// </summary>
+    public string Conv(string x, Conv2d conv, string prefix, long[]? pads = null)
     {
         if (conv.padding_mode != TorchSharp.PaddingModes.Zeros)
             throw new NotSupportedException($"{prefix}: only zero padding can be exported");
@@ -100,7 +103,7 @@ public sealed class OnnxGraphBuilder
         if (conv.bias is not null) inputs.Add(Initializer(prefix + ".bias", conv.bias));
         return Node("Conv", [.. inputs],
                     Ints("kernel_shape", conv.kernel_size), Ints("strides", conv.stride), Ints("dilations", conv.dilation),
-                    Ints("pads", [pad[0], pad[1], pad[0], pad[1]]), Int("group", conv.groups));
+                    Ints("pads", pads ?? [pad[0], pad[1], pad[0], pad[1]]), Int("group", conv.groups));
     }
 
     /// <summary>Batch normalisation with the running statistics (inference).</summary>
@@ -122,8 +125,8 @@ public sealed class OnnxGraphBuilder
         return Node("Gemm", [.. inputs], Int("transB", 1));
     }
 
-    public string MaxPool(string x, int kernel, int stride) =>
-        Node("MaxPool", [x], Ints("kernel_shape", [kernel, kernel]), Ints("strides", [stride, stride]));
+    public string MaxPool(string x, int kernel, int stride, long[]? pads = null) =>
+        Node("MaxPool", [x], Ints("kernel_shape", [kernel, kernel]), Ints("strides", [stride, stride]), Ints("pads", pads ?? [0, 0, 0, 0]));
 
     public string Relu(string x) => Node("Relu", [x]);
     public string Sigmoid(string x) => Node("Sigmoid", [x]);

@@ -39,6 +39,37 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
 
     public override Tensor forward(Tensor input) => ForwardHead(ForwardFeatures(input));
 
+    /// <summary>The name of the parameter group that holds a pretrained backbone's trainable layers (trained at a lower learning rate).</summary>
+    public const string BackboneGroup = "backbone";
+
+    /// <summary>The trainable parameters by group: one group by default; a transfer model puts its backbone apart.</summary>
+    public virtual IEnumerable<(string Group, IEnumerable<TorchSharp.Modules.Parameter> Parameters)> ParameterGroups()
+    {
+        yield return ("all", parameters().Where(p => p.requires_grad));
+    }
+
+    /// <summary>State-dict entries that come from pretrained weights shipped elsewhere and never change: not saved with the model.</summary>
+    public virtual IReadOnlyList<string> PretrainedState => [];
+
+    /// <summary>Saves the weights, without <see cref="PretrainedState"/>.</summary>
+    public void SaveWeights(string path) => save(path, PretrainedState.ToList());
+
+    /// <summary>Loads weights saved by <see cref="SaveWeights"/>: every entry but <see cref="PretrainedState"/> must be in the file.</summary>
+    /// <exception cref="InvalidDataException">An entry is missing.</exception>
+    public void LoadWeights(string path)
+    {
+        if (PretrainedState.Count == 0)
+        {
+            load(path);
+            return;
+        }
+        var loaded = new Dictionary<string, bool>();
+        load(path, strict: false, skip: PretrainedState.ToList(), loadedParameters: loaded);
+        var missing = state_dict().Keys.Except(PretrainedState).Where(k => !loaded.GetValueOrDefault(k)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidDataException($"{path}: {missing.Count} weight tensors missing, e.g. {missing[0]} (not a {Architecture} model?)");
+    }
+
     /// <summary>Probabilities of PNEUMONIA, [B].</summary>
     public Tensor PredictProbabilities(Tensor input) => forward(input).sigmoid();
 

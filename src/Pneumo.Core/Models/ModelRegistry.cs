@@ -1,4 +1,6 @@
 using Pneumo.Data;
+using Pneumo.Models.Pretrained;
+using Pneumo.Models.ResNet;
 
 namespace Pneumo.Models;
 
@@ -12,7 +14,16 @@ public static class ModelRegistry
     {
         [SzaNet.Name] = new(SzaNet.Name, "the paper's custom CNN, trained from scratch",
                             p => new SzaNet(p.InputSize), Preprocessing.UnitScale(perImageStandardize: true)),
+        [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
+                            "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
+                            _ => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input),
+        [ResNetTransfer.FinetuneName] = new(ResNetTransfer.FinetuneName,
+                            "the same with the last two residual blocks fine-tuned at a lower learning rate",
+                            _ => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input),
     };
+
+    /// <summary>What the packaged ResNet18 was trained on: BGR, 0..255, minus the ImageNet mean image.</summary>
+    public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = "BGR", Scale = 1, MeanImage = MeanImages.ResNet18 };
 
     public static IReadOnlyCollection<string> Names => Architectures.Keys;
 

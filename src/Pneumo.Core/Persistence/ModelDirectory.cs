@@ -33,7 +33,7 @@ public sealed class ModelDirectory : IDisposable
     public static void Save(string dir, ClassifierModel model, ModelMetadata metadata)
     {
         Directory.CreateDirectory(dir);
-        AtomicFile.Write(System.IO.Path.Combine(dir, metadata.Weights), tmp => model.save(tmp));
+        AtomicFile.Write(System.IO.Path.Combine(dir, metadata.Weights), tmp => model.SaveWeights(tmp));
         Json.Write(System.IO.Path.Combine(dir, MetadataFile), metadata);
     }
 
@@ -52,7 +52,7 @@ public sealed class ModelDirectory : IDisposable
         var weights = System.IO.Path.Combine(dir, metadata.Weights);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
         var model = ModelRegistry.Get(metadata.Architecture).Build(metadata.Preprocessing);
-        try { model.load(weights); }
+        try { model.LoadWeights(weights); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();

@@ -14,15 +14,21 @@ public sealed class Trainer : IDisposable
     private readonly Preprocessing preprocessing;
     private readonly Tensor classWeights;
 
+    private readonly double[] groupScales;
+
+    /// <summary>A trainer; the model's <see cref="ClassifierModel.BackboneGroup"/> parameters learn at <paramref name="backboneLrScale"/> times the rate.</summary>
     public Trainer(ClassifierModel model, Preprocessing preprocessing, double learningRate, double[] classWeights,
-                   WeightAverage? average = null, bool flipAveraging = false)
+                   WeightAverage? average = null, bool flipAveraging = false, double backboneLrScale = 1.0)
     {
         Average = average;
         FlipAveraging = flipAveraging;
         this.model = model;
         this.preprocessing = preprocessing;
         this.classWeights = tensor(classWeights.Select(w => (float)w).ToArray());
-        Optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), lr: learningRate);
+        var groups = model.ParameterGroups().Select(g => (g.Parameters.ToList(), g.Group == ClassifierModel.BackboneGroup ? backboneLrScale : 1.0))
+                          .Where(g => g.Item1.Count > 0).ToList();
+        groupScales = groups.Select(g => g.Item2).ToArray();
+        Optimizer = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Item1, learningRate * g.Item2)), lr: learningRate);
     }
 
     public TorchSharp.Modules.Adam Optimizer { get; }
@@ -39,10 +45,15 @@ public sealed class Trainer : IDisposable
     /// <summary>Called after every optimizer step, before the step's numbers are read (e.g. to hold pruned weights at zero).</summary>
     public Action? AfterStep { get; set; }
 
+    /// <summary>The base learning rate (groups with a scale train at this times their scale).</summary>
     public double LearningRate
     {
-        get => Optimizer.ParamGroups.First().LearningRate;
-        set { foreach (var g in Optimizer.ParamGroups) g.LearningRate = value; }
+        get => Optimizer.ParamGroups.First().LearningRate / groupScales[0];
+        set
+        {
+            int i = 0;
+            foreach (var g in Optimizer.ParamGroups) g.LearningRate = value * groupScales[i++];
+        }
     }
 
     /// <summary>One step on one batch; returns (weighted loss, number correct at 0.5).</summary>

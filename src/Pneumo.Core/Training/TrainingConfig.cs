@@ -16,8 +16,12 @@ public sealed record TrainingConfig
     public AugmentationOptions Augmentation { get; init; } = new();
     /// <summary>Weight the loss by balanced class weights n/(2 n_c) from the training part.</summary>
     public bool ClassWeights { get; init; } = true;
-    /// <summary>Standardise each image to mean 0 and standard deviation 1 after scaling to [0, 1].</summary>
-    public bool PerImageStandardize { get; init; } = true;
+    /// <summary>Standardise each image to mean 0 and standard deviation 1 after scaling; null = the architecture's default (on for SZANet, off for pretrained backbones).</summary>
+    public bool? PerImageStandardize { get; init; }
+    /// <summary>Learning rate of a pretrained backbone's trainable blocks, as a fraction of <see cref="LearningRate"/>.</summary>
+    public double BackboneLrScale { get; init; } = 0.1;
+    /// <summary>A model directory whose saved weights initialise the model (e.g. a trained frozen-base head before fine-tuning); null = none.</summary>
+    public string? InitFrom { get; init; }
     public int EarlyStoppingPatience { get; init; } = 10;
     public int ReduceLrPatience { get; init; } = 4;
     public double ReduceLrFactor { get; init; } = 0.5;
@@ -45,6 +49,7 @@ public sealed record TrainingConfig
         if (LimitPerClass is < 2) return "--limit must be at least 2";
         if (EmaDecay is < 0 or >= 1) return "--ema must be 0 (off) or in (0, 1)";
         if (TestTimeAugmentation is not ("none" or "hflip")) return "--tta must be none or hflip";
+        if (BackboneLrScale is <= 0 or > 1) return "--backbone-lr-scale must be in (0, 1]";
         return null;
     }
 }

@@ -81,12 +81,16 @@ public sealed class TrainingRun
         torch.set_num_threads(Config.Threads > 0 ? Config.Threads : Environment.ProcessorCount);
         var data = PrepareData();
         var arch = ModelRegistry.Get(Config.Architecture);
-        var preprocessing = arch.DefaultPreprocessing with { PerImageStandardize = Config.PerImageStandardize };
+        var preprocessing = arch.DefaultPreprocessing with
+        {
+            PerImageStandardize = Config.PerImageStandardize ?? arch.DefaultPreprocessing.PerImageStandardize,
+        };
         torch.manual_seed(Config.Seed);
         using var model = arch.Build(preprocessing);
+        if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
         var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
-                                        flipAveraging: Config.TestTimeAugmentation == "hflip");
+                                        flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale);
         var callbacks = new List<Callback>
         {
             new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta),
@@ -97,11 +101,11 @@ public sealed class TrainingRun
         if (state.Checkpoint is not null)
         {
             var ckpt = Path.Combine(runDir, state.Checkpoint);
-            model.load(Path.Combine(ckpt, "weights.pt"));
+            model.LoadWeights(Path.Combine(ckpt, "weights.pt"));
             trainer.Optimizer.load_state_dict(Path.Combine(ckpt, "optimizer.pt"));
             if (average is not null)
             {
-                average.Model.load(Path.Combine(ckpt, "average.pt"));
+                average.Model.LoadWeights(Path.Combine(ckpt, "average.pt"));
                 average.Updates = state.AverageUpdates;
             }
             trainer.LearningRate = state.LearningRate;
@@ -139,7 +143,7 @@ public sealed class TrainingRun
             {
                 bestEpoch = epoch;
                 bestLoss = logs.ValLoss;
-                AtomicFile.Write(Path.Combine(runDir, BestWeightsFile), tmp => trainer.EvaluatedModel.save(tmp));
+                AtomicFile.Write(Path.Combine(runDir, BestWeightsFile), tmp => trainer.EvaluatedModel.SaveWeights(tmp));
             }
             listener.EpochEnd(logs);
             foreach (var cb in callbacks) cb.OnEpochEnd(context, logs);
@@ -147,9 +151,9 @@ public sealed class TrainingRun
             var checkpoint = $"checkpoints/epoch-{epoch:D3}";
             var ckptDir = Path.Combine(runDir, checkpoint);
             Directory.CreateDirectory(ckptDir);
-            model.save(Path.Combine(ckptDir, "weights.pt"));
+            model.SaveWeights(Path.Combine(ckptDir, "weights.pt"));
             trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, "optimizer.pt"));
-            average?.Model.save(Path.Combine(ckptDir, "average.pt"));
+            average?.Model.SaveWeights(Path.Combine(ckptDir, "average.pt"));
             state = state with
             {
                 EpochsDone = epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
@@ -167,10 +171,24 @@ public sealed class TrainingRun
 
         var reason = state.StopReason ?? $"reached the maximum of {Config.Epochs} epochs";
         listener.Message($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
-        model.load(Path.Combine(runDir, BestWeightsFile));
+        model.LoadWeights(Path.Combine(runDir, BestWeightsFile));
         var metadata = Finish(model, preprocessing, valLoader, data, state, reason, cancel);
         Json.Write(Path.Combine(runDir, StateFile), state with { Finished = true, StopReason = reason });
         return metadata;
+    }
+
+    /// <summary>Starts from another model's saved weights (those it has and this model shares, e.g. a trained head).</summary>
+    private void Initialise(ClassifierModel model, string modelDir)
+    {
+        var metaPath = Path.Combine(modelDir, ModelDirectory.MetadataFile);
+        if (!File.Exists(metaPath)) throw new InvalidOperationException($"--init {modelDir}: not a model directory (no {ModelDirectory.MetadataFile})");
+        var source = Json.Read<ModelMetadata>(metaPath);
+        var weights = Path.Combine(modelDir, source.Weights);
+        var loaded = new Dictionary<string, bool>();
+        model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);
+        int count = loaded.Count(kv => kv.Value);
+        if (count == 0) throw new InvalidOperationException($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
+        listener.Message($"initialised {count} weight tensors from {modelDir} ({source.Architecture})");
     }
 
     /// <summary>Validates the restored best weights, chooses the thresholds on validation, and writes the model directory.</summary>

@@ -1,0 +1,97 @@
+using Pneumo.Export;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pneumo.Models.ResNet;
+
+/// <summary>
+/// Transfer learning on the pretrained ImageNet ResNet18: the backbone, then the paper's head — global average
+/// pooling, Dense 128 ReLU, Dropout 0.5, Dense 1 (sigmoid outside, see <see cref="ClassifierModel"/>).
+/// </summary>
+/// <remarks>
+/// The backbone is frozen except for the blocks named in <see cref="TrainableBlocks"/> (none: the paper's frozen-base
+/// method; the last blocks: fine-tuning). Frozen parts never receive gradients and stay in evaluation mode (their batch
+/// norms keep the ImageNet statistics) even while the model trains. Their weights come from the NuGet package, so they
+/// are not saved with the model (<see cref="PretrainedState"/>): a model directory holds only what training changed.
+/// </remarks>
+public sealed class ResNetTransfer : ClassifierModel
+{
+    public const string FrozenName = "resnet18-frozen";
+    public const string FinetuneName = "resnet18-finetune";
+    public const int HiddenUnits = 128;
+
+    /// <summary>The blocks <see cref="FinetuneName"/> trains: the last two of the last stage.</summary>
+    public static readonly string[] FinetuneBlocks = ["layer4.1", "layer4.2"];
+
+    private readonly string architecture;
+    private readonly ResNetBackbone backbone;
+    private readonly Linear fc1, fc2;
+    private readonly Dropout dropout;
+    private readonly HashSet<string> trainableBlocks;
+
+    public ResNetTransfer(string architecture, IReadOnlyCollection<string> trainableBlocks) : base(architecture)
+    {
+        this.architecture = architecture;
+        backbone = ResNetBackbone.PretrainedResNet18();
+        fc1 = nn.Linear(backbone.OutputChannels, HiddenUnits);
+        dropout = nn.Dropout(0.5);
+        fc2 = nn.Linear(HiddenUnits, 1);
+        RegisterComponents();
+        var known = backbone.Blocks().Select(b => b.Name).ToHashSet();
+        foreach (var b in trainableBlocks)
+            if (!known.Contains(b)) throw new ArgumentException($"unknown block '{b}' (known: {string.Join(", ", known)})");
+        this.trainableBlocks = trainableBlocks.ToHashSet();
+        foreach (var (name, p) in backbone.named_parameters())
+            p.requires_grad = this.trainableBlocks.Any(b => name.StartsWith(b + ".", StringComparison.Ordinal));
+        PretrainedState = named_buffers().Select(b => b.name).Concat(named_parameters().Select(p => p.name))
+            .Where(n => n.StartsWith("backbone.", StringComparison.Ordinal) && !IsTrainable(n)).ToList();
+        train(false);
+    }
+
+    public override string Architecture => architecture;
+
+    /// <summary>The backbone blocks that train (state-dict prefixes under <c>backbone.</c>).</summary>
+    public IReadOnlyCollection<string> TrainableBlocks => trainableBlocks;
+
+    public override string FeatureLayer => "backbone.layer4";
+
+    public override IReadOnlyList<string> PretrainedState { get; }
+
+    private bool IsTrainable(string stateName) =>
+        trainableBlocks.Any(b => stateName.StartsWith("backbone." + b + ".", StringComparison.Ordinal));
+
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (!on) return;
+        backbone.train(false);
+        foreach (var (name, block) in backbone.Blocks())
+            if (trainableBlocks.Contains(name)) block.train(true);
+    }
+
+    public override IEnumerable<(string Group, IEnumerable<Parameter> Parameters)> ParameterGroups()
+    {
+        yield return ("head", new[] { fc1, fc2 }.SelectMany(l => l.parameters()));
+        var tuned = backbone.parameters().Where(p => p.requires_grad).ToList();
+        if (tuned.Count > 0) yield return (BackboneGroup, tuned);
+    }
+
+    public override Tensor ForwardFeatures(Tensor input) => backbone.call(input);
+
+    public override Tensor ForwardHead(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var x = features.mean([2, 3]);
+        x = dropout.call(nn.functional.relu(fc1.call(x)));
+        return fc2.call(x).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    public override string AppendOnnx(OnnxGraphBuilder graph, string input)
+    {
+        var x = backbone.AppendOnnx(graph, input, "backbone");
+        x = graph.Flatten(graph.Node("GlobalAveragePool", [x]));
+        x = graph.Relu(graph.Linear(x, fc1, "fc1"));
+        return graph.Linear(x, fc2, "fc2");
+    }
+}
