@@ -86,6 +86,27 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--tta <MODE>"), Description("Test-time augmentation: hflip (mean of the image and its mirror) or none."), DefaultValue("hflip")]
         public string Tta { get; init; } = "hflip";
 
+        [CommandOption("--backbone <FILE>"), Description("With --arch onnx-frozen: an ONNX image featurizer to use as the frozen base (see the README).")]
+        public string? Backbone { get; init; }
+
+        [CommandOption("--backbone-input <NAME>"), Description("Name of the backbone's image input [N,3,S,S]."), DefaultValue("input")]
+        public string BackboneInput { get; init; } = "input";
+
+        [CommandOption("--backbone-output <NAME>"), Description("Name of the backbone's feature output [N,C] or [N,C,h,w]."), DefaultValue("output")]
+        public string BackboneOutput { get; init; } = "output";
+
+        [CommandOption("--channel-order <ORDER>"), Description("With --backbone: RGB or BGR, as the backbone expects.")]
+        public string? ChannelOrder { get; init; }
+
+        [CommandOption("--pixel-scale <F>"), Description("With --backbone: multiply 0..255 pixels by F (e.g. 1 or 0.00392157 = 1/255).")]
+        public double? PixelScale { get; init; }
+
+        [CommandOption("--mean <M,M,M>"), Description("With --backbone: per-channel mean subtracted after scaling (in --channel-order).")]
+        public string? Mean { get; init; }
+
+        [CommandOption("--std <S,S,S>"), Description("With --backbone: per-channel standard deviation divided by after the mean.")]
+        public string? Std { get; init; }
+
         [CommandOption("--limit <N>"), Description("Use at most N training images per class (quick runs).")]
         public int? Limit { get; init; }
 
@@ -99,9 +120,30 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             if (!ModelRegistry.Contains(Arch)) return ValidationResult.Error($"--arch: unknown architecture '{Arch}' (known: {string.Join(", ", ModelRegistry.Names)})");
             if (SplitBy is not ("patient" or "image")) return ValidationResult.Error("--split-by must be patient or image");
             if (ShearUnit is not ("rad" or "deg")) return ValidationResult.Error("--shear-unit must be rad or deg");
+            var arch = ModelRegistry.Get(Arch);
+            if (arch.NeedsBackbone != (Backbone is not null))
+                return ValidationResult.Error(arch.NeedsBackbone ? $"--arch {Arch} needs --backbone FILE.onnx" : $"--backbone works with --arch onnx-frozen only");
+            if (Backbone is not null && !File.Exists(Backbone)) return ValidationResult.Error($"--backbone {Backbone}: file not found");
+            if (ChannelOrder is not (null or "RGB" or "BGR")) return ValidationResult.Error("--channel-order must be RGB or BGR");
+            if (Mean is not null && ParseTriple(Mean) is null) return ValidationResult.Error("--mean must be three numbers, e.g. 0.485,0.456,0.406");
+            if (Std is not null && (ParseTriple(Std) is not { } std || std.Any(v => v <= 0))) return ValidationResult.Error("--std must be three positive numbers, e.g. 0.229,0.224,0.225");
             if (Normalize is not (null or "per-image" or "none")) return ValidationResult.Error("--normalize must be per-image or none");
             var problem = ToConfig().Validate();
             return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
+        }
+
+        /// <summary>The preprocessing the options ask for, over the architecture's default; null when no option is given.</summary>
+        private Preprocessing? InputPreprocessing()
+        {
+            if (ChannelOrder is null && PixelScale is null && Mean is null && Std is null) return null;
+            var p = ModelRegistry.Get(Arch).DefaultPreprocessing;
+            return p with
+            {
+                ChannelOrder = ChannelOrder ?? p.ChannelOrder,
+                Scale = PixelScale ?? p.Scale,
+                Mean = Mean is null ? p.Mean : ParseTriple(Mean)!,
+                Std = Std is null ? p.Std : ParseTriple(Std)!,
+            };
         }
 
         public TrainingConfig ToConfig() => new()
@@ -125,8 +167,19 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             EmaDecay = Ema,
             TestTimeAugmentation = Tta,
             LimitPerClass = Limit,
+            Backbone = Backbone is null ? null : new Pneumo.Models.Onnx.BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
+            Input = InputPreprocessing(),
             Threads = Threads,
         };
+    }
+
+    private static double[]? ParseTriple(string text)
+    {
+        var parts = text.Split(',');
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[i])) return null;
+        return values.Length == 3 ? values : null;
     }
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)

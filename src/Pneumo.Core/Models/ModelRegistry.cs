@@ -1,11 +1,20 @@
 using Pneumo.Data;
+using Pneumo.Models.Onnx;
 using Pneumo.Models.Pretrained;
 using Pneumo.Models.ResNet;
 
 namespace Pneumo.Models;
 
 /// <summary>What a registered architecture is: how to build it and the preprocessing its weights expect.</summary>
-public sealed record ArchitectureInfo(string Name, string Description, Func<Preprocessing, ClassifierModel> Build, Preprocessing DefaultPreprocessing);
+public sealed record ArchitectureInfo(string Name, string Description, Func<Preprocessing, BackboneSpec?, ClassifierModel> Create,
+                                      Preprocessing DefaultPreprocessing)
+{
+    /// <summary>Whether the architecture needs an external ONNX backbone (<c>--backbone FILE.onnx</c>).</summary>
+    public bool NeedsBackbone { get; init; }
+
+    /// <summary>A new model with the given preprocessing (and backbone, for architectures that take one).</summary>
+    public ClassifierModel Build(Preprocessing preprocessing, BackboneSpec? backbone = null) => Create(preprocessing, backbone);
+}
 
 /// <summary>Maps architecture names to builders; the one place that knows which architectures exist.</summary>
 public static class ModelRegistry
@@ -13,14 +22,21 @@ public static class ModelRegistry
     private static readonly Dictionary<string, ArchitectureInfo> Architectures = new(StringComparer.OrdinalIgnoreCase)
     {
         [SzaNet.Name] = new(SzaNet.Name, "the paper's custom CNN, trained from scratch",
-                            p => new SzaNet(p.InputSize), Preprocessing.UnitScale(perImageStandardize: true)),
+                            (p, _) => new SzaNet(p.InputSize), Preprocessing.UnitScale(perImageStandardize: true)),
         [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
                             "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
-                            _ => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input),
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input),
         [ResNetTransfer.FinetuneName] = new(ResNetTransfer.FinetuneName,
                             "the same with the last two residual blocks fine-tuned at a lower learning rate",
-                            _ => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input),
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input),
+        [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
+                            "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
+                            (p, b) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), p),
+                            ImageNetRgbInput) { NeedsBackbone = true },
     };
+
+    /// <summary>torchvision's ImageNet convention: RGB scaled to [0, 1], minus mean, divided by standard deviation per channel.</summary>
+    public static Preprocessing ImageNetRgbInput => new() { Mean = [0.485, 0.456, 0.406], Std = [0.229, 0.224, 0.225] };
 
     /// <summary>What the packaged ResNet18 was trained on: BGR, 0..255, minus the ImageNet mean image.</summary>
     public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = "BGR", Scale = 1, MeanImage = MeanImages.ResNet18 };

@@ -51,7 +51,12 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException($"{metaPath}: unknown architecture '{metadata.Architecture}'");
         var weights = System.IO.Path.Combine(dir, metadata.Weights);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
-        var model = ModelRegistry.Get(metadata.Architecture).Build(metadata.Preprocessing);
+        ClassifierModel model;
+        try { model = ModelRegistry.Get(metadata.Architecture).Build(metadata.Preprocessing, metadata.Backbone); }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+        {
+            throw new InvalidDataException($"{metaPath}: {e.Message}", e);
+        }
         try { model.LoadWeights(weights); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

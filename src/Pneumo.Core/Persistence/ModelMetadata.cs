@@ -24,6 +24,8 @@ public sealed record ModelMetadata
     public string TestTimeAugmentation { get; init; } = "none";
     /// <summary>Whether the weights are an exponential moving average of the trained weights.</summary>
     public bool AveragedWeights { get; init; }
+    /// <summary>The external ONNX backbone of an <c>onnx-frozen</c> model (path and SHA-256); null otherwise.</summary>
+    public Pneumo.Models.Onnx.BackboneSpec? Backbone { get; init; }
     public TrainingConfig? Training { get; init; }
     public int Seed { get; init; }
     public DatasetInfo? Dataset { get; init; }

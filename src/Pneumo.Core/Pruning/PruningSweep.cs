@@ -50,7 +50,7 @@ public sealed class PruningSweep : IDisposable
         this.log = log ?? (_ => { });
         validationLoader = new BatchLoader(data.Split.Validation, data.Cache, EvaluationBatchSize);
         testLoader = new BatchLoader(test, data.Cache, EvaluationBatchSize);
-        working = ModelRegistry.Get(dense.Metadata.Architecture).Build(dense.Metadata.Preprocessing);
+        working = ModelRegistry.Get(dense.Metadata.Architecture).Build(dense.Metadata.Preprocessing, dense.Metadata.Backbone);
     }
 
     /// <summary>The model of the last step (pruned, and retrained if the step was): what a caller may save.</summary>

@@ -20,6 +20,10 @@ public sealed record TrainingConfig
     public bool? PerImageStandardize { get; init; }
     /// <summary>Learning rate of a pretrained backbone's trainable blocks, as a fraction of <see cref="LearningRate"/>.</summary>
     public double BackboneLrScale { get; init; } = 0.1;
+    /// <summary>The external ONNX backbone of an <c>onnx-frozen</c> model; null for the built-in architectures.</summary>
+    public Pneumo.Models.Onnx.BackboneSpec? Backbone { get; init; }
+    /// <summary>The input preprocessing, when not the architecture's default (e.g. what an external backbone expects).</summary>
+    public Preprocessing? Input { get; init; }
     /// <summary>A model directory whose saved weights initialise the model (e.g. a trained frozen-base head before fine-tuning); null = none.</summary>
     public string? InitFrom { get; init; }
     public int EarlyStoppingPatience { get; init; } = 10;

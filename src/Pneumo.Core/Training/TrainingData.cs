@@ -57,7 +57,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         var records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
         var fingerprint = ChestXrayDataset.Fingerprint(records);
         checkFingerprint?.Invoke(fingerprint);
-        var cache = new ImageCache(new ImageDecoder(ModelRegistry.Get(config.Architecture).DefaultPreprocessing.InputSize));
+        var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize));
         var (usable, failures) = cache.LoadAll(records, decoding is null ? null : new Progress<int>(d => decoding(d, records.Count)), cancel);
         var parts = split(usable);
         var weights = config.ClassWeights ? Pneumo.Data.ClassWeights.Balanced(parts.Train) : [1.0, 1.0];

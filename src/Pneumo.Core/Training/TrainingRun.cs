@@ -81,14 +81,12 @@ public sealed class TrainingRun
         torch.set_num_threads(Config.Threads > 0 ? Config.Threads : Environment.ProcessorCount);
         var data = PrepareData();
         var arch = ModelRegistry.Get(Config.Architecture);
-        var preprocessing = arch.DefaultPreprocessing with
-        {
-            PerImageStandardize = Config.PerImageStandardize ?? arch.DefaultPreprocessing.PerImageStandardize,
-        };
+        var input = Config.Input ?? arch.DefaultPreprocessing;
+        var preprocessing = input with { PerImageStandardize = Config.PerImageStandardize ?? input.PerImageStandardize };
         torch.manual_seed(Config.Seed);
-        using var model = arch.Build(preprocessing);
+        using var model = arch.Build(preprocessing, Config.Backbone);
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
-        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing), Config.EmaDecay) : null;
+        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing, Config.Backbone), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
                                         flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale);
         var callbacks = new List<Callback>
@@ -211,6 +209,7 @@ public sealed class TrainingRun
             ThresholdMethod = "youden",
             Thresholds = thresholds,
             TestTimeAugmentation = Config.TestTimeAugmentation,
+            Backbone = Config.Backbone,
             AveragedWeights = Config.EmaDecay > 0,
             Training = Config,
             Seed = Config.Seed,

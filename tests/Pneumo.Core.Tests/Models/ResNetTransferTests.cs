@@ -58,6 +58,33 @@ public class ResNetTransferTests(ITestOutputHelper output)
         Assert.True(worst < 1e-4 * Math.Max(1, largest), $"TorchSharp differs from ONNX Runtime by {worst:E2}");
     }
 
+    [SkippableTheory]
+    [InlineData(ResNetTransfer.FrozenName)]
+    [InlineData(ResNetTransfer.FinetuneName)]
+    public void FrozenFrontInOnnxRuntimeGivesTorchSharpsLogits(string arch)
+    {
+        var images = RealImages(2);
+        manual_seed(7);
+        using var model = (ResNetTransfer)ModelRegistry.Get(arch).Build(Input);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = Input.Apply(tensor(Batch.FromImages(images).Pixels, [images.Count, 3, 224, 224], ScalarType.Byte));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        model.FrozenFrontInOnnxRuntime = false;
+        var torchFeatures = model.ForwardFeatures(x);
+        var torchSeconds = clock.Elapsed.TotalSeconds;
+        model.FrozenFrontInOnnxRuntime = true;
+        model.ForwardFeatures(x); // builds the session
+        clock.Restart();
+        var onnxFeatures = model.ForwardFeatures(x);
+        output.WriteLine($"features: TorchSharp {torchSeconds:F2} s, ONNX Runtime front {clock.Elapsed.TotalSeconds:F2} s for {images.Count} images");
+        Assert.Equal(torchFeatures.shape, onnxFeatures.shape);
+        var worst = (torchFeatures - onnxFeatures).abs().max().item<float>();
+        Assert.True(worst < 1e-4 * Math.Max(1, torchFeatures.abs().max().item<float>()), $"maps differ by {worst:E2}");
+        Assert.True(model.ForwardHead(onnxFeatures).sub(model.ForwardHead(torchFeatures)).abs().max().item<float>() < 1e-4);
+    }
+
     [Fact]
     public void MeanImageIsThePackagesBgrImageNetMean()
     {

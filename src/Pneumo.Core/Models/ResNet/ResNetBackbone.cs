@@ -56,24 +56,27 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
                 yield return ($"layer{s + 1}.{b}", stages[s][b]);
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => ForwardFront(x, Blocks().Count());
+
+    /// <summary>The stem and the first <paramref name="blockCount"/> residual blocks.</summary>
+    public Tensor ForwardFront(Tensor x, int blockCount)
     {
         using var scope = NewDisposeScope();
         // The export pads the 7x7 stem by 3 at the top/left and 2 at the bottom/right, and the pooling by 1 at the
         // top/left only; zero padding is exact for the pooling because its input is non-negative (after ReLU).
         x = nn.functional.relu(bn1.call(conv1.call(nn.functional.pad(x, [3, 2, 3, 2]))));
         x = nn.functional.max_pool2d(nn.functional.pad(x, [1, 0, 1, 0]), 3, 2);
-        foreach (var (_, block) in Blocks()) x = block.call(x);
+        foreach (var (_, block) in Blocks().Take(blockCount)) x = block.call(x);
         return x.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Appends the backbone in evaluation mode to an ONNX graph, with the same asymmetric paddings.</summary>
-    public string AppendOnnx(OnnxGraphBuilder graph, string x, string prefix)
+    /// <summary>Appends the backbone (or its stem and first <paramref name="blockCount"/> blocks) in evaluation mode to an ONNX graph, with the same asymmetric paddings.</summary>
+    public string AppendOnnx(OnnxGraphBuilder graph, string x, string prefix, int? blockCount = null)
     {
         x = graph.Conv(x, conv1, $"{prefix}.conv1", pads: [3, 3, 2, 2]);
         x = graph.Relu(graph.BatchNorm(x, bn1, $"{prefix}.bn1"));
         x = graph.MaxPool(x, 3, 2, pads: [1, 1, 0, 0]);
-        foreach (var (name, block) in Blocks()) x = block.AppendOnnx(graph, x, $"{prefix}.{name}");
+        foreach (var (name, block) in Blocks().Take(blockCount ?? int.MaxValue)) x = block.AppendOnnx(graph, x, $"{prefix}.{name}");
         return x;
     }
 

@@ -1,0 +1,90 @@
+using Microsoft.ML.OnnxRuntime;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+using Tensor = TorchSharp.torch.Tensor;
+using Pneumo.Data;
+using Pneumo.Export;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pneumo.Models.Onnx;
+
+/// <summary>
+/// The paper's transfer method on any ONNX image featurizer (e.g. a ResNet152V2 exported from Keras): the featurizer,
+/// run by ONNX Runtime, is the frozen base; the paper's head (<see cref="TransferHead"/>) is trained on its output.
+/// </summary>
+/// <remarks>
+/// The base lives outside TorchSharp: it receives no gradients and is not saved with the model (model.json records
+/// its path and SHA-256). Its input must be the preprocessed image [N, 3, S, S]; graphs whose batch dimension is fixed
+/// at 1 are run image by image. Grad-CAM needs a spatial feature map: with pooled features there is nothing to localise.
+/// </remarks>
+public sealed class OnnxBackboneModel : ClassifierModel
+{
+    public const string Name = "onnx-frozen";
+
+    private readonly InferenceSession session;
+    private readonly BackboneSpec spec;
+    private readonly bool oneAtATime;
+    private readonly int inputSize;
+    private readonly Linear fc1, fc2;
+    private readonly Dropout dropout;
+
+    /// <exception cref="ArgumentException">The graph lacks the named input or output, or their shapes do not fit.</exception>
+    public OnnxBackboneModel(BackboneSpec spec, Preprocessing preprocessing) : base(Name)
+    {
+        spec.Verify();
+        this.spec = spec;
+        inputSize = preprocessing.InputSize;
+        session = new InferenceSession(spec.File);
+        if (!session.InputMetadata.TryGetValue(spec.Input, out var input))
+            throw new ArgumentException($"{spec.File}: no input named '{spec.Input}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}); pass --backbone-input");
+        if (!session.OutputMetadata.TryGetValue(spec.Output, out var output))
+            throw new ArgumentException($"{spec.File}: no output named '{spec.Output}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); pass --backbone-output");
+        var dims = input.Dimensions;
+        if (dims.Length != 4 || dims[1] != 3 || dims[2] is > 0 && dims[2] != inputSize || dims[3] is > 0 && dims[3] != inputSize)
+            throw new ArgumentException($"{spec.File}: input '{spec.Input}' is [{string.Join(",", dims)}], expected [N,3,{inputSize},{inputSize}] (channels first)");
+        oneAtATime = dims[0] == 1;
+        if (output.Dimensions.Length is not (2 or 4) || output.Dimensions[1] <= 0)
+            throw new ArgumentException($"{spec.File}: output '{spec.Output}' is [{string.Join(",", output.Dimensions)}], expected [N,C] or [N,C,h,w] with C known");
+        FeatureCount = output.Dimensions[1];
+        (fc1, dropout, fc2) = TransferHead.Create(FeatureCount);
+        RegisterComponents();
+    }
+
+    public override string Architecture => Name;
+
+    public override string FeatureLayer => $"ONNX output {spec.Output}";
+
+    /// <summary>Channels of the backbone's output.</summary>
+    public long FeatureCount { get; }
+
+    /// <summary>The backbone's output for a preprocessed batch, [B, C, h, w] (h = w = 1 for pooled features).</summary>
+    public override Tensor ForwardFeatures(Tensor input)
+    {
+        long batch = input.shape[0], plane = 3L * inputSize * inputSize;
+        var pixels = input.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var outputs = new List<float>();
+        long[] shape = [];
+        int step = oneAtATime ? 1 : (int)batch;
+        for (int start = 0; start < batch; start += step)
+        {
+            var chunk = new DenseTensor(pixels.AsMemory((int)(start * plane), (int)(step * plane)), [step, 3, inputSize, inputSize]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(spec.Input, chunk)], [spec.Output]);
+            var result = results[0].AsTensor<float>();
+            shape = result.Dimensions.ToArray().Select(d => (long)d).ToArray();
+            outputs.AddRange(result);
+        }
+        var perImage = shape.Length == 4 ? new[] { shape[1], shape[2], shape[3] } : new[] { shape[1], 1L, 1L };
+        return tensor(outputs.ToArray(), [batch, .. perImage]);
+    }
+
+    public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);
+
+    public override string AppendOnnx(OnnxGraphBuilder graph, string input) =>
+        throw new NotSupportedException($"{Name}: the base is an external ONNX file ({spec.File}); export the head with --format safetensors instead");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) session.Dispose();
+        base.Dispose(disposing);
+    }
+}
