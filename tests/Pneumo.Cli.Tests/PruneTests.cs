@@ -34,12 +34,19 @@ public class PruneTests(TrainedModelFixture fixture)
         Assert.Equal(0.5, pruning.GetProperty("sparsity").GetDouble(), 3);
         Assert.Equal("magnitude", pruning.GetProperty("method").GetString());
         Assert.Equal("layer", pruning.GetProperty("scope").GetString());
+        // the pruned model carries its own threshold, chosen on its validation predictions, and the dense one only as its source's
+        double threshold = row.GetProperty("threshold").GetDouble();
+        Assert.Equal(threshold, model.RootElement.GetProperty("threshold").GetDouble());
+        Assert.Equal(threshold, model.RootElement.GetProperty("thresholds").GetProperty("youden").GetDouble());
+        Assert.Equal(threshold, saved.GetProperty("threshold").GetDouble());
+        Assert.Equal(summary.RootElement.GetProperty("threshold").GetDouble(), pruning.GetProperty("source_threshold").GetDouble());
 
         var evalDir = work.Combine("prune-eval");
         var e = CliRunner.Run(work.Path, "evaluate", "--model", modelDir, "--data", fixture.Data.Path, "--out", evalDir);
         Assert.True(e.ExitCode == 0, e.ToString());
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(evalDir, "metrics.json")));
         Assert.Equal(row.GetProperty("test").GetProperty("accuracy").GetDouble(), metrics.RootElement.GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(threshold, metrics.RootElement.GetProperty("threshold").GetDouble());
 
         var image = Directory.GetFiles(Path.Combine(fixture.Data.Path, "test", "PNEUMONIA"))[0];
         var p = CliRunner.Run(work.Path, "predict", "--model", modelDir, image);
@@ -49,6 +56,7 @@ public class PruneTests(TrainedModelFixture fixture)
     [Theory]
     [InlineData("--sparsity", "0.5,abc")]
     [InlineData("--sparsity", "1.5")]
+    [InlineData("--sparsity", "0.5,0.50001")]
     [InlineData("--method", "lottery")]
     [InlineData("--scope", "block")]
     public void BadValuesNameTheOption(string option, string value)

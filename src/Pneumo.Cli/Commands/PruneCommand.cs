@@ -29,7 +29,7 @@ public sealed class PruneCommand(IAnsiConsole console) : PneumoCommand<PruneComm
         [CommandOption("--sparsity <LIST>"), Description("Comma-separated fractions of zeros, each in (0, 1)."), DefaultValue("0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9")]
         public string Sparsity { get; init; } = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9";
 
-        [CommandOption("--retrain-epochs <N>"), Description("Epochs of retraining with the mask held fixed (0: no retrained variants)."), DefaultValue(1)]
+        [CommandOption("--retrain-epochs <N>"), Description("Epochs of retraining with the mask held fixed (0: no retrained variants); the epoch of lowest validation loss is kept."), DefaultValue(1)]
         public int RetrainEpochs { get; init; } = 1;
 
         [CommandOption("--seed <S>"), Description("Seed of random pruning and retraining (default: the model's seed).")]
@@ -100,19 +100,20 @@ public sealed class PruneCommand(IAnsiConsole console) : PneumoCommand<PruneComm
              $"({settings.Scope} scope, seed {pruning.Seed}, {pruning.RetrainEpochs} retraining epoch(s))");
         var summary = PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), Line, cancellation);
 
-        var table = new Table().AddColumns("variant", "chosen sparsity (val score)", "val accuracy", "test accuracy", "test AUC",
-                                           "largest sparsity kept (val)", "(test)");
+        var table = new Table().AddColumns("variant", "chosen sparsity (val score)", "own threshold (val)", "val accuracy", "test accuracy",
+                                           "test AUC", "largest sparsity kept (val)", "(test)");
         foreach (var c in summary.Choices)
-            table.AddRow(c.Variant, F(c.ChosenSparsity, "0.00"), F(c.ValidationAccuracy), F(c.TestAccuracy), F(c.TestAuc),
+            table.AddRow(c.Variant, F(c.ChosenSparsity, "0.00"), F(c.Threshold), F(c.ValidationAccuracy), F(c.TestAccuracy), F(c.TestAuc),
                          c.MaxSparsityWithinToleranceValidation is double v ? F(v, "0.00") : "none",
                          c.MaxSparsityWithinToleranceTest is double t ? F(t, "0.00") : "none");
         Console.Write(table);
         if (summary.Dense is { } dense)
-            Line($"dense: validation accuracy {F(dense.Validation.Accuracy)}, test accuracy {F(dense.Test.Accuracy)}, AUC {F(dense.Test.Auc)}; " +
-                 $"kept = within {F(pruning.Tolerance * 100, "0.#")} points of it");
+            Line($"dense: threshold {F(dense.Threshold)}, validation accuracy {F(dense.Validation.Accuracy)}, test accuracy {F(dense.Test.Accuracy)}, " +
+                 $"AUC {F(dense.Test.Auc)}; kept = within {F(pruning.Tolerance * 100, "0.#")} points of it; every pruned model at its own " +
+                 $"{summary.ThresholdMethod} threshold, chosen on its validation predictions");
         if (summary.SavedModel is { } saved)
             Line($"saved {Path.Combine(settings.Out!, saved.Directory)}: {saved.Variant} at {F(saved.Sparsity, "0.00")} " +
-                 $"(zeros {F(saved.MeasuredSparsity)}); zipped weights {saved.ZipBytes:N0} bytes against {saved.DenseZipBytes:N0} dense");
+                 $"(zeros {F(saved.MeasuredSparsity)}, threshold {F(saved.Threshold)}); zipped weights {saved.ZipBytes:N0} bytes against {saved.DenseZipBytes:N0} dense");
         Line($"wrote {Path.Combine(settings.Out!, PruningRun.MarkdownFile)}, {PruningRun.CsvFile}, {PruningRun.PlotFile}, {PruningRun.SummaryFile}");
         return Task.FromResult(ExitCodes.Success);
     }

@@ -2,11 +2,13 @@ namespace Pneumo.Pruning;
 
 /// <summary>What a sweep concludes for one variant.</summary>
 /// <remarks>
+/// Every accuracy is at each row's own threshold, chosen on its validation predictions (see <see cref="PruningRow.Of"/>).
 /// <c>ChosenSparsity</c>: The sparsity of highest validation score (the paper's criterion, on validation, never test).
+/// <c>Threshold</c>: The decision threshold of the chosen row.
 /// <c>MaxSparsityWithinToleranceValidation</c>: The largest sparsity up to which every tested sparsity keeps validation accuracy within the tolerance of the dense model's; null when the smallest one already loses more.
 /// <c>MaxSparsityWithinToleranceTest</c>: The same on test: reported, never used to choose.
 /// </remarks>
-public sealed record PruningChoice(string Variant, double ChosenSparsity, double ValidationScore, double ValidationAccuracy,
+public sealed record PruningChoice(string Variant, double ChosenSparsity, double Threshold, double ValidationScore, double ValidationAccuracy,
                                    double TestAccuracy, double TestAuc, double? MaxSparsityWithinToleranceValidation,
                                    double? MaxSparsityWithinToleranceTest)
 {
@@ -16,7 +18,7 @@ public sealed record PruningChoice(string Variant, double ChosenSparsity, double
         {
             var sorted = g.OrderBy(r => r.Sparsity).ToList();
             var best = Best(sorted)!;
-            return new PruningChoice(g.Key, best.Sparsity, best.Validation.Score, best.Validation.Accuracy, best.Test.Accuracy, best.Test.Auc,
+            return new PruningChoice(g.Key, best.Sparsity, best.Threshold, best.Validation.Score, best.Validation.Accuracy, best.Test.Accuracy, best.Test.Auc,
                                      MaxWithin(sorted, r => r.Validation.Accuracy, dense.Validation.Accuracy - tolerance),
                                      MaxWithin(sorted, r => r.Test.Accuracy, dense.Test.Accuracy - tolerance));
         }).ToList();

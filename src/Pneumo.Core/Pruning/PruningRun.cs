@@ -53,6 +53,7 @@ public static class PruningRun
 
         summary ??= new PruningSummary
         {
+            FormatVersion = PruningSummary.CurrentFormatVersion,
             Model = densePath, Architecture = dense.Metadata.Architecture, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
             Threshold = dense.Metadata.Threshold, ThresholdMethod = dense.Metadata.ThresholdMethod,
             DenseWeightsBytes = new FileInfo(Path.Combine(dense.Path, dense.Metadata.Weights)).Length,
@@ -96,6 +97,10 @@ public static class PruningRun
         var path = Path.Combine(outDir, SummaryFile);
         if (!File.Exists(path)) return null;
         var summary = Json.Read<PruningSummary>(path);
+        if (summary.FormatVersion != PruningSummary.CurrentFormatVersion)
+            throw new InvalidOperationException($"{path}: a sweep of format {summary.FormatVersion} (every row at the dense model's threshold), " +
+                                                $"not {PruningSummary.CurrentFormatVersion} (every row at its own validation threshold); " +
+                                                "remove it and its reports, or use another --out");
         if (summary.Model != densePath)
             throw new InvalidOperationException($"{outDir}: holds a pruning sweep of {summary.Model}, not {densePath}; use another --out");
         if (Json.Serialize(summary.Settings with { Threads = 0 }) != Json.Serialize(settings with { Threads = 0 }))
@@ -121,21 +126,30 @@ public static class PruningRun
         var row = outcome.Row;
         var name = ModelFolderPrefix + PredictionsName(row);
         var dir = Path.Combine(outDir, name);
-        var thresholds = new Dictionary<string, double>(dense.Metadata.Thresholds) { [dense.Metadata.ThresholdMethod] = dense.Metadata.Threshold };
         var validation = outcome.Validation;
+        // The pruned model is a new model: every threshold rule the dense model carries is re-run on its own validation predictions.
+        var thresholds = dense.Metadata.Thresholds.Keys.Append(dense.Metadata.ThresholdMethod).Distinct()
+            .Where(ThresholdSelector.Methods.Contains)
+            .ToDictionary(m => m, m => m == dense.Metadata.ThresholdMethod ? row.Threshold
+                                                                           : ThresholdSelector.Choose(m, validation.Labels, validation.Probabilities));
         var metadata = dense.Metadata with
         {
+            Threshold = row.Threshold,
+            Thresholds = thresholds,
             Validation = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(validation.Labels, validation.Probabilities, t.Value)),
-            BestEpoch = null,
+            BestEpoch = row.RetrainBestEpoch,
             Provenance = summary.Provenance,
             Pruning = new PruningInfo(step.Variant.Method, settings.Scope, step.Sparsity, outcome.Sparsity.Sparsity,
                                       outcome.Sparsity.ParameterSparsity, outcome.Sparsity.Tensors.ToDictionary(t => t.Name, t => t.Sparsity),
-                                      step.Variant.Retrained ? settings.RetrainEpochs : 0, settings.Seed, summary.Model),
+                                      step.Variant.Retrained ? settings.RetrainEpochs : 0, settings.Seed, summary.Model)
+            {
+                SourceThreshold = dense.Metadata.Threshold,
+            },
         };
         ModelDirectory.Save(dir, model, metadata);
         validation.WriteCsv(Path.Combine(dir, "validation_predictions.csv"));
         long zip = CompressedSize.OfFile(Path.Combine(dir, metadata.Weights));
-        return new SavedPrunedModel(name, row.Variant, row.Sparsity, row.MeasuredSparsity, zip, summary.Dense!.ZipBytes);
+        return new SavedPrunedModel(name, row.Variant, row.Sparsity, row.MeasuredSparsity, zip, summary.Dense!.ZipBytes, row.Threshold);
     }
 
     /// <summary>Writes summary.json (the commit point of a step), then the reports, then removes a superseded model.</summary>

@@ -23,7 +23,8 @@ public sealed record PruningSettings
         if (Methods.Distinct().Count() != Methods.Count) return "--method lists a method twice";
         if (Sparsities.Count == 0) return "--sparsity needs at least one value";
         if (Sparsities.Any(s => double.IsNaN(s) || s <= 0 || s >= 1)) return "--sparsity values must be between 0 and 1 (exclusive)";
-        if (Sparsities.Distinct().Count() != Sparsities.Count) return "--sparsity lists a value twice";
+        if (Sparsities.Select(s => PruningStep.Keys("", s)).Distinct().Count() != Sparsities.Count)
+            return "--sparsity lists a value twice (values must differ within 4 decimals)";  // rows, files and resuming are keyed by 4 decimals
         if (RetrainEpochs < 0) return "--retrain-epochs must be 0 or more";
         if (Tolerance is < 0 or >= 1) return "--tolerance must be in [0, 1)";
         return null;

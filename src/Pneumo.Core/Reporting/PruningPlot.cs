@@ -5,7 +5,7 @@ namespace Pneumo.Reporting;
 
 /// <summary>Test accuracy and test AUC against sparsity for every variant of a sweep, side by side, as a PNG.</summary>
 /// <remarks>
-/// Each line starts at the dense model (sparsity 0). Colour = method, solid = retrained, dashed = not retrained; the
+/// Accuracy is at each model's own threshold, chosen on its validation predictions. Each line starts at the dense model (sparsity 0). Colour = method, solid = retrained, dashed = not retrained; the
 /// dense model's accuracy, the tolerance below it, and the paper's random-pruning accuracies are drawn for reference.
 /// </remarks>
 public static class PruningPlot
@@ -66,7 +66,7 @@ public static class PruningPlot
         }
         plot.Title($"{name} against sparsity ({summary.Architecture}, {(summary.Settings.Scope == PruningScope.Layer ? "per-layer" : "global")} pruning)");
         plot.XLabel("sparsity (fraction of conv and dense weights set to zero)");
-        plot.YLabel(accuracy ? $"accuracy at threshold {summary.Threshold:F3}" : "ROC AUC");
+        plot.YLabel(accuracy ? "accuracy at each model's own validation threshold" : "ROC AUC");
         var values = summary.Rows.Select(metric).Concat(dense is null ? [] : [metric(dense)]).Where(double.IsFinite).ToList();
         double lowest = Math.Min(accuracy ? 0.3 : 0.4, values.Count == 0 ? 1 : Math.Floor(values.Min() * 20) / 20 - 0.05);
         plot.Axes.SetLimits(-0.02, 1.0, Math.Max(0, lowest), 1.02);

@@ -9,19 +9,29 @@ public static class PruningReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>CSV with the dense model first, then every row; accuracies at the dense model's threshold.</summary>
+    /// <summary>
+    /// CSV with the dense model first, then every row; accuracies at each row's own threshold (<c>threshold</c>, chosen on
+    /// its validation predictions), then again at the dense model's threshold (the <c>*_at_dense_threshold</c> columns).
+    /// </summary>
     public static string Csv(PruningSummary summary)
     {
         var lines = new List<string>
         {
-            "variant,sparsity,measured_sparsity,val_accuracy,val_auc,val_sensitivity,val_specificity,val_score," +
-            "test_accuracy,test_auc,test_sensitivity,test_specificity,test_score,zip_bytes,seconds",
+            "variant,sparsity,measured_sparsity,threshold,val_accuracy,val_auc,val_sensitivity,val_specificity,val_score," +
+            "test_accuracy,test_auc,test_sensitivity,test_specificity,test_score,dense_threshold," +
+            "val_accuracy_at_dense_threshold,val_sensitivity_at_dense_threshold,val_specificity_at_dense_threshold," +
+            "test_accuracy_at_dense_threshold,test_sensitivity_at_dense_threshold,test_specificity_at_dense_threshold," +
+            "retrain_best_epoch,zip_bytes,seconds",
         };
         foreach (var r in AllRows(summary))
+        {
+            PruningMetrics v = r.Validation, t = r.Test, vd = r.ValidationAtDenseThreshold, td = r.TestAtDenseThreshold;
             lines.Add(string.Create(Invariant,
-                $"{r.Variant},{r.Sparsity:R},{r.MeasuredSparsity:R},{r.Validation.Accuracy:R},{r.Validation.Auc:R},{r.Validation.Sensitivity:R}," +
-                $"{r.Validation.Specificity:R},{r.Validation.Score:R},{r.Test.Accuracy:R},{r.Test.Auc:R},{r.Test.Sensitivity:R}," +
-                $"{r.Test.Specificity:R},{r.Test.Score:R},{r.ZipBytes},{r.Seconds:R}"));
+                $"{r.Variant},{r.Sparsity:R},{r.MeasuredSparsity:R},{r.Threshold:R},{v.Accuracy:R},{v.Auc:R},{v.Sensitivity:R}," +
+                $"{v.Specificity:R},{v.Score:R},{t.Accuracy:R},{t.Auc:R},{t.Sensitivity:R},{t.Specificity:R},{t.Score:R},{vd.Threshold:R}," +
+                $"{vd.Accuracy:R},{vd.Sensitivity:R},{vd.Specificity:R},{td.Accuracy:R},{td.Sensitivity:R},{td.Specificity:R}," +
+                $"{r.RetrainBestEpoch},{r.ZipBytes},{r.Seconds:R}"));
+        }
         return string.Join("\n", lines) + "\n";
     }
 
@@ -36,11 +46,15 @@ public static class PruningReport
                       $"not batch norm) is pruned from the dense weights to the requested fraction of zeros, " +
                       (s.Scope == PruningScope.Layer ? "**per tensor**" : "**globally** (over all those weights together)") +
                       $"; random pruning is seeded ({s.Seed}). Retrained variants then train for {s.RetrainEpochs} epoch(s) on the model's " +
-                      "training part (its augmentation, class weights and learning rate) with the pruned weights held at zero.");
+                      "training part (its augmentation, class weights and learning rate, reduced on a plateau of validation loss) with the pruned " +
+                      "weights held at zero, and keep the weights of the retraining epoch of lowest validation loss.");
         md.AppendLine();
-        md.AppendLine(string.Create(Invariant, $"Accuracy is at the model's own threshold ({summary.ThresholdMethod}, {summary.Threshold:F4}), chosen on validation when it " +
-                        $"was trained. Score = (sparsity + accuracy) / 2, as in the paper. The chosen sparsity maximises the **validation** score; " +
-                        $"test numbers are reported, never used to choose."));
+        md.AppendLine(string.Create(Invariant, $"A pruned model is a new model: each one chooses its own decision threshold on its own **validation** " +
+                        $"predictions, by the dense model's rule ({summary.ThresholdMethod}), and its accuracy, sensitivity and specificity are at that " +
+                        $"threshold (column *threshold*). For comparison, the *@ dense threshold* columns are at the dense model's threshold " +
+                        $"({summary.Threshold:F4}, chosen on validation when it was trained). Score = (sparsity + accuracy) / 2, as in the paper, at " +
+                        $"each model's own threshold. The chosen sparsity maximises the **validation** score; test numbers are reported, never used " +
+                        $"to choose a threshold, an epoch or a sparsity."));
         md.AppendLine();
         if (summary.Dense is { } dense)
         {
@@ -55,14 +69,16 @@ public static class PruningReport
             if (rows.Count == 0) continue;
             md.AppendLine($"## {variant.Name}");
             md.AppendLine();
-            md.AppendLine("| sparsity | zeros (measured) | val accuracy | val AUC | val score | test accuracy | test AUC | test score | zipped |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| sparsity | zeros (measured) | threshold | val accuracy | val AUC | val score | test accuracy | test AUC | test score | " +
+                          "val accuracy @ dense threshold | test accuracy @ dense threshold | zipped |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             var chosen = summary.Choices.FirstOrDefault(c => c.Variant == variant.Name)?.ChosenSparsity;
             foreach (var r in rows)
             {
                 var mark = r.Sparsity == chosen ? " **(chosen)**" : "";
-                md.AppendLine(string.Create(Invariant, $"| {r.Sparsity:0.00}{mark} | {r.MeasuredSparsity:F4} | {r.Validation.Accuracy:F4} | {r.Validation.Auc:F4} | {r.Validation.Score:F4} | " +
-                                $"{r.Test.Accuracy:F4} | {r.Test.Auc:F4} | {r.Test.Score:F4} | {Mb(r.ZipBytes)} |"));
+                md.AppendLine(string.Create(Invariant, $"| {r.Sparsity:0.00}{mark} | {r.MeasuredSparsity:F4} | {r.Threshold:F4} | {r.Validation.Accuracy:F4} | " +
+                                $"{r.Validation.Auc:F4} | {r.Validation.Score:F4} | {r.Test.Accuracy:F4} | {r.Test.Auc:F4} | {r.Test.Score:F4} | " +
+                                $"{r.ValidationAtDenseThreshold.Accuracy:F4} | {r.TestAtDenseThreshold.Accuracy:F4} | {Mb(r.ZipBytes)} |"));
             }
             md.AppendLine();
         }
@@ -73,10 +89,10 @@ public static class PruningReport
             md.AppendLine(string.Create(Invariant, $"Largest sparsity kept: the largest sparsity up to which every tested sparsity stays within {s.Tolerance * 100:0.#} " +
                             $"accuracy points of the dense model (on validation, and, reported only, on test)."));
             md.AppendLine();
-            md.AppendLine("| variant | chosen sparsity (val score) | val score | val accuracy | test accuracy | test AUC | largest sparsity kept (val) | largest sparsity kept (test) |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| variant | chosen sparsity (val score) | threshold | val score | val accuracy | test accuracy | test AUC | largest sparsity kept (val) | largest sparsity kept (test) |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var c in summary.Choices)
-                md.AppendLine(string.Create(Invariant, $"| {c.Variant} | {c.ChosenSparsity:0.00} | {c.ValidationScore:F4} | {c.ValidationAccuracy:F4} | {c.TestAccuracy:F4} | " +
+                md.AppendLine(string.Create(Invariant, $"| {c.Variant} | {c.ChosenSparsity:0.00} | {c.Threshold:F4} | {c.ValidationScore:F4} | {c.ValidationAccuracy:F4} | {c.TestAccuracy:F4} | " +
                                 $"{c.TestAuc:F4} | {Sparsity(c.MaxSparsityWithinToleranceValidation)} | {Sparsity(c.MaxSparsityWithinToleranceTest)} |"));
             md.AppendLine();
         }
@@ -85,9 +101,9 @@ public static class PruningReport
             md.AppendLine("## Saved model");
             md.AppendLine();
             md.AppendLine(string.Create(Invariant, $"`{saved.Directory}/`: {saved.Variant} at sparsity {saved.Sparsity:0.00} (the highest validation score of all variants), " +
-                            $"{saved.MeasuredSparsity:P2} of its convolution and dense weights exactly zero. Zipped weights: {Mb(saved.ZipBytes)} " +
+                            $"{saved.MeasuredSparsity:P2} of its convolution and dense weights exactly zero, threshold {saved.Threshold:F4} (its own, chosen on validation). Zipped weights: {Mb(saved.ZipBytes)} " +
                             $"against {Mb(saved.DenseZipBytes)} for the dense model ({(double)saved.ZipBytes / saved.DenseZipBytes:P0}). " +
-                            $"It is a normal model directory: `pneumo evaluate --model` and `pneumo predict --model` accept it."));
+                            $"It is a normal model directory: `pneumo evaluate --model` and `pneumo predict --model` accept it and use that threshold."));
             md.AppendLine();
         }
         md.AppendLine("![accuracy and AUC against sparsity](pruning.png)");

@@ -6,10 +6,11 @@ namespace Pneumo.Tests.Pruning;
 public class PruningChoiceTests
 {
     internal static PruningMetrics M(double accuracy, double sparsity, double auc = 0.9) =>
-        new(100, accuracy, auc, 0.9, 0.9, 0.3, (sparsity + accuracy) / 2);
+        new(100, 0.5, accuracy, auc, 0.9, 0.9, 0.3, (sparsity + accuracy) / 2);
 
     internal static PruningRow Row(string variant, double sparsity, double valAccuracy, double testAccuracy) =>
-        new(variant, sparsity, sparsity, M(valAccuracy, sparsity), M(testAccuracy, sparsity), 1000, 1);
+        new(variant, sparsity, sparsity, 0.5, M(valAccuracy, sparsity), M(testAccuracy, sparsity),
+            M(valAccuracy, sparsity), M(testAccuracy, sparsity), 1000, 1);
 
     internal static readonly PruningRow Dense = Row(PruningVariant.DenseName, 0, 0.95, 0.90);
 
@@ -55,5 +56,32 @@ public class PruningChoiceTests
     {
         var random = Row("random", 0.9, 0.6, 0.99);
         Assert.Equal(random, PruningChoice.Best([.. Magnitude, random]));  // 0.75 on validation
+    }
+
+    [Fact]
+    public void TheChoiceIsAtEachRowsOwnThresholdNotTheDenseOne()
+    {
+        // At the dense threshold (0.132) the 0.5 row calls every validation image PNEUMONIA (accuracy 0.5, score 0.5) and
+        // the 0.3 row wins (score 0.65); at its own threshold the 0.5 row is perfect on validation (score 0.75) and wins.
+        static Pneumo.Evaluation.Predictions P(int[] labels, double[] probabilities) =>
+            new(labels.Select((_, i) => $"img{i}.png").ToList(), labels, probabilities);
+        int[] labels = [0, 0, 0, 0, 1, 1, 1, 1];
+        var test = P([0, 1], [0.1, 0.9]);
+        var calibrated = P(labels, [0.01, 0.02, 0.05, 0.10, 0.20, 0.60, 0.70, 0.90]);  // separable at 0.132
+        var shifted = P(labels, [0.20, 0.25, 0.30, 0.35, 0.55, 0.60, 0.70, 0.90]);
+        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, calibrated, test, "youden", 0.132, 1000, 1);
+        var rows = new[]
+        {
+            PruningRow.Of("magnitude", 0.3, 0.3, calibrated, test, "youden", 0.132, 1000, 1),
+            PruningRow.Of("magnitude", 0.5, 0.5, shifted, test, "youden", 0.132, 1000, 1),
+        };
+        Assert.Equal(0.65, rows[0].ValidationAtDenseThreshold.Score, 12);
+        Assert.Equal(0.50, rows[1].ValidationAtDenseThreshold.Score, 12);
+
+        var choice = Assert.Single(PruningChoice.For(dense, rows, 0.015));
+        Assert.Equal(0.5, choice.ChosenSparsity);
+        Assert.Equal(0.45, choice.Threshold, 12);
+        Assert.Equal(0.75, choice.ValidationScore, 12);
+        Assert.Equal(rows[1], PruningChoice.Best(rows));
     }
 }

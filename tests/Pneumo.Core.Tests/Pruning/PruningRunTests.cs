@@ -1,4 +1,8 @@
+using System.Globalization;
+using Pneumo.Data;
 using Pneumo.Data.Transforms;
+using Pneumo.Evaluation;
+using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Pruning;
 using Pneumo.Training;
@@ -28,10 +32,11 @@ public class PruningRunTests
         var denseWeights = File.ReadAllBytes(Path.Combine(denseDir, "weights.pt"));
         var settings = new PruningSettings
         {
-            Methods = [PruningMethod.Magnitude], Sparsities = [0.5, 0.9], RetrainEpochs = 1, Seed = 1, Threads = 2,
+            Methods = [PruningMethod.Magnitude], Sparsities = [0.5, 0.9], RetrainEpochs = 2, Seed = 1, Threads = 2,
         };
         var outDir = work.Combine("out");
-        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "pneumo prune test");
+        var lines = new List<string>();
+        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "pneumo prune test", lines.Add);
 
         Assert.True(summary.Complete);
         Assert.Equal(16, summary.Dense!.Test.N);
@@ -46,6 +51,10 @@ public class PruningRunTests
                                      "predictions/magnitude-retrained-0.50-validation.csv", "predictions/magnitude-0.90-test.csv" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), $"{file} missing");
         Assert.Equal(6, File.ReadAllLines(Path.Combine(outDir, "pruning.csv")).Length);
+        Assert.Contains(lines, l => l.Contains("retraining magnitude 0.90, epoch 2/2") && l.Contains("val_loss"));
+        foreach (var r in summary.Rows)
+            if (r.Variant.EndsWith("-retrained")) Assert.InRange(r.RetrainBestEpoch!.Value, 1, 2);
+            else Assert.Null(r.RetrainBestEpoch);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(outDir, "predictions/magnitude-0.90-test.csv")).Length);
 
         var saved = summary.SavedModel!;
@@ -62,6 +71,62 @@ public class PruningRunTests
         Assert.Equal(denseDir, info.SourceModel);
         Assert.True(saved.ZipBytes < 0.7 * saved.DenseZipBytes, $"{saved.ZipBytes} against {saved.DenseZipBytes}");
         Assert.Equal("pneumo prune test", pruned.Metadata.Provenance!.Command);
+        Assert.Equal(PruningSummary.CurrentFormatVersion, summary.FormatVersion);
+    }
+
+    [SkippableFact]
+    public void EveryPrunedModelIsScoredAtItsOwnValidationThresholdWhichItsModelJsonCarries()
+    {
+        using var data = TestData.SmallDataRoot(8, "train", "test");
+        using var work = new TempDir();
+        var denseDir = TrainDense(data, work);
+        var denseThreshold = ModelDirectory.Load(denseDir).Metadata.Threshold;
+        var settings = new PruningSettings { Methods = [PruningMethod.Magnitude], Sparsities = [0.6], RetrainEpochs = 2, Seed = 2, Threads = 2 };
+        var outDir = work.Combine("out");
+        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "test");
+
+        Assert.Equal(denseThreshold, summary.Dense!.Threshold);
+        foreach (var row in summary.Rows)
+        {
+            // the threshold is Youden's on the row's own validation predictions, whatever its test predictions are
+            var validation = ReadPredictions(Path.Combine(outDir, "predictions", $"{row.Variant}-0.60-validation.csv"));
+            Assert.Equal(ThresholdSelector.Youden(validation.Labels, validation.Probabilities), row.Threshold, 12);
+            Assert.Equal(row.Threshold, row.Validation.Threshold);
+            Assert.Equal(row.Threshold, row.Test.Threshold);
+            Assert.Equal(denseThreshold, row.TestAtDenseThreshold.Threshold);
+            Assert.Equal(BinaryMetrics.Compute(validation.Labels, validation.Probabilities, row.Threshold).Accuracy, row.Validation.Accuracy, 12);
+        }
+
+        var saved = summary.SavedModel!;
+        var savedRow = summary.Rows.Single(r => r.Variant == saved.Variant);
+        Assert.Equal(savedRow.Threshold, saved.Threshold);
+        using var pruned = ModelDirectory.Load(Path.Combine(outDir, saved.Directory));
+        var m = pruned.Metadata;
+        Assert.Equal("youden", m.ThresholdMethod);
+        Assert.Equal(savedRow.Threshold, m.Threshold);
+        Assert.Equal(savedRow.Threshold, m.Thresholds["youden"]);
+        Assert.Equal(ThresholdSelector.Default, m.Thresholds["default"]);
+        Assert.Equal(savedRow.Validation.Accuracy, m.Validation!["youden"].Accuracy, 12);
+        Assert.Equal(savedRow.Threshold, m.Validation["youden"].Threshold);
+        Assert.Equal(denseThreshold, m.Pruning!.SourceThreshold);
+        Assert.Equal(savedRow.RetrainBestEpoch, m.BestEpoch);
+
+        // the saved weights are the ones evaluated (after restoring the best retraining epoch), at the saved threshold
+        var evaluation = ModelEvaluation.Run(pruned, data.Path, "test", work.Combine("eval"), "test", resamples: 10);
+        Assert.Equal(savedRow.Threshold, evaluation.Threshold);
+        Assert.Equal(savedRow.Test.Accuracy, evaluation.Accuracy, 12);
+        var trainingData = TrainingData.ForModel(m, denseDir, data.Path);
+        var again = Predictor.For(pruned).Predict(new BatchLoader(trainingData.Split.Validation, trainingData.Cache, 32));
+        Assert.Equal(savedRow.Validation.LogLoss, again.LogLoss(), 6);
+    }
+
+    private static Predictions ReadPredictions(string path)
+    {
+        var rows = File.ReadAllLines(path).Skip(1).Select(Csv.ParseLine).ToList();
+        var header = Csv.ParseLine(File.ReadAllLines(path)[0]);
+        int label = header.IndexOf("label"), probability = header.IndexOf("probability");
+        return new Predictions(rows.Select(r => r[0]).ToList(), rows.Select(r => int.Parse(r[label], CultureInfo.InvariantCulture)).ToList(),
+                               rows.Select(r => double.Parse(r[probability], CultureInfo.InvariantCulture)).ToList());
     }
 
     [SkippableFact]
@@ -92,5 +157,11 @@ public class PruningRunTests
 
         var e = Assert.Throws<InvalidOperationException>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings with { Seed = 6 }, "test"));
         Assert.Contains("other settings", e.Message);
+
+        // a sweep written before rows had their own thresholds is not continued or re-reported as if they had
+        var oldDir = work.Combine("old");
+        Json.Write(Path.Combine(oldDir, PruningRun.SummaryFile), resumed with { FormatVersion = 1 });
+        var old = Assert.Throws<InvalidOperationException>(() => PruningRun.Execute(denseDir, data.Path, oldDir, settings, "test"));
+        Assert.Contains("format 1", old.Message);
     }
 }

@@ -6,6 +6,18 @@ public static class ThresholdSelector
     /// <summary>The conventional threshold of a sigmoid output.</summary>
     public const double Default = 0.5;
 
+    /// <summary>The names of the rules <see cref="Choose"/> knows, as recorded in <c>model.json</c>'s <c>threshold_method</c>.</summary>
+    public static readonly IReadOnlyList<string> Methods = ["default", "youden"];
+
+    /// <summary>The threshold a named rule chooses on validation data: <c>default</c> (0.5) or <c>youden</c>.</summary>
+    /// <exception cref="ArgumentException">The rule is not one of <see cref="Methods"/>.</exception>
+    public static double Choose(string method, IReadOnlyList<int> labels, IReadOnlyList<double> scores) => method switch
+    {
+        "default" => Default,
+        "youden" => Youden(labels, scores),
+        _ => throw new ArgumentException($"unknown threshold method '{method}' (known: {string.Join(", ", Methods)})", nameof(method)),
+    };
+
     /// <summary>
     /// Youden's J: the threshold maximising sensitivity + specificity - 1. Among the cut points that reach the maximum
     /// (on well-separated validation data there is often a range of them), it returns the middle of the widest score gap

@@ -34,4 +34,16 @@ public class ThresholdSelectorTests
         double bestJ = scores.Distinct().Max(s => { var cm = ConfusionMatrix.At(labels, scores, s); return cm.Sensitivity + cm.Specificity - 1; });
         Assert.Equal(bestJ, chosen.Sensitivity + chosen.Specificity - 1, 9);
     }
+
+    [Fact]
+    public void ChooseRunsTheNamedRuleAndRefusesAnUnknownOne()
+    {
+        int[] labels = [0, 0, 0, 1, 1];
+        double[] scores = [0.1, 0.2, 0.3, 0.7, 0.9];
+        Assert.Equal(0.2, ThresholdSelector.Choose("youden", labels, [0.05, 0.1, 0.15, 0.25, 0.9]), 12);  // the middle of the gap (.15, .25]
+        Assert.Equal(ThresholdSelector.Default, ThresholdSelector.Choose("default", labels, [0.05, 0.1, 0.15, 0.25, 0.9]));
+        Assert.Equal(ThresholdSelector.Youden(labels, scores), ThresholdSelector.Choose("youden", labels, scores));
+        var e = Assert.Throws<ArgumentException>(() => ThresholdSelector.Choose("f1", labels, scores));
+        Assert.Contains("f1", e.Message);
+    }
 }
