@@ -86,6 +86,9 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--tta <MODE>"), Description("Test-time augmentation: hflip (mean of the image and its mirror) or none."), DefaultValue("hflip")]
         public string Tta { get; init; } = "hflip";
 
+        [CommandOption("--augmentation-pool <K>"), Description("Augment from K seeded draws per image (epoch e uses draw e mod K) so a frozen base's outputs are computed once per draw and cached. Default: 6 for models with a frozen base, a fresh draw every epoch otherwise.")]
+        public int? AugmentationPool { get; init; }
+
         [CommandOption("--backbone <FILE>"), Description("With --arch onnx-frozen: an ONNX image featurizer to use as the frozen base (see the README).")]
         public string? Backbone { get; init; }
 
@@ -167,6 +170,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             EmaDecay = Ema,
             TestTimeAugmentation = Tta,
             LimitPerClass = Limit,
+            AugmentationPool = AugmentationPool,
             Backbone = Backbone is null ? null : new Pneumo.Models.Onnx.BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
             Input = InputPreprocessing(),
             Threads = Threads,

@@ -4,6 +4,13 @@ namespace Pneumo.Data;
 /// <remarks><see cref="Pixels"/> is [Count, 3, Size, Size] uint8 RGB, planar per image.</remarks>
 public sealed record Batch(byte[] Pixels, int Count, int Size, float[] Labels, IReadOnlyList<ImageRecord> Records)
 {
+    /// <summary>
+    /// Which view of each image the pixels are: 0 = the image itself, k &gt; 0 = augmentation draw k of an augmentation
+    /// pool; null when the views are not reproducible (augmentation without a pool). Together with the record it
+    /// identifies the pixels exactly, which lets a frozen front's output be cached.
+    /// </summary>
+    public int[]? Views { get; init; }
+
     /// <summary>An unlabelled batch of decoded square images of one size.</summary>
     public static Batch FromImages(IReadOnlyList<RgbImage> images)
     {

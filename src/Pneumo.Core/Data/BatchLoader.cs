@@ -9,10 +9,13 @@ namespace Pneumo.Data;
 /// </summary>
 /// <remarks>
 /// The order and the augmentation of epoch e depend only on (seed, e): a resumed run sees the same batches as an
-/// uninterrupted one.
+/// uninterrupted one. With an augmentation pool of K, image i of epoch e gets draw (e mod K) of its own K seeded
+/// draws, so a model with a frozen front can cache the front's output per (image, draw): after K epochs every view
+/// has been computed once (see <see cref="Batch.Views"/>).
 /// </remarks>
 public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache cache, int batchSize,
-                                Augmentation? augmentation = null, bool shuffle = false, int seed = 0, int prefetch = 3)
+                                Augmentation? augmentation = null, bool shuffle = false, int seed = 0, int prefetch = 3,
+                                int? augmentationPool = null)
 {
     public IReadOnlyList<ImageRecord> Records { get; } = records;
     public int BatchSize { get; } = batchSize;
@@ -61,6 +64,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             var pixels = new byte[count * plane];
             var labels = new float[count];
             var batchRecords = new ImageRecord[count];
+            var views = new int[count];
             var scratch = new RgbImage(size, size);
             for (int i = 0; i < count; i++)
             {
@@ -72,13 +76,30 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
                 }
                 else
                 {
-                    AffineWarp.Apply(image, augmentation.Sample(random), scratch);
+                    var draw = random;
+                    if (augmentationPool is int pool)
+                    {
+                        views[i] = 1 + epoch % pool;
+                        draw = new Random(StableHash($"{seed}|{views[i]}|{record.RelativePath}"));  // not string.GetHashCode: randomised per process
+                    }
+                    AffineWarp.Apply(image, augmentation.Sample(draw), scratch);
                     scratch.Pixels.CopyTo(pixels, i * plane);
                 }
                 labels[i] = (float)record.Label;
                 batchRecords[i] = record;
             }
-            yield return new Batch(pixels, count, size, labels, batchRecords);
+            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmentation is { Steps.Count: > 0 } ? null : views };
+        }
+    }
+
+    /// <summary>FNV-1a: the same value in every process.</summary>
+    private static int StableHash(string text)
+    {
+        unchecked
+        {
+            int h = (int)2166136261;
+            foreach (char c in text) h = (h ^ c) * 16777619;
+            return h;
         }
     }
 }

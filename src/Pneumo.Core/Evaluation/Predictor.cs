@@ -12,7 +12,9 @@ namespace Pneumo.Evaluation;
 /// Test-time augmentation: the probability is the mean of the image's and its mirror image's (the models are trained
 /// with horizontal flips, so both are valid views of the same X-ray).
 /// </param>
-public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false)
+/// <param name="frontCache">Where to keep the outputs of a frozen front between calls (training's validation passes); null = none.</param>
+public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false,
+                              Training.FrontCache? frontCache = null)
 {
     public ClassifierModel Model { get; } = model;
     public Preprocessing Preprocessing { get; } = preprocessing;
@@ -30,8 +32,11 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         Model.eval();
         var pixels = tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte);
         var input = Preprocessing.Apply(pixels);
-        var probabilities = Model.PredictProbabilities(input);
-        if (FlipAveraging) probabilities = probabilities.add(Model.PredictProbabilities(input.flip(3))).div(2);
+        Tensor Probabilities(Tensor x, bool mirrored) => frontCache is not null && Training.FrontCache.Applies(Model, batch)
+            ? Model.ForwardHead(Model.ForwardFeaturesFromFront(frontCache.Front(Model, batch, x, mirrored))).sigmoid()
+            : Model.PredictProbabilities(x);
+        var probabilities = Probabilities(input, mirrored: false);
+        if (FlipAveraging) probabilities = probabilities.add(Probabilities(input.flip(3), mirrored: true)).div(2);
         return probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 

@@ -29,6 +29,8 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         Model.eval();
         var pixels = tensor(image.Pixels, [1, 3, image.Height, image.Width], ScalarType.Byte);
         var features = Model.ForwardFeatures(Preprocessing.Apply(pixels));
+        // A frozen base computes its map without gradients: the gradient is taken at the map, so start the graph there.
+        if (!features.requires_grad) features = features.detach().requires_grad_();
         var logit = Model.ForwardHead(features).sum();
         var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
         var gradient = autograd.grad([score], [features])[0];

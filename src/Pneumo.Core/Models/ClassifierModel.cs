@@ -39,6 +39,18 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
 
     public override Tensor forward(Tensor input) => ForwardHead(ForwardFeatures(input));
 
+    /// <summary>
+    /// Whether the network starts with a frozen part (a pretrained base that never trains and stays in evaluation
+    /// mode): its output depends only on the input, so it can be computed once per input and cached.
+    /// </summary>
+    public virtual bool HasFrozenFront => false;
+
+    /// <summary>The frozen front's output for a preprocessed batch (no gradient).</summary>
+    public virtual Tensor ForwardFrozenFront(Tensor input) => throw new NotSupportedException($"{Architecture} has no frozen front");
+
+    /// <summary>The feature map from the frozen front's output: <c>ForwardFeatures(x) = ForwardFeaturesFromFront(ForwardFrozenFront(x))</c>.</summary>
+    public virtual Tensor ForwardFeaturesFromFront(Tensor front) => throw new NotSupportedException($"{Architecture} has no frozen front");
+
     /// <summary>The name of the parameter group that holds a pretrained backbone's trainable layers (trained at a lower learning rate).</summary>
     public const string BackboneGroup = "backbone";
 

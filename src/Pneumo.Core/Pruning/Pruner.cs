@@ -15,14 +15,17 @@ namespace Pneumo.Pruning;
 /// </remarks>
 public static class Pruner
 {
-    /// <summary>The prunable parameters of a model: state-dict name and tensor, in module order.</summary>
+    /// <summary>
+    /// The prunable parameters of a model: state-dict name and tensor, in module order. Frozen weights (a pretrained
+    /// base that never trains) are not the model's own and are left alone: a transfer model is pruned in its trainable part.
+    /// </summary>
     public static IReadOnlyList<(string Name, Parameter Weight)> PrunableWeights(nn.Module model)
     {
         var weights = new List<(string, Parameter)>();
         foreach (var (name, module) in model.named_modules().Prepend(("", model)))  // named_modules() omits the model itself
         {
             var weight = module switch { Convolution conv => conv.weight, Linear linear => linear.weight, _ => null };
-            if (weight is not null) weights.Add((name.Length == 0 ? "weight" : name + ".weight", weight));
+            if (weight is not null && weight.requires_grad) weights.Add((name.Length == 0 ? "weight" : name + ".weight", weight));
         }
         return weights;
     }

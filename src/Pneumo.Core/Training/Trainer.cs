@@ -42,6 +42,9 @@ public sealed class Trainer : IDisposable
     /// <summary>The model whose predictions count: the weight average when there is one.</summary>
     public ClassifierModel EvaluatedModel => Average?.Model ?? model;
 
+    /// <summary>Caches the output of the model's frozen front per image view (see <see cref="FrontCache"/>); null = none.</summary>
+    public FrontCache? FrontCache { get; set; }
+
     /// <summary>Called after every optimizer step, before the step's numbers are read (e.g. to hold pruned weights at zero).</summary>
     public Action? AfterStep { get; set; }
 
@@ -65,7 +68,9 @@ public sealed class Trainer : IDisposable
         var target = tensor(batch.Labels);
         var weights = classWeights.index_select(0, target.to_type(ScalarType.Int64));
         Optimizer.zero_grad();
-        var logits = model.call(input);
+        var logits = FrontCache is not null && FrontCache.Applies(model, batch)
+            ? model.ForwardHead(model.ForwardFeaturesFromFront(FrontCache.Front(model, batch, input, mirrored: false)))
+            : model.call(input);
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: weights);
         loss.backward();
         Optimizer.step();
@@ -96,7 +101,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Predictions of the model on a loader (evaluation mode, no augmentation).</summary>
     public Predictions Evaluate(BatchLoader loader, CancellationToken cancel = default) =>
-        new Predictor(EvaluatedModel, preprocessing, FlipAveraging).Predict(loader, cancel);
+        new Predictor(EvaluatedModel, preprocessing, FlipAveraging, FrontCache).Predict(loader, cancel);
 
     public void Dispose()
     {

@@ -20,6 +20,11 @@ public sealed record TrainingConfig
     public bool? PerImageStandardize { get; init; }
     /// <summary>Learning rate of a pretrained backbone's trainable blocks, as a fraction of <see cref="LearningRate"/>.</summary>
     public double BackboneLrScale { get; init; } = 0.1;
+    /// <summary>
+    /// Augment from a pool of this many seeded draws per image (epoch e uses draw e mod K), so that a frozen front's
+    /// outputs can be cached; null = a fresh draw every epoch for models without a frozen front, 6 for those with one.
+    /// </summary>
+    public int? AugmentationPool { get; init; }
     /// <summary>The external ONNX backbone of an <c>onnx-frozen</c> model; null for the built-in architectures.</summary>
     public Pneumo.Models.Onnx.BackboneSpec? Backbone { get; init; }
     /// <summary>The input preprocessing, when not the architecture's default (e.g. what an external backbone expects).</summary>
@@ -53,6 +58,7 @@ public sealed record TrainingConfig
         if (LimitPerClass is < 2) return "--limit must be at least 2";
         if (EmaDecay is < 0 or >= 1) return "--ema must be 0 (off) or in (0, 1)";
         if (TestTimeAugmentation is not ("none" or "hflip")) return "--tta must be none or hflip";
+        if (AugmentationPool is < 1) return "--augmentation-pool must be at least 1";
         if (BackboneLrScale is <= 0 or > 1) return "--backbone-lr-scale must be in (0, 1]";
         return null;
     }

@@ -40,6 +40,9 @@ public sealed class TrainingRun
 
     private TrainingConfig Config => run.Config;
 
+    /// <summary>Augmentation draws per image for models with a frozen front (see <see cref="TrainingConfig.AugmentationPool"/>).</summary>
+    public const int DefaultAugmentationPool = 6;
+
     /// <summary>Starts a new run in <paramref name="runDir"/> (which must not hold a run already).</summary>
     public static ModelMetadata Start(TrainingConfig config, string dataRoot, string runDir, string command,
                                       ITrainingListener? listener = null, CancellationToken cancel = default)
@@ -113,8 +116,10 @@ public sealed class TrainingRun
         }
         foreach (var cb in callbacks) cb.OnTrainBegin(context);
 
+        if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
+        int? pool = Config.AugmentationPool ?? (model.HasFrozenFront ? DefaultAugmentationPool : null);
         var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
-                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed);
+                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, augmentationPool: pool);
         var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize);
         var history = new List<EpochLogs>(state.History);
         double seconds = state.TrainingSeconds;
@@ -144,6 +149,8 @@ public sealed class TrainingRun
                 AtomicFile.Write(Path.Combine(runDir, BestWeightsFile), tmp => trainer.EvaluatedModel.SaveWeights(tmp));
             }
             listener.EpochEnd(logs);
+            if (trainer.FrontCache is { } cache)
+                listener.Message($"frozen front: {cache.Count} views cached ({cache.Misses} computed, {cache.Hits} reused so far)");
             foreach (var cb in callbacks) cb.OnEpochEnd(context, logs);
 
             var checkpoint = $"checkpoints/epoch-{epoch:D3}";
@@ -170,7 +177,7 @@ public sealed class TrainingRun
         var reason = state.StopReason ?? $"reached the maximum of {Config.Epochs} epochs";
         listener.Message($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
         model.LoadWeights(Path.Combine(runDir, BestWeightsFile));
-        var metadata = Finish(model, preprocessing, valLoader, data, state, reason, cancel);
+        var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
         Json.Write(Path.Combine(runDir, StateFile), state with { Finished = true, StopReason = reason });
         return metadata;
     }
@@ -191,9 +198,9 @@ public sealed class TrainingRun
 
     /// <summary>Validates the restored best weights, chooses the thresholds on validation, and writes the model directory.</summary>
     private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, BatchLoader valLoader,
-                                 TrainingData data, TrainingState state, string reason, CancellationToken cancel)
+                                 TrainingData data, TrainingState state, string reason, FrontCache? cache, CancellationToken cancel)
     {
-        var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip").Predict(valLoader, cancel);
+        var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip", cache).Predict(valLoader, cancel);
         val.WriteCsv(Path.Combine(runDir, "validation_predictions.csv"));
         var thresholds = new Dictionary<string, double>
         {

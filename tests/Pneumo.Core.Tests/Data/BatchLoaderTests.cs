@@ -72,4 +72,41 @@ public class BatchLoaderTests
         Assert.Same(first, cache.Get(records[0]));
         Assert.Equal(10, cache.Count);
     }
+
+    [Fact]
+    public void AnAugmentationPoolRepeatsEachImagesViewEveryKEpochs()
+    {
+        using var dir = new TempDir();
+        var random = new Random(3);
+        var records = new List<ImageRecord>();
+        for (int i = 0; i < 6; i++)
+        {
+            var path = dir.Combine($"noise{i}.png");
+            using (var bmp = new SKBitmap(new SKImageInfo(16, 16, SKColorType.Gray8)))
+            {
+                for (int y = 0; y < 16; y++)
+                for (int x = 0; x < 16; x++) { byte v = (byte)random.Next(256); bmp.SetPixel(x, y, new SKColor(v, v, v)); }
+                using var data = SKImage.FromBitmap(bmp).Encode(SKEncodedImageFormat.Png, 100);
+                File.WriteAllBytes(path, data.ToArray());
+            }
+            records.Add(new ImageRecord($"noise{i}.png", path, ClassLabel.Normal, $"p{i}", "x"));
+        }
+        var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(16)), batchSize: 4,
+                                     Augmentation.Paper(new AugmentationOptions()), shuffle: true, seed: 9, augmentationPool: 3);
+        Dictionary<string, (int View, byte[] Pixels)> Views(int epoch) =>
+            loader.Produce(epoch).SelectMany(b => Enumerable.Range(0, b.Count).Select(i =>
+                (b.Records[i].RelativePath, b.Views![i], b.Pixels.AsSpan(i * 3 * 256, 3 * 256).ToArray())))
+                .ToDictionary(v => v.RelativePath, v => (v.Item2, v.Item3));
+        var first = Views(1);
+        var again = Views(4);
+        var next = Views(2);
+        foreach (var r in records)
+        {
+            Assert.Equal(2, first[r.RelativePath].View);
+            Assert.Equal(first[r.RelativePath].View, again[r.RelativePath].View);
+            Assert.Equal(first[r.RelativePath].Pixels, again[r.RelativePath].Pixels);
+        }
+        Assert.Contains(records, r => !first[r.RelativePath].Pixels.SequenceEqual(next[r.RelativePath].Pixels));
+        Assert.All(loader.Produce(0).Take(1), b => Assert.NotNull(b.Views));
+    }
 }

@@ -124,6 +124,21 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void ResNetTransferModelWithItsMeanImageAndAsymmetricPaddingsMatchesTorchSharp()
+    {
+        var root = TestData.RequireDataset();
+        manual_seed(6);
+        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input);
+        using (no_grad()) model.state_dict()["fc2.weight"].mul_(20);  // spread the logits
+        model.eval();
+        var decoder = new ImageDecoder(224);
+        var images = new[] { "NORMAL", "PNEUMONIA" }
+            .SelectMany(c => Directory.GetFiles(Path.Combine(root, "test", c)).Order(StringComparer.Ordinal).Take(2))
+            .Select(decoder.Decode).ToList();
+        AssertSameAnswers(model, ModelRegistry.PretrainedResNet18Input, images, flip: true);
+    }
+
+    [SkippableFact]
     public void MatchesTorchSharpOnRealXrays()
     {
         var root = TestData.RequireDataset();

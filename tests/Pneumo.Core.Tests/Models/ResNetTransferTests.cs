@@ -63,7 +63,7 @@ public class ResNetTransferTests(ITestOutputHelper output)
     [InlineData(ResNetTransfer.FinetuneName)]
     public void FrozenFrontInOnnxRuntimeGivesTorchSharpsLogits(string arch)
     {
-        var images = RealImages(2);
+        var images = RealImages(16);
         manual_seed(7);
         using var model = (ResNetTransfer)ModelRegistry.Get(arch).Build(Input);
         model.eval();
@@ -176,5 +176,33 @@ public class ResNetTransferTests(ITestOutputHelper output)
         var losses = Enumerable.Range(0, 8).Select(_ => trainer.Step(batch).Loss).ToList();
         output.WriteLine(string.Join(", ", losses.Select(l => l.ToString("F3"))));
         Assert.True(losses.Skip(6).Average() < 0.7 * losses.Take(2).Average(), $"loss did not fall: {string.Join(", ", losses)}");
+    }
+}
+
+/// <summary>The frozen front's outputs, cached per image view, give the predictions of a full pass.</summary>
+public class FrontCacheTests
+{
+    [SkippableFact]
+    public void CachedFrontGivesTheSamePredictionsAndIsReused()
+    {
+        var root = TestData.RequireDataset();
+        var records = Pneumo.Data.ChestXrayDataset.Load(root, "test").Where((_, i) => i % 150 == 0).ToList();
+        var cache = new ImageCache(new ImageDecoder(224));
+        var loader = new BatchLoader(records, cache, batchSize: 3);
+        var input = ModelRegistry.PretrainedResNet18Input;
+        manual_seed(4);
+        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(input);
+        var front = new Pneumo.Training.FrontCache();
+        var plain = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true).Predict(loader);
+        var cached = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true, front).Predict(loader);
+        var again = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true, front).Predict(loader);
+        Assert.Equal(2 * records.Count, front.Count);          // each image and its mirror image
+        Assert.Equal(2 * records.Count, front.Misses);
+        Assert.Equal(2 * records.Count, front.Hits);
+        for (int i = 0; i < records.Count; i++)
+        {
+            Assert.Equal(plain.Probabilities[i], cached.Probabilities[i], 5);
+            Assert.Equal(cached.Probabilities[i], again.Probabilities[i], 12);
+        }
     }
 }

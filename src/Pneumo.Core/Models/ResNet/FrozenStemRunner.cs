@@ -33,7 +33,12 @@ public sealed class FrozenStemRunner : IDisposable
         graph.Output(graph.Identity(append(graph, x), OutputName), "N", "C", "H", "W");
         var model = new ModelProto { IrVersion = 8, ProducerName = "pneumo", Graph = graph.Graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxGraphBuilder.OpsetVersion });
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // ONNX Runtime defaults to one thread per physical core, which is one on a 2-vCPU machine: use every core, as torch does.
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = Math.Max(1, TorchSharp.torch.get_num_threads()),
+        };
         session = new InferenceSession(model.ToByteArray(), options);
     }
 
