@@ -12,12 +12,12 @@ namespace Pneumo.Training;
 /// <remarks>
 /// A view is identified by the image's path, <see cref="Batch.Views"/> (the augmentation draw) and whether it is
 /// mirrored (flip test-time augmentation). Exact: the frozen front is deterministic, so a cached output is the one a
-/// new pass would give. Memory: one float per front output value (100 KB per view for a ResNet's 512x7x7).
+/// new pass would give. Memory: one float per front output value (100 KB per view for a ResNet's 512x7x7), held in
+/// native tensors (tens of thousands of 100 KB arrays on the managed heap made every garbage collection slow).
 /// </remarks>
-public sealed class FrontCache
+public sealed class FrontCache : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Path, int View, bool Mirrored), float[]> store = new();
-    private long[]? itemShape;
+    private readonly ConcurrentDictionary<(string Path, int View, bool Mirrored), Tensor> store = new();
 
     public int Count => store.Count;
 
@@ -37,17 +37,18 @@ public sealed class FrontCache
         if (missing.Length > 0)
         {
             using var scope = NewDisposeScope();
-            var computed = model.ForwardFrozenFront(input.index_select(0, tensor(missing.Select(i => (long)i).ToArray()))).to_type(ScalarType.Float32).contiguous();
-            itemShape ??= computed.shape.Skip(1).ToArray();
-            long size = computed.numel() / missing.Length;
-            var values = computed.data<float>().ToArray();
-            for (int j = 0; j < missing.Length; j++) store[keys[missing[j]]] = values.AsSpan((int)(j * size), (int)size).ToArray();
+            var computed = model.ForwardFrozenFront(input.index_select(0, tensor(missing.Select(i => (long)i).ToArray())));
+            for (int j = 0; j < missing.Length; j++)
+                store[keys[missing[j]]] = computed[j].to_type(ScalarType.Float32).clone().DetachFromDisposeScope();
         }
         Hits += batch.Count - missing.Length;
         Misses += missing.Length;
-        var rows = keys.Select(k => store[k]).ToArray();
-        var all = new float[rows.Sum(r => r.Length)];
-        for (int i = 0, offset = 0; i < rows.Length; offset += rows[i].Length, i++) rows[i].CopyTo(all, offset);
-        return tensor(all, [batch.Count, .. itemShape!]);
+        return stack(keys.Select(k => store[k]).ToArray());
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in store.Values) t.Dispose();
+        store.Clear();
     }
 }

@@ -108,5 +108,6 @@ public sealed class Trainer : IDisposable
         classWeights.Dispose();
         Optimizer.Dispose();
         Average?.Dispose();
+        FrontCache?.Dispose();
     }
 }
