@@ -80,4 +80,15 @@ public class TrainValidationSplitTests
         var trainPatients = split.Train.Select(r => r.PatientId).ToHashSet();
         Assert.DoesNotContain(split.Validation, r => trainPatients.Contains(r.PatientId));
     }
+
+    [SkippableFact]
+    public void OnTheRealTrainingSetSeed42ReproducesTheShippedModelsSplit()
+    {
+        var root = TestData.RequireDataset();
+        var shipped = Path.Combine(TestData.RepositoryRoot, "models", "szanet", "split.csv");
+        Skip.IfNot(File.Exists(shipped), $"{shipped} is absent");
+        var expected = File.ReadLines(shipped).Skip(1).Where(l => l.EndsWith(",validation")).Select(l => l.Split(',')[0]).Order(StringComparer.Ordinal);
+        var split = TrainValidationSplit.Create(ChestXrayDataset.Load(root, "train"), 0.2, seed: 42);
+        Assert.Equal(expected, split.Validation.Select(r => r.RelativePath).Order(StringComparer.Ordinal));
+    }
 }
