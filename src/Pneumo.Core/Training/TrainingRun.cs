@@ -41,8 +41,9 @@ public sealed class TrainingRun
     private TrainingConfig Config => run.Config;
 
     /// <summary>Starts a new run in <paramref name="runDir"/> (which must not hold a run already).</summary>
-    /// <param name="split">A given split of the training set (e.g. a cross-validation fold, described by
-    /// <paramref name="splitDescription"/>) instead of the one the configuration draws; kept on resume.</param>
+    /// <remarks>With <c>split</c>, the run trains and validates on that split of the training set (e.g. a
+    /// cross-validation fold, described by <c>splitDescription</c> in run.json) instead of the one the configuration
+    /// draws, also when resumed.</remarks>
     public static ModelMetadata Start(TrainingConfig config, string dataRoot, string runDir, string command,
                                       ITrainingListener? listener = null, CancellationToken cancel = default,
                                       TrainValidationSplit? split = null, string? splitDescription = null)

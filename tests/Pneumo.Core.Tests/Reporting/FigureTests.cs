@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
 using Pneumo.Reporting;
 using Pneumo.Reporting.Figures;
 using Pneumo.Training;

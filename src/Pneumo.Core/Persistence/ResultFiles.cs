@@ -2,7 +2,7 @@ using System.Globalization;
 using Pneumo.Evaluation;
 using Pneumo.Training;
 
-namespace Pneumo.Reporting;
+namespace Pneumo.Persistence;
 
 /// <summary>Reads the per-image and per-epoch result files that figures and reports are made from.</summary>
 public static class ResultFiles
