@@ -31,6 +31,12 @@ public static class PneumoApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
                 .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
+            config.AddCommand<CvCommand>("cv")
+                .WithDescription("K-fold cross-validation over the training set (stratified, patient-grouped): per fold train, validate, test; mean ± sd, pooled out-of-fold AUC, fold ensemble.")
+                .WithExample("cv", "--arch", "szanet", "--folds", "5", "--out", "runs/cv-szanet");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("The study report from result folders: self-contained HTML, report.md, summary.json, figures (CIs, calibration, the paper's numbers).")
+                .WithExample("report", "--runs", "results/szanet", "--runs", "runs/cv-szanet", "--out", "results/study");
             config.AddCommand<PruneCommand>("prune")
                 .WithDescription("Prune a model at a range of sparsities (random, magnitude; with and without retraining): table, plot, pruned model.")
                 .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");

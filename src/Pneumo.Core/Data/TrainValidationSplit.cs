@@ -16,17 +16,10 @@ public sealed record TrainValidationSplit(IReadOnlyList<ImageRecord> Train, IRea
     {
         if (validationFraction is <= 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be between 0 and 1");
-        var groups = records
-            .GroupBy(r => by == SplitBy.Patient ? r.PatientId : r.RelativePath, StringComparer.Ordinal)
-            .Select(g => g.ToList())
-            .OrderBy(g => g[0].RelativePath, StringComparer.Ordinal)
-            .ToList();
         var random = new Random(seed);
         var validation = new HashSet<ImageRecord>(ReferenceEqualityComparer.Instance);
-        foreach (var label in Enum.GetValues<ClassLabel>())
+        foreach (var (_, ofClass) in ImageGroups.ShuffledByClass(ImageGroups.Of(records, by), random))
         {
-            var ofClass = groups.Where(g => MajorityLabel(g) == label).ToList();
-            Shuffle(ofClass, random);
             double target = ofClass.Sum(g => g.Count) * validationFraction;
             int taken = 0;
             foreach (var group in ofClass)
@@ -39,17 +32,5 @@ public sealed record TrainValidationSplit(IReadOnlyList<ImageRecord> Train, IRea
         return new TrainValidationSplit(
             records.Where(r => !validation.Contains(r)).ToList(),
             records.Where(validation.Contains).ToList());
-    }
-
-    private static ClassLabel MajorityLabel(List<ImageRecord> group) =>
-        group.Count(r => r.Label == ClassLabel.Pneumonia) * 2 > group.Count ? ClassLabel.Pneumonia : ClassLabel.Normal;
-
-    private static void Shuffle<T>(IList<T> list, Random random)
-    {
-        for (int i = list.Count - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (list[i], list[j]) = (list[j], list[i]);
-        }
     }
 }

@@ -98,7 +98,7 @@ public static class HeatmapOverlay
         return bitmap;
     }
 
-    private static SKBitmap ToBitmap(RgbImage image)
+    internal static SKBitmap ToBitmap(RgbImage image)
     {
         var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var rgba = bitmap.GetPixelSpan();

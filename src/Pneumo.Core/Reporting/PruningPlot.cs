@@ -14,19 +14,14 @@ public static class PruningPlot
     public static readonly IReadOnlyList<(double Sparsity, double Accuracy)> PaperRandom =
         [(0.3, 0.88), (0.4, 0.86), (0.5, 0.63), (0.7, 0.375), (0.8, 0.375)];
 
-    public const string FontName = "DejaVu Sans";
+    public const string FontName = Figures.FigureFile.FontName;
 
     public static void Save(PruningSummary summary, string path, int width = 1400, int height = 600)
     {
-        Fonts.Default = FontName;  // the default resolves to a serif face on Linux
-        var multiplot = new Multiplot();
-        multiplot.AddPlots(2);
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        var multiplot = Figures.FigureFile.Columns(2);
         Draw(multiplot.GetPlot(0), summary, r => r.Test.Accuracy, "Test accuracy", accuracy: true);
         Draw(multiplot.GetPlot(1), summary, r => r.Test.Auc, "Test AUC", accuracy: false);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        Persistence.AtomicFile.Write(path, tmp => multiplot.SavePng(tmp, width, height));
+        Figures.FigureFile.Save(multiplot, path, width, height);
     }
 
     private static void Draw(Plot plot, PruningSummary summary, Func<PruningRow, double> metric, string name, bool accuracy)

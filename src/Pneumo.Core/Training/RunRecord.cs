@@ -3,7 +3,14 @@ using Pneumo.Persistence;
 namespace Pneumo.Training;
 
 /// <summary>The contents of <c>run.json</c>: what was asked for, once, at the start of a run.</summary>
-public sealed record RunRecord(TrainingConfig Config, string DataRoot, Provenance Provenance);
+public sealed record RunRecord(TrainingConfig Config, string DataRoot, Provenance Provenance)
+{
+    /// <summary>
+    /// Set when the run was given its split (e.g. "fold 2 of 5, seed 42") instead of drawing it from the configuration:
+    /// the split is then the one recorded in <c>split.csv</c>, also on resume.
+    /// </summary>
+    public string? GivenSplit { get; init; }
+}
 
 /// <summary>The contents of <c>state.json</c>: how far a run got; rewritten atomically after every epoch.</summary>
 public sealed record TrainingState

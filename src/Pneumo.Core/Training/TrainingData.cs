@@ -20,6 +20,11 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
                                        CancellationToken cancel = default) =>
         Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), null, cancel);
 
+    /// <summary>The data of a run that was given its split: the training set split as its <c>split.csv</c> records.</summary>
+    public static TrainingData FromSplitFile(TrainingConfig config, string dataRoot, string splitFile, Action<int, int>? decoding = null,
+                                             CancellationToken cancel = default) =>
+        Build(config, dataRoot, decoding, usable => ReadSplit(splitFile, usable), null, cancel);
+
     /// <summary>
     /// The data a saved model was trained on, rebuilt from its <c>model.json</c>: the split recorded in the model
     /// directory's <c>split.csv</c> when present, else the same seeded split recomputed from the recorded training

@@ -44,14 +44,23 @@ public sealed class TrainingRun
     public const int DefaultAugmentationPool = 6;
 
     /// <summary>Starts a new run in <paramref name="runDir"/> (which must not hold a run already).</summary>
+    /// <remarks>With <c>split</c>, the run trains and validates on that split of the training set (e.g. a
+    /// cross-validation fold, described by <c>splitDescription</c> in run.json) instead of the one the configuration
+    /// draws, also when resumed.</remarks>
     public static ModelMetadata Start(TrainingConfig config, string dataRoot, string runDir, string command,
-                                      ITrainingListener? listener = null, CancellationToken cancel = default)
+                                      ITrainingListener? listener = null, CancellationToken cancel = default,
+                                      TrainValidationSplit? split = null, string? splitDescription = null)
     {
         if (File.Exists(Path.Combine(runDir, RunFile)))
             throw new InvalidOperationException($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
-        var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command));
+        var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command))
+        {
+            GivenSplit = split is null ? null : splitDescription ?? "given",
+        };
+        var run = new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance);
+        if (split is not null) run.WriteSplit(split);
         Json.Write(Path.Combine(runDir, RunFile), record);
-        return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(null, cancel);
+        return run.Execute(null, cancel);
     }
 
     /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
@@ -237,7 +246,9 @@ public sealed class TrainingRun
 
     private TrainingData PrepareData()
     {
-        var data = TrainingData.Prepare(Config, run.DataRoot, listener.Decoding);
+        var data = run.GivenSplit is null
+            ? TrainingData.Prepare(Config, run.DataRoot, listener.Decoding)
+            : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, SplitFile), listener.Decoding);
         foreach (var f in data.Skipped) listener.Message($"skipped: {f.Message}");
         var split = data.Split;
         var weights = data.ClassWeights;
@@ -245,7 +256,7 @@ public sealed class TrainingRun
         var vc = ChestXrayDataset.ClassCounts(split.Validation);
         int patientsTrain = split.Train.Select(r => r.PatientId).Distinct().Count();
         int patientsVal = split.Validation.Select(r => r.PatientId).Distinct().Count();
-        listener.Message($"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): " +
+        listener.Message((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): ") +
                          $"train {split.Train.Count} images (NORMAL {tc[0]}, PNEUMONIA {tc[1]}; {patientsTrain} patients), " +
                          $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
         listener.Message(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));

@@ -5,23 +5,7 @@ namespace Pneumo.Tests.Data;
 
 public class TrainValidationSplitTests
 {
-    /// <summary>Synthetic records: patients with 1-4 images each, 3 NORMAL patients for every 7 PNEUMONIA ones.</summary>
-    private static List<ImageRecord> Records(int patients = 300, int seed = 1)
-    {
-        var random = new Random(seed);
-        var records = new List<ImageRecord>();
-        for (int p = 0; p < patients; p++)
-        {
-            var label = p % 10 < 3 ? ClassLabel.Normal : ClassLabel.Pneumonia;
-            int images = 1 + random.Next(4);
-            for (int i = 0; i < images; i++)
-            {
-                var path = $"train/{label.FolderName()}/p{p:D4}_{i}.jpeg";
-                records.Add(new ImageRecord(path, "/x/" + path, label, $"patient{p}", "x"));
-            }
-        }
-        return records;
-    }
+    private static List<ImageRecord> Records(int patients = 300, int seed = 1) => SyntheticRecords.Patients(patients, seed);
 
     [Fact]
     public void NoPatientIsOnBothSides_AndEveryImageIsOnExactlyOne()
@@ -79,5 +63,16 @@ public class TrainValidationSplitTests
         Assert.InRange(split.Validation.Count, 1033, 1053); // the paper: 1,043
         var trainPatients = split.Train.Select(r => r.PatientId).ToHashSet();
         Assert.DoesNotContain(split.Validation, r => trainPatients.Contains(r.PatientId));
+    }
+
+    [SkippableFact]
+    public void OnTheRealTrainingSetSeed42ReproducesTheShippedModelsSplit()
+    {
+        var root = TestData.RequireDataset();
+        var shipped = Path.Combine(TestData.RepositoryRoot, "models", "szanet", "split.csv");
+        Skip.IfNot(File.Exists(shipped), $"{shipped} is absent");
+        var expected = File.ReadLines(shipped).Skip(1).Where(l => l.EndsWith(",validation")).Select(l => l.Split(',')[0]).Order(StringComparer.Ordinal);
+        var split = TrainValidationSplit.Create(ChestXrayDataset.Load(root, "train"), 0.2, seed: 42);
+        Assert.Equal(expected, split.Validation.Select(r => r.RelativePath).Order(StringComparer.Ordinal));
     }
 }

@@ -46,6 +46,32 @@ public static class Bootstrap
         return names.ToDictionary(name => name, name => Interval(Value(name), samples[name], level));
     }
 
+    /// <summary>Any statistic of (label, score) pairs (e.g. the expected calibration error) with its interval.</summary>
+    /// <remarks>Resamples where the statistic is not finite (e.g. AUC with one class) are left out of the quantiles.</remarks>
+    public static ConfidenceInterval Statistic(IReadOnlyList<int> labels, IReadOnlyList<double> scores,
+                                               Func<IReadOnlyList<int>, IReadOnlyList<double>, double> statistic,
+                                               int resamples = DefaultResamples, int seed = 0, double level = 0.95)
+    {
+        ConfusionMatrix.Check(labels, scores);
+        var random = new Random(seed);
+        int n = labels.Count;
+        var l = new int[n];
+        var s = new double[n];
+        var values = new List<double>(resamples);
+        for (int b = 0; b < resamples && n > 0; b++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int k = random.Next(n);
+                l[i] = labels[k];
+                s[i] = scores[k];
+            }
+            double v = statistic(l, s);
+            if (double.IsFinite(v)) values.Add(v);
+        }
+        return Interval(n == 0 ? double.NaN : statistic(labels, scores), values, level);
+    }
+
     /// <summary>A proportion (e.g. the sensitivity within one subgroup) with its bootstrap interval.</summary>
     public static ConfidenceInterval Proportion(IReadOnlyList<bool> outcomes, int resamples = DefaultResamples, int seed = 0, double level = 0.95)
     {

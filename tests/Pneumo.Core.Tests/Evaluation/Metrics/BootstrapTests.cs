@@ -48,6 +48,25 @@ public class BootstrapTests
     }
 
     [Fact]
+    public void StatisticIntervalsCoverTheTrueAucAboutNinetyFivePercentOfTheTime()
+    {
+        // Scores N(1, 1) for positives and N(0, 1) for negatives: the true AUC is Phi(1 / sqrt 2) = 0.76025.
+        const double trueAuc = 0.760250;
+        var random = new Random(11);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        int covered = 0, trials = 150;
+        for (int t = 0; t < trials; t++)
+        {
+            var labels = Enumerable.Range(0, 120).Select(i => i % 2).ToList();
+            var scores = labels.Select(l => l + Normal()).ToList();
+            var ci = Bootstrap.Statistic(labels, scores, (l, s) => RocCurve.Compute(l, s).Auc, resamples: 300, seed: t);
+            Assert.Equal(RocCurve.Compute(labels, scores).Auc, ci.Estimate);
+            if (ci.Lower <= trueAuc && trueAuc <= ci.Upper) covered++;
+        }
+        Assert.InRange(covered / (double)trials, 0.88, 0.99);
+    }
+
+    [Fact]
     public void AccuracyIntervalWidthShrinksWithMoreImages()
     {
         double Width(int n)

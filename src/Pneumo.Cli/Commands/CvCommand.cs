@@ -1,0 +1,81 @@
+using System.ComponentModel;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Data;
+using Pneumo.Evaluation.CrossValidation;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using Pneumo.Reporting;
+using Pneumo.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo cv</c>: K-fold cross-validation over the training set, fold by fold, resumable and mergeable.</summary>
+public sealed class CvCommand(IAnsiConsole console) : PneumoCommand<CvCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--arch <NAME>"), Description("Architecture (see pneumo train --help)."), DefaultValue("szanet")]
+        public string Arch { get; init; } = "szanet";
+
+        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
+        public string? Data { get; init; }
+
+        [CommandOption("--out <DIR>"), Description("Cross-validation folder: fold-K/ run folders, cv.json, cv.md.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--folds <K>"), Description("Number of folds."), DefaultValue(5)]
+        public int Folds { get; init; } = 5;
+
+        [CommandOption("--fold <K>"), Description("Run only fold K (1-based), e.g. as a separate job; the summary covers every finished fold.")]
+        public int? Fold { get; init; }
+
+        [CommandOption("--epochs <N>"), Description("Maximum epochs per fold."), DefaultValue(30)]
+        public int Epochs { get; init; } = 30;
+
+        [CommandOption("--seed <S>"), Description("Seed of the folds and of training."), DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+
+        [CommandOption("--limit <N>"), Description("Use at most N training images per class (quick runs).")]
+        public int? Limit { get; init; }
+
+        [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals."), DefaultValue(2000)]
+        public int Bootstrap { get; init; } = 2000;
+
+        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
+        public int Threads { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
+            if (!ModelRegistry.Contains(Arch)) return ValidationResult.Error($"--arch: unknown architecture '{Arch}' (known: {string.Join(", ", ModelRegistry.Names)})");
+            if (Folds < 2) return ValidationResult.Error("--folds must be at least 2");
+            if (Fold is int k && (k < 1 || k > Folds)) return ValidationResult.Error($"--fold must be between 1 and --folds ({Folds})");
+            if (Bootstrap < 100) return ValidationResult.Error("--bootstrap must be at least 100");
+            var problem = ToConfig().Validate();
+            return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
+        }
+
+        /// <summary>The training configuration of every fold: <c>pneumo train</c>'s defaults with these options.</summary>
+        public TrainingConfig ToConfig() => new()
+        {
+            Architecture = Arch.ToLowerInvariant(), Epochs = Epochs, Seed = Seed, LimitPerClass = Limit, Threads = Threads,
+            ValidationFraction = 1.0 / Math.Max(Folds, 2),
+        };
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var root = DataRoot.Resolve(settings.Data);
+        Line($"data: {root}; {settings.Folds}-fold cross-validation of {settings.Arch} in {settings.Out}" +
+             (settings.Fold is int k ? $" (fold {k} only)" : ""));
+        var summary = CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
+                                                 new ConsoleTrainingListener(Console), Line, settings.Bootstrap, cancellation);
+        var markdown = CrossValidationTable.Markdown(summary);
+        AtomicFile.WriteAllText(Path.Combine(settings.Out!, "cv.md"), markdown);
+        Line(markdown);
+        Line($"wrote {Path.Combine(settings.Out!, CrossValidationRun.SummaryFile)} and cv.md");
+        return Task.FromResult(ExitCodes.Success);
+    }
+}

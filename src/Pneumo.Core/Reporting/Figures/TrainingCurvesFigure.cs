@@ -1,0 +1,39 @@
+using Pneumo.Training;
+using ScottPlot;
+
+namespace Pneumo.Reporting.Figures;
+
+/// <summary>Loss and accuracy per epoch, training against validation, from a run's <c>history.csv</c>.</summary>
+/// <remarks>The epoch with the lowest validation loss (the weights a run keeps) is marked on both panels.</remarks>
+public static class TrainingCurvesFigure
+{
+    public static void Save(IReadOnlyList<EpochLogs> history, string title, string path, int width = 1400, int height = 560)
+    {
+        if (history.Count == 0) throw new ArgumentException($"{title}: no epochs to plot");
+        var multiplot = FigureFile.Columns(2);
+        var epochs = history.Select(h => (double)h.Epoch).ToArray();
+        int best = history.MinBy(h => h.ValLoss)!.Epoch;
+        Draw(multiplot.GetPlot(0), epochs, history.Select(h => h.Loss), history.Select(h => h.ValLoss), best, $"{title}: loss", "binary cross-entropy", Alignment.UpperRight);
+        Draw(multiplot.GetPlot(1), epochs, history.Select(h => h.Accuracy), history.Select(h => h.ValAccuracy), best, $"{title}: accuracy", "accuracy (threshold 0.5)", Alignment.LowerRight);
+        FigureFile.Save(multiplot, path, width, height);
+    }
+
+    private static void Draw(Plot plot, double[] epochs, IEnumerable<double> train, IEnumerable<double> validation, int best, string title, string yLabel,
+                             Alignment legend)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var (values, name, i) in new[] { (train, "training", 0), (validation, "validation", 1) })
+        {
+            var line = plot.Add.Scatter(epochs, values.ToArray(), palette.GetColor(i));
+            line.LegendText = name;
+            line.LineWidth = 2;
+            line.MarkerSize = epochs.Length > 40 ? 0 : 6;
+        }
+        var marker = plot.Add.VerticalLine(best, 1, Colors.Gray, LinePattern.Dotted);
+        marker.LegendText = $"best validation loss (epoch {best})";
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(legend);
+    }
+}

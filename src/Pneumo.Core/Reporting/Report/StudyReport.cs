@@ -1,0 +1,136 @@
+using System.Text;
+using Pneumo.Data;
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
+using Pneumo.Reporting.Figures;
+using static Pneumo.Reporting.CrossValidationTable;
+
+namespace Pneumo.Reporting.Report;
+
+/// <summary>The contents of the report's <c>summary.json</c>.</summary>
+public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models, List<Evaluation.CrossValidation.CrossValidationSummary> CrossValidations,
+                                   List<PublishedResult> Paper, List<string> Figures, Provenance Provenance);
+
+/// <summary>
+/// Writes the study report from result files only: <c>report.md</c>, a self-contained <c>report.html</c>,
+/// <c>summary.json</c> and <c>figures/*.png</c>.
+/// </summary>
+public static class StudyReport
+{
+    public const string MarkdownFile = "report.md", HtmlFile = "report.html", SummaryFile = "summary.json", FigureDirectory = "figures";
+
+    public static ReportSummary Write(IReadOnlyList<ReportEntry> entries, string? dataRoot, string outDir, string command,
+                                      int resamples = Bootstrap.DefaultResamples, Action<string>? log = null)
+    {
+        if (entries.Count == 0) throw new ArgumentException("--runs: no result folders given");
+        var figures = Path.Combine(outDir, FigureDirectory);
+        Directory.CreateDirectory(figures);
+        var made = new List<string>();
+        string Figure(string name) { made.Add($"{FigureDirectory}/{name}"); log?.Invoke($"figure {name}"); return Path.Combine(figures, name); }
+
+        var data = dataRoot is not null && Directory.Exists(dataRoot) ? DataSummary.Read(dataRoot) : null;
+        var analyses = entries.Select(e => EntryAnalysis.Of(e, resamples)).ToList();
+        var md = new StringBuilder("# Pneumonia from pediatric chest X-rays: study report\n\n");
+        md.AppendLine($"Made by `{command}` at commit `{Provenance.Capture(command).Commit}` from the result files of: " +
+                      string.Join(", ", entries.Select(e => $"`{e.Directory}`")) + ". Every number below is recomputed from per-image predictions.\n");
+
+        md.AppendLine("## Data\n");
+        if (data is null) md.AppendLine("The data root was not found, so the data summary and example images are left out.\n");
+        else
+        {
+            md.AppendLine($"Data root `{data.Root}`.\n");
+            md.AppendLine("| split | images | NORMAL | PNEUMONIA | patients | findings |\n|---|---|---|---|---|---|");
+            foreach (var s in data.Splits)
+                md.AppendLine($"| {s.Split} | {s.Normal + s.Pneumonia} | {s.Normal} | {s.Pneumonia} | {s.Patients} | {string.Join(", ", s.Findings.Select(f => $"{f.Key} {f.Value}"))} |");
+            ClassDistributionFigure.Save(data.Splits.Select(s => new SplitCounts(s.Split, s.Normal, s.Pneumonia)).ToList(), Figure("class-distribution.png"));
+            md.AppendLine("\n![Images per class and split](figures/class-distribution.png)\n");
+            ExampleGridFigure.Save(Examples(data.Root), Figure("examples.png"));
+            md.AppendLine("![Example X-rays per class](figures/examples.png)\n");
+        }
+
+        md.AppendLine("## Models and protocols\n");
+        md.AppendLine("| model | architecture | protocol | epochs (best) | batch | lr | augmentation | class weights | threshold |\n|---|---|---|---|---|---|---|---|---|");
+        foreach (var e in entries)
+        {
+            var c = e.Config;
+            md.AppendLine($"| {e.Name} | {e.Architecture} | {e.Protocol} | {(c is null ? "" : $"{c.Epochs} ({e.Model?.BestEpoch?.ToString() ?? "per fold"})")} | {c?.BatchSize} | {c?.LearningRate:G3} | " +
+                          $"{(c is null ? "" : c.Augmentation.Shear == 0 && c.Augmentation.Zoom == 0 && !c.Augmentation.HorizontalFlip ? "none" : $"shear {c.Augmentation.Shear} {c.Augmentation.ShearUnit.ToString().ToLowerInvariant()}, zoom {c.Augmentation.Zoom}, flip {(c.Augmentation.HorizontalFlip ? "yes" : "no")}")} | " +
+                          $"{c?.ClassWeights} | {F(e.Threshold)} |");
+        }
+        foreach (var e in entries.Where(e => e.History is { Count: > 0 }))
+        {
+            var file = $"curves-{Slug(e.Name)}.png";
+            TrainingCurvesFigure.Save(e.History!, e.Name, Figure(file));
+            md.AppendLine($"\n![Training curves of {e.Name}](figures/{file})");
+        }
+
+        md.AppendLine("\n## Test results (official test set)\n");
+        md.AppendLine($"At each model's own threshold (chosen on validation, never on test); 95% bootstrap intervals over test images ({resamples} resamples, seeded).\n");
+        md.AppendLine("| model | n | AUC | accuracy | sensitivity | specificity | precision | F1 | TP | FP | TN | FN |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var a in analyses)
+            md.AppendLine($"| {a.Name} | {a.Test.N} | " + string.Join(" | ", Evaluation.CrossValidation.CrossValidationSummary.MetricNames.Select(n => Ci(a.Intervals[n]))) +
+                          $" | {a.Test.Tp} | {a.Test.Fp} | {a.Test.Tn} | {a.Test.Fn} |");
+        foreach (var p in PaperResults.All)
+        {
+            var m = p.Metrics();
+            md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", Evaluation.CrossValidation.CrossValidationSummary.MetricNames.Select(n => F(m[n]))) +
+                          $" | {p.Matrix.Tp} | {p.Matrix.Fp} | {p.Matrix.Tn} | {p.Matrix.Fn} |");
+        }
+        md.AppendLine("\nThe paper's rows are derived from its published confusion matrices (cells read with PNEUMONIA as positive; the paper labels them the other way round) and its published AUCs; it gives no intervals.\n");
+        RocFigure.Save(entries.Select(e => (e.Name, e.Test)).ToList(), Figure("roc.png"));
+        md.AppendLine("![ROC curves on the test set](figures/roc.png)\n");
+        ConfusionMatrixFigure.Save(analyses.Select(a => (a.Name, a.Test.Confusion)).Concat(PaperResults.All.Select(p => (p.Name, p.Matrix))).ToList(), Figure("confusion.png"));
+        md.AppendLine("![Confusion matrices](figures/confusion.png)\n");
+        MetricBarsFigure.Save(analyses.Select(a => new MetricSeries(a.Name, Evaluation.CrossValidation.CrossValidationSummary.MetricNames.ToDictionary(n => n, n => a.Intervals[n].Estimate), a.Intervals))
+                                      .Concat(PaperResults.All.Select(p => new MetricSeries(p.Name, p.Metrics()))).ToList(), Figure("metrics.png"));
+        md.AppendLine("![Metrics by model and protocol](figures/metrics.png)\n");
+
+        md.AppendLine("## Calibration and pneumonia type\n");
+        md.AppendLine("| model | ECE (10 bins) | bacterial: called PNEUMONIA (sensitivity) | viral: called PNEUMONIA (sensitivity) | normal: called PNEUMONIA (1 - specificity) |\n|---|---|---|---|---|");
+        foreach (var a in analyses)
+        {
+            string Rate(string f) => a.ByFinding.FirstOrDefault(r => r.Finding == f) is { } r ? $"{Ci(r.CalledPneumonia)} (n={r.N})" : "";
+            md.AppendLine($"| {a.Name} | {Ci(a.ExpectedCalibrationError)} | {Rate("bacteria")} | {Rate("virus")} | {Rate("normal")} |");
+        }
+        ReliabilityFigure.Save(entries.Select(e => (e.Name, Calibration.Compute(e.Test.Labels, e.Test.Probabilities))).ToList(), Figure("reliability.png"));
+        md.AppendLine("\n![Reliability diagram](figures/reliability.png)\n");
+
+        var cvs = entries.Where(e => e.CrossValidation is not null).ToList();
+        if (cvs.Count > 0)
+        {
+            md.AppendLine("## Cross-validation\n");
+            foreach (var e in cvs) md.AppendLine($"### {e.Name}\n\n{CrossValidationTable.Markdown(e.CrossValidation!)}");
+            var oof = cvs.Select(e => (e.Name + " (out-of-fold, validation)", ResultFiles.ReadPredictions(Path.Combine(e.Directory, Evaluation.CrossValidation.CrossValidationRun.OutOfFoldDirectory, ResultFiles.PredictionsFile)))).ToList();
+            RocFigure.Save(oof, Figure("roc-out-of-fold.png"), "Pooled out-of-fold ROC curves (training set)");
+            md.AppendLine("![Pooled out-of-fold ROC](figures/roc-out-of-fold.png)\n");
+        }
+
+        md.AppendLine("## What differs from the paper\n");
+        md.AppendLine("- Validation is split by **patient** (no child on both sides), the paper's split is by image and leaks patients between training and validation.");
+        md.AppendLine("- The decision threshold is chosen on validation only (Youden) and the test set is used once per model, to report; the paper's \"validation\" AUCs are on the test set's 624 images.");
+        md.AppendLine("- The paper's transfer model is ResNet152V2; its ImageNet weights are not obtainable here, so the transfer models (when present) use an ImageNet ResNet18.");
+        md.AppendLine("- Models average their weights (EMA) and predictions over a horizontal flip, and images are standardised per image; the paper scales to [0, 1] only.");
+        md.AppendLine("- Cross-validation folds are stratified and patient-grouped over the training set, and every fold model is also tested on the official test set; the paper gives its CV results only as figures.");
+        md.AppendLine("- Confidence intervals, calibration and per-type sensitivity are not in the paper.");
+
+        var markdown = md.ToString();
+        AtomicFile.WriteAllText(Path.Combine(outDir, MarkdownFile), markdown);
+        AtomicFile.WriteAllText(Path.Combine(outDir, HtmlFile), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
+        var summary = new ReportSummary(data, analyses, cvs.Select(e => e.CrossValidation!).ToList(), PaperResults.All.ToList(), made, Provenance.Capture(command));
+        Json.Write(Path.Combine(outDir, SummaryFile), summary);
+        return summary;
+    }
+
+    /// <summary>Three example images per row (normal, bacterial, viral) from the training set, the first by file name.</summary>
+    private static List<ExampleRow> Examples(string root)
+    {
+        var split = ChestXrayDataset.HasSplit(root, "train") ? "train" : "test";
+        var records = ChestXrayDataset.Load(root, split);
+        return new[] { ("normal", "NORMAL"), ("bacteria", "BACTERIAL"), ("virus", "VIRAL") }
+            .Select(f => new ExampleRow(f.Item2, records.Where(r => r.Finding == f.Item1).Take(4)
+                .Select(r => (r.FullPath, Path.GetFileName(r.RelativePath))).ToList()))
+            .Where(r => r.Images.Count > 0).ToList();
+    }
+
+    private static string Slug(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Pneumo.Evaluation;
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
+using Pneumo.Reporting;
+using Pneumo.Reporting.Figures;
+using Pneumo.Training;
+using SkiaSharp;
+using Xunit;
+
+namespace Pneumo.Tests.Reporting;
+
+/// <summary>Each figure is produced from a small synthetic result set written to and read back from result files.</summary>
+/// <remarks>Set PNEUMO_KEEP_FIGURES=DIR to keep the pictures there for a look.</remarks>
+public class FigureTests : IDisposable
+{
+    private readonly TempDir temp = new();
+
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("PNEUMO_KEEP_FIGURES") is { Length: > 0 } keep)
+            foreach (var png in Directory.GetFiles(temp.Path, "*.png", SearchOption.AllDirectories))
+                File.Copy(png, Path.Combine(Directory.CreateDirectory(keep).FullName, Path.GetFileName(png)), overwrite: true);
+        temp.Dispose();
+    }
+
+    /// <summary>Writes a predictions.csv of 60 images whose scores separate the classes by <paramref name="separation"/>, and reads it back.</summary>
+    private Predictions SyntheticPredictions(string name, double separation, int seed)
+    {
+        var random = new Random(seed);
+        var paths = new List<string>();
+        var labels = new List<int>();
+        var probabilities = new List<double>();
+        for (int i = 0; i < 60; i++)
+        {
+            int label = i % 3 == 0 ? 0 : 1;
+            paths.Add($"test/{(label == 1 ? "PNEUMONIA" : "NORMAL")}/{(label == 1 ? $"person{i}_bacteria_{i}" : $"IM-{i:D4}-0001")}.jpeg");
+            labels.Add(label);
+            probabilities.Add(Math.Clamp(0.5 + (label == 1 ? separation : -separation) + (random.NextDouble() - 0.5) * 0.8, 0, 1));
+        }
+        var file = temp.Combine(name, ResultFiles.PredictionsFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        new Predictions(paths, labels, probabilities).WriteCsv(file);
+        return ResultFiles.ReadPredictions(file);
+    }
+
+    private List<EpochLogs> SyntheticHistory()
+    {
+        var lines = new List<string> { "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second" };
+        for (int e = 1; e <= 8; e++)
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{e},{0.6 / e},{1 - 0.3 / e},{0.5 / e + 0.01 * Math.Max(0, e - 5)},{0.9 - 0.2 / e},0.95,5E-05,10.0,50.0"));
+        var file = temp.Combine(ResultFiles.HistoryFile);
+        File.WriteAllLines(file, lines);
+        return ResultFiles.ReadHistory(file);
+    }
+
+    /// <summary>The PNG exists, has the expected size and is not blank (a good share of its pixels are not background).</summary>
+    private static void AssertPicture(string path, int width, int height)
+    {
+        Assert.True(File.Exists(path), $"{path} not written");
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.NotNull(bitmap);
+        Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+        var background = bitmap.GetPixel(1, 1);
+        int differing = 0, total = 0;
+        for (int y = 0; y < bitmap.Height; y += 4)
+        for (int x = 0; x < bitmap.Width; x += 4, total++)
+            if (bitmap.GetPixel(x, y) != background) differing++;
+        Assert.InRange((double)differing / total, 0.01, 1.0);
+    }
+
+    [Fact]
+    public void RocCurvesOfSeveralModelsOnOneChart()
+    {
+        var path = temp.Combine("figures", "roc.png");
+        RocFigure.Save([("good", SyntheticPredictions("a", 0.3, 1)), ("weak", SyntheticPredictions("b", 0.05, 2))], path, width: 600, height: 500);
+        AssertPicture(path, 600, 500);
+    }
+
+    [Fact]
+    public void ConfusionMatricesSideBySide()
+    {
+        var path = temp.Combine("confusion.png");
+        var p = SyntheticPredictions("a", 0.2, 1);
+        ConfusionMatrixFigure.Save([("model A", ConfusionMatrix.At(p.Labels, p.Probabilities, 0.5)), ("paper", new ConfusionMatrix(384, 102, 132, 6))],
+                                   path, panelWidth: 400, height: 420);
+        AssertPicture(path, 800, 420);
+    }
+
+    [Fact]
+    public void TrainingCurvesFromHistory()
+    {
+        var path = temp.Combine("curves.png");
+        TrainingCurvesFigure.Save(SyntheticHistory(), "szanet", path, width: 900, height: 400);
+        AssertPicture(path, 900, 400);
+    }
+
+    [Fact]
+    public void MetricBarsWithAndWithoutIntervals()
+    {
+        var path = temp.Combine("bars.png");
+        var p = SyntheticPredictions("a", 0.2, 1);
+        var m = BinaryMetrics.Compute(p.Labels, p.Probabilities, 0.5);
+        var values = new Dictionary<string, double> { ["accuracy"] = m.Accuracy, ["precision"] = m.Precision, ["sensitivity"] = m.Sensitivity, ["f1"] = m.F1, ["auc"] = m.Auc };
+        var intervals = Bootstrap.HeadlineMetrics(p.Labels, p.Probabilities, 0.5, resamples: 200);
+        MetricBarsFigure.Save([new MetricSeries("ours", values, intervals), new MetricSeries("paper", new Dictionary<string, double> { ["accuracy"] = 0.83, ["auc"] = 0.956 })],
+                              path, width: 900, height: 500);
+        AssertPicture(path, 900, 500);
+    }
+
+    [Fact]
+    public void ReliabilityDiagram()
+    {
+        var path = temp.Combine("reliability.png");
+        var p = SyntheticPredictions("a", 0.2, 1);
+        ReliabilityFigure.Save([("model A", Calibration.Compute(p.Labels, p.Probabilities))], path, width: 500, height: 500);
+        AssertPicture(path, 500, 500);
+    }
+
+    [Fact]
+    public void ClassDistribution()
+    {
+        var path = temp.Combine("distribution.png");
+        ClassDistributionFigure.Save([new SplitCounts("train", 1341, 3875), new SplitCounts("test", 234, 390)], path, width: 700, height: 450);
+        AssertPicture(path, 700, 450);
+    }
+
+    [Fact]
+    public void ExampleGridOfImagesPerClass()
+    {
+        var images = new List<(string, string)>();
+        for (int i = 0; i < 3; i++)
+        {
+            var file = temp.Combine($"x{i}.png");
+            File.WriteAllBytes(file, PngWriter.Rgb16(60 + 20 * i, 80, (x, y) => (x * 1000, y * 800, 30000)));
+            images.Add((file, $"x{i}.png"));
+        }
+        var path = temp.Combine("grid.png");
+        ExampleGridFigure.Save([new ExampleRow("NORMAL", images), new ExampleRow("PNEUMONIA", images[..2])], path, cell: 100);
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.Equal(14 * 2 + 170 + 3 * (100 + 14), bitmap.Width);  // margins, heading column, three cells
+        AssertPicture(path, bitmap.Width, bitmap.Height);
+    }
+
+    [Fact]
+    public void MalformedPredictionsNameTheFileAndLine()
+    {
+        var file = temp.Combine("bad.csv");
+        File.WriteAllText(file, "path,label,probability\na.jpeg,1,0.3\nb.jpeg,2,0.5\n");
+        var e = Assert.Throws<InvalidDataException>(() => ResultFiles.ReadPredictions(file));
+        Assert.Contains($"{file}: line 3", e.Message);
+    }
+}
