@@ -26,6 +26,7 @@ public sealed class TrainingRun
     public const string StateFile = "state.json";
     public const string BestWeightsFile = "best.pt";
     public const string SplitFile = "split.csv";
+    private const string MaxEpochsReason = "reached the maximum of";
 
     private readonly string runDir;
     private readonly RunRecord run;
@@ -85,6 +86,13 @@ public sealed class TrainingRun
         }
         var statePath = Path.Combine(runDir, StateFile);
         var state = File.Exists(statePath) ? Json.Read<TrainingState>(statePath) : null;
+        if (state is { Finished: true } && epochs is int more && more > state.EpochsDone &&
+            state.StopReason?.StartsWith(MaxEpochsReason, StringComparison.Ordinal) == true)
+        {
+            // A run that ended only because it ran out of epochs continues from its last checkpoint.
+            (listener ?? NullTrainingListener.Instance).Message($"continuing the finished run from epoch {state.EpochsDone + 1}");
+            state = state with { Finished = false, StopReason = null };
+        }
         return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(state, cancel);
     }
 
@@ -183,7 +191,7 @@ public sealed class TrainingRun
         }
         foreach (var cb in callbacks) cb.OnTrainEnd(context);
 
-        var reason = state.StopReason ?? $"reached the maximum of {Config.Epochs} epochs";
+        var reason = state.StopReason ?? $"{MaxEpochsReason} {Config.Epochs} epochs";
         listener.Message($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
         model.LoadWeights(Path.Combine(runDir, BestWeightsFile));
         var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);

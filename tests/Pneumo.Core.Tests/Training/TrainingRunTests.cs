@@ -90,6 +90,20 @@ public class TrainingRunTests
     }
 
     [SkippableFact]
+    public void ARunThatRanOutOfEpochsContinuesWithAHigherMaximum()
+    {
+        using var data = TestData.SmallDataRoot(6, "train");
+        using var run = new TempDir();
+        TrainingRun.Start(Quick(1), data.Path, run.Path, "test");
+        Assert.True(Json.Read<TrainingState>(run.Combine("state.json")).Finished);
+        TrainingRun.Resume(run.Path, epochs: 2);
+        var state = Json.Read<TrainingState>(run.Combine("state.json"));
+        Assert.Equal(2, state.EpochsDone);
+        Assert.Equal(new[] { 1, 2 }, state.History.Select(h => h.Epoch));
+        Assert.Contains("maximum of 2 epochs", state.StopReason);
+    }
+
+    [SkippableFact]
     public void StartingOverAnExistingRunIsRefused()
     {
         using var data = TestData.SmallDataRoot(6, "train");
