@@ -86,3 +86,33 @@ public class ShippedModelTests
         Assert.Equal(metadata.GetProperty("threshold").GetDouble(), item.GetProperty("threshold").GetDouble(), 12);
     }
 }
+
+/// <summary>The shipped transfer-learning models (pretrained ResNet18 base from the NuGet package) predict and evaluate.</summary>
+public class ShippedTransferModelTests
+{
+    [SkippableTheory]
+    [InlineData("resnet18-frozen")]
+    [InlineData("resnet18-finetune")]
+    public void PredictAndEvaluateWork(string name)
+    {
+        var model = Path.Combine(TestData.RepositoryRoot, "models", name);
+        Assert.True(File.Exists(Path.Combine(model, "model.json")), $"{model} is not in this checkout");
+        using var data = TestData.SmallDataRoot(3, "test");
+        using var output = new TempDir();
+        var image = Directory.GetFiles(Path.Combine(data.Path, "test", "PNEUMONIA")).Order(StringComparer.Ordinal).First();
+        var predicted = CliRunner.Run(output.Path, "predict", "--model", model, "--format", "json", "--explain", output.Combine("maps"), image);
+        Assert.True(predicted.ExitCode == 0, predicted.ToString());
+        var item = Assert.Single(JsonDocument.Parse(predicted.Stdout).RootElement.EnumerateArray());
+        Assert.InRange(item.GetProperty("probability").GetDouble(), 0, 1);
+        var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "model.json"))).RootElement;
+        Assert.Equal(name, metadata.GetProperty("architecture").GetString());
+        Assert.Equal(metadata.GetProperty("threshold").GetDouble(), item.GetProperty("threshold").GetDouble(), 12);
+        Assert.Single(Directory.GetFiles(output.Combine("maps"), "*.png"));
+
+        var evaluated = CliRunner.Run(output.Path, "evaluate", "--model", model, "--data", data.Path, "--out", output.Combine("eval"));
+        Assert.True(evaluated.ExitCode == 0, evaluated.ToString());
+        var metrics = JsonDocument.Parse(File.ReadAllText(output.Combine("eval", "metrics.json"))).RootElement;
+        Assert.Equal(6, metrics.GetProperty("n").GetInt32());
+        Assert.InRange(metrics.GetProperty("auc").GetDouble(), 0, 1);
+    }
+}
