@@ -41,6 +41,9 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
         try
         {
             foreach (var batch in queue.GetConsumingEnumerable(cancel)) yield return batch;
+            // The producer stops early when cancelled and completes the queue: without this, a cancelled epoch would
+            // end quietly with the batches served so far (possibly none) instead of throwing.
+            cancel.ThrowIfCancellationRequested();
             producer.GetAwaiter().GetResult(); // surface decoding errors
         }
         finally

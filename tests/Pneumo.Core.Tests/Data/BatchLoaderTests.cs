@@ -109,4 +109,20 @@ public class BatchLoaderTests
         Assert.Contains(records, r => !first[r.RelativePath].Pixels.SequenceEqual(next[r.RelativePath].Pixels));
         Assert.All(loader.Produce(0).Take(1), b => Assert.NotNull(b.Views));
     }
+
+    [Fact]
+    public void ACancelledEpochThrowsInsteadOfEndingEarly()
+    {
+        var (dir, records) = Images();
+        using var cleanup = dir;
+        var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(8)), batchSize: 2);
+        for (int attempt = 0; attempt < 20; attempt++)  // the producer may see the cancellation before or after the consumer
+        {
+            using var cancel = new CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+            {
+                foreach (var _ in loader.Epoch(0, cancel.Token)) cancel.Cancel();
+            });
+        }
+    }
 }
