@@ -37,6 +37,10 @@ public static class PneumoApp
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("The study report from result folders: self-contained HTML, report.md, summary.json, figures (CIs, calibration, the paper's numbers).")
                 .WithExample("report", "--runs", "results/szanet", "--runs", "runs/cv-szanet", "--out", "results/study");
+            config.AddCommand<StudyCommand>("study")
+                .WithDescription("The whole protocol, resumable stage by stage: data summary, every architecture under 80/20 with its test evaluation, a pruning sweep, optional cross-validation, the report.")
+                .WithExample("study", "--quick", "--out", "runs/study-quick")
+                .WithExample("study", "--cv", "--out", "results/study");
             config.AddCommand<PruneCommand>("prune")
                 .WithDescription("Prune a model at a range of sparsities (random, magnitude; with and without retraining): table, plot, pruned model.")
                 .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");

@@ -11,7 +11,11 @@ public static class CliRunner
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
-    public static Result Run(string workingDirectory, IDictionary<string, string?>? environment, params string[] args)
+    public static Result Run(string workingDirectory, IDictionary<string, string?>? environment, params string[] args) =>
+        Run(workingDirectory, environment, TimeSpan.FromMinutes(5), args);
+
+    /// <summary>Runs pneumo with a time limit of its own (long protocols on a shared machine), killing it when exceeded.</summary>
+    public static Result Run(string workingDirectory, IDictionary<string, string?>? environment, TimeSpan timeout, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "pneumo.dll");
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -23,7 +27,7 @@ public static class CliRunner
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException("pneumo did not finish in 5 minutes"); }
+        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException($"pneumo did not finish in {timeout.TotalMinutes:F0} minutes"); }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 

@@ -3,7 +3,6 @@ using Pneumo.Cli.Infrastructure;
 using Pneumo.Data;
 using Pneumo.Evaluation.CrossValidation;
 using Pneumo.Models;
-using Pneumo.Persistence;
 using Pneumo.Reporting;
 using Pneumo.Training;
 using Spectre.Console;
@@ -58,11 +57,10 @@ public sealed class CvCommand(IAnsiConsole console) : PneumoCommand<CvCommand.Se
         }
 
         /// <summary>The training configuration of every fold: <c>pneumo train</c>'s defaults with these options.</summary>
-        public TrainingConfig ToConfig() => new()
+        public TrainingConfig ToConfig() => CrossValidationRun.FoldConfig(new()
         {
             Architecture = Arch.ToLowerInvariant(), Epochs = Epochs, Seed = Seed, LimitPerClass = Limit, Threads = Threads,
-            ValidationFraction = 1.0 / Math.Max(Folds, 2),
-        };
+        }, Folds);
     }
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
@@ -72,10 +70,8 @@ public sealed class CvCommand(IAnsiConsole console) : PneumoCommand<CvCommand.Se
              (settings.Fold is int k ? $" (fold {k} only)" : ""));
         var summary = CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
                                                  new ConsoleTrainingListener(Console), Line, settings.Bootstrap, cancellation);
-        var markdown = CrossValidationTable.Markdown(summary);
-        AtomicFile.WriteAllText(Path.Combine(settings.Out!, "cv.md"), markdown);
-        Line(markdown);
-        Line($"wrote {Path.Combine(settings.Out!, CrossValidationRun.SummaryFile)} and cv.md");
+        Line(CrossValidationTable.Markdown(summary));
+        Line($"wrote {Path.Combine(settings.Out!, CrossValidationRun.SummaryFile)} and {CrossValidationRun.MarkdownFile}");
         return Task.FromResult(ExitCodes.Success);
     }
 }

@@ -96,6 +96,21 @@ public sealed class TrainingRun
         return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(state, cancel);
     }
 
+    /// <summary>
+    /// Makes <paramref name="runDir"/> a finished model: nothing when it already is one, <see cref="Resume"/> when it holds an
+    /// interrupted run, else <see cref="Start"/>. Used by the protocols that run many trainings (cross-validation, the study).
+    /// </summary>
+    /// <returns>The new model's metadata, or null when the folder already held a finished model.</returns>
+    public static ModelMetadata? StartOrResume(TrainingConfig config, string dataRoot, string runDir, string command,
+                                               ITrainingListener? listener = null, CancellationToken cancel = default,
+                                               TrainValidationSplit? split = null, string? splitDescription = null)
+    {
+        if (ModelDirectory.Exists(runDir)) return null;
+        return File.Exists(Path.Combine(runDir, RunFile))
+            ? Resume(runDir, listener, cancel, config.Threads > 0 ? config.Threads : null)
+            : Start(config, dataRoot, runDir, command, listener, cancel, split, splitDescription);
+    }
+
     private ModelMetadata Execute(TrainingState? state, CancellationToken cancel)
     {
         torch.set_num_threads(Config.Threads > 0 ? Config.Threads : Environment.ProcessorCount);

@@ -11,7 +11,7 @@ public sealed record CrossValidationSettings(TrainingConfig Config, int Folds, s
 /// <summary>
 /// K-fold cross-validation over the training set in a folder: per fold a training run (<c>fold-K/</c>, a model
 /// directory) on the other folds, validated on its fold, and evaluated on the official test set (<c>fold-K/test/</c>);
-/// then <c>cv.json</c> over the finished folds, the pooled out-of-fold validation predictions and the fold ensemble's
+/// then <c>cv.json</c> (and its tables, <c>cv.md</c>) over the finished folds, the pooled out-of-fold validation predictions and the fold ensemble's
 /// test predictions.
 /// </summary>
 /// <remarks>
@@ -23,6 +23,7 @@ public static class CrossValidationRun
 {
     public const string SettingsFile = "cv-settings.json";
     public const string SummaryFile = "cv.json";
+    public const string MarkdownFile = "cv.md";
     public const string TestDirectory = "test";
     public const string OutOfFoldDirectory = "out-of-fold";
     public const string EnsembleDirectory = "ensemble";
@@ -50,8 +51,15 @@ public static class CrossValidationRun
         }
         var summary = Summarize(outDir, settings, resamples, command);
         Json.Write(Path.Combine(outDir, SummaryFile), summary);
+        AtomicFile.WriteAllText(Path.Combine(outDir, MarkdownFile), Reporting.CrossValidationTable.Markdown(summary));
         return summary;
     }
+
+    /// <summary>
+    /// The training configuration of every fold: <paramref name="config"/> with the validation fraction a fold is
+    /// (1/K, recorded; the folds themselves decide the split).
+    /// </summary>
+    public static TrainingConfig FoldConfig(TrainingConfig config, int folds) => config with { ValidationFraction = 1.0 / Math.Max(folds, 2) };
 
     private static void CheckSettings(string outDir, CrossValidationSettings settings)
     {
@@ -74,17 +82,9 @@ public static class CrossValidationRun
         var name = $"fold {k + 1} of {cv.Count}";
         if (!ModelDirectory.Exists(dir))
         {
-            if (File.Exists(Path.Combine(dir, TrainingRun.RunFile)))
-            {
-                log($"{name}: resuming {dir}");
-                TrainingRun.Resume(dir, listener, cancel, settings.Config.Threads > 0 ? settings.Config.Threads : null);
-            }
-            else
-            {
-                log($"{name}: training in {dir}");
-                TrainingRun.Start(settings.Config, settings.DataRoot, dir, command, listener, cancel, cv.Split(k),
-                                  $"{name}, seed {settings.Config.Seed}, by {settings.Config.SplitBy.ToString().ToLowerInvariant()}");
-            }
+            log(File.Exists(Path.Combine(dir, TrainingRun.RunFile)) ? $"{name}: resuming {dir}" : $"{name}: training in {dir}");
+            TrainingRun.StartOrResume(settings.Config, settings.DataRoot, dir, command, listener, cancel, cv.Split(k),
+                                      $"{name}, seed {settings.Config.Seed}, by {settings.Config.SplitBy.ToString().ToLowerInvariant()}");
         }
         var testDir = Path.Combine(dir, TestDirectory);
         if (File.Exists(Path.Combine(testDir, "metrics.json"))) return;

@@ -42,10 +42,10 @@ public static class StudyReport
             md.AppendLine("| split | images | NORMAL | PNEUMONIA | patients | findings |\n|---|---|---|---|---|---|");
             foreach (var s in data.Splits)
                 md.AppendLine($"| {s.Split} | {s.Normal + s.Pneumonia} | {s.Normal} | {s.Pneumonia} | {s.Patients} | {string.Join(", ", s.Findings.Select(f => $"{f.Key} {f.Value}"))} |");
-            ClassDistributionFigure.Save(data.Splits.Select(s => new SplitCounts(s.Split, s.Normal, s.Pneumonia)).ToList(), Figure("class-distribution.png"));
-            md.AppendLine("\n![Images per class and split](figures/class-distribution.png)\n");
-            ExampleGridFigure.Save(Examples(data.Root), Figure("examples.png"));
-            md.AppendLine("![Example X-rays per class](figures/examples.png)\n");
+            DataFigures.SaveClassDistribution(data, Figure(DataFigures.ClassDistributionFile));
+            md.AppendLine($"\n![Images per class and split](figures/{DataFigures.ClassDistributionFile})\n");
+            DataFigures.SaveExamples(data, Figure(DataFigures.ExamplesFile));
+            md.AppendLine($"![Example X-rays per class](figures/{DataFigures.ExamplesFile})\n");
         }
 
         md.AppendLine("## Models and protocols\n");
@@ -119,17 +119,6 @@ public static class StudyReport
         var summary = new ReportSummary(data, analyses, cvs.Select(e => e.CrossValidation!).ToList(), PaperResults.All.ToList(), made, Provenance.Capture(command));
         Json.Write(Path.Combine(outDir, SummaryFile), summary);
         return summary;
-    }
-
-    /// <summary>Three example images per row (normal, bacterial, viral) from the training set, the first by file name.</summary>
-    private static List<ExampleRow> Examples(string root)
-    {
-        var split = ChestXrayDataset.HasSplit(root, "train") ? "train" : "test";
-        var records = ChestXrayDataset.Load(root, split);
-        return new[] { ("normal", "NORMAL"), ("bacteria", "BACTERIAL"), ("virus", "VIRAL") }
-            .Select(f => new ExampleRow(f.Item2, records.Where(r => r.Finding == f.Item1).Take(4)
-                .Select(r => (r.FullPath, Path.GetFileName(r.RelativePath))).ToList()))
-            .Where(r => r.Images.Count > 0).ToList();
     }
 
     private static string Slug(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));

@@ -1,0 +1,80 @@
+using System.ComponentModel;
+using System.Globalization;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Data;
+using Pneumo.Reporting.Report;
+using Pneumo.Study;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo study</c>: the whole protocol (data, hold-out training and test, pruning, cross-validation, report), resumable stage by stage.</summary>
+public sealed class StudyCommand(IAnsiConsole console) : PneumoCommand<StudyCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
+        public string? Data { get; init; }
+
+        [CommandOption("--out <DIR>"), Description("Study folder: study.json, data/, runs/, pruning/, cv/, report/. Running the same command again continues it.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--quick"), Description("60 training images per class, 2 epochs (fine-tuning 1), 200 bootstrap resamples, pruning at 0.5 only: minutes, not hours.")]
+        public bool Quick { get; init; }
+
+        [CommandOption("--cv"), Description("Add K-fold cross-validation of szanet and resnet18-frozen.")]
+        public bool CrossValidation { get; init; }
+
+        [CommandOption("--seed <S>"), Description("Seed of every split, fold, training and pruning."), DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+
+        [CommandOption("--epochs <N>"), Description("Maximum epochs of every training (default 30, --quick 2); fine-tuning at most as many as its default (30, --quick 1).")]
+        public int? Epochs { get; init; }
+
+        [CommandOption("--limit <N>"), Description("At most N training images per class (default all, --quick 60).")]
+        public int? Limit { get; init; }
+
+        [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals (default 2000, --quick 200).")]
+        public int? Bootstrap { get; init; }
+
+        [CommandOption("--folds <K>"), Description("Folds of the cross-validation."), DefaultValue(5)]
+        public int Folds { get; init; } = 5;
+
+        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
+        public int Threads { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
+            var problem = ToOptions().Validate();
+            return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
+        }
+
+        /// <summary>The preset (--quick or each command's defaults) with the options given.</summary>
+        public StudyOptions ToOptions()
+        {
+            var preset = Quick ? StudyOptions.QuickPreset : new StudyOptions();
+            return preset with
+            {
+                CrossValidation = CrossValidation, Seed = Seed, Folds = Folds, Threads = Threads,
+                Epochs = Epochs ?? preset.Epochs, FineTuneEpochs = Epochs is int e ? Math.Min(e, preset.FineTuneEpochs) : preset.FineTuneEpochs,
+                LimitPerClass = Limit ?? preset.LimitPerClass, BootstrapResamples = Bootstrap ?? preset.BootstrapResamples,
+            };
+        }
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var root = DataRoot.Resolve(settings.Data);
+        var options = settings.ToOptions();
+        Line($"data: {root}; study in {settings.Out} ({(options.Quick ? "quick" : "full")}: {options.Epochs} epochs, fine-tuning {options.FineTuneEpochs}, " +
+             $"{(options.LimitPerClass is int l ? $"at most {l}" : "all")} training images per class, {options.BootstrapResamples} bootstrap resamples" +
+             $"{(options.CrossValidation ? $", {options.Folds}-fold cross-validation" : "")}, seed {options.Seed})");
+        var record = StudyRun.Execute(options, root, settings.Out!, CommandLine(), new ConsoleTrainingListener(Console), Line, cancellation);
+        foreach (var s in record.Stages)
+            Line(string.Create(CultureInfo.InvariantCulture, $"  {s.Name,-24} {s.Status.ToString().ToLowerInvariant(),-9} {s.Seconds ?? 0,6:F0} s  {s.Output}"));
+        Line($"wrote {Path.Combine(settings.Out!, StudyRun.ReportDirectory, StudyReport.HtmlFile)} and {Path.Combine(settings.Out!, StudyRun.RecordFile)}");
+        return Task.FromResult(record.Complete ? ExitCodes.Success : ExitCodes.Failed);
+    }
+}

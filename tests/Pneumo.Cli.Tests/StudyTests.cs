@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>pneumo study through the real program, on a tiny data root: every stage, the report, resuming, refusals.</summary>
+public class StudyTests
+{
+    private static readonly string[] Stages =
+    [
+        "data summary", "train szanet", "test szanet", "train resnet18-frozen", "test resnet18-frozen",
+        "train resnet18-finetune", "test resnet18-finetune", "prune szanet", "cv szanet", "cv resnet18-frozen", "report",
+    ];
+
+    /// <summary>About a minute on a free 2-core machine; far longer when a niced test shares it with a training job.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
+
+    [SkippableFact]
+    public void AQuickStudyRunsEveryStageWritesTheReportAndARerunRedoesNothing()
+    {
+        using var data = TestData.SmallDataRoot(8, "train", "test");
+        using var work = new TempDir();
+        var outDir = work.Combine("study");
+        string[] args = ["study", "--data", data.Path, "--out", outDir, "--quick", "--cv", "--folds", "2", "--epochs", "1",
+                         "--bootstrap", "100", "--threads", "2"];
+
+        var first = CliRunner.Run(work.Path, null, Patience, args);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        foreach (var file in new[] { "report/report.html", "report/report.md", "report/summary.json", "data/data.json",
+                                     "data/class-distribution.png", "data/examples.png", "runs/resnet18-finetune/test/metrics.json",
+                                     "pruning/pruning.md", "cv/resnet18-frozen/cv.md" })
+            Assert.True(File.Exists(Path.Combine(outDir, file)), $"{file} missing\n{first}");
+        foreach (var stage in Stages)
+        {
+            Assert.Contains(first.Stdout.Split('\n'), l => l.StartsWith("stage ") && l.EndsWith($" {stage}: start"));
+            Assert.Contains(first.Stdout.Split('\n'), l => l.StartsWith("stage ") && l.Contains($" {stage}: finished in "));
+        }
+        var record = ReadStudy(outDir);
+        Assert.True(record.GetProperty("complete").GetBoolean());
+        Assert.Equal(42, record.GetProperty("seed").GetInt32());
+        Assert.StartsWith("pneumo study --data", record.GetProperty("invocations")[0].GetProperty("command").GetString());
+        var stages = record.GetProperty("stages").EnumerateArray().ToList();
+        Assert.Equal(Stages, stages.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(stages, s => Assert.Equal("finished", s.GetProperty("status").GetString()));
+        Assert.All(stages, s => Assert.True(s.GetProperty("seconds").GetDouble() >= 0));
+
+        // fine-tuning started from the study's own frozen-base model
+        using var finetune = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", "resnet18-finetune", "model.json")));
+        Assert.Equal(Path.Combine(outDir, "runs", "resnet18-frozen"), finetune.RootElement.GetProperty("training").GetProperty("init_from").GetString());
+        // the report covers the three models, the pruned model and both cross-validations
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "summary.json")));
+        Assert.Equal(4, summary.RootElement.GetProperty("models").GetArrayLength() - summary.RootElement.GetProperty("cross_validations").GetArrayLength());
+        Assert.Equal(2, summary.RootElement.GetProperty("cross_validations").GetArrayLength());
+
+        var weights = Path.Combine(outDir, "runs", "szanet", "weights.pt");
+        var written = File.GetLastWriteTimeUtc(weights);
+        var again = CliRunner.Run(work.Path, null, Patience, args);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.DoesNotContain(again.Stdout.Split('\n'), l => l.StartsWith("stage ") && l.EndsWith(": start"));
+        Assert.Equal(Stages.Length, again.Stdout.Split('\n').Count(l => l.StartsWith("stage ") && l.Contains(": already finished (")));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(weights));
+        var rerun = ReadStudy(outDir);
+        Assert.Equal(stages.Select(s => s.GetProperty("finished_utc").GetString()),
+                     rerun.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("finished_utc").GetString()));
+        Assert.Equal(2, rerun.GetProperty("invocations").GetArrayLength());
+
+        var other = CliRunner.Run(work.Path, ["study", "--data", data.Path, "--out", outDir, "--quick", "--epochs", "2"]);
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("other options", Assert.Single(other.ErrorLines));
+    }
+
+    [Theory]
+    [InlineData("--threads", "-1")]
+    [InlineData("--epochs", "0")]
+    [InlineData("--limit", "1")]
+    [InlineData("--bootstrap", "10")]
+    [InlineData("--folds", "1")]
+    public void BadValuesNameTheOption(string option, string value)
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(dir.Path, "study", "--out", "x", "--quick", option, value);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(option, r.Stdout + r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "x")));
+    }
+
+    [Fact]
+    public void OutIsRequired()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run(dir.Path, "study", "--quick");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--out", r.Stdout + r.Stderr);
+    }
+
+    private static JsonElement ReadStudy(string outDir) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "study.json"))).RootElement.Clone();
+}
