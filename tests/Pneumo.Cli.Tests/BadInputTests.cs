@@ -77,7 +77,9 @@ public class BadInputTests(TrainedModelFixture fixture)
     public void MissingDatasetSaysHowToObtainIt()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "train", "--out", "run");
+        // Two levels down, so that ../shared/data/chest_xray cannot exist whatever lies beside the temporary folder.
+        var cwd = Directory.CreateDirectory(dir.Combine("a", "b")).FullName;
+        var r = CliRunner.Run(cwd, "train", "--out", "run");
         Assert.Equal(2, r.ExitCode);
         AssertNoStackTrace(r);
         var line = Assert.Single(r.ErrorLines);
