@@ -14,7 +14,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen or resnet18-finetune."), DefaultValue("szanet")]
+        [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen, resnet18-finetune, or onnx-frozen (with --backbone)."), DefaultValue("szanet")]
         public string Arch { get; init; } = "szanet";
 
         [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
