@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using Tensor = TorchSharp.torch.Tensor;
 using Pneumo.Data;
 using Pneumo.Export;
@@ -24,7 +23,6 @@ public sealed class OnnxBackboneModel : ClassifierModel
     private readonly InferenceSession session;
     private readonly BackboneSpec spec;
     private readonly bool oneAtATime;
-    private readonly int inputSize;
     private readonly Linear fc1, fc2;
     private readonly Dropout dropout;
 
@@ -33,7 +31,7 @@ public sealed class OnnxBackboneModel : ClassifierModel
     {
         spec.Verify();
         this.spec = spec;
-        inputSize = preprocessing.InputSize;
+        int inputSize = preprocessing.InputSize;
         session = new InferenceSession(spec.File);
         if (!session.InputMetadata.TryGetValue(spec.Input, out var input))
             throw new ArgumentException($"{spec.File}: no input named '{spec.Input}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}); pass --backbone-input");
@@ -60,21 +58,8 @@ public sealed class OnnxBackboneModel : ClassifierModel
     /// <summary>The backbone's output for a preprocessed batch, [B, C, h, w] (h = w = 1 for pooled features).</summary>
     public override Tensor ForwardFeatures(Tensor input)
     {
-        long batch = input.shape[0], plane = 3L * inputSize * inputSize;
-        var pixels = input.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var outputs = new List<float>();
-        long[] shape = [];
-        int step = oneAtATime ? 1 : (int)batch;
-        for (int start = 0; start < batch; start += step)
-        {
-            var chunk = new DenseTensor(pixels.AsMemory((int)(start * plane), (int)(step * plane)), [step, 3, inputSize, inputSize]);
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor(spec.Input, chunk)], [spec.Output]);
-            var result = results[0].AsTensor<float>();
-            shape = result.Dimensions.ToArray().Select(d => (long)d).ToArray();
-            outputs.AddRange(result);
-        }
-        var perImage = shape.Length == 4 ? new[] { shape[1], shape[2], shape[3] } : new[] { shape[1], 1L, 1L };
-        return tensor(outputs.ToArray(), [batch, .. perImage]);
+        var features = OnnxBatch.Run(session, spec.Input, spec.Output, input, oneAtATime);
+        return features.dim() == 2 ? features.view(features.shape[0], features.shape[1], 1, 1) : features;
     }
 
     public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);

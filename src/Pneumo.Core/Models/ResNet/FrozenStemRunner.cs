@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using Pneumo.Export;
-using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using Tensor = TorchSharp.torch.Tensor;
 using static TorchSharp.torch;
 
@@ -20,14 +19,12 @@ public sealed class FrozenStemRunner : IDisposable
 {
     private const string InputName = "x", OutputName = "features";
     private readonly InferenceSession session;
-    private readonly int inputSize;
 
     /// <param name="append">Appends the frozen layers to a graph from an input value; returns the output value.</param>
     /// <param name="inputSize">Side of the (preprocessed) input.</param>
     /// <param name="name">Name of the graph.</param>
     public FrozenStemRunner(Func<OnnxGraphBuilder, string, string> append, int inputSize, string name)
     {
-        this.inputSize = inputSize;
         var graph = new OnnxGraphBuilder(name);
         var x = graph.Input(InputName, "N", 3, inputSize, inputSize);
         graph.Output(graph.Identity(append(graph, x), OutputName), "N", "C", "H", "W");
@@ -43,16 +40,7 @@ public sealed class FrozenStemRunner : IDisposable
     }
 
     /// <summary>The frozen layers' output for a preprocessed batch [B, 3, S, S]; no gradient.</summary>
-    public Tensor Run(Tensor input)
-    {
-        int batch = (int)input.shape[0];
-        var pixels = input.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
-        var onnxInput = new DenseTensor(pixels, [batch, 3, inputSize, inputSize]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(InputName, onnxInput)]);
-        var output = results[0].AsTensor<float>();
-        var dims = output.Dimensions.ToArray().Select(d => (long)d).ToArray();
-        return tensor(((DenseTensor)output).Buffer.ToArray(), dims);
-    }
+    public Tensor Run(Tensor input) => Pneumo.Models.Onnx.OnnxBatch.Run(session, InputName, OutputName, input);
 
     public void Dispose() => session.Dispose();
 }
