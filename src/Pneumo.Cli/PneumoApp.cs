@@ -51,6 +51,10 @@ public static class PneumoApp
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Export a model as ONNX (preprocessing, network and sigmoid in one graph) or safetensors (weights).")
                 .WithExample("export", "--model", "models/szanet", "--format", "onnx", "--out", "szanet.onnx");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Measure speed and memory on this machine (training pipeline vs compute bound, GFLOP/s vs peak, inference, predict latency, RSS across epochs): bench.json and README.md.")
+                .WithExample("bench", "--quick")
+                .WithExample("bench", "--out", "results/bench");
             config.AddCommand<ServeCommand>("serve")
                 .WithDescription("Serve the diagnosis web page and JSON API (POST /api/predict, GET /health) until Ctrl+C.")
                 .WithExample("serve", "--urls", "http://127.0.0.1:5080", "--model", "models/szanet");

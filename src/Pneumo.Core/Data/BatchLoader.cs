@@ -12,10 +12,14 @@ namespace Pneumo.Data;
 /// uninterrupted one. With an augmentation pool of K, image i of epoch e gets draw (e mod K) of its own K seeded
 /// draws, so a model with a frozen front can cache the front's output per (image, draw): after K epochs every view
 /// has been computed once (see <see cref="Batch.Views"/>).
+/// <para>
+/// With <paramref name="prepare"/>, the loader's thread also turns each image into the model's float input
+/// (<see cref="Preprocessing.ApplyChannelsLast"/>), so the training thread only computes.
+/// </para>
 /// </remarks>
 public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache cache, int batchSize,
                                 Augmentation? augmentation = null, bool shuffle = false, int seed = 0, int prefetch = 3,
-                                int? augmentationPool = null)
+                                int? augmentationPool = null, Preprocessing? prepare = null)
 {
     public IReadOnlyList<ImageRecord> Records { get; } = records;
     public int BatchSize { get; } = batchSize;
@@ -69,6 +73,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             var batchRecords = new ImageRecord[count];
             var views = new int[count];
             var scratch = new RgbImage(size, size);
+            var input = prepare is { CanPrepareChannelsLast: true } ? GC.AllocateUninitializedArray<float>(count * plane) : null;
             for (int i = 0; i < count; i++)
             {
                 var record = Records[order[start + i]];
@@ -88,10 +93,11 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
                     AffineWarp.Apply(image, augmentation.Sample(draw), scratch);
                     scratch.Pixels.CopyTo(pixels, i * plane);
                 }
+                if (input is not null) prepare!.ApplyChannelsLast(pixels.AsSpan(i * plane, plane), size, input.AsSpan(i * plane, plane));
                 labels[i] = (float)record.Label;
                 batchRecords[i] = record;
             }
-            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmentation is { Steps.Count: > 0 } ? null : views };
+            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmentation is { Steps.Count: > 0 } ? null : views, Input = input };
         }
     }
 

@@ -32,6 +32,64 @@ public sealed record Preprocessing
     /// <summary>The paper's: RGB scaled to [0, 1].</summary>
     public static Preprocessing UnitScale(bool perImageStandardize = false) => new() { PerImageStandardize = perImageStandardize };
 
+    /// <summary>Whether <see cref="ApplyChannelsLast"/> can prepare images on the CPU: any preprocessing without a per-pixel mean image.</summary>
+    [JsonIgnore]
+    public bool CanPrepareChannelsLast => MeanImage is null && ChannelOrder is "RGB" or "BGR";
+
+    /// <summary>
+    /// The model input of one uint8 RGB image [3, S, S], written as float32 [S, S, 3] (channels last): the values of
+    /// <see cref="Apply"/> (to float rounding), in one pass through a 256-entry table per channel, because every step
+    /// is affine per channel (the per-image standardisation too, from the per-channel sums of the bytes).
+    /// </summary>
+    public void ApplyChannelsLast(ReadOnlySpan<byte> chw, int size, Span<float> hwc)
+    {
+        if (!CanPrepareChannelsLast) throw new InvalidOperationException("a per-pixel mean image needs Apply");
+        int plane = size * size;
+        Span<double> a = stackalloc double[3], b = stackalloc double[3];
+        Span<int> source = stackalloc int[3];
+        for (int c = 0; c < 3; c++)
+        {
+            source[c] = ChannelOrder == "BGR" ? 2 - c : c;
+            a[c] = Scale / Std[c];
+            b[c] = -Mean[c] / Std[c];
+        }
+        if (PerImageStandardize)
+        {
+            double sum = 0, sumSquares = 0;
+            for (int c = 0; c < 3; c++)
+            {
+                long s1 = 0, s2 = 0;
+                foreach (byte v in chw.Slice(source[c] * plane, plane)) { s1 += v; s2 += v * v; }
+                sum += a[c] * s1 + b[c] * plane;
+                sumSquares += a[c] * a[c] * s2 + 2 * a[c] * b[c] * s1 + b[c] * b[c] * plane;
+            }
+            double n = 3.0 * plane, mean = sum / n;
+            double std = Math.Max(Math.Sqrt(Math.Max(sumSquares / n - mean * mean, 0)), 1.0 / Math.Sqrt(n));
+            for (int c = 0; c < 3; c++)
+            {
+                a[c] /= std;
+                b[c] = (b[c] - mean) / std;
+            }
+        }
+        Span<float> table = stackalloc float[3 * 256];
+        for (int c = 0; c < 3; c++)
+            for (int v = 0; v < 256; v++) table[c * 256 + v] = (float)(a[c] * v + b[c]);
+        var r = chw.Slice(source[0] * plane, plane);
+        var g = chw.Slice(source[1] * plane, plane);
+        var bl = chw.Slice(source[2] * plane, plane);
+        for (int p = 0, o = 0; p < plane; p++, o += 3)
+        {
+            hwc[o] = table[r[p]];
+            hwc[o + 1] = table[256 + g[p]];
+            hwc[o + 2] = table[512 + bl[p]];
+        }
+    }
+
+    /// <summary>The model input of a batch [B, 3, H, W]: the input its loader prepared (channels last) when there is one, else <see cref="Apply"/> on its pixels.</summary>
+    public Tensor Input(Batch batch) => batch.Input is { } prepared
+        ? tensor(prepared, [batch.Count, batch.Size, batch.Size, 3]).permute(0, 3, 1, 2)
+        : Apply(tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte));
+
     /// <summary>Converts a uint8 batch [B,3,H,W] (RGB) to the model input.</summary>
     public Tensor Apply(Tensor pixels)
     {

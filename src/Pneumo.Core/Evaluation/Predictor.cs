@@ -30,8 +30,7 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Model.eval();
-        var pixels = tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte);
-        var input = Preprocessing.Apply(pixels);
+        var input = Preprocessing.Input(batch);
         Tensor Probabilities(Tensor x, bool mirrored) => frontCache is not null && Training.FrontCache.Applies(Model, batch)
             ? Model.ForwardHead(Model.ForwardFeaturesFromFront(frontCache.Front(Model, batch, x, mirrored))).sigmoid()
             : Model.PredictProbabilities(x);

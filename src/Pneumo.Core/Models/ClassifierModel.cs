@@ -82,6 +82,24 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
             throw new InvalidDataException($"{path}: {missing.Count} weight tensors missing, e.g. {missing[0]} (not a {Architecture} model?)");
     }
 
+    /// <summary>
+    /// Run the convolutions of training steps in bfloat16 (inputs and weights rounded to bfloat16, accumulation,
+    /// gradients, weights and everything else in float32), as autocast does; evaluation stays in float32. Honoured by
+    /// the architectures that compute their own convolutions through <see cref="Convolve"/>.
+    /// </summary>
+    public bool MixedPrecision { get; set; }
+
+    /// <summary>A convolution layer applied to <paramref name="x"/>, in bfloat16 when training with <see cref="MixedPrecision"/>.</summary>
+    protected Tensor Convolve(TorchSharp.Modules.Conv2d conv, Tensor x)
+    {
+        if (!(MixedPrecision && training)) return conv.call(x);
+        using var scope = NewDisposeScope();
+        const ScalarType half = ScalarType.BFloat16;
+        var y = nn.functional.conv2d(x.to_type(half), conv.weight!.to_type(half), conv.bias?.to_type(half),
+                                     strides: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups);
+        return y.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Probabilities of PNEUMONIA, [B].</summary>
     public Tensor PredictProbabilities(Tensor input) => forward(input).sigmoid();
 

@@ -63,14 +63,23 @@ public sealed class Trainer : IDisposable
     public (double Loss, int Correct) Step(Batch batch)
     {
         using var scope = NewDisposeScope();
+        var input = preprocessing.Input(batch);
+        return FrontCache is not null && FrontCache.Applies(model, batch)
+            ? Step(input, tensor(batch.Labels), x => model.ForwardHead(model.ForwardFeaturesFromFront(FrontCache.Front(model, batch, x, mirrored: false))))
+            : Step(input, tensor(batch.Labels));
+    }
+
+    /// <summary>
+    /// One step on a preprocessed batch [B, 3, H, W] with its labels [B] (0/1); returns (weighted loss, number correct
+    /// at 0.5). <paramref name="logitsOf"/> replaces the model's forward (e.g. to read a frozen front from a cache).
+    /// </summary>
+    public (double Loss, int Correct) Step(Tensor input, Tensor target, Func<Tensor, Tensor>? logitsOf = null)
+    {
+        using var scope = NewDisposeScope();
         model.train();
-        var input = preprocessing.Apply(tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte));
-        var target = tensor(batch.Labels);
         var weights = classWeights.index_select(0, target.to_type(ScalarType.Int64));
         Optimizer.zero_grad();
-        var logits = FrontCache is not null && FrontCache.Applies(model, batch)
-            ? model.ForwardHead(model.ForwardFeaturesFromFront(FrontCache.Front(model, batch, input, mirrored: false)))
-            : model.call(input);
+        var logits = logitsOf is null ? model.call(input) : logitsOf(input);
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: weights);
         loss.backward();
         Optimizer.step();

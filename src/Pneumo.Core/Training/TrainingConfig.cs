@@ -43,6 +43,11 @@ public sealed record TrainingConfig
     public double MinDelta { get; init; } = 1e-4;
     /// <summary>Use at most this many training-set images per class (quick runs and tests); null = all.</summary>
     public int? LimitPerClass { get; init; }
+    /// <summary>
+    /// Arithmetic of the training steps' convolutions: <c>fp32</c>, or <c>bf16</c> (bfloat16 convolutions, all else
+    /// float32; see <see cref="Pneumo.Models.ClassifierModel.MixedPrecision"/>). Evaluation is always float32.
+    /// </summary>
+    public string Precision { get; init; } = "fp32";
     /// <summary>Intra-op threads for torch; 0 = number of cores.</summary>
     public int Threads { get; init; }
 
@@ -59,6 +64,7 @@ public sealed record TrainingConfig
         if (EmaDecay is < 0 or >= 1) return "--ema must be 0 (off) or in (0, 1)";
         if (TestTimeAugmentation is not ("none" or "hflip")) return "--tta must be none or hflip";
         if (AugmentationPool is < 1) return "--augmentation-pool must be at least 1";
+        if (Precision is not ("fp32" or "bf16")) return "--precision must be fp32 or bf16";
         if (BackboneLrScale is <= 0 or > 1) return "--backbone-lr-scale must be in (0, 1]";
         return null;
     }

@@ -120,6 +120,7 @@ public sealed class TrainingRun
         var preprocessing = input with { PerImageStandardize = Config.PerImageStandardize ?? input.PerImageStandardize };
         torch.manual_seed(Config.Seed);
         using var model = arch.Build(preprocessing, Config.Backbone);
+        model.MixedPrecision = Config.Precision == "bf16";
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
         var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing, Config.Backbone), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
@@ -151,8 +152,9 @@ public sealed class TrainingRun
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
         int? pool = Config.AugmentationPool ?? (model.HasFrozenFront ? DefaultAugmentationPool : null);
         var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
-                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, augmentationPool: pool);
-        var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize);
+                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, augmentationPool: pool,
+                                          prepare: preprocessing);
+        var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prepare: preprocessing);
         var history = new List<EpochLogs>(state.History);
         double seconds = state.TrainingSeconds;
 

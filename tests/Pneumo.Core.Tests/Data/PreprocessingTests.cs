@@ -46,4 +46,31 @@ public class PreprocessingTests
         using var x = Preprocessing.UnitScale(perImageStandardize: true).Apply(Pixels(7, 7, 7, 7, 7, 7));
         Assert.All(x.data<float>().ToArray(), v => Assert.InRange(v, -1e-6f, 1e-6f));
     }
+
+    public static TheoryData<string> CpuPreparable => ["szanet", "imagenet-bgr"];
+
+    [Theory]
+    [MemberData(nameof(CpuPreparable))]
+    public void PreparingOnTheCpuGivesApplysValuesChannelsLast(string which)
+    {
+        var p = which == "szanet"
+            ? Pneumo.Models.ModelRegistry.Get("szanet").DefaultPreprocessing
+            : new Preprocessing { ChannelOrder = "BGR", Scale = 1, Mean = [103, 116, 123], Std = [57, 58, 59] };
+        const int size = 16, count = 2, plane = 3 * size * size;
+        var random = new Random(4);
+        var pixels = new byte[count * plane];
+        random.NextBytes(pixels);
+        var prepared = new float[count * plane];
+        for (int i = 0; i < count; i++) p.ApplyChannelsLast(pixels.AsSpan(i * plane, plane), size, prepared.AsSpan(i * plane, plane));
+        var batch = new Batch(pixels, count, size, new float[count], []) { Input = prepared };
+        using var fromBytes = p.Apply(tensor(pixels, [count, 3, size, size], ScalarType.Byte));
+        using var fromPrepared = p.Input(batch);
+        Assert.Equal(fromBytes.shape, fromPrepared.shape);
+        Assert.True(Pneumo.Models.MemoryFormat.IsChannelsLast(fromPrepared));
+        Assert.True(fromBytes.allclose(fromPrepared, rtol: 1e-5, atol: 1e-5));
+    }
+
+    [Fact]
+    public void APerPixelMeanImageIsNotPreparedOnTheCpu() =>
+        Assert.False(Pneumo.Models.ModelRegistry.Get("resnet18-frozen").DefaultPreprocessing.CanPrepareChannelsLast);
 }

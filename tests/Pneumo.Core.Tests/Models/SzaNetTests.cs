@@ -38,4 +38,63 @@ public class SzaNetTests
         Assert.Equal(26, SzaNet.FeatureSide(224));
         Assert.Equal(6, SzaNet.FeatureSide(64));
     }
+
+    [Fact]
+    public void ComputesThePapersBlocks_ChannelsLastAndPoolBeforeReluChangeNothing()
+    {
+        // Reference: the paper's order (conv, BN, ReLU, pool) on the usual NCHW layout, from the same weights.
+        manual_seed(3);
+        using var model = new SzaNet(64);
+        using var input = rand(3, 3, 64, 64);
+        model.train();
+        using (no_grad()) model.ForwardFeatures(input).Dispose(); // moves the batch-norm running statistics off their initial values
+        model.eval();
+        using var output = model.ForwardFeatures(input);
+        Assert.True(MemoryFormat.IsChannelsLast(output));
+        var convs = model.named_children().Where(c => c.name.StartsWith("conv")).Select(c => (TorchSharp.Modules.Conv2d)c.module).ToList();
+        var norms = model.named_children().Where(c => c.name.StartsWith("bn")).Select(c => (TorchSharp.Modules.BatchNorm2d)c.module).ToList();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = input.contiguous();
+        for (int i = 0; i < 3; i++)
+        {
+            var y = nn.functional.conv2d(x, convs[i].weight!, convs[i].bias);
+            y = nn.functional.batch_norm(y, norms[i].running_mean!, norms[i].running_var!, norms[i].weight, norms[i].bias, training: false, eps: 1e-3);
+            x = nn.functional.max_pool2d(nn.functional.relu(y), 2).contiguous();
+        }
+        Assert.True(output.allclose(x, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void MixedPrecisionTrainsInBfloat16ButEvaluatesInFloat32()
+    {
+        manual_seed(5);
+        using var model = new SzaNet(64);
+        using var input = rand(4, 3, 64, 64);
+        model.eval();
+        using var fp32 = model.call(input);
+        model.MixedPrecision = true;
+        using var evaluated = model.call(input);
+        Assert.Equal(fp32.data<float>().ToArray(), evaluated.data<float>().ToArray());
+
+        model.train();
+        using var features32 = WithSeed(() => { model.MixedPrecision = false; return model.ForwardFeatures(input); });
+        using var features16 = WithSeed(() => { model.MixedPrecision = true; return model.ForwardFeatures(input); });
+        Assert.Equal(ScalarType.Float32, features16.dtype);
+        Assert.False(features16.allclose(features32, rtol: 0, atol: 0), "bfloat16 convolutions should round differently");
+        double relative = features16.sub(features32).norm().item<float>() / features32.norm().item<float>();
+        Assert.True(relative < 0.02, $"bfloat16 convolutions should stay close to float32 (relative difference {relative:G3})");
+        using var loss = features16.square().mean();
+        loss.backward();
+        var grad = model.named_parameters().First(p => p.name == "conv1.weight").parameter.grad;
+        Assert.NotNull(grad);
+        Assert.Equal(ScalarType.Float32, grad!.dtype);
+        Assert.True(grad.abs().sum().item<float>() > 0);
+    }
+
+    private static Tensor WithSeed(Func<Tensor> f)
+    {
+        manual_seed(11);
+        return f();
+    }
 }

@@ -26,27 +26,63 @@ public static class AffineWarp
         }
         int w = source.Width, h = source.Height, plane = source.PlaneSize;
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
-        var src = source.Pixels;
-        var dst = target.Pixels;
+        ReadOnlySpan<byte> src = source.Pixels;
+        Span<byte> dst = target.Pixels;
         for (int y = 0; y < h; y++)
         {
+            // Sample positions advance by (A, C) along a row. Bilinear weights in 8-bit fixed point (they sum to
+            // 65536): integer arithmetic, at most one grey level from the exact interpolation, and exact whenever the
+            // sample falls on a pixel or halfway between two (flips, identity, the tests' ramps).
             double oy = y - cy;
-            for (int x = 0; x < w; x++)
+            double sx = m.A * -cx + m.B * oy + cx, sy = m.C * -cx + m.D * oy + cy;
+            if (m.C == 0)
             {
-                double ox = x - cx;
-                double sx = Math.Clamp(m.A * ox + m.B * oy + cx, 0, w - 1);
-                double sy = Math.Clamp(m.C * ox + m.D * oy + cy, 0, h - 1);
-                int x0 = (int)sx, y0 = (int)sy;
-                int x1 = Math.Min(x0 + 1, w - 1), y1 = Math.Min(y0 + 1, h - 1);
-                double fx = sx - x0, fy = sy - y0;
-                double w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+                // Shear, zoom and flip keep C = 0: the source row is the same along an output row.
+                WarpRow(src, dst.Slice(y * w), w, h, plane, sx, m.A, sy);
+                continue;
+            }
+            for (int x = 0; x < w; x++, sx += m.A, sy += m.C)
+            {
+                double px = sx < 0 ? 0 : sx > w - 1 ? w - 1 : sx;
+                double py = sy < 0 ? 0 : sy > h - 1 ? h - 1 : sy;
+                int x0 = (int)px, y0 = (int)py;
+                int fx = (int)((px - x0) * 256 + 0.5), fy = (int)((py - y0) * 256 + 0.5);
+                int x1 = x0 < w - 1 ? x0 + 1 : x0, y1 = y0 < h - 1 ? y0 + 1 : y0;
+                int w00 = (256 - fx) * (256 - fy), w01 = fx * (256 - fy), w10 = (256 - fx) * fy, w11 = fx * fy;
                 int i00 = y0 * w + x0, i01 = y0 * w + x1, i10 = y1 * w + x0, i11 = y1 * w + x1;
                 int o = y * w + x;
-                for (int c = 0, off = 0; c < 3; c++, off += plane)
-                {
-                    double v = w00 * src[off + i00] + w01 * src[off + i01] + w10 * src[off + i10] + w11 * src[off + i11];
-                    dst[off + o] = (byte)(v + 0.5);
-                }
+                for (int off = 0; off < 3 * plane; off += plane)
+                    dst[off + o] = (byte)((w00 * src[off + i00] + w01 * src[off + i01] + w10 * src[off + i10] + w11 * src[off + i11] + 32768) >> 16);
+            }
+        }
+    }
+
+    /// <summary>One output row whose samples all lie on source row <paramref name="sy"/>, at x = sx, sx + dx, ...</summary>
+    private static void WarpRow(ReadOnlySpan<byte> src, Span<byte> dstRow, int w, int h, int plane, double sx, double dx, double sy)
+    {
+        double py = sy < 0 ? 0 : sy > h - 1 ? h - 1 : sy;
+        int y0 = (int)py, fy = (int)((py - y0) * 256 + 0.5), y1 = y0 < h - 1 ? y0 + 1 : y0;
+        // The columns and weights are the same for the three channels: computed once.
+        Span<int> left = stackalloc int[w], right = stackalloc int[w], weight = stackalloc int[w];
+        double x = sx;
+        for (int i = 0; i < w; i++, x += dx)
+        {
+            double px = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+            int x0 = (int)px;
+            left[i] = x0;
+            right[i] = x0 < w - 1 ? x0 + 1 : x0;
+            weight[i] = (int)((px - x0) * 256 + 0.5);
+        }
+        for (int off = 0; off < 3 * plane; off += plane)
+        {
+            var top = src.Slice(off + y0 * w, w);
+            var bottom = src.Slice(off + y1 * w, w);
+            var dst = dstRow.Slice(off, w);
+            for (int i = 0; i < w; i++)
+            {
+                int x0 = left[i], x1 = right[i], fx = weight[i];
+                int upper = top[x0] * (256 - fx) + top[x1] * fx, lower = bottom[x0] * (256 - fx) + bottom[x1] * fx;
+                dst[i] = (byte)((upper * (256 - fy) + lower * fy + 32768) >> 16);
             }
         }
     }

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+using Pneumo.Diagnosis;
+using Pneumo.Export;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using Pneumo.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+
+namespace Pneumo.Bench;
+
+/// <summary>
+/// One benchmark run: machine peak, data rates, training throughput (pipeline and bound) and inference throughput
+/// per architecture, <c>predict</c> latency, and memory across training epochs; every number measured here, now.
+/// </summary>
+public static class Bench
+{
+    public const string JsonFile = "bench.json", ReadmeFile = "README.md";
+
+    public static BenchReport Run(BenchOptions o, string command, Action<string> log, CancellationToken cancel = default)
+    {
+        var problem = o.Validate();
+        if (problem is not null) throw new ArgumentException(problem);
+        var clock = Stopwatch.StartNew();
+        int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
+        torch.set_num_threads(threads);
+
+        log($"machine: measuring the float32 FMA peak on {threads} threads");
+        var machine = Machine.Describe(threads);
+        log($"  {machine.Cpu}; derived peak {machine.Fp32PeakGflops:F0} GFLOP/s ({machine.PeakDerivation}); measured FMA loop {machine.MeasuredFmaGflops:F0} GFLOP/s");
+
+        var all = ChestXrayDataset.Load(o.DataRoot, "train");
+        var random = new Random(o.Seed);
+        var shuffled = all.ToArray();
+        random.Shuffle(shuffled);
+        int needed = (o.WarmupBatches + o.TrainingBatches) * o.BatchSize;
+        int memoryImages = Math.Min(o.MemoryImages ?? all.Count, all.Count);
+        var records = shuffled.Take(Math.Max(needed, memoryImages)).ToList();
+        var cache = new ImageCache(new ImageDecoder(224));
+        var decodeClock = Stopwatch.StartNew();
+        var (usable, failures) = cache.LoadAll(records, cancel: cancel);
+        double decodeRate = records.Count / decodeClock.Elapsed.TotalSeconds;
+        foreach (var f in failures) log($"skipped {f.Message}");
+        var augmentation = Augmentation.Paper(new AugmentationOptions());
+        var data = new DataThroughput(usable.Count, Math.Round(decodeRate, 1), Math.Round(MeasureAugmentation(cache, usable, augmentation, o.Seed), 1));
+        log($"data: decoded {usable.Count} images at {data.DecodeImagesPerSecond:F0} img/s ({threads} threads); augmentation {data.AugmentImagesPerSecond:F0} img/s on one thread");
+        var weights = ClassWeights.Balanced(usable);
+
+        var training = new List<TrainingThroughput>();
+        var inference = new List<InferenceThroughput>();
+        foreach (var arch in o.Architectures)
+        {
+            foreach (var precision in arch == SzaNet.Name && machine.Bf16 ? new[] { "fp32", "bf16" } : ["fp32"])
+            {
+                cancel.ThrowIfCancellationRequested();
+                var t = MeasureTraining(arch, precision, cache, usable, weights, augmentation, o, machine.Fp32PeakGflops, cancel);
+                training.Add(t);
+                log($"train {arch} {precision}: pipeline {t.PipelineImagesPerSecond:F1} img/s, bound {t.BoundImagesPerSecond:F1} img/s, ratio {t.Ratio:F3}" +
+                    (t.AchievedGflops is double g ? $", {g:F0} GFLOP/s = {t.FractionOfPeak:P0} of peak" : ""));
+            }
+            foreach (var r in MeasureInference(arch, cache, usable, o, threads))
+            {
+                inference.Add(r);
+                log($"infer {arch} {r.Engine} batch {r.BatchSize}: {r.ImagesPerSecond:F1} img/s");
+            }
+        }
+
+        PredictLatency? predict = null;
+        if (o.PredictModel is not null)
+        {
+            predict = MeasurePredict(o, usable[0].FullPath);
+            log($"predict {o.PredictModel}: cold start {(predict.ColdStartSeconds is double s ? $"{s:F2} s" : "not measured")}, warm p50 {predict.WarmP50Ms:F1} ms, p99 {predict.WarmP99Ms:F1} ms");
+        }
+
+        var memory = MeasureMemory(cache, usable.Take(memoryImages).ToList(), weights, augmentation, o, log, cancel);
+        log($"memory: peak RSS {memory.PeakRssMb:F0} MB; after each epoch {string.Join(", ", memory.RssAfterEpochMb.Select(m => m.ToString("F0")))} MB; growth {memory.Growth:P1}");
+
+        return new BenchReport
+        {
+            Provenance = Provenance.Capture(command), Quick = o.Quick, Threads = threads, Seed = o.Seed, Machine = machine, Data = data,
+            Training = training, Inference = inference, Predict = predict, Memory = memory, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    private static double MeasureAugmentation(ImageCache cache, IReadOnlyList<ImageRecord> records, Augmentation augmentation, int seed)
+    {
+        var random = new Random(seed);
+        var scratch = new RgbImage(cache.Decoder.Size, cache.Decoder.Size);
+        int n = Math.Min(records.Count, 200);
+        for (int i = 0; i < 10; i++) AffineWarp.Apply(cache.Get(records[i % records.Count]), augmentation.Sample(random), scratch);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) AffineWarp.Apply(cache.Get(records[i]), augmentation.Sample(random), scratch);
+        return n / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Float operations of one SZANet training step per image: forward, weight gradients and input gradients (not for the first layer) of every conv and dense layer.</summary>
+    public static double SzaNetTrainingGflop(int inputSize = 224)
+    {
+        double flops = 0;
+        int side = inputSize;
+        (int In, int Out)[] convs = [(3, 16), (16, 32), (32, 64)];
+        for (int l = 0; l < convs.Length; l++)
+        {
+            int outSide = side - 2;
+            double forward = 2.0 * convs[l].Out * convs[l].In * 9 * outSide * outSide;
+            flops += forward * (l == 0 ? 2 : 3);
+            side = outSide / 2;
+        }
+        double dense1 = 2.0 * 64 * side * side * 64, dense2 = 2.0 * 64;
+        flops += 3 * (dense1 + dense2);
+        return flops / 1e9;
+    }
+
+    private static TrainingThroughput MeasureTraining(string arch, string precision, ImageCache cache, IReadOnlyList<ImageRecord> records,
+                                                      double[] weights, Augmentation augmentation, BenchOptions o, double peak, CancellationToken cancel)
+    {
+        var info = ModelRegistry.Get(arch);
+        var preprocessing = info.DefaultPreprocessing;
+        torch.manual_seed(o.Seed);
+        using var model = info.Build(preprocessing);
+        model.MixedPrecision = precision == "bf16";
+        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing), 0.998), flipAveraging: true);
+        int batches = arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
+        int bs = o.BatchSize;
+        // The loaders of a training run (TrainingRun): augmentation and preprocessing on the loader's thread.
+        var warm = new BatchLoader(records.Take(Math.Max(1, o.WarmupBatches) * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed, prepare: preprocessing);
+        trainer.TrainOneEpoch(warm, 1, cancel: cancel);
+
+        // Bound: the same steps on one ready-made batch (already decoded, augmented and preprocessed).
+        var first = warm.Produce(1).First();
+        double bound;
+        using (var scope = NewDisposeScope())
+        {
+            var input = preprocessing.Input(first);
+            var target = tensor(first.Labels);
+            trainer.Step(input, target);
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < batches; i++) trainer.Step(input, target);
+            bound = batches * first.Count / clock.Elapsed.TotalSeconds;
+        }
+
+        var loader = new BatchLoader(records.Skip(o.WarmupBatches * bs).Take(batches * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed, prepare: preprocessing);
+        var (_, _, pipeline) = trainer.TrainOneEpoch(loader, 2, cancel: cancel);
+        double? gflop = arch == SzaNet.Name ? SzaNetTrainingGflop(preprocessing.InputSize) : null;
+        return new TrainingThroughput(arch, precision, bs, loader.Records.Count, Math.Round(pipeline, 1), Math.Round(bound, 1), Math.Round(pipeline / bound, 3),
+                                      gflop is double g ? Math.Round(g, 3) : null, gflop is double g2 ? Math.Round(g2 * pipeline, 1) : null,
+                                      gflop is double g3 ? Math.Round(g3 * pipeline / peak, 3) : null);
+    }
+
+    private static IEnumerable<InferenceThroughput> MeasureInference(string arch, ImageCache cache, IReadOnlyList<ImageRecord> records, BenchOptions o, int threads)
+    {
+        var info = ModelRegistry.Get(arch);
+        var preprocessing = info.DefaultPreprocessing;
+        using var model = info.Build(preprocessing);
+        model.eval();
+        var batch = new BatchLoader(records.Take(32).ToList(), cache, 32).Produce(0).First();
+        int[] sizes = [1, 32];
+        foreach (var size in sizes)
+        {
+            int repeats = size == 1 ? o.InferenceRepeats * 8 : o.InferenceRepeats;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var input = preprocessing.Apply(tensor(batch.Pixels, [batch.Count, 3, batch.Size, batch.Size], ScalarType.Byte)).narrow(0, 0, size).contiguous();
+            if (arch == SzaNet.Name) input = MemoryFormat.ChannelsLast(input);
+            yield return new InferenceThroughput(arch, "torchsharp", size, repeats * size,
+                Math.Round(Rate(repeats, size, () => model.PredictProbabilities(input).Dispose()), 1));
+        }
+
+        var proto = OnnxExporter.Build(model, new Pneumo.Persistence.ModelMetadata { Architecture = arch, Preprocessing = preprocessing });
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads };
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(proto), options);
+        var pixels = batch.Pixels.Select(b => (float)b).ToArray();
+        int plane = 3 * batch.Size * batch.Size;
+        foreach (var size in sizes)
+        {
+            int repeats = size == 1 ? o.InferenceRepeats * 8 : o.InferenceRepeats;
+            var input = new DenseTensor(pixels.AsMemory(0, size * plane), [size, 3, batch.Size, batch.Size]);
+            yield return new InferenceThroughput(arch, "onnxruntime", size, repeats * size, Math.Round(Rate(repeats, size, () =>
+            {
+                using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, input)], [OnnxExporter.ProbabilityName]);
+            }), 1));
+        }
+    }
+
+    private static double Rate(int repeats, int size, Action run)
+    {
+        run();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < repeats; i++) run();
+        return repeats * size / clock.Elapsed.TotalSeconds;
+    }
+
+    private static PredictLatency MeasurePredict(BenchOptions o, string image)
+    {
+        double? cold = null;
+        if (o.PredictProcess is not null)
+        {
+            var times = new List<double>();
+            for (int i = 0; i < 3; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                using var p = Process.Start(o.PredictProcess(o.PredictModel!, image)) ?? throw new InvalidOperationException("could not start pneumo predict");
+                p.StandardOutput.ReadToEnd();
+                p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                times.Add(clock.Elapsed.TotalSeconds);
+                if (p.ExitCode != 0) throw new InvalidOperationException($"pneumo predict exited with code {p.ExitCode} on {image}");
+            }
+            cold = Math.Round(Percentile(times, 0.5), 3);
+        }
+        using var diagnoser = Diagnoser.Load([o.PredictModel!]);
+        for (int i = 0; i < 3; i++) diagnoser.Diagnose(image, explain: false);
+        var latencies = new List<double>();
+        for (int i = 0; i < o.PredictRuns; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            diagnoser.Diagnose(image, explain: false);
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return new PredictLatency(o.PredictModel!, image, cold, o.PredictRuns, Math.Round(Percentile(latencies, 0.5), 2), Math.Round(Percentile(latencies, 0.99), 2));
+    }
+
+    /// <summary>The p-quantile by linear interpolation between order statistics.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        double pos = p * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = (int)Math.Ceiling(pos);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+
+    private static MemoryGrowth MeasureMemory(ImageCache cache, IReadOnlyList<ImageRecord> records, double[] weights, Augmentation augmentation,
+                                              BenchOptions o, Action<string> log, CancellationToken cancel)
+    {
+        var info = ModelRegistry.Get(SzaNet.Name);
+        var preprocessing = info.DefaultPreprocessing;
+        torch.manual_seed(o.Seed);
+        using var model = info.Build(preprocessing);
+        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing), 0.998), flipAveraging: true);
+        var loader = new BatchLoader(records, cache, o.BatchSize, augmentation, shuffle: true, seed: o.Seed, prepare: preprocessing);
+        var validation = new BatchLoader(records.Take(128).ToList(), cache, o.BatchSize, prepare: preprocessing);
+        GC.Collect();
+        Machine.ResetPeakRss();
+        var after = new List<double>();
+        for (int epoch = 1; epoch <= o.MemoryEpochs; epoch++)
+        {
+            var (_, _, speed) = trainer.TrainOneEpoch(loader, epoch, cancel: cancel);
+            trainer.Evaluate(validation, cancel);
+            // After a full collection: what the process holds, not how far the collector has got with the epoch's garbage.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            after.Add(Math.Round(Machine.Rss().Current, 1));
+            log($"  memory epoch {epoch}/{o.MemoryEpochs}: {records.Count} images at {speed:F1} img/s, RSS {after[^1]:F0} MB");
+        }
+        return new MemoryGrowth(SzaNet.Name, records.Count, o.MemoryEpochs, Math.Round(Machine.Rss().Peak, 1), after, Math.Round(after[^1] / after[0] - 1, 4));
+    }
+}

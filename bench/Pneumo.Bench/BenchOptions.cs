@@ -1,0 +1,59 @@
+namespace Pneumo.Bench;
+
+/// <summary>What one <c>pneumo bench</c> run measures, and how much of it.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>The dataset root (with train/ and test/).</summary>
+    public required string DataRoot { get; init; }
+
+    /// <summary>Small sizes everywhere (about two minutes on 2 cores); the full run trains 3 epochs on the whole training set.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Torch and ONNX Runtime intra-op threads; 0 = all cores.</summary>
+    public int Threads { get; init; }
+
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The architectures whose training and inference are measured.</summary>
+    public IReadOnlyList<string> Architectures { get; init; } = ["szanet", "resnet18-frozen", "resnet18-finetune"];
+
+    /// <summary>Timed training batches per measurement (after <see cref="WarmupBatches"/>), SZANet; ResNets take a third.</summary>
+    public int TrainingBatches { get; init; } = 40;
+
+    public int WarmupBatches { get; init; } = 3;
+
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Timed inference repetitions at batch 32 (batch 1 runs 32 times as many).</summary>
+    public int InferenceRepeats { get; init; } = 10;
+
+    /// <summary>Images per epoch of the memory measurement; null = the whole training set.</summary>
+    public int? MemoryImages { get; init; }
+
+    public int MemoryEpochs { get; init; } = 3;
+
+    /// <summary>Warm single-image predictions timed for the latency percentiles.</summary>
+    public int PredictRuns { get; init; } = 100;
+
+    /// <summary>The model that <c>predict</c> uses (cold start and warm latency); null = skip those.</summary>
+    public string? PredictModel { get; init; }
+
+    /// <summary>Starts <c>pneumo predict --model M IMAGE</c> in a new process (cold start); null = not measured.</summary>
+    public Func<string, string, System.Diagnostics.ProcessStartInfo>? PredictProcess { get; init; }
+
+    /// <summary>The preset of <c>pneumo bench --quick</c>.</summary>
+    public BenchOptions AsQuick() => this with
+    {
+        Quick = true, TrainingBatches = 8, WarmupBatches = 2, InferenceRepeats = 3, MemoryImages = 320, PredictRuns = 30,
+    };
+
+    public string? Validate()
+    {
+        if (TrainingBatches < 1 || WarmupBatches < 0) return "training batches must be at least 1";
+        if (BatchSize < 1) return "--batch-size must be at least 1";
+        if (MemoryImages is < 1 || MemoryEpochs < 2) return "memory measurement needs at least 1 image and 2 epochs";
+        if (Threads < 0) return "--threads must be 0 (all cores) or more";
+        var unknown = Architectures.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a) || Pneumo.Models.ModelRegistry.Get(a).NeedsBackbone);
+        return unknown is null ? null : $"--arch: '{unknown}' cannot be benchmarked (built-in architectures only)";
+    }
+}

@@ -1,0 +1,46 @@
+using Pneumo.Persistence;
+
+namespace Pneumo.Bench;
+
+/// <summary>The contents of <c>bench.json</c>. Every number is measured in the run that wrote it.</summary>
+public sealed record BenchReport
+{
+    public const int CurrentFormatVersion = 1;
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public required Provenance Provenance { get; init; }
+    public required bool Quick { get; init; }
+    public required int Threads { get; init; }
+    public required int Seed { get; init; }
+    public required MachineInfo Machine { get; init; }
+    public required DataThroughput Data { get; init; }
+    public required List<TrainingThroughput> Training { get; init; }
+    public required List<InferenceThroughput> Inference { get; init; }
+    public PredictLatency? Predict { get; init; }
+    public required MemoryGrowth Memory { get; init; }
+    public required double Seconds { get; init; }
+}
+
+/// <summary>The CPU and its float32 peak, derived (cores x clock x FMA units x SIMD lanes x 2) and measured.</summary>
+public sealed record MachineInfo(string Cpu, int Cores, double ClockGhz, string Simd, int Fp32Lanes, int FmaUnits, bool Bf16,
+                                 double Fp32PeakGflops, string PeakDerivation, double MeasuredFmaGflops, string Os, string Runtime);
+
+/// <summary>Decoding (cache fill, all cores) and augmentation (one thread) rates, images per second.</summary>
+public sealed record DataThroughput(int Images, double DecodeImagesPerSecond, double AugmentImagesPerSecond);
+
+/// <summary>
+/// Training through the real pipeline (cached uint8 images, augmentation on the loader's thread, batching,
+/// preprocessing, forward, backward, Adam, weight average) against the bound: the same steps on a ready-made
+/// preprocessed batch.
+/// </summary>
+public sealed record TrainingThroughput(string Arch, string Precision, int BatchSize, int Images,
+                                        double PipelineImagesPerSecond, double BoundImagesPerSecond, double Ratio,
+                                        double? GflopPerImage, double? AchievedGflops, double? FractionOfPeak);
+
+/// <summary>Inference images per second of one engine at one batch size (evaluation mode, no test-time augmentation).</summary>
+public sealed record InferenceThroughput(string Arch, string Engine, int BatchSize, int Images, double ImagesPerSecond);
+
+/// <summary><c>pneumo predict</c> on one image: a new process's wall time, and in-process warm latency.</summary>
+public sealed record PredictLatency(string Model, string Image, double? ColdStartSeconds, int WarmRuns, double WarmP50Ms, double WarmP99Ms);
+
+/// <summary>Resident memory while training SZANet: peak during an epoch, after each epoch, and the growth from epoch 1 to the last.</summary>
+public sealed record MemoryGrowth(string Arch, int ImagesPerEpoch, int Epochs, double PeakRssMb, List<double> RssAfterEpochMb, double Growth);

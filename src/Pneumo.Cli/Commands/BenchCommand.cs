@@ -1,0 +1,71 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Pneumo.Bench;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo bench</c>: speed and memory of training, inference and diagnosis on this machine.</summary>
+public sealed class BenchCommand(IAnsiConsole console) : PneumoCommand<BenchCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
+        public string? Data { get; init; }
+
+        [CommandOption("--out <DIR>"), Description("Where bench.json and README.md go."), DefaultValue("results/bench")]
+        public string Out { get; init; } = "results/bench";
+
+        [CommandOption("--quick"), Description("Small sizes everywhere: about two minutes on 2 cores (the memory measurement uses 320 images per epoch, not the whole training set).")]
+        public bool Quick { get; init; }
+
+        [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune).")]
+        public string[]? Arch { get; init; }
+
+        [CommandOption("--model <MODEL_DIR>"), Description("Model that the predict latency is measured with. Default: $PNEUMO_MODEL or models/szanet.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--threads <N>"), Description("Torch and ONNX Runtime threads (0 = all cores)."), DefaultValue(0)]
+        public int Threads { get; init; }
+
+        public override ValidationResult Validate() =>
+            Threads < 0 ? ValidationResult.Error("--threads must be 0 (all cores) or more")
+            : Arch?.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a)) is string bad
+                ? ValidationResult.Error($"--arch: unknown architecture '{bad}' (known: {string.Join(", ", Pneumo.Models.ModelRegistry.Names)})")
+                : ValidationResult.Success();
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var root = DataRoot.Resolve(settings.Data);
+        var model = ModelLocator.Resolve(settings.Model);
+        var options = new BenchOptions
+        {
+            DataRoot = root, Threads = settings.Threads, PredictModel = model,
+            Architectures = settings.Arch is { Length: > 0 } a ? a : new BenchOptions { DataRoot = root }.Architectures,
+            PredictProcess = PredictProcess,
+        };
+        if (settings.Quick) options = options.AsQuick();
+        Line($"data: {root}; {(options.Quick ? "quick" : "full")} benchmark, results in {settings.Out}");
+        var report = Pneumo.Bench.Bench.Run(options, CommandLine(), Line, cancellation);
+        BenchFiles.Write(report, settings.Out);
+        Line($"wrote {Path.Combine(settings.Out, Pneumo.Bench.Bench.JsonFile)} and {Path.Combine(settings.Out, Pneumo.Bench.Bench.ReadmeFile)} ({report.Seconds:F0} s)");
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    /// <summary><c>pneumo predict --model M IMAGE</c> in a new process of this same program.</summary>
+    private static ProcessStartInfo PredictProcess(string model, string image)
+    {
+        var self = typeof(BenchCommand).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(self);
+        foreach (var arg in new[] { "predict", "--model", model, image }) start.ArgumentList.Add(arg);
+        return start;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pneumo.Bench;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary><c>pneumo bench</c>: the shape of bench.json (not its numbers, which belong to the machine), and bad options.</summary>
+public sealed class BenchTests
+{
+    [SkippableFact]
+    public void BenchWritesEveryMeasurementInTheDocumentedShape()
+    {
+        var data = TestData.RequireDataset();
+        using var dir = new TempDir();
+        var model = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
+        var options = new BenchOptions
+        {
+            DataRoot = data, Architectures = ["szanet"], TrainingBatches = 1, WarmupBatches = 1, BatchSize = 4, InferenceRepeats = 1,
+            MemoryImages = 8, MemoryEpochs = 2, PredictRuns = 3, PredictModel = model, Threads = 2,
+            PredictProcess = (m, image) =>
+            {
+                var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "pneumo.dll"), "predict", "--model", m, image }) info.ArgumentList.Add(a);
+                return info;
+            },
+        };
+        var lines = new List<string>();
+        var report = Bench.Bench.Run(options, "pneumo bench (test)", lines.Add);
+        BenchFiles.Write(report, dir.Path);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, Bench.Bench.JsonFile)));
+        var root = json.RootElement;
+        Assert.Equal(1, root.GetProperty("format_version").GetInt32());
+        Assert.Equal("pneumo bench (test)", root.GetProperty("provenance").GetProperty("command").GetString());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("provenance").GetProperty("commit").GetString()));
+        var machine = root.GetProperty("machine");
+        foreach (var key in new[] { "cores", "clock_ghz", "fp32_lanes", "fma_units", "fp32_peak_gflops", "measured_fma_gflops" })
+            Assert.Equal(JsonValueKind.Number, machine.GetProperty(key).ValueKind);
+        Assert.Contains("x", machine.GetProperty("peak_derivation").GetString());
+        Positive(root.GetProperty("data"), "decode_images_per_second", "augment_images_per_second");
+
+        var training = root.GetProperty("training").EnumerateArray().ToList();
+        Assert.Contains(training, t => t.GetProperty("arch").GetString() == "szanet" && t.GetProperty("precision").GetString() == "fp32");
+        foreach (var t in training)
+        {
+            Positive(t, "pipeline_images_per_second", "bound_images_per_second", "ratio");
+            if (t.GetProperty("arch").GetString() == "szanet") Positive(t, "gflop_per_image", "achieved_gflops", "fraction_of_peak");
+        }
+        var inference = root.GetProperty("inference").EnumerateArray()
+                            .Select(i => (Engine: i.GetProperty("engine").GetString(), Batch: i.GetProperty("batch_size").GetInt32(), Rate: i.GetProperty("images_per_second").GetDouble()))
+                            .ToList();
+        foreach (var engine in new[] { "torchsharp", "onnxruntime" })
+        foreach (var batch in new[] { 1, 32 })
+            Assert.Contains(inference, i => i.Engine == engine && i.Batch == batch && i.Rate > 0);
+
+        var predict = root.GetProperty("predict");
+        Positive(predict, "cold_start_seconds", "warm_p50_ms", "warm_p99_ms");
+        Assert.True(predict.GetProperty("warm_p50_ms").GetDouble() <= predict.GetProperty("warm_p99_ms").GetDouble());
+        var memory = root.GetProperty("memory");
+        Positive(memory, "peak_rss_mb");
+        Assert.Equal(2, memory.GetProperty("rss_after_epoch_mb").GetArrayLength());
+        Assert.Equal(JsonValueKind.Number, memory.GetProperty("growth").ValueKind);
+
+        var readme = File.ReadAllText(Path.Combine(dir.Path, Bench.Bench.ReadmeFile));
+        Assert.Contains(report.Provenance.Commit, readme);
+        Assert.Contains("pneumo bench (test)", readme);
+        Assert.Contains("pipeline/bound", readme);
+        Assert.Contains(lines, l => l.StartsWith("train szanet fp32:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SzaNetTrainingCostIsAboutPointEightGflopPerImage()
+    {
+        // conv1 forward + weight gradient, conv2/conv3/dense forward + weight + input gradients, at 224x224.
+        Assert.InRange(Bench.Bench.SzaNetTrainingGflop(), 0.72, 0.74);
+    }
+
+    [Fact]
+    public void PercentileInterpolatesBetweenOrderStatistics()
+    {
+        Assert.Equal(2.5, Bench.Bench.Percentile([4, 1, 3, 2], 0.5));
+        Assert.Equal(4, Bench.Bench.Percentile([4, 1, 3, 2], 1.0));
+        Assert.Equal(1, Bench.Bench.Percentile([4, 1, 3, 2], 0.0));
+    }
+
+    [Theory]
+    [InlineData("--threads", "-1", "--threads")]
+    [InlineData("--arch", "vgg16", "--arch")]
+    public void BadOptionsAreOneLineErrorsNamingTheOption(string option, string value, string named)
+    {
+        var result = CliRunner.Run(TestData.RepositoryRoot, "bench", "--quick", option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.ErrorLines);
+        Assert.Contains(named, result.Stderr);
+    }
+
+    private static void Positive(JsonElement e, params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            var v = e.GetProperty(key);
+            Assert.Equal(JsonValueKind.Number, v.ValueKind);
+            Assert.True(v.GetDouble() > 0, $"{key} = {v.GetDouble()}");
+        }
+    }
+}
