@@ -32,7 +32,8 @@ public sealed record DataThroughput(int Images, double DecodeImagesPerSecond, do
 /// preprocessing, forward, backward, Adam, weight average) against the bound: the same steps on a ready-made
 /// preprocessed batch.
 /// </summary>
-public sealed record TrainingThroughput(string Arch, string Precision, int BatchSize, int Images,
+/// <remarks><see cref="Variant"/>: <c>default</c> is what <c>pneumo train</c> does; the others switch one optimisation off to show what it buys.</remarks>
+public sealed record TrainingThroughput(string Arch, string Precision, string Variant, int BatchSize, int Images,
                                         double PipelineImagesPerSecond, double BoundImagesPerSecond, double Ratio,
                                         double? GflopPerImage, double? AchievedGflops, double? FractionOfPeak);
 

@@ -41,7 +41,9 @@ public sealed class BenchTests
         Positive(root.GetProperty("data"), "decode_images_per_second", "augment_images_per_second");
 
         var training = root.GetProperty("training").EnumerateArray().ToList();
-        Assert.Contains(training, t => t.GetProperty("arch").GetString() == "szanet" && t.GetProperty("precision").GetString() == "fp32");
+        Assert.Contains(training, t => t.GetProperty("arch").GetString() == "szanet" && t.GetProperty("precision").GetString() == "fp32"
+                                       && t.GetProperty("variant").GetString() == Bench.Bench.DefaultVariant);
+        Assert.Contains(training, t => t.GetProperty("variant").GetString() == Bench.Bench.PaperLayout);
         foreach (var t in training)
         {
             Positive(t, "pipeline_images_per_second", "bound_images_per_second", "ratio");

@@ -45,7 +45,7 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         var paths = new List<string>(loader.Records.Count);
         var labels = new List<int>(loader.Records.Count);
         var probabilities = new List<double>(loader.Records.Count);
-        foreach (var batch in loader.Epoch(0, cancel))
+        foreach (var batch in loader.Epoch(0, cancel, recycle: true))
         {
             probabilities.AddRange(Predict(batch));
             foreach (var r in batch.Records)

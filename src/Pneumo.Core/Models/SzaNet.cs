@@ -47,6 +47,12 @@ public sealed class SzaNet : ClassifierModel
 
     public override string Architecture => Name;
 
+    /// <summary>
+    /// Channels-last activations and pooling before the ReLU (the default); false computes the paper's order on the
+    /// NCHW layout: the same function, kept so that <c>pneumo bench</c> can measure what the fast layout buys.
+    /// </summary>
+    public bool FastLayout { get; set; } = true;
+
     /// <summary>The third block (conv3, bn3, ReLU, 2x2 max pool): the last convolutional block, 64 channels.</summary>
     public override string FeatureLayer => "conv3 block";
 
@@ -61,7 +67,7 @@ public sealed class SzaNet : ClassifierModel
     public override Tensor ForwardFeatures(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Block(MemoryFormat.ChannelsLast(input), conv1, bn1, drop1);
+        var x = Block(FastLayout ? MemoryFormat.ChannelsLast(input) : input.contiguous(), conv1, bn1, drop1);
         x = Block(x, conv2, bn2, drop2);
         x = Block(x, conv3, bn3, drop3);
         return x.MoveToOuterDisposeScope();
@@ -89,6 +95,7 @@ public sealed class SzaNet : ClassifierModel
         graph.MaxPool(graph.Relu(graph.BatchNorm(graph.Conv(x, conv, convName), bn, bnName)), kernel: 2, stride: 2);
 
     /// <summary>Conv, batch norm, 2x2 max pool, ReLU, dropout: the paper's order with pool and ReLU swapped (they commute).</summary>
-    private Tensor Block(Tensor x, Conv2d conv, BatchNorm2d bn, Dropout dropout) =>
-        dropout.call(nn.functional.relu(nn.functional.max_pool2d(bn.call(Convolve(conv, x)), 2)));
+    private Tensor Block(Tensor x, Conv2d conv, BatchNorm2d bn, Dropout dropout) => FastLayout
+        ? dropout.call(nn.functional.relu(nn.functional.max_pool2d(bn.call(Convolve(conv, x)), 2)))
+        : dropout.call(nn.functional.max_pool2d(nn.functional.relu(bn.call(Convolve(conv, x))), 2));
 }

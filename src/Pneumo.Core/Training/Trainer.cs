@@ -96,7 +96,7 @@ public sealed class Trainer : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double lossSum = 0;
         int seen = 0, correct = 0, index = 0;
-        foreach (var batch in loader.Epoch(epoch, cancel))
+        foreach (var batch in loader.Epoch(epoch, cancel, recycle: true))
         {
             cancel.ThrowIfCancellationRequested();
             var (loss, right) = Step(batch);
