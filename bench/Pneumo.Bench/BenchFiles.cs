@@ -35,7 +35,7 @@ public static class BenchFiles
         s.AppendLine();
         s.AppendLine("## Training throughput (images/s)");
         s.AppendLine();
-        s.AppendLine("Pipeline: the real loop (cached uint8 images, augmentation on a background thread, batching, preprocessing, forward, backward, Adam, weight average). Bound: the same steps on one ready-made batch. Each: the better of two alternating rounds.");
+        s.AppendLine("Pipeline: the real loop (cached uint8 images, augmentation on a background thread, batching, preprocessing, forward, backward, Adam, weight average). Bound: the same steps on one ready-made batch. Each: the best of three alternating rounds.");
         s.AppendLine();
         s.AppendLine("| arch | precision | variant | batch | images | pipeline | bound | pipeline/bound | GFLOP/image | GFLOP/s | of peak |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");

@@ -18,7 +18,7 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Architectures { get; init; } = ["szanet", "resnet18-frozen", "resnet18-finetune"];
 
     /// <summary>Timed training batches per measurement (after <see cref="WarmupBatches"/>), SZANet; ResNets take a third.</summary>
-    public int TrainingBatches { get; init; } = 40;
+    public int TrainingBatches { get; init; } = 24;
 
     public int WarmupBatches { get; init; } = 3;
 
