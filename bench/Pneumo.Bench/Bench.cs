@@ -26,6 +26,7 @@ public static class Bench
         var problem = o.Validate();
         if (problem is not null) throw new ArgumentException(problem);
         var clock = Stopwatch.StartNew();
+        var provenance = Provenance.Capture(command); // the code that is measured: before anything can change
         int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
@@ -81,7 +82,7 @@ public static class Bench
 
         return new BenchReport
         {
-            Provenance = Provenance.Capture(command), Quick = o.Quick, Threads = threads, Seed = o.Seed, Machine = machine, Data = data,
+            Provenance = provenance, Quick = o.Quick, Threads = threads, Seed = o.Seed, Machine = machine, Data = data,
             Training = training, Inference = inference, Predict = predict, Memory = memory, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
     }
