@@ -90,13 +90,11 @@ public static class Bench
     /// <summary>Alternating rounds of pipeline and bound per training measurement (each keeps its best).</summary>
     public const int Rounds = 3;
 
-    public const string DefaultVariant = "default", PaperLayout = "nchw-relu-then-pool", PreprocessOnTrainingThread = "preprocess-on-training-thread",
-                        LoaderAtNormalPriority = "loader-at-normal-priority";
+    public const string DefaultVariant = "default", PaperLayout = "nchw-relu-then-pool", PreprocessOnTrainingThread = "preprocess-on-training-thread";
 
     /// <summary>
     /// What is measured per architecture: SZANet as trained (float32 and, where the CPU has AVX-512 BF16, bfloat16),
-    /// and with one optimisation off at a time (the paper's layout; preprocessing on the training thread; the loader's
-    /// thread at normal priority).
+    /// and with one optimisation off at a time (the paper's layout; preprocessing on the training thread).
     /// </summary>
     private static IEnumerable<(string Precision, string Variant)> TrainingVariants(string arch, bool bf16)
     {
@@ -105,7 +103,6 @@ public static class Bench
         if (bf16) yield return ("bf16", DefaultVariant);
         yield return ("fp32", PaperLayout);
         yield return ("fp32", PreprocessOnTrainingThread);
-        yield return ("fp32", LoaderAtNormalPriority);
     }
 
     private static double MeasureAugmentation(ImageCache cache, IReadOnlyList<ImageRecord> records, Augmentation augmentation, int seed)
@@ -151,8 +148,7 @@ public static class Bench
         int batches = arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
         int bs = o.BatchSize;
         // The loaders of a training run (TrainingRun): augmentation and preprocessing on the loader's thread.
-        var warm = new BatchLoader(records.Take(Math.Max(1, o.WarmupBatches) * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed, prepare: prepare,
-                                   lowPriority: variant != LoaderAtNormalPriority);
+        var warm = new BatchLoader(records.Take(Math.Max(1, o.WarmupBatches) * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed, prepare: prepare);
         trainer.TrainOneEpoch(warm, 1, cancel: cancel);
 
         // Bound: the same steps on one ready-made batch (already decoded, augmented and preprocessed). Pipeline and
@@ -172,8 +168,7 @@ public static class Bench
                 for (int i = 0; i < batches; i++) trainer.Step(input, target);
                 bound = Math.Max(bound, batches * first.Count / clock.Elapsed.TotalSeconds);
             }
-            var loader = new BatchLoader(records.Skip(o.WarmupBatches * bs).Take(batches * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed, prepare: prepare,
-                                   lowPriority: variant != LoaderAtNormalPriority);
+            var loader = new BatchLoader(records.Skip(o.WarmupBatches * bs).Take(batches * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed, prepare: prepare);
             var (_, _, rate) = trainer.TrainOneEpoch(loader, 2 + round, cancel: cancel);
             pipeline = Math.Max(pipeline, rate);
             images = loader.Records.Count;

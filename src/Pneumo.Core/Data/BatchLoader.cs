@@ -14,13 +14,12 @@ namespace Pneumo.Data;
 /// has been computed once (see <see cref="Batch.Views"/>).
 /// <para>
 /// With <paramref name="prepare"/>, the loader's thread also turns each image into the model's float input
-/// (<see cref="Preprocessing.ApplyChannelsLast"/>), so the training thread only computes. The loader's thread runs at
-/// the lowest priority (<paramref name="lowPriority"/>), in the gaps the compute threads leave.
+/// (<see cref="Preprocessing.ApplyChannelsLast"/>), so the training thread only computes.
 /// </para>
 /// </remarks>
 public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache cache, int batchSize,
                                 Augmentation? augmentation = null, bool shuffle = false, int seed = 0, int prefetch = 3,
-                                int? augmentationPool = null, Preprocessing? prepare = null, bool lowPriority = true)
+                                int? augmentationPool = null, Preprocessing? prepare = null)
 {
     public IReadOnlyList<ImageRecord> Records { get; } = records;
     public int BatchSize { get; } = batchSize;
@@ -44,7 +43,6 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var producer = Task.Factory.StartNew(() =>
         {
-            if (lowPriority) Pneumo.Runtime.ThreadPriority.LowerCurrentThread();
             try
             {
                 foreach (var batch in Produce(epoch))

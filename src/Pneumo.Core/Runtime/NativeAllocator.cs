@@ -10,9 +10,7 @@ namespace Pneumo.Runtime;
 /// libtorch allocates and frees tens of megabytes of activations per batch. With glibc's defaults every such block is
 /// a fresh mmap and every free an munmap, so the kernel zeroes pages again for each batch: measured here, SZANet
 /// trained at 13-15 images/s with most of the time in the kernel, and at 46-60 images/s once large blocks are kept
-/// in the heap (no mmap for allocations, no trimming of freed memory). One arena for all threads: with an arena per
-/// thread, each of libtorch's threads kept its own high-water mark of freed activations, and resident memory grew
-/// by 41% from the first training epoch to the second (results/bench). Only the process's own allocator settings
+/// in the heap (no mmap for allocations, no trimming of freed memory). Only the process's own allocator settings
 /// change; other platforms and non-glibc systems are left alone.
 /// </remarks>
 internal static partial class NativeAllocator
@@ -20,7 +18,6 @@ internal static partial class NativeAllocator
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_TOP_PAD = -2;
     private const int M_MMAP_MAX = -4;
-    private const int M_ARENA_MAX = -8;
 
     public static bool Tuned { get; private set; }
 
@@ -33,8 +30,7 @@ internal static partial class NativeAllocator
         {
             Tuned = mallopt(M_MMAP_MAX, 0) == 1
                   & mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1
-                  & mallopt(M_TOP_PAD, 256 << 20) == 1
-                  & mallopt(M_ARENA_MAX, 1) == 1;
+                  & mallopt(M_TOP_PAD, 256 << 20) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
