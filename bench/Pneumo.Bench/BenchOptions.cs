@@ -15,7 +15,10 @@ public sealed record BenchOptions
     public int Seed { get; init; } = 42;
 
     /// <summary>The architectures whose training and inference are measured.</summary>
-    public IReadOnlyList<string> Architectures { get; init; } = ["szanet", "resnet18-frozen", "resnet18-finetune"];
+    public IReadOnlyList<string> Architectures { get; init; } = DefaultArchitectures;
+
+    /// <summary>Every built-in architecture (<c>onnx-frozen</c> needs a backbone of the user's).</summary>
+    public static readonly IReadOnlyList<string> DefaultArchitectures = ["szanet", "resnet18-frozen", "resnet18-finetune"];
 
     /// <summary>Timed training batches per measurement (after <see cref="WarmupBatches"/>), SZANet; ResNets take a third.</summary>
     public int TrainingBatches { get; init; } = 24;

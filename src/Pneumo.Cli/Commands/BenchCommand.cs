@@ -45,7 +45,7 @@ public sealed class BenchCommand(IAnsiConsole console) : PneumoCommand<BenchComm
         var options = new BenchOptions
         {
             DataRoot = root, Threads = settings.Threads, PredictModel = model,
-            Architectures = settings.Arch is { Length: > 0 } a ? a : new BenchOptions { DataRoot = root }.Architectures,
+            Architectures = settings.Arch is { Length: > 0 } a ? a : BenchOptions.DefaultArchitectures,
             PredictProcess = PredictProcess,
         };
         if (settings.Quick) options = options.AsQuick();
