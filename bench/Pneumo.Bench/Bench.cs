@@ -273,7 +273,8 @@ public static class Bench
         var validation = new BatchLoader(records.Take(128).ToList(), cache, o.BatchSize, prepare: preprocessing);
         GC.Collect();
         Machine.ResetPeakRss();
-        var after = new List<double>();
+        List<double> after = [], managed = [];
+        List<double?> native = [];
         for (int epoch = 1; epoch <= o.MemoryEpochs; epoch++)
         {
             var (_, _, speed) = trainer.TrainOneEpoch(loader, epoch, cancel: cancel);
@@ -283,8 +284,12 @@ public static class Bench
             GC.WaitForPendingFinalizers();
             GC.Collect();
             after.Add(Math.Round(Machine.Rss().Current, 1));
-            log($"  memory epoch {epoch}/{o.MemoryEpochs}: {records.Count} images at {speed:F1} img/s, RSS {after[^1]:F0} MB");
+            managed.Add(Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0, 1));
+            native.Add(Machine.NativeHeapInUseMb() is double n ? Math.Round(n, 1) : null);
+            log($"  memory epoch {epoch}/{o.MemoryEpochs}: {records.Count} images at {speed:F1} img/s, RSS {after[^1]:F0} MB " +
+                $"(managed heap {managed[^1]:F0} MB, native heap in use {native[^1]?.ToString("F0") ?? "n/a"} MB)");
         }
-        return new MemoryGrowth(SzaNet.Name, records.Count, o.MemoryEpochs, Math.Round(Machine.Rss().Peak, 1), after, Math.Round(after[^1] / after[0] - 1, 4));
+        return new MemoryGrowth(SzaNet.Name, records.Count, o.MemoryEpochs, Math.Round(Machine.Rss().Peak, 1), after, Math.Round(after[^1] / after[0] - 1, 4),
+                                managed, native);
     }
 }

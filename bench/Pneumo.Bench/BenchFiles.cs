@@ -59,9 +59,11 @@ public static class BenchFiles
         var m = r.Memory;
         s.AppendLine("## Memory while training");
         s.AppendLine();
-        L($"{m.Arch}, {m.ImagesPerEpoch} images per epoch, {m.Epochs} epochs: peak RSS {m.PeakRssMb:F0} MB; RSS after each epoch {string.Join(", ", m.RssAfterEpochMb.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} MB; growth from epoch 1 to {m.Epochs}: {m.Growth:P1}.");
+        L($"{m.Arch}, {m.ImagesPerEpoch} images per epoch, {m.Epochs} epochs: peak RSS {m.PeakRssMb:F0} MB; RSS after each epoch {string.Join(", ", m.RssAfterEpochMb.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} MB; growth from epoch 1 to {m.Epochs}: {m.Growth:P1}. After each epoch the managed heap held {Mb(m.ManagedHeapAfterEpochMb.Select(v => (double?)v))} MB and the native heap had {Mb(m.NativeHeapAfterEpochMb)} MB in use.");
         return s.ToString();
     }
+
+    private static string Mb(IEnumerable<double?> values) => string.Join(", ", values.Select(v => v?.ToString("F0", CultureInfo.InvariantCulture) ?? "n/a"));
 
     private static string Opt(double? v, string format) => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "";
 }

@@ -44,4 +44,10 @@ public sealed record InferenceThroughput(string Arch, string Engine, int BatchSi
 public sealed record PredictLatency(string Model, string Image, double? ColdStartSeconds, int WarmRuns, double WarmP50Ms, double WarmP99Ms);
 
 /// <summary>Resident memory while training SZANet: peak during an epoch, after each epoch, and the growth from epoch 1 to the last.</summary>
-public sealed record MemoryGrowth(string Arch, int ImagesPerEpoch, int Epochs, double PeakRssMb, List<double> RssAfterEpochMb, double Growth);
+/// <remarks>
+/// After each epoch (and a full collection): the process's resident memory, the managed heap (the image cache and
+/// batch buffers) and the native heap in use (libtorch's tensors; null without glibc), MB: a leak shows in the heap it
+/// is in, growth of RSS alone is memory an allocator keeps.
+/// </remarks>
+public sealed record MemoryGrowth(string Arch, int ImagesPerEpoch, int Epochs, double PeakRssMb, List<double> RssAfterEpochMb, double Growth,
+                                  List<double> ManagedHeapAfterEpochMb, List<double?> NativeHeapAfterEpochMb);

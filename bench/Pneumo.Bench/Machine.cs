@@ -103,6 +103,38 @@ public static class Machine
         return (Kb("VmRSS") / 1024, Kb("VmHWM") / 1024);
     }
 
+    /// <summary>
+    /// What the native heap has handed out and not taken back (glibc's <c>mallinfo2</c>: bytes in use in every arena plus
+    /// mmapped blocks), MB; null without glibc. libtorch's tensors live here: a leak of tensors shows as growth.
+    /// </summary>
+    public static double? NativeHeapInUseMb()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var info = mallinfo2();
+            return (info.InUse + info.Mmapped) / 1048576.0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly struct MallInfo2
+    {
+        // glibc's struct mallinfo2, field for field
+        private readonly nuint arena, ordblks, smblks, hblks;
+        public readonly nuint Mmapped;
+        private readonly nuint usmblks, fsmblks;
+        public readonly nuint InUse;
+        private readonly nuint fordblks, keepcost;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern MallInfo2 mallinfo2();
+
     /// <summary>Resets the kernel's peak-RSS counter (VmHWM); false when the kernel does not allow it.</summary>
     public static bool ResetPeakRss()
     {

@@ -62,6 +62,9 @@ public sealed class BenchTests
         var memory = root.GetProperty("memory");
         Positive(memory, "peak_rss_mb");
         Assert.Equal(2, memory.GetProperty("rss_after_epoch_mb").GetArrayLength());
+        Assert.Equal(2, memory.GetProperty("managed_heap_after_epoch_mb").GetArrayLength());
+        Assert.Equal(2, memory.GetProperty("native_heap_after_epoch_mb").GetArrayLength());
+        Assert.Equal(JsonValueKind.Number, memory.GetProperty("native_heap_after_epoch_mb")[0].ValueKind);  // glibc here
         Assert.Equal(JsonValueKind.Number, memory.GetProperty("growth").ValueKind);
 
         var readme = File.ReadAllText(Path.Combine(dir.Path, Bench.Bench.ReadmeFile));

@@ -83,6 +83,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
         var order = Enumerable.Range(0, Records.Count).ToArray();
         if (shuffle) random.Shuffle(order);
         int size = cache.Decoder.Size, plane = 3 * size * size;
+        var scratch = new RgbImage(size, size);  // each warped image is copied into the batch at once
         for (int start = 0; start < order.Length; start += BatchSize)
         {
             int count = Math.Min(BatchSize, order.Length - start);
@@ -90,7 +91,6 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             var labels = new float[count];
             var batchRecords = new ImageRecord[count];
             var views = new int[count];
-            var scratch = new RgbImage(size, size);
             var input = prepare is { CanPrepareChannelsLast: true } ? Rent(inputBuffers, count * plane) : null;
             for (int i = 0; i < count; i++)
             {
