@@ -35,7 +35,7 @@ public static class BenchFiles
         s.AppendLine();
         s.AppendLine("## Training throughput (images/s)");
         s.AppendLine();
-        s.AppendLine("Pipeline: the real loop (cached uint8 images, augmentation on a background thread, batching, preprocessing, forward, backward, Adam, weight average). Bound: the same steps on one ready-made batch. Each: the best of three alternating rounds.");
+        s.AppendLine($"Pipeline: the real loop (cached uint8 images, augmentation and preprocessing as `pneumo train` does them on this machine, batching, forward, backward, Adam, weight average); the loader builds each batch on every core between steps when the model's threads take all cores (variant `loader-in-background`: one thread beside the model instead). Bound: the same steps on one ready-made batch. Pipeline and bound: the best of {r.Training.Select(t => t.RoundRatios.Count).DefaultIfEmpty().Max()} alternating rounds each; pipeline/bound: the median of the rounds' ratios, each round's pipeline against the bound measured just before it.");
         s.AppendLine();
         s.AppendLine("| arch | precision | variant | batch | images | pipeline | bound | pipeline/bound | GFLOP/image | GFLOP/s | of peak |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");

@@ -25,6 +25,9 @@ public sealed record BenchOptions
 
     public int WarmupBatches { get; init; } = 3;
 
+    /// <summary>Alternating rounds of bound and pipeline per training measurement.</summary>
+    public int Rounds { get; init; } = 5;
+
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Timed inference repetitions at batch 32 (batch 1 runs 32 times as many).</summary>
@@ -47,12 +50,12 @@ public sealed record BenchOptions
     /// <summary>The preset of <c>pneumo bench --quick</c>.</summary>
     public BenchOptions AsQuick() => this with
     {
-        Quick = true, TrainingBatches = 8, WarmupBatches = 2, InferenceRepeats = 3, MemoryImages = 320, PredictRuns = 30,
+        Quick = true, TrainingBatches = 8, WarmupBatches = 2, Rounds = 3, InferenceRepeats = 3, MemoryImages = 320, PredictRuns = 30,
     };
 
     public string? Validate()
     {
-        if (TrainingBatches < 1 || WarmupBatches < 0) return "training batches must be at least 1";
+        if (TrainingBatches < 1 || WarmupBatches < 0 || Rounds < 1) return "training batches and rounds must be at least 1";
         if (BatchSize < 1) return "--batch-size must be at least 1";
         if (MemoryImages is < 1 || MemoryEpochs < 2) return "memory measurement needs at least 1 image and 2 epochs";
         if (Threads < 0) return "--threads must be 0 (all cores) or more";

@@ -32,10 +32,15 @@ public sealed record DataThroughput(int Images, double DecodeImagesPerSecond, do
 /// preprocessing, forward, backward, Adam, weight average) against the bound: the same steps on a ready-made
 /// preprocessed batch.
 /// </summary>
-/// <remarks><see cref="Variant"/>: <c>default</c> is what <c>pneumo train</c> does; the others switch one optimisation off to show what it buys.</remarks>
+/// <remarks>
+/// <see cref="Variant"/>: <c>default</c> is what <c>pneumo train</c> does; the others switch one optimisation off to
+/// show what it buys. Pipeline and bound are each the best of their rounds; <see cref="Ratio"/> is the median of the
+/// rounds' ratios (<see cref="RoundRatios"/>), each of a pipeline round and the bound round just before it, so that
+/// the machine's speed, which drifts on a shared host, cancels out.
+/// </remarks>
 public sealed record TrainingThroughput(string Arch, string Precision, string Variant, int BatchSize, int Images,
                                         double PipelineImagesPerSecond, double BoundImagesPerSecond, double Ratio,
-                                        double? GflopPerImage, double? AchievedGflops, double? FractionOfPeak);
+                                        double? GflopPerImage, double? AchievedGflops, double? FractionOfPeak, List<double> RoundRatios);
 
 /// <summary>Inference images per second of one engine at one batch size (evaluation mode, no test-time augmentation).</summary>
 public sealed record InferenceThroughput(string Arch, string Engine, int BatchSize, int Images, double ImagesPerSecond);

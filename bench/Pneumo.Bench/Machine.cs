@@ -135,6 +135,17 @@ public static class Machine
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern MallInfo2 mallinfo2();
 
+    /// <summary>Returns the native heap's free memory to the system (glibc's <c>malloc_trim</c>); false without glibc.</summary>
+    public static bool ReleaseFreeNativeMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { return malloc_trim(0) == 1; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int malloc_trim(nuint pad);
+
     /// <summary>Resets the kernel's peak-RSS counter (VmHWM); false when the kernel does not allow it.</summary>
     public static bool ResetPeakRss()
     {

@@ -16,10 +16,15 @@ namespace Pneumo.Data;
 /// With <paramref name="prepare"/>, the loader's thread also turns each image into the model's float input
 /// (<see cref="Preprocessing.ApplyChannelsLast"/>), so the training thread only computes.
 /// </para>
+/// <para>
+/// With <paramref name="prefetch"/> 0 there is no background thread: each batch is built when the consumer asks for
+/// it, its images on <paramref name="workers"/> threads. Where the model's compute threads already occupy every core,
+/// this beats building batches beside it (see <see cref="ForCores"/>). The batches are the same either way.
+/// </para>
 /// </remarks>
 public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache cache, int batchSize,
                                 Augmentation? augmentation = null, bool shuffle = false, int seed = 0, int prefetch = 3,
-                                int? augmentationPool = null, Preprocessing? prepare = null)
+                                int? augmentationPool = null, Preprocessing? prepare = null, int workers = 1)
 {
     public IReadOnlyList<ImageRecord> Records { get; } = records;
     public int BatchSize { get; } = batchSize;
@@ -30,6 +35,18 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
     private readonly ConcurrentBag<byte[]> pixelBuffers = new();
     private readonly ConcurrentBag<float[]> inputBuffers = new();
 
+    /// <summary>
+    /// The <c>prefetch</c> and <c>workers</c> of a training loader beside a model that computes on
+    /// <paramref name="computeThreads"/> of <paramref name="cores"/> cores: on demand on every core when the model's
+    /// threads take all of them, else in the background on the spare ones.
+    /// </summary>
+    /// <remarks>
+    /// A loader thread beside compute threads on every core costs more than its share: it preempts one of the model's
+    /// threads and the others wait for that one at the end of each parallel operation.
+    /// </remarks>
+    public static (int Prefetch, int Workers) ForCores(int computeThreads, int cores) =>
+        computeThreads >= cores ? (0, cores) : (3, Math.Max(1, cores - computeThreads));
+
     /// <summary>The batches of one epoch, in order.</summary>
     /// <param name="epoch">The epoch (it seeds the order and the augmentation).</param>
     /// <param name="cancel">Stops the epoch (it then throws).</param>
@@ -37,7 +54,23 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
     /// The consumer is done with each batch when it asks for the next one: its buffers are then reused for a later
     /// batch. Only for consumers that keep nothing of a batch's <see cref="Batch.Pixels"/> or <see cref="Batch.Input"/>.
     /// </param>
-    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancel = default, bool recycle = false)
+    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancel = default, bool recycle = false) =>
+        prefetch > 0 ? Prefetched(epoch, cancel, recycle) : OnDemand(epoch, cancel, recycle);
+
+    private IEnumerable<Batch> OnDemand(int epoch, CancellationToken cancel, bool recycle)
+    {
+        Batch? previous = null;
+        foreach (var batch in Produce(epoch))
+        {
+            if (recycle && previous is not null) Recycle(previous);
+            cancel.ThrowIfCancellationRequested();
+            yield return batch;
+            previous = batch;
+        }
+        if (recycle && previous is not null) Recycle(previous);
+    }
+
+    private IEnumerable<Batch> Prefetched(int epoch, CancellationToken cancel, bool recycle)
     {
         var queue = new BlockingCollection<Batch>(prefetch);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -76,14 +109,14 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
         }
     }
 
-    /// <summary>The batches of one epoch, built on the calling thread.</summary>
+    /// <summary>The batches of one epoch, built on the calling thread (its images on <c>workers</c> threads).</summary>
     public IEnumerable<Batch> Produce(int epoch)
     {
         var random = new Random(unchecked(seed * 1_000_003 + epoch));
         var order = Enumerable.Range(0, Records.Count).ToArray();
         if (shuffle) random.Shuffle(order);
         int size = cache.Decoder.Size, plane = 3 * size * size;
-        var scratch = new RgbImage(size, size);  // each warped image is copied into the batch at once
+        bool augmented = augmentation is { Steps.Count: > 0 };
         for (int start = 0; start < order.Length; start += BatchSize)
         {
             int count = Math.Min(BatchSize, order.Length - start);
@@ -91,16 +124,14 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             var labels = new float[count];
             var batchRecords = new ImageRecord[count];
             var views = new int[count];
+            var warps = new AffineMatrix[count];
             var input = prepare is { CanPrepareChannelsLast: true } ? Rent(inputBuffers, count * plane) : null;
+            // The draws in image order on this thread (so the batches do not depend on the number of workers), then
+            // the images, each into its place in the batch.
             for (int i = 0; i < count; i++)
             {
                 var record = Records[order[start + i]];
-                var image = cache.Get(record);
-                if (augmentation is null || augmentation.Steps.Count == 0)
-                {
-                    image.Pixels.CopyTo(pixels, i * plane);
-                }
-                else
+                if (augmented)
                 {
                     var draw = random;
                     if (augmentationPool is int pool)
@@ -108,15 +139,29 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
                         views[i] = 1 + epoch % pool;
                         draw = new Random(StableHash($"{seed}|{views[i]}|{record.RelativePath}"));  // not string.GetHashCode: randomised per process
                     }
-                    AffineWarp.Apply(image, augmentation.Sample(draw), scratch);
-                    scratch.Pixels.CopyTo(pixels, i * plane);
+                    warps[i] = augmentation!.Sample(draw);
                 }
-                if (input is not null) prepare!.ApplyChannelsLast(pixels.AsSpan(i * plane, plane), size, input.AsSpan(i * plane, plane));
                 labels[i] = (float)record.Label;
                 batchRecords[i] = record;
             }
-            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmentation is { Steps.Count: > 0 } ? null : views, Input = input };
+            ForEachImage(count, i =>
+            {
+                var image = cache.Get(batchRecords[i]);
+                var target = pixels.AsSpan(i * plane, plane);
+                if (augmented) AffineWarp.Apply(image, warps[i], target);
+                else image.Pixels.CopyTo(target);
+                if (input is not null) prepare!.ApplyChannelsLast(target, size, input.AsSpan(i * plane, plane));
+            });
+            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmented ? null : views, Input = input };
         }
+    }
+
+    private void ForEachImage(int count, Action<int> body)
+    {
+        if (workers <= 1)
+            for (int i = 0; i < count; i++) body(i);
+        else
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
     }
 
     private void Recycle(Batch batch)

@@ -151,10 +151,11 @@ public sealed class TrainingRun
 
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
         int? pool = Config.AugmentationPool ?? (model.HasFrozenFront ? DefaultAugmentationPool : null);
+        var (prefetch, workers) = BatchLoader.ForCores(torch.get_num_threads(), Environment.ProcessorCount);
         var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
-                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, augmentationPool: pool,
-                                          prepare: preprocessing);
-        var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prepare: preprocessing);
+                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, prefetch: prefetch,
+                                          augmentationPool: pool, prepare: preprocessing, workers: workers);
+        var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers);
         var history = new List<EpochLogs>(state.History);
         double seconds = state.TrainingSeconds;
 

@@ -73,13 +73,12 @@ public class BatchLoaderTests
         Assert.Equal(10, cache.Count);
     }
 
-    [Fact]
-    public void AnAugmentationPoolRepeatsEachImagesViewEveryKEpochs()
+    /// <summary><paramref name="count"/> 16 x 16 grey noise PNGs in <paramref name="dir"/>.</summary>
+    private static List<ImageRecord> Noise(TempDir dir, int count)
     {
-        using var dir = new TempDir();
         var random = new Random(3);
         var records = new List<ImageRecord>();
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < count; i++)
         {
             var path = dir.Combine($"noise{i}.png");
             using (var bmp = new SKBitmap(new SKImageInfo(16, 16, SKColorType.Gray8)))
@@ -89,8 +88,46 @@ public class BatchLoaderTests
                 using var data = SKImage.FromBitmap(bmp).Encode(SKEncodedImageFormat.Png, 100);
                 File.WriteAllBytes(path, data.ToArray());
             }
-            records.Add(new ImageRecord($"noise{i}.png", path, ClassLabel.Normal, $"p{i}", "x"));
+            records.Add(new ImageRecord($"noise{i}.png", path, i % 2 == 0 ? ClassLabel.Normal : ClassLabel.Pneumonia, $"p{i}", "x"));
         }
+        return records;
+    }
+
+    [Fact]
+    public void BatchesAreTheSameOnDemandOnSeveralWorkersAsInTheBackground()
+    {
+        using var dir = new TempDir();
+        var records = Noise(dir, 11);
+        var cache = new ImageCache(new ImageDecoder(16));
+        var prepare = Pneumo.Models.ModelRegistry.Get("szanet").DefaultPreprocessing;
+        List<(string[] Paths, byte[] Pixels, float[] Input)> Epoch(int prefetch, int workers) =>
+            new BatchLoader(records, cache, batchSize: 4, Augmentation.Paper(new AugmentationOptions()), shuffle: true, seed: 5,
+                            prefetch: prefetch, prepare: prepare, workers: workers)
+                .Epoch(2, recycle: true)  // recycled buffers: copy what each batch holds while it is current
+                .Select(b => (b.Records.Select(r => r.RelativePath).ToArray(), b.Pixels.ToArray(), b.Input!.ToArray())).ToList();
+        var background = Epoch(prefetch: 3, workers: 1);
+        var onDemand = Epoch(prefetch: 0, workers: 3);
+        Assert.Equal(3, onDemand.Count);
+        for (int i = 0; i < background.Count; i++)
+        {
+            Assert.Equal(background[i].Paths, onDemand[i].Paths);
+            Assert.Equal(background[i].Pixels, onDemand[i].Pixels);
+            Assert.Equal(background[i].Input, onDemand[i].Input);
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 2, 0, 2)]   // the model on every core: batches between steps, on all of them
+    [InlineData(1, 2, 3, 1)]   // a spare core: one loader thread beside the model
+    [InlineData(4, 16, 3, 12)]
+    public void TheLoaderUsesTheCoresTheModelLeaves(int computeThreads, int cores, int prefetch, int workers) =>
+        Assert.Equal((prefetch, workers), BatchLoader.ForCores(computeThreads, cores));
+
+    [Fact]
+    public void AnAugmentationPoolRepeatsEachImagesViewEveryKEpochs()
+    {
+        using var dir = new TempDir();
+        var records = Noise(dir, 6);
         var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(16)), batchSize: 4,
                                      Augmentation.Paper(new AugmentationOptions()), shuffle: true, seed: 9, augmentationPool: 3);
         Dictionary<string, (int View, byte[] Pixels)> Views(int epoch) =>

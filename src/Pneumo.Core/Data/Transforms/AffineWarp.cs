@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Pneumo.Data.Transforms;
 
 /// <summary>Resamples an image through an <see cref="AffineMatrix"/> about its centre, bilinearly, with nearest-edge fill.</summary>
@@ -19,15 +21,21 @@ public static class AffineWarp
     {
         if (target.Width != source.Width || target.Height != source.Height)
             throw new ArgumentException("source and target sizes differ");
+        Apply(source, m, target.Pixels);
+    }
+
+    /// <summary>Writes the warped image, planar RGB of the source's size, to <paramref name="dst"/> (e.g. its place in a batch).</summary>
+    public static void Apply(RgbImage source, AffineMatrix m, Span<byte> dst)
+    {
+        if (dst.Length != source.Pixels.Length) throw new ArgumentException("source and target sizes differ");
         if (m.IsIdentity)
         {
-            source.Pixels.CopyTo(target.Pixels, 0);
+            source.Pixels.CopyTo(dst);
             return;
         }
         int w = source.Width, h = source.Height, plane = source.PlaneSize;
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
         ReadOnlySpan<byte> src = source.Pixels;
-        Span<byte> dst = target.Pixels;
         for (int y = 0; y < h; y++)
         {
             // Sample positions advance by (A, C) along a row. Bilinear weights in 8-bit fixed point (they sum to
@@ -58,12 +66,18 @@ public static class AffineWarp
     }
 
     /// <summary>One output row whose samples all lie on source row <paramref name="sy"/>, at x = sx, sx + dx, ...</summary>
+    /// <remarks>
+    /// Bilinear interpolation is separable and, in integers, exact in any order: each channel's two source rows are
+    /// blended first (contiguous, in SIMD registers), then each output pixel reads two blended values. The same result
+    /// as four taps per pixel at about half the work.
+    /// </remarks>
     private static void WarpRow(ReadOnlySpan<byte> src, Span<byte> dstRow, int w, int h, int plane, double sx, double dx, double sy)
     {
         double py = sy < 0 ? 0 : sy > h - 1 ? h - 1 : sy;
         int y0 = (int)py, fy = (int)((py - y0) * 256 + 0.5), y1 = y0 < h - 1 ? y0 + 1 : y0;
         // The columns and weights are the same for the three channels: computed once.
         Span<int> left = stackalloc int[w], right = stackalloc int[w], weight = stackalloc int[w];
+        Span<ushort> blend = stackalloc ushort[w];
         double x = sx;
         for (int i = 0; i < w; i++, x += dx)
         {
@@ -75,15 +89,34 @@ public static class AffineWarp
         }
         for (int off = 0; off < 3 * plane; off += plane)
         {
-            var top = src.Slice(off + y0 * w, w);
-            var bottom = src.Slice(off + y1 * w, w);
+            BlendRows(src.Slice(off + y0 * w, w), src.Slice(off + y1 * w, w), fy, blend);
             var dst = dstRow.Slice(off, w);
             for (int i = 0; i < w; i++)
             {
-                int x0 = left[i], x1 = right[i], fx = weight[i];
-                int upper = top[x0] * (256 - fx) + top[x1] * fx, lower = bottom[x0] * (256 - fx) + bottom[x1] * fx;
-                dst[i] = (byte)((upper * (256 - fy) + lower * fy + 32768) >> 16);
+                int fx = weight[i];
+                dst[i] = (byte)((blend[left[i]] * (256 - fx) + blend[right[i]] * fx + 32768) >> 16);
             }
         }
+    }
+
+    /// <summary><paramref name="blend"/>[i] = top[i] (256 - fy) + bottom[i] fy, at most 255 x 256: it fits 16 bits.</summary>
+    private static void BlendRows(ReadOnlySpan<byte> top, ReadOnlySpan<byte> bottom, int fy, Span<ushort> blend)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var wTop = Vector256.Create((ushort)(256 - fy));
+            var wBottom = Vector256.Create((ushort)fy);
+            for (; i <= top.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            {
+                var t = Vector256.Create(top.Slice(i, Vector256<byte>.Count));
+                var b = Vector256.Create(bottom.Slice(i, Vector256<byte>.Count));
+                var (tLow, tHigh) = Vector256.Widen(t);
+                var (bLow, bHigh) = Vector256.Widen(b);
+                (tLow * wTop + bLow * wBottom).CopyTo(blend.Slice(i));
+                (tHigh * wTop + bHigh * wBottom).CopyTo(blend.Slice(i + Vector256<ushort>.Count));
+            }
+        }
+        for (; i < top.Length; i++) blend[i] = (ushort)(top[i] * (256 - fy) + bottom[i] * fy);
     }
 }
