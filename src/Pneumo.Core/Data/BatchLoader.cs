@@ -68,6 +68,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             previous = batch;
         }
         if (recycle && previous is not null) Recycle(previous);
+        cancel.ThrowIfCancellationRequested();  // cancelled during the last batch: the epoch did not finish either
     }
 
     private IEnumerable<Batch> Prefetched(int epoch, CancellationToken cancel, bool recycle)

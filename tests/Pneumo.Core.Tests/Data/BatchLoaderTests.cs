@@ -147,12 +147,14 @@ public class BatchLoaderTests
         Assert.All(loader.Produce(0).Take(1), b => Assert.NotNull(b.Views));
     }
 
-    [Fact]
-    public void ACancelledEpochThrowsInsteadOfEndingEarly()
+    [Theory]
+    [InlineData(3)]  // in the background
+    [InlineData(0)]  // on demand
+    public void ACancelledEpochThrowsInsteadOfEndingEarly(int prefetch)
     {
         var (dir, records) = Images();
         using var cleanup = dir;
-        var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(8)), batchSize: 2);
+        var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(8)), batchSize: 2, prefetch: prefetch, workers: 2);
         for (int attempt = 0; attempt < 20; attempt++)  // the producer may see the cancellation before or after the consumer
         {
             using var cancel = new CancellationTokenSource();
