@@ -5,7 +5,7 @@ namespace Pneumo.Data;
 
 /// <summary>
 /// Serves batches of cached images, augmented (training) or not, assembled on a background thread while the model
-/// computes on the previous batch.
+/// computes on the previous batch, or on demand on several threads.
 /// </summary>
 /// <remarks>
 /// The order and the augmentation of epoch e depend only on (seed, e): a resumed run sees the same batches as an
@@ -59,16 +59,16 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
 
     private IEnumerable<Batch> OnDemand(int epoch, CancellationToken cancel, bool recycle)
     {
+        using var batches = Produce(epoch).GetEnumerator();
         Batch? previous = null;
-        foreach (var batch in Produce(epoch))
+        while (true)
         {
-            if (recycle && previous is not null) Recycle(previous);
+            if (recycle && previous is not null) Recycle(previous);  // before the next batch is built: one set of buffers serves the epoch
             cancel.ThrowIfCancellationRequested();
-            yield return batch;
-            previous = batch;
+            if (!batches.MoveNext()) break;
+            previous = batches.Current;
+            yield return previous;
         }
-        if (recycle && previous is not null) Recycle(previous);
-        cancel.ThrowIfCancellationRequested();  // cancelled during the last batch: the epoch did not finish either
     }
 
     private IEnumerable<Batch> Prefetched(int epoch, CancellationToken cancel, bool recycle)

@@ -116,6 +116,18 @@ public class BatchLoaderTests
         }
     }
 
+    [Fact]
+    public void OnDemandOneSetOfBuffersServesARecycledEpoch()
+    {
+        var (dir, records) = Images();
+        using var cleanup = dir;
+        var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(8)), batchSize: 4, prefetch: 0, workers: 2);
+        var buffers = loader.Epoch(1, recycle: true).Select(b => b.Pixels).Take(2).ToList();  // full batches of 4
+        Assert.Same(buffers[0], buffers[1]);
+        var kept = loader.Epoch(2).Select(b => b.Pixels).Take(2).ToList();  // not recycled: the consumer may keep them
+        Assert.NotSame(kept[0], kept[1]);
+    }
+
     [Theory]
     [InlineData(2, 2, 0, 2)]   // the model on every core: batches between steps, on all of them
     [InlineData(1, 2, 3, 1)]   // a spare core: one loader thread beside the model
