@@ -87,14 +87,13 @@ public static class Bench
         };
     }
 
-    /// <summary>Alternating rounds of pipeline and bound per training measurement (each keeps its best).</summary>
-
     public const string DefaultVariant = "default", PaperLayout = "nchw-relu-then-pool", PreprocessOnTrainingThread = "preprocess-on-training-thread",
                         LoaderInBackground = "loader-in-background";
 
     /// <summary>
     /// What is measured per architecture: SZANet as trained (float32 and, where the CPU has AVX-512 BF16, bfloat16),
-    /// and with one optimisation off at a time (the paper's layout; preprocessing on the training thread).
+    /// and with one optimisation off at a time (the paper's layout; preprocessing on the training thread; the loader
+    /// on one background thread).
     /// </summary>
     private static IEnumerable<(string Precision, string Variant)> TrainingVariants(string arch, bool bf16)
     {
@@ -145,12 +144,11 @@ public static class Bench
         model.MixedPrecision = precision == "bf16";
         if (model is SzaNet sza) sza.FastLayout = variant != PaperLayout;
         var prepare = variant == PreprocessOnTrainingThread ? null : preprocessing;
-        // The loader as a training run sets it up for this machine, or one background thread beside the model.
-        var (prefetch, workers) = variant == LoaderInBackground ? (3, 1) : BatchLoader.ForCores(torch.get_num_threads(), Environment.ProcessorCount);
+        // The loader as a training run (TrainingRun) sets it up on this machine, or one background thread beside the model.
+        var (prefetch, workers) = variant == LoaderInBackground ? (3, 1) : BatchLoader.ForThisProcess();
         using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing), 0.998), flipAveraging: true);
         int batches = arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
         int bs = o.BatchSize;
-        // The loaders of a training run (TrainingRun): augmentation and preprocessing on the loader's thread.
         var warm = new BatchLoader(records.Take(Math.Max(1, o.WarmupBatches) * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed,
                                    prefetch: prefetch, prepare: prepare, workers: workers);
         trainer.TrainOneEpoch(warm, 1, cancel: cancel);

@@ -13,7 +13,7 @@ namespace Pneumo.Data;
 /// draws, so a model with a frozen front can cache the front's output per (image, draw): after K epochs every view
 /// has been computed once (see <see cref="Batch.Views"/>).
 /// <para>
-/// With <paramref name="prepare"/>, the loader's thread also turns each image into the model's float input
+/// With <paramref name="prepare"/>, the loader also turns each image into the model's float input
 /// (<see cref="Preprocessing.ApplyChannelsLast"/>), so the training thread only computes.
 /// </para>
 /// <para>
@@ -46,6 +46,10 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
     /// </remarks>
     public static (int Prefetch, int Workers) ForCores(int computeThreads, int cores) =>
         computeThreads >= cores ? (0, cores) : (3, Math.Max(1, cores - computeThreads));
+
+    /// <summary><see cref="ForCores"/> for this process: libtorch's intra-op threads on its cores.</summary>
+    public static (int Prefetch, int Workers) ForThisProcess() =>
+        ForCores(TorchSharp.torch.get_num_threads(), Environment.ProcessorCount);
 
     /// <summary>The batches of one epoch, in order.</summary>
     /// <param name="epoch">The epoch (it seeds the order and the augmentation).</param>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace Pneumo.Persistence;
 
@@ -26,10 +27,9 @@ public sealed record Provenance(string Command, string Commit, string Machine, s
     }
 
     /// <summary>The source revision after the '+' of <paramref name="assembly"/>'s informational version, or null.</summary>
-    internal static string? BuildCommit(System.Reflection.Assembly assembly)
+    internal static string? BuildCommit(Assembly assembly)
     {
-        var version = assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-                              .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         int plus = version?.IndexOf('+') ?? -1;
         if (plus < 0) return null;
         var revision = version![(plus + 1)..];

@@ -119,7 +119,7 @@ public sealed class PruningSweep : IDisposable
         var reduceLr = new ReduceLrOnPlateau("val_loss", config.ReduceLrFactor, config.ReduceLrPatience, config.MinLearningRate, config.MinDelta);
         var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, line => log("  " + line));
         reduceLr.OnTrainBegin(context);
-        var (prefetch, workers) = BatchLoader.ForCores(torch.get_num_threads(), Environment.ProcessorCount);
+        var (prefetch, workers) = BatchLoader.ForThisProcess();
         var loader = new BatchLoader(data.Split.Train, data.Cache, config.BatchSize, Augmentation.Paper(config.Augmentation),
                                      shuffle: true, seed: settings.Seed, prefetch: prefetch, workers: workers);
         Retrained? best = null;

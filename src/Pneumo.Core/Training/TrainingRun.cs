@@ -151,7 +151,7 @@ public sealed class TrainingRun
 
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
         int? pool = Config.AugmentationPool ?? (model.HasFrozenFront ? DefaultAugmentationPool : null);
-        var (prefetch, workers) = BatchLoader.ForCores(torch.get_num_threads(), Environment.ProcessorCount);
+        var (prefetch, workers) = BatchLoader.ForThisProcess();
         var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
                                           Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, prefetch: prefetch,
                                           augmentationPool: pool, prepare: preprocessing, workers: workers);
