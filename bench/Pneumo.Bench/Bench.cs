@@ -6,6 +6,7 @@ using Pneumo.Diagnosis;
 using Pneumo.Export;
 using Pneumo.Models;
 using Pneumo.Persistence;
+using Pneumo.Runtime;
 using Pneumo.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,7 +31,8 @@ public static class Bench
         int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        log($"machine: measuring the float32 FMA peak on {threads} threads");
+        var spin = OpenMpSpinning.InEffect;
+        log($"machine: measuring the float32 FMA peak on {threads} threads (libgomp spin count {spin})");
         var machine = Machine.Describe(threads);
         log($"  {machine.Cpu}; derived peak {machine.Fp32PeakGflops:F0} GFLOP/s ({machine.PeakDerivation}); measured FMA loop {machine.MeasuredFmaGflops:F0} GFLOP/s");
 
@@ -82,7 +84,7 @@ public static class Bench
 
         return new BenchReport
         {
-            Provenance = provenance, Quick = o.Quick, Threads = threads, Seed = o.Seed, Machine = machine, Data = data,
+            Provenance = provenance, Quick = o.Quick, Threads = threads, OpenMpSpinCount = spin, Seed = o.Seed, Machine = machine, Data = data,
             Training = training, Inference = inference, Predict = predict, Memory = memory, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
     }

@@ -27,7 +27,7 @@ public static class BenchFiles
         s.AppendLine();
         L($"- Command: `{r.Provenance.Command}`");
         L($"- Commit: `{r.Provenance.Commit}`, {r.Provenance.CreatedUtc}, {r.Seconds:F0} s");
-        L($"- Machine: {r.Machine.Cpu}, {r.Machine.Cores} cores, {r.Machine.Simd}{(r.Machine.Bf16 ? " + BF16" : "")}; {r.Machine.Os}; {r.Machine.Runtime}; {r.Threads} threads");
+        L($"- Machine: {r.Machine.Cpu}, {r.Machine.Cores} cores, {r.Machine.Simd}{(r.Machine.Bf16 ? " + BF16" : "")}; {r.Machine.Os}; {r.Machine.Runtime}; {r.Threads} threads{(r.OpenMpSpinCount is null ? "" : $"; libgomp spin count {r.OpenMpSpinCount}")}");
         L($"- Float32 peak: **{r.Machine.Fp32PeakGflops:F0} GFLOP/s** = {r.Machine.PeakDerivation}; a float32 FMA loop on every core measures {r.Machine.MeasuredFmaGflops:F0} GFLOP/s.");
         if (linkNotes) L($"- What was tried to make it fast, what was kept and what was reverted: [{NotesFile}]({NotesFile}).");
         s.AppendLine();

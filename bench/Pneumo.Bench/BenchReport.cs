@@ -10,6 +10,9 @@ public sealed record BenchReport
     public required Provenance Provenance { get; init; }
     public required bool Quick { get; init; }
     public required int Threads { get; init; }
+
+    /// <summary>libgomp's spin count in the measuring process (<see cref="Pneumo.Runtime.OpenMpSpinning"/>): Pneumo's, the user's, or libgomp's default.</summary>
+    public string? OpenMpSpinCount { get; init; }
     public required int Seed { get; init; }
     public required MachineInfo Machine { get; init; }
     public required DataThroughput Data { get; init; }

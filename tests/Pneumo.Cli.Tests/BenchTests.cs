@@ -38,6 +38,7 @@ public sealed class BenchTests
         foreach (var key in new[] { "cores", "clock_ghz", "fp32_lanes", "fma_units", "fp32_peak_gflops", "measured_fma_gflops" })
             Assert.Equal(JsonValueKind.Number, machine.GetProperty(key).ValueKind);
         Assert.Contains("x", machine.GetProperty("peak_derivation").GetString());
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("open_mp_spin_count").GetString()));
         Positive(root.GetProperty("data"), "decode_images_per_second", "augment_images_per_second");
 
         var training = root.GetProperty("training").EnumerateArray().ToList();
