@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,13 +54,15 @@ public sealed record Preprocessing
             a[c] = Scale / Std[c];
             b[c] = -Mean[c] / Std[c];
         }
+        // A grey X-ray decoded as RGB has three equal planes: their sums are taken once, and one lookup serves three outputs.
+        bool grey = chw.Slice(0, plane).SequenceEqual(chw.Slice(plane, plane)) && chw.Slice(0, plane).SequenceEqual(chw.Slice(2 * plane, plane));
         if (PerImageStandardize)
         {
             double sum = 0, sumSquares = 0;
+            (long s1, long s2) = grey ? Sums(chw.Slice(0, plane)) : (0, 0);
             for (int c = 0; c < 3; c++)
             {
-                long s1 = 0, s2 = 0;
-                foreach (byte v in chw.Slice(source[c] * plane, plane)) { s1 += v; s2 += v * v; }
+                if (!grey) (s1, s2) = Sums(chw.Slice(source[c] * plane, plane));
                 sum += a[c] * s1 + b[c] * plane;
                 sumSquares += a[c] * a[c] * s2 + 2 * a[c] * b[c] * s1 + b[c] * b[c] * plane;
             }
@@ -74,6 +77,11 @@ public sealed record Preprocessing
         Span<float> table = stackalloc float[3 * 256];
         for (int c = 0; c < 3; c++)
             for (int v = 0; v < 256; v++) table[c * 256 + v] = (float)(a[c] * v + b[c]);
+        if (grey && a[0] == a[1] && a[1] == a[2] && b[0] == b[1] && b[1] == b[2])
+        {
+            SpreadGrey(chw.Slice(0, plane), table.Slice(0, 256), hwc);
+            return;
+        }
         var r = chw.Slice(source[0] * plane, plane);
         var g = chw.Slice(source[1] * plane, plane);
         var bl = chw.Slice(source[2] * plane, plane);
@@ -83,6 +91,55 @@ public sealed record Preprocessing
             hwc[o + 1] = table[256 + g[p]];
             hwc[o + 2] = table[512 + bl[p]];
         }
+    }
+
+    /// <summary>The sum and the sum of squares of the bytes.</summary>
+    private static (long Sum, long SumOfSquares) Sums(ReadOnlySpan<byte> bytes)
+    {
+        long s1 = 0, s2 = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // 32 bytes per step into 8 int lanes; a lane gains at most 4 x 255^2 per step, so 2,048 steps fit in an int.
+            while (i <= bytes.Length - Vector256<byte>.Count)
+            {
+                Vector256<int> sum = Vector256<int>.Zero, squares = Vector256<int>.Zero;
+                for (int step = 0; step < 2048 && i <= bytes.Length - Vector256<byte>.Count; step++, i += Vector256<byte>.Count)
+                {
+                    var (low, high) = Vector256.Widen(Vector256.Create(bytes.Slice(i, Vector256<byte>.Count)));
+                    var (a, b) = Vector256.Widen(low.AsInt16());
+                    var (c, d) = Vector256.Widen(high.AsInt16());
+                    sum += a + b + c + d;
+                    squares += a * a + b * b + c * c + d * d;
+                }
+                s1 += Vector256.Sum(Vector256.WidenLower(sum) + Vector256.WidenUpper(sum));
+                s2 += Vector256.Sum(Vector256.WidenLower(squares) + Vector256.WidenUpper(squares));
+            }
+        }
+        for (; i < bytes.Length; i++) { s1 += bytes[i]; s2 += bytes[i] * bytes[i]; }
+        return (s1, s2);
+    }
+
+    /// <summary>Each grey byte's table value, written three times (channels last): eight pixels per step in vectors.</summary>
+    private static void SpreadGrey(ReadOnlySpan<byte> grey, ReadOnlySpan<float> table, Span<float> hwc)
+    {
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var first = Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
+            var second = Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
+            var third = Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
+            for (; p <= grey.Length - 8; p += 8)
+            {
+                var v = Vector256.Create(table[grey[p]], table[grey[p + 1]], table[grey[p + 2]], table[grey[p + 3]],
+                                         table[grey[p + 4]], table[grey[p + 5]], table[grey[p + 6]], table[grey[p + 7]]);
+                var o = hwc.Slice(3 * p, 24);
+                Vector256.Shuffle(v, first).CopyTo(o);
+                Vector256.Shuffle(v, second).CopyTo(o.Slice(8));
+                Vector256.Shuffle(v, third).CopyTo(o.Slice(16));
+            }
+        }
+        for (; p < grey.Length; p++) hwc[3 * p] = hwc[3 * p + 1] = hwc[3 * p + 2] = table[grey[p]];
     }
 
     /// <summary>The model input of a batch [B, 3, H, W]: the input its loader prepared (channels last) when there is one, else <see cref="Apply"/> on its pixels.</summary>

@@ -47,19 +47,29 @@ public class PreprocessingTests
         Assert.All(x.data<float>().ToArray(), v => Assert.InRange(v, -1e-6f, 1e-6f));
     }
 
-    public static TheoryData<string> CpuPreparable => ["szanet", "imagenet-bgr"];
+    /// <summary>Both preprocessings that the CPU prepares, on colour and on grey images (three equal planes: the shortcut), small and large (past the sums' int lanes).</summary>
+    public static TheoryData<string, bool, int> CpuPreparable => new()
+    {
+        { "szanet", false, 16 }, { "szanet", true, 16 }, { "szanet", true, 301 }, { "szanet", false, 301 },
+        { "imagenet-bgr", false, 16 }, { "imagenet-bgr", true, 16 },
+    };
 
     [Theory]
     [MemberData(nameof(CpuPreparable))]
-    public void PreparingOnTheCpuGivesApplysValuesChannelsLast(string which)
+    public void PreparingOnTheCpuGivesApplysValuesChannelsLast(string which, bool grey, int size)
     {
         var p = which == "szanet"
             ? Pneumo.Models.ModelRegistry.Get("szanet").DefaultPreprocessing
             : new Preprocessing { ChannelOrder = "BGR", Scale = 1, Mean = [103, 116, 123], Std = [57, 58, 59] };
-        const int size = 16, count = 2, plane = 3 * size * size;
+        const int count = 2;
+        int plane = 3 * size * size;
         var random = new Random(4);
         var pixels = new byte[count * plane];
         random.NextBytes(pixels);
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)Math.Max(pixels[i], (byte)200); // mostly bright: large sums
+        if (grey)
+            for (int i = 0; i < count; i++)
+                for (int c = 1; c < 3; c++) pixels.AsSpan(i * plane, size * size).CopyTo(pixels.AsSpan(i * plane + c * size * size));
         var prepared = new float[count * plane];
         for (int i = 0; i < count; i++) p.ApplyChannelsLast(pixels.AsSpan(i * plane, plane), size, prepared.AsSpan(i * plane, plane));
         var batch = new Batch(pixels, count, size, new float[count], []) { Input = prepared };

@@ -87,16 +87,30 @@ public static class AffineWarp
             right[i] = x0 < w - 1 ? x0 + 1 : x0;
             weight[i] = (int)((px - x0) * 256 + 0.5);
         }
+        // A grey X-ray decoded as RGB has three equal planes: then one channel is computed and copied to the others.
+        bool grey = SameInEveryChannel(src, y0 * w, w, plane) && (y1 == y0 || SameInEveryChannel(src, y1 * w, w, plane));
         for (int off = 0; off < 3 * plane; off += plane)
         {
-            BlendRows(src.Slice(off + y0 * w, w), src.Slice(off + y1 * w, w), fy, blend);
             var dst = dstRow.Slice(off, w);
+            if (grey && off > 0)
+            {
+                dstRow.Slice(0, w).CopyTo(dst);
+                continue;
+            }
+            BlendRows(src.Slice(off + y0 * w, w), src.Slice(off + y1 * w, w), fy, blend);
             for (int i = 0; i < w; i++)
             {
                 int fx = weight[i];
                 dst[i] = (byte)((blend[left[i]] * (256 - fx) + blend[right[i]] * fx + 32768) >> 16);
             }
         }
+    }
+
+    /// <summary>Whether the source row at <paramref name="start"/> holds the same bytes in all three planes.</summary>
+    private static bool SameInEveryChannel(ReadOnlySpan<byte> src, int start, int w, int plane)
+    {
+        var red = src.Slice(start, w);
+        return red.SequenceEqual(src.Slice(plane + start, w)) && red.SequenceEqual(src.Slice(2 * plane + start, w));
     }
 
     /// <summary><paramref name="blend"/>[i] = top[i] (256 - fy) + bottom[i] fy, at most 255 x 256: it fits 16 bits.</summary>

@@ -76,6 +76,27 @@ public class AugmentationTests
     }
 
     [Fact]
+    public void GreyRowsTakeTheShortcutWithTheSameResultAsEachChannelWarpedAlone()
+    {
+        // Channel 1 equals channel 0 except on rows 5-6, channel 2 differs everywhere: rows of the colour image go the
+        // three-channel way, rows of the grey images made from each channel the shortcut (one channel, copied).
+        var random = new Random(7);
+        var colour = new RgbImage(23, 23);
+        random.NextBytes(colour.Pixels);
+        colour.Pixels.AsSpan(0, colour.PlaneSize).CopyTo(colour.Pixels.AsSpan(colour.PlaneSize));
+        for (int y = 5; y <= 6; y++) for (int x = 0; x < 23; x++) colour[1, y, x] ^= 0x5A;
+        var shearZoomFlip = RandomShear.ForAngle(0.2).Then(new AffineMatrix(-0.9, 0, 0, 1.15));
+        var warped = AffineWarp.Apply(colour, shearZoomFlip);
+        for (int c = 0; c < 3; c++)
+        {
+            var grey = Image(23, (x, y) => colour[c, y, x]);
+            var alone = AffineWarp.Apply(grey, shearZoomFlip);
+            for (int k = 0; k < 3; k++)
+                Assert.Equal(warped.Pixels.AsSpan(c * colour.PlaneSize, colour.PlaneSize).ToArray(), alone.Pixels.AsSpan(k * colour.PlaneSize, colour.PlaneSize).ToArray());
+        }
+    }
+
+    [Fact]
     public void RandomParametersStayInTheirRanges()
     {
         var random = new Random(1);
