@@ -84,8 +84,18 @@ public class FigureTests : IDisposable
         var path = temp.Combine("confusion.png");
         var p = SyntheticPredictions("a", 0.2, 1);
         ConfusionMatrixFigure.Save([("model A", ConfusionMatrix.At(p.Labels, p.Probabilities, 0.5)), ("paper", new ConfusionMatrix(384, 102, 132, 6))],
-                                   path, panelWidth: 400, height: 420);
+                                   path, panelWidth: 400, panelHeight: 420);
         AssertPicture(path, 800, 420);
+    }
+
+    [Fact]
+    public void ManyConfusionMatricesWrapIntoRowsOfFour()
+    {
+        var path = temp.Combine("confusion-many.png");
+        var p = SyntheticPredictions("a", 0.2, 1);
+        var matrices = Enumerable.Range(1, 6).Select(i => ($"model {i}", ConfusionMatrix.At(p.Labels, p.Probabilities, i / 7.0))).ToList();
+        ConfusionMatrixFigure.Save(matrices, path, panelWidth: 400, panelHeight: 420);
+        AssertPicture(path, 4 * 400, 2 * 420);
     }
 
     [Fact]

@@ -11,12 +11,14 @@ public static class ConfusionMatrixFigure
 {
     private static readonly string[] Classes = ["NORMAL", "PNEUMONIA"];
 
-    public static void Save(IReadOnlyList<(string Name, ConfusionMatrix Matrix)> matrices, string path, int panelWidth = 520, int height = 560)
+    /// <summary>Panels in rows of at most <paramref name="columns"/>, so that a report page shows their numbers at a readable size.</summary>
+    public static void Save(IReadOnlyList<(string Name, ConfusionMatrix Matrix)> matrices, string path, int panelWidth = 520, int panelHeight = 560, int columns = 4)
     {
         if (matrices.Count == 0) throw new ArgumentException("no confusion matrices to plot");
-        var multiplot = FigureFile.Columns(matrices.Count);
+        var multiplot = FigureFile.Grid(matrices.Count, columns);
         for (int i = 0; i < matrices.Count; i++) Draw(multiplot.GetPlot(i), matrices[i].Name, matrices[i].Matrix);
-        FigureFile.Save(multiplot, path, panelWidth * matrices.Count, height);
+        int across = Math.Min(matrices.Count, columns), down = (matrices.Count + columns - 1) / columns;
+        FigureFile.Save(multiplot, path, panelWidth * across, panelHeight * down);
     }
 
     private static void Draw(Plot plot, string name, ConfusionMatrix m)

@@ -46,4 +46,15 @@ public static class FigureFile
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         return multiplot;
     }
+
+    /// <summary>A multiplot of <paramref name="count"/> plots in rows of at most <paramref name="columns"/>, each styled as <see cref="NewPlot"/>.</summary>
+    public static Multiplot Grid(int count, int columns)
+    {
+        var multiplot = Columns(count);
+        int rows = (count + columns - 1) / columns, width = Math.Min(count, columns);
+        var grid = new ScottPlot.MultiplotLayouts.CustomGrid();
+        for (int i = 0; i < count; i++) grid.Set(multiplot.GetPlot(i), new GridCell(i / width, i % width, rows, width));
+        multiplot.Layout = grid;
+        return multiplot;
+    }
 }
