@@ -167,7 +167,8 @@ public sealed record Preprocessing
         var x = pixels.to_type(ScalarType.Float32);
         if (ChannelOrder == "BGR") x = x.flip(1);
         else if (ChannelOrder != "RGB") throw new InvalidOperationException($"unknown channel order '{ChannelOrder}'");
-        x = x.mul(Scale);
+        using var scale = Scale.ToScalar();
+        x = x.mul(scale);
         if (MeanImage is not null) x = x.sub(Pneumo.Models.Pretrained.MeanImages.Get(MeanImage, InputSize).view(1, 3, InputSize, InputSize));
         if (Mean.Any(m => m != 0)) x = x.sub(tensor(Mean.Select(v => (float)v).ToArray()).view(1, 3, 1, 1));
         if (Std.Any(s => s != 1)) x = x.div(tensor(Std.Select(v => (float)v).ToArray()).view(1, 3, 1, 1));
@@ -176,7 +177,8 @@ public sealed record Preprocessing
             long count = x.shape[1] * x.shape[2] * x.shape[3];
             var flat = x.view(x.shape[0], -1);
             var mean = flat.mean([1], keepdim: true);
-            var std = flat.std(1, unbiased: false, keepdim: true).clamp_min(1.0 / Math.Sqrt(count));
+            using var smallest = (1.0 / Math.Sqrt(count)).ToScalar();
+            var std = flat.std(1, unbiased: false, keepdim: true).clamp_min(smallest);
             x = flat.sub(mean).div(std).view(x.shape);
         }
         return x.MoveToOuterDisposeScope();

@@ -35,7 +35,11 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
             ? Model.ForwardHead(Model.ForwardFeaturesFromFront(frontCache.Front(Model, batch, x, mirrored))).sigmoid()
             : Model.PredictProbabilities(x);
         var probabilities = Probabilities(input, mirrored: false);
-        if (FlipAveraging) probabilities = probabilities.add(Probabilities(input.flip(3), mirrored: true)).div(2);
+        if (FlipAveraging)
+        {
+            using var half = 0.5.ToScalar();
+            probabilities = probabilities.mul(half).add(Probabilities(input.flip(3), mirrored: true), alpha: half);
+        }
         return probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 

@@ -59,7 +59,8 @@ public sealed class OnnxGraphBuilder
     /// <summary>A TorchSharp tensor as a float32 constant of the same shape.</summary>
     public string Initializer(string name, Tensor tensor)
     {
-        using var cpu = tensor.detach().to_type(ScalarType.Float32).cpu().contiguous();
+        using var scope = NewDisposeScope(); // keeps the temporaries alive through the native calls, frees them here
+        var cpu = tensor.detach().to_type(ScalarType.Float32).cpu().contiguous();
         return Initializer(name, cpu.data<float>().ToArray(), cpu.shape);
     }
 

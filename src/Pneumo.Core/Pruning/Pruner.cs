@@ -83,7 +83,8 @@ public static class Pruner
         if (prune > 0)
         {
             var order = scores.sort(stable: true).Indices;
-            keep.index_fill_(0, order.narrow(0, 0, prune), 0);
+            using var zero = 0.ToScalar();
+            keep.index_fill_(0, order.narrow(0, 0, prune), zero);
         }
         return keep;
     }

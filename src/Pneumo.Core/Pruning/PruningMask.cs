@@ -35,7 +35,8 @@ public sealed class PruningMask : IDisposable
     public long PrunedCount(string name)
     {
         using var scope = NewDisposeScope();
-        return keep[name].eq(0).sum().item<long>();
+        using var zero = 0.ToScalar();
+        return keep[name].eq(zero).sum().item<long>();
     }
 
     /// <summary>Sets the pruned weights of <paramref name="model"/> to zero, in place.</summary>

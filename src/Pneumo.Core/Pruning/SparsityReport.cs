@@ -33,5 +33,10 @@ public sealed record SparsityReport(IReadOnlyList<TensorSparsity> Tensors, long 
         return new SparsityReport(tensors, zeros, count);
     }
 
-    private static long Zeros(Tensor t) => t.eq(0).sum().item<long>();
+    private static long Zeros(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        using var zero = 0.ToScalar();
+        return t.eq(zero).sum().item<long>();
+    }
 }

@@ -28,10 +28,10 @@ public sealed class Trainer : IDisposable
         var groups = model.ParameterGroups().Select(g => (g.Parameters.ToList(), g.Group == ClassifierModel.BackboneGroup ? backboneLrScale : 1.0))
                           .Where(g => g.Item1.Count > 0).ToList();
         groupScales = groups.Select(g => g.Item2).ToArray();
-        Optimizer = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Item1, learningRate * g.Item2)), lr: learningRate);
+        Optimizer = new ScalarSafeAdam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Item1, learningRate * g.Item2)), learningRate);
     }
 
-    public TorchSharp.Modules.Adam Optimizer { get; }
+    public ScalarSafeAdam Optimizer { get; }
 
     /// <summary>The moving average of the weights, updated after every step; evaluated instead of the raw weights when set.</summary>
     public WeightAverage? Average { get; }
@@ -85,7 +85,8 @@ public sealed class Trainer : IDisposable
         Optimizer.step();
         AfterStep?.Invoke();
         Average?.Update(model);
-        int correct = (int)logits.ge(0).to_type(ScalarType.Float32).eq(target).sum().item<long>();
+        using var zero = 0.ToScalar();
+        int correct = (int)logits.ge(zero).to_type(ScalarType.Float32).eq(target).sum().item<long>();
         return (loss.item<float>(), correct);
     }
 

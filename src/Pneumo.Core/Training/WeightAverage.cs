@@ -37,13 +37,16 @@ public sealed class WeightAverage : IDisposable
 
     public void Update(ClassifierModel source)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Updates++;
         double d = Math.Min(Decay, (1.0 + Updates) / (10.0 + Updates));
+        using var keep = d.ToScalar();
+        using var take = (1 - d).ToScalar();
         foreach (var (name, current) in source.state_dict())
         {
             var average = averageState[name];
-            if (average.is_floating_point()) average.mul_(d).add_(current, alpha: 1 - d);
+            if (average.is_floating_point()) average.mul_(keep).add_(current, alpha: take);
             else average.copy_(current);
         }
     }

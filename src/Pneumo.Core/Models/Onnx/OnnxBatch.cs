@@ -16,7 +16,8 @@ internal static class OnnxBatch
     {
         long count = batch.shape[0], size = batch.numel() / count;
         var itemShape = batch.shape.Skip(1).Select(d => (int)d).ToArray();
-        var values = batch.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        float[] values;
+        using (NewDisposeScope()) values = batch.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         var outputs = new List<float>();
         long[] outputShape = [];
         int step = oneAtATime ? 1 : (int)count;

@@ -1,4 +1,5 @@
 using Pneumo.Export;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -48,7 +49,8 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var input = Stride == 1 ? x : nn.functional.pad(x, [1, 0, 1, 0]);
         var y = nn.functional.relu(bn1.call(conv1.call(input)));
         y = bn2.call(conv2.call(y));
-        return nn.functional.relu(y.add_(identity)).MoveToOuterDisposeScope();
+        using var one = 1.ToScalar(); // explicit: add_(Tensor) makes an implicit Scalar (see ScalarSafeAdam)
+        return nn.functional.relu(y.add_(identity, alpha: one)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Appends the block in evaluation mode to an ONNX graph; <paramref name="prefix"/> is its state-dict name.</summary>

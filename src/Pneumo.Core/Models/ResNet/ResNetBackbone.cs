@@ -116,7 +116,10 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     {
         if (source.Values.Length != target.numel() || (source.Dims.Length > 1 && !source.Dims.SequenceEqual(target.shape)))
             throw new InvalidDataException($"{file}: {what} has shape [{string.Join(",", source.Dims)}], the network [{string.Join(",", target.shape)}]");
-        target.copy_(tensor(source.Values).view(target.shape));
+        // In a scope, so that the temporaries stay alive through copy_ and are freed here, not by the finalizer thread
+        // during a native call; from_array reads the initializer in place (no 9 MB copy per layer-4 convolution).
+        using var scope = NewDisposeScope();
+        target.copy_(from_array(source.Values).view(target.shape));
     }
 
     private static readonly Lazy<OnnxInitializers> Packaged = new(() => OnnxInitializers.Read(PretrainedFiles.ResNet18));
