@@ -72,7 +72,8 @@ public static class SafetensorsWriter
     private static byte[] Bytes(Tensor tensor)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors data is little-endian");
-        using var t = tensor.detach().cpu().contiguous();
+        using var scope = NewDisposeScope(); // the temporaries live until the bytes are copied
+        var t = tensor.detach().cpu().contiguous();
         return t.dtype switch
         {
             ScalarType.Float32 => MemoryMarshal.AsBytes(t.data<float>().ToArray().AsSpan()).ToArray(),

@@ -9,8 +9,12 @@ public static class MemoryFormat
     /// The same [B, C, H, W] tensor stored channels-last (NHWC strides); libtorch's CPU kernels keep that order
     /// through convolution, batch norm, pooling and their gradients. Values and shape are unchanged.
     /// </summary>
-    public static Tensor ChannelsLast(Tensor x) =>
-        IsChannelsLast(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    public static Tensor ChannelsLast(Tensor x)
+    {
+        if (IsChannelsLast(x)) return x;
+        using var scope = NewDisposeScope(); // holds the NHWC copy until the view on it exists (README, "Building and testing")
+        return x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Whether a 4-d tensor is stored channels-last.</summary>
     public static bool IsChannelsLast(Tensor x)

@@ -58,8 +58,9 @@ public sealed class OnnxBackboneModel : ClassifierModel
     /// <summary>The backbone's output for a preprocessed batch, [B, C, h, w] (h = w = 1 for pooled features).</summary>
     public override Tensor ForwardFeatures(Tensor input)
     {
+        using var scope = NewDisposeScope(); // holds the features until the view on them exists
         var features = OnnxBatch.Run(session, spec.Input, spec.Output, input, oneAtATime);
-        return features.dim() == 2 ? features.view(features.shape[0], features.shape[1], 1, 1) : features;
+        return (features.dim() == 2 ? features.view(features.shape[0], features.shape[1], 1, 1) : features).MoveToOuterDisposeScope();
     }
 
     public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);
