@@ -59,7 +59,7 @@ public class NativeLifetimeTests
     }
 
     private static readonly Assembly TorchSharpAssembly = typeof(Scalar).Assembly;
-    private static readonly Dictionary<MethodBase, bool> Verdicts = new();
+    private static readonly Dictionary<MethodBase, bool> Verdicts = new(); // settled answers (the class's tests run one at a time)
 
     private static bool IsImplicitScalar(MethodBase m) => m.Name == "op_Implicit" && m.DeclaringType == typeof(Scalar);
 
@@ -67,15 +67,27 @@ public class NativeLifetimeTests
     private static bool MakesImplicitScalar(MethodBase method)
     {
         if (IsImplicitScalar(method)) return true;
-        if (method.DeclaringType?.Assembly != TorchSharpAssembly) return false;
-        lock (Verdicts)
-        {
-            var definition = method is MethodInfo { IsGenericMethod: true } g ? g.GetGenericMethodDefinition() : method;
-            if (Verdicts.TryGetValue(definition, out var known)) return known;
-            Verdicts[definition] = false; // a recursive call does not decide
-            return Verdicts[definition] = Calls(definition).Any(MakesImplicitScalar);
-        }
+        if (!InTorchSharp(method)) return false;
+        var visited = new HashSet<MethodBase>();
+        if (Reaches(Definition(method), visited)) return true;
+        foreach (var m in visited) Verdicts[m] = false; // everything these reach was searched: no conversion
+        return false;
     }
+
+    /// <summary>Depth-first search for a conversion; a method already on the search path counts as not reaching one.</summary>
+    private static bool Reaches(MethodBase method, HashSet<MethodBase> visited)
+    {
+        if (Verdicts.TryGetValue(method, out var known)) return known;
+        if (!visited.Add(method)) return false;
+        foreach (var callee in Calls(method))
+            if (IsImplicitScalar(callee) || (InTorchSharp(callee) && Reaches(Definition(callee), visited)))
+                return Verdicts[method] = true;
+        return false;
+    }
+
+    private static bool InTorchSharp(MethodBase m) => m.DeclaringType?.Assembly == TorchSharpAssembly;
+
+    private static MethodBase Definition(MethodBase m) => m is MethodInfo { IsGenericMethod: true } g ? g.GetGenericMethodDefinition() : m;
 
     private static IEnumerable<MethodBase> MethodsOf(Assembly assembly)
     {

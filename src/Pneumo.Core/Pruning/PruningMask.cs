@@ -32,12 +32,7 @@ public sealed class PruningMask : IDisposable
     public Tensor this[string name] => keep[name];
 
     /// <summary>Number of weights the mask sets to zero, per parameter.</summary>
-    public long PrunedCount(string name)
-    {
-        using var scope = NewDisposeScope();
-        using var zero = 0.ToScalar();
-        return keep[name].eq(zero).sum().item<long>();
-    }
+    public long PrunedCount(string name) => SparsityReport.Zeros(keep[name]);
 
     /// <summary>Sets the pruned weights of <paramref name="model"/> to zero, in place.</summary>
     /// <exception cref="ArgumentException">The model lacks a masked parameter or its shape differs.</exception>

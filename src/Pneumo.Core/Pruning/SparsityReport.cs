@@ -33,7 +33,8 @@ public sealed record SparsityReport(IReadOnlyList<TensorSparsity> Tensors, long 
         return new SparsityReport(tensors, zeros, count);
     }
 
-    private static long Zeros(Tensor t)
+    /// <summary>Number of elements of <paramref name="t"/> that are exactly zero.</summary>
+    internal static long Zeros(Tensor t)
     {
         using var scope = NewDisposeScope();
         using var zero = 0.ToScalar();

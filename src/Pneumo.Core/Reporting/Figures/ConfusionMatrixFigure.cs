@@ -17,7 +17,7 @@ public static class ConfusionMatrixFigure
         if (matrices.Count == 0) throw new ArgumentException("no confusion matrices to plot");
         var multiplot = FigureFile.Grid(matrices.Count, columns);
         for (int i = 0; i < matrices.Count; i++) Draw(multiplot.GetPlot(i), matrices[i].Name, matrices[i].Matrix);
-        int across = Math.Min(matrices.Count, columns), down = (matrices.Count + columns - 1) / columns;
+        var (across, down) = FigureFile.GridShape(matrices.Count, columns);
         FigureFile.Save(multiplot, path, panelWidth * across, panelHeight * down);
     }
 

@@ -51,10 +51,13 @@ public static class FigureFile
     public static Multiplot Grid(int count, int columns)
     {
         var multiplot = Columns(count);
-        int rows = (count + columns - 1) / columns, width = Math.Min(count, columns);
+        var (width, rows) = GridShape(count, columns);
         var grid = new ScottPlot.MultiplotLayouts.CustomGrid();
         for (int i = 0; i < count; i++) grid.Set(multiplot.GetPlot(i), new GridCell(i / width, i % width, rows, width));
         multiplot.Layout = grid;
         return multiplot;
     }
+
+    /// <summary>Plots across and rows down of a <see cref="Grid"/>.</summary>
+    public static (int Across, int Down) GridShape(int count, int columns) => (Math.Min(count, columns), (count + columns - 1) / columns);
 }
