@@ -12,8 +12,8 @@ namespace Pneumo.Explain;
 /// </summary>
 /// <remarks>
 /// With A the feature map [C, h, w] and s the class score (the logit for PNEUMONIA, minus the logit for NORMAL),
-/// w_c = mean over (h, w) of ds/dA_c and the map is ReLU(sum_c w_c A_c), upsampled bilinearly to the input size and
-/// divided by its maximum. The model runs in evaluation mode; no parameter gradient is accumulated. Not thread-safe
+/// w_c = mean over (h, w) of ds/dA_c and the map is ReLU(sum_c w_c A_c), upsampled bilinearly to the input size (to
+/// the window of the preprocessing's centre crop, zero outside it, when the model has one) and divided by its maximum. The model runs in evaluation mode; no parameter gradient is accumulated. Not thread-safe
 /// (it runs the model): callers serialise calls on one model.
 /// </remarks>
 public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
@@ -38,7 +38,12 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         using var noGrad = no_grad();
         var weights = gradient.mean([2, 3], keepdim: true);
         var cam = features.detach().mul(weights).sum(1, keepdim: true).relu();
-        cam = nn.functional.interpolate(cam, [image.Height, image.Width], mode: InterpolationMode.Bilinear, align_corners: false);
+        // The model saw the preprocessing's centre crop: the map covers that window of the image, and nothing outside it.
+        var (top, height) = Preprocessing.CropWindow(image.Height);
+        var (left, width) = Preprocessing.CropWindow(image.Width);
+        cam = nn.functional.interpolate(cam, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        if (height != image.Height || width != image.Width)
+            cam = nn.functional.pad(cam, [left, image.Width - left - width, top, image.Height - top - height]);
         var values = cam.flatten().to_type(ScalarType.Float32).data<float>().ToArray();
         return Heatmap.Normalized(image.Width, image.Height, values);
     }

@@ -85,6 +85,11 @@ public static class OnnxExporter
     public static string AppendPreprocessing(OnnxGraphBuilder graph, string pixels, Preprocessing p)
     {
         var x = pixels;
+        if (p.CenterCrop < 1)
+        {
+            var (offset, length) = p.CropWindow(p.InputSize);
+            x = graph.CentreCropResize(x, offset, length, p.InputSize);
+        }
         if (p.ChannelOrder == "BGR") x = graph.Node("Gather", [x, graph.Int64Initializer("bgr_order", [2, 1, 0], 3)], OnnxGraphBuilder.Int("axis", 1));
         else if (p.ChannelOrder != "RGB") throw new NotSupportedException($"unknown channel order '{p.ChannelOrder}'");
         x = graph.Mul(x, graph.Scalar((float)p.Scale, "scale"));

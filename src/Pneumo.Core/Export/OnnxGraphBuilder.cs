@@ -143,6 +143,21 @@ public sealed class OnnxGraphBuilder
     public string Reshape(string x, params long[] shape) =>
         Node("Reshape", [x, Int64Initializer(Unused("shape"), shape, shape.Length)]);
 
+    /// <summary>
+    /// The central window [offset, offset + length) of both spatial axes of [N, C, S, S], resized bilinearly to
+    /// <paramref name="size"/> x <paramref name="size"/> as torch's <c>interpolate(..., align_corners=False)</c> (ONNX
+    /// Resize, linear, half-pixel centres); N and C are read from the input's shape.
+    /// </summary>
+    public string CentreCropResize(string x, long offset, long length, long size)
+    {
+        var cropped = Node("Slice", [x, Int64Initializer(Unused("crop_starts"), [offset, offset], 2),
+                                     Int64Initializer(Unused("crop_ends"), [offset + length, offset + length], 2),
+                                     Int64Initializer(Unused("crop_axes"), [2, 3], 2)]);
+        var batchAndChannels = Node("Slice", [Node("Shape", [cropped]), Int64Initializer(Unused("nc_start"), [0], 1), Int64Initializer(Unused("nc_end"), [2], 1)]);
+        var sizes = Node("Concat", [batchAndChannels, Int64Initializer(Unused("crop_size"), [size, size], 2)], Int("axis", 0));
+        return Node("Resize", [cropped, "", "", sizes], String("mode", "linear"), String("coordinate_transformation_mode", "half_pixel"));
+    }
+
     // --- Attributes ---------------------------------------------------------------------------------------------
 
     public static AttributeProto Int(string name, long value) =>
@@ -150,6 +165,9 @@ public sealed class OnnxGraphBuilder
 
     public static AttributeProto Float(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Ints(string name, IEnumerable<long> values)
     {

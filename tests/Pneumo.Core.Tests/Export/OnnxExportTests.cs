@@ -123,6 +123,15 @@ public class OnnxExportTests(ITestOutputHelper output)
         AssertSameAnswers(model, preprocessing, images);
     }
 
+    [Fact]
+    public void CentreCropIsInTheGraphToo()
+    {
+        using var model = Model(64, seed: 7);
+        var random = new Random(8);
+        var images = Enumerable.Range(0, 4).Select(_ => Noise(64, random)).ToList();
+        AssertSameAnswers(model, Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64, CenterCrop = 0.875 }, images, flip: true);
+    }
+
     [SkippableFact]
     public void ResNetTransferModelWithItsMeanImageAndAsymmetricPaddingsMatchesTorchSharp()
     {
