@@ -18,7 +18,7 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Architectures { get; init; } = DefaultArchitectures;
 
     /// <summary>Every built-in architecture (<c>onnx-frozen</c> needs a backbone of the user's).</summary>
-    public static readonly IReadOnlyList<string> DefaultArchitectures = ["szanet", "resnet18-frozen", "resnet18-finetune"];
+    public static readonly IReadOnlyList<string> DefaultArchitectures = ["szanet", "resnet18-frozen", "resnet18-finetune", "resnet18-full"];
 
     /// <summary>Timed training batches per measurement (after <see cref="WarmupBatches"/>), SZANet; ResNets take a third.</summary>
     public int TrainingBatches { get; init; } = 24;

@@ -56,4 +56,20 @@ public class GradCamTests(ITestOutputHelper output)
         Assert.True(map.Values.Max() is 0f or 1f);
         Assert.All(model.parameters(), p => Assert.True(p.grad is null || p.grad.abs().max().item<float>() == 0));
     }
+
+    [Fact]
+    public void WithACentreCropTheMapCoversOnlyTheCropWindow()
+    {
+        using var model = KnownAnswerModel.Build();
+        var cropped = KnownAnswerModel.Preprocessing with { CenterCrop = 0.875 };
+        var (offset, length) = cropped.CropWindow(64);
+        Assert.Equal((4, 56), (offset, length));
+        var map = new GradCam(model, cropped).Explain(KnownAnswerModel.Image(true, new Random(2)), ClassLabel.Pneumonia);
+        Assert.Equal(64 * 64, map.Values.Length);
+        double inside = map.MassIn(offset, offset, offset + length, offset + length);
+        Assert.Equal(1f, map.Values.Max());
+        Assert.True(inside > 0.999, $"{1 - inside:P2} of the map lies outside the crop the model saw");
+        // The border band the model never saw is exactly zero.
+        for (int x = 0; x < 64; x++) Assert.Equal(0f, map.Values[1 * 64 + x]);
+    }
 }
