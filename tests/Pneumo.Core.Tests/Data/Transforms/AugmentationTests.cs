@@ -7,7 +7,7 @@ namespace Pneumo.Tests.Data.Transforms;
 public class AugmentationTests
 {
     /// <summary>A square image whose three channels all hold <paramref name="value"/>(x, y).</summary>
-    private static RgbImage Image(int size, Func<int, int, byte> value)
+    internal static RgbImage Image(int size, Func<int, int, byte> value)
     {
         var image = new RgbImage(size, size);
         for (int c = 0; c < 3; c++)

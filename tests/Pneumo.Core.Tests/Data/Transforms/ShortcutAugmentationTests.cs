@@ -7,15 +7,7 @@ namespace Pneumo.Tests.Data.Transforms;
 /// <summary>The transforms that break shortcuts: random resized crop, intensity jitter, random erasing.</summary>
 public class ShortcutAugmentationTests
 {
-    private static RgbImage Image(int size, Func<int, int, byte> value)
-    {
-        var image = new RgbImage(size, size);
-        for (int c = 0; c < 3; c++)
-        for (int y = 0; y < size; y++)
-        for (int x = 0; x < size; x++)
-            image[c, y, x] = value(x, y);
-        return image;
-    }
+    private static RgbImage Image(int size, Func<int, int, byte> value) => AugmentationTests.Image(size, value);
 
     [Fact]
     public void TranslationMovesContentByAFractionOfTheSize()
