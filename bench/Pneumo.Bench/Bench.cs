@@ -48,7 +48,7 @@ public static class Bench
         var (usable, failures) = cache.LoadAll(records, cancel: cancel);
         double decodeRate = records.Count / decodeClock.Elapsed.TotalSeconds;
         foreach (var f in failures) log($"skipped {f.Message}");
-        var augmentation = Augmentation.Paper(new AugmentationOptions());
+        var augmentation = Augmentation.For(new AugmentationOptions());
         var data = new DataThroughput(usable.Count, Math.Round(decodeRate, 1), Math.Round(MeasureAugmentation(cache, usable, augmentation, o.Seed), 1));
         log($"data: decoded {usable.Count} images at {data.DecodeImagesPerSecond:F0} img/s ({threads} threads); augmentation {data.AugmentImagesPerSecond:F0} img/s on one thread");
         var weights = ClassWeights.Balanced(usable);

@@ -14,7 +14,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen, resnet18-finetune, or onnx-frozen (with --backbone)."), DefaultValue("szanet")]
+        [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen, resnet18-finetune, resnet18-full, or onnx-frozen (with --backbone)."), DefaultValue("szanet")]
         public string Arch { get; init; } = "szanet";
 
         [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
@@ -67,6 +67,39 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
 
         [CommandOption("--backbone-lr-scale <F>"), Description("Learning rate of a pretrained backbone's fine-tuned blocks, as a fraction of --lr."), DefaultValue(0.1)]
         public double BackboneLrScale { get; init; } = 0.1;
+
+        [CommandOption("--layer-lr-decay <F>"), Description("Each pretrained stage further from the head learns at F times the next one's rate (resnet18-full: layer4 at --backbone-lr-scale, layer3 at F times that, ... the stem last)."), DefaultValue(1.0)]
+        public double LayerLrDecay { get; init; } = 1.0;
+
+        [CommandOption("--weight-decay <W>"), Description("AdamW's decoupled weight decay on weights and kernels (0 = Adam, the paper's)."), DefaultValue(0.0)]
+        public double WeightDecay { get; init; }
+
+        [CommandOption("--schedule <S>"), Description("Learning-rate schedule: plateau (the paper's reduce-on-plateau) or cosine (linear warm-up, then cosine decay per step over --epochs)."), DefaultValue("plateau")]
+        public string Schedule { get; init; } = "plateau";
+
+        [CommandOption("--warmup <EPOCHS>"), Description("Warm-up of the cosine schedule, in epochs."), DefaultValue(0.0)]
+        public double Warmup { get; init; }
+
+        [CommandOption("--crop-scale <A>"), Description("Random resized crop: area between A and 1 of the image, aspect 3:4 to 4:3 (1 = off)."), DefaultValue(1.0)]
+        public double CropScale { get; init; } = 1;
+
+        [CommandOption("--brightness <B>"), Description("Brightness jitter: a factor in 1-B to 1+B (0 = off)."), DefaultValue(0.0)]
+        public double Brightness { get; init; }
+
+        [CommandOption("--contrast <C>"), Description("Contrast jitter about mid-grey: a factor in 1-C to 1+C (0 = off)."), DefaultValue(0.0)]
+        public double Contrast { get; init; }
+
+        [CommandOption("--gamma <G>"), Description("Gamma jitter: an exponent in 1/(1+G) to 1+G (0 = off)."), DefaultValue(0.0)]
+        public double Gamma { get; init; }
+
+        [CommandOption("--erase <P>"), Description("Random erasing: with probability P, a rectangle of 2-20% of the image filled with one random grey (0 = off)."), DefaultValue(0.0)]
+        public double Erase { get; init; }
+
+        [CommandOption("--center-crop <F>"), Description("Evaluation-time framing stored in the model: the central fraction F of each side, resized to the input size (1 = the whole image).")]
+        public double? CenterCrop { get; init; }
+
+        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation) or default (0.5). Both are recorded."), DefaultValue("youden")]
+        public string ThresholdRule { get; init; } = "youden";
 
         [CommandOption("--init <MODEL_DIR>"), Description("Start from the weights of a trained model, e.g. a resnet18-frozen head before fine-tuning.")]
         public string? Init { get; init; }
@@ -162,10 +195,19 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             ValidationFraction = ValFraction,
             SplitBy = SplitBy == "image" ? Pneumo.Data.SplitBy.Image : Pneumo.Data.SplitBy.Patient,
             Augmentation = NoAugment ? AugmentationOptions.Off
-                : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip),
+                : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip)
+                {
+                    CropMinArea = CropScale, Brightness = Brightness, Contrast = Contrast, Gamma = Gamma, EraseProbability = Erase,
+                },
             ClassWeights = !NoClassWeights,
             PerImageStandardize = Normalize is null ? null : Normalize == "per-image",
             BackboneLrScale = BackboneLrScale,
+            LayerLrDecay = LayerLrDecay,
+            WeightDecay = WeightDecay,
+            Schedule = Schedule,
+            WarmupEpochs = Warmup,
+            CenterCrop = CenterCrop,
+            ThresholdRule = ThresholdRule,
             InitFrom = Init is null ? null : Path.GetFullPath(Init),
             EarlyStoppingPatience = Patience,
             ReduceLrPatience = LrPatience,

@@ -121,7 +121,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
         var order = Enumerable.Range(0, Records.Count).ToArray();
         if (shuffle) random.Shuffle(order);
         int size = cache.Decoder.Size, plane = 3 * size * size;
-        bool augmented = augmentation is { Steps.Count: > 0 };
+        bool augmented = augmentation is { IsActive: true };
         for (int start = 0; start < order.Length; start += BatchSize)
         {
             int count = Math.Min(BatchSize, order.Length - start);
@@ -129,7 +129,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             var labels = new float[count];
             var batchRecords = new ImageRecord[count];
             var views = new int[count];
-            var warps = new AffineMatrix[count];
+            var draws = new AugmentationDraw[count];
             var input = prepare is { CanPrepareChannelsLast: true } ? Rent(inputBuffers, count * plane) : null;
             // The draws in image order on this thread (so the batches do not depend on the number of workers), then
             // the images, each into its place in the batch.
@@ -144,7 +144,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
                         views[i] = 1 + epoch % pool;
                         draw = new Random(StableHash($"{seed}|{views[i]}|{record.RelativePath}"));  // not string.GetHashCode: randomised per process
                     }
-                    warps[i] = augmentation!.Sample(draw);
+                    draws[i] = augmentation!.Draw(draw);
                 }
                 labels[i] = (float)record.Label;
                 batchRecords[i] = record;
@@ -153,7 +153,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             {
                 var image = cache.Get(batchRecords[i]);
                 var target = pixels.AsSpan(i * plane, plane);
-                if (augmented) AffineWarp.Apply(image, warps[i], target);
+                if (augmented) draws[i].Apply(image, target);
                 else image.Pixels.CopyTo(target);
                 if (input is not null) prepare!.ApplyChannelsLast(target, size, input.AsSpan(i * plane, plane));
             });

@@ -30,12 +30,26 @@ public sealed record Preprocessing
     /// </summary>
     public string? MeanImage { get; init; }
 
+    /// <summary>
+    /// The evaluation-time crop: the model sees the central fraction <c>CenterCrop</c> of the image (per side), resized back
+    /// to <see cref="InputSize"/> bilinearly; 1 = the whole image. Applied first, to every input (training batches
+    /// after their augmentation too), so training, evaluation, predict, serve and the ONNX export see the same framing.
+    /// </summary>
+    public double CenterCrop { get; init; } = 1;
+
+    /// <summary>The crop's offset and size in pixels for an image of <paramref name="size"/> pixels.</summary>
+    public (int Offset, int Length) CropWindow(int size)
+    {
+        int length = Math.Clamp((int)Math.Round(CenterCrop * size), 1, size);
+        return ((size - length) / 2, length);
+    }
+
     /// <summary>The paper's: RGB scaled to [0, 1].</summary>
     public static Preprocessing UnitScale(bool perImageStandardize = false) => new() { PerImageStandardize = perImageStandardize };
 
     /// <summary>Whether <see cref="ApplyChannelsLast"/> can prepare images on the CPU: any preprocessing without a per-pixel mean image.</summary>
     [JsonIgnore]
-    public bool CanPrepareChannelsLast => MeanImage is null && ChannelOrder is "RGB" or "BGR";
+    public bool CanPrepareChannelsLast => MeanImage is null && CenterCrop >= 1 && ChannelOrder is "RGB" or "BGR";
 
     /// <summary>
     /// The model input of one uint8 RGB image [3, S, S], written as float32 [S, S, 3] (channels last): the values of
@@ -165,6 +179,12 @@ public sealed record Preprocessing
     {
         using var scope = NewDisposeScope();
         var x = pixels.to_type(ScalarType.Float32);
+        if (CenterCrop < 1)
+        {
+            var (offset, length) = CropWindow((int)x.shape[2]);
+            x = x.narrow(2, offset, length).narrow(3, offset, length);
+            x = nn.functional.interpolate(x, [InputSize, InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
+        }
         if (ChannelOrder == "BGR") x = x.flip(1);
         else if (ChannelOrder != "RGB") throw new InvalidOperationException($"unknown channel order '{ChannelOrder}'");
         using var scale = Scale.ToScalar();

@@ -51,13 +51,16 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// <summary>The feature map from the frozen front's output: <c>ForwardFeatures(x) = ForwardFeaturesFromFront(ForwardFrozenFront(x))</c>.</summary>
     public virtual Tensor ForwardFeaturesFromFront(Tensor front) => throw new NotSupportedException($"{Architecture} has no frozen front");
 
-    /// <summary>The name of the parameter group that holds a pretrained backbone's trainable layers (trained at a lower learning rate).</summary>
-    public const string BackboneGroup = "backbone";
-
-    /// <summary>The trainable parameters by group: one group by default; a transfer model puts its backbone apart.</summary>
-    public virtual IEnumerable<(string Group, IEnumerable<TorchSharp.Modules.Parameter> Parameters)> ParameterGroups()
+    /// <summary>The trainable parameters by group: one group by default; a transfer model puts its backbone apart, by depth.</summary>
+    /// <remarks>
+    /// A group's <see cref="ParameterGroup.Depth"/> says how far from the head it sits: 0 for the head (or the whole of a
+    /// model trained from scratch), 1 for the pretrained layers closest to the head, then 2, 3, ... towards the input. The
+    /// trainer gives depth d &gt; 0 the learning rate lr x backbone scale x layer decay^(d - 1) (layer-wise decay: early
+    /// layers, which hold general features, move least).
+    /// </remarks>
+    public virtual IEnumerable<ParameterGroup> ParameterGroups()
     {
-        yield return ("all", parameters().Where(p => p.requires_grad));
+        yield return new ParameterGroup("all", parameters().Where(p => p.requires_grad).ToList(), 0);
     }
 
     /// <summary>State-dict entries that come from pretrained weights shipped elsewhere and never change: not saved with the model.</summary>
@@ -106,3 +109,4 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// <summary>Number of trainable parameters.</summary>
     public long TrainableParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 }
+

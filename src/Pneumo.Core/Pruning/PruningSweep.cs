@@ -120,7 +120,7 @@ public sealed class PruningSweep : IDisposable
         var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, line => log("  " + line));
         reduceLr.OnTrainBegin(context);
         var (prefetch, workers) = BatchLoader.ForThisProcess();
-        var loader = new BatchLoader(data.Split.Train, data.Cache, config.BatchSize, Augmentation.Paper(config.Augmentation),
+        var loader = new BatchLoader(data.Split.Train, data.Cache, config.BatchSize, Augmentation.For(config.Augmentation),
                                      shuffle: true, seed: settings.Seed, prefetch: prefetch, workers: workers);
         Retrained? best = null;
         double bestLoss = double.PositiveInfinity;

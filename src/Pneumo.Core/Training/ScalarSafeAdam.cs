@@ -11,14 +11,25 @@ namespace Pneumo.Training;
 /// Why: TorchSharp's <c>Adam.step</c> passes numbers such as <c>1 - beta1</c> as implicit Scalars: temporaries that
 /// nothing keeps alive during the native call, so a garbage collection on another thread (the batch loader's) can let
 /// the finalizer free one while libtorch reads it. That corrupted memory in <c>pneumo bench --quick</c>. Supports what
-/// Pneumo uses: no weight decay, no AMSGrad, no maximize.
+/// Pneumo uses: no L2 weight decay, no AMSGrad, no maximize.
+/// <para>
+/// With <see cref="DecoupledWeightDecay"/> &gt; 0 it is AdamW (Loshchilov and Hutter, 2019) as PyTorch computes it: each
+/// step first shrinks the weights by lr x decay, then takes the Adam step. The decay applies to weight matrices and
+/// convolution kernels only (tensors of two or more dimensions), not to biases or batch-norm scales, as is usual.
+/// The optimizer's state is Adam's, so checkpoints are the same.
+/// </para>
 /// </remarks>
 public sealed class ScalarSafeAdam : TorchSharp.Modules.Adam
 {
-    public ScalarSafeAdam(IEnumerable<ParamGroup> groups, double learningRate)
+    public ScalarSafeAdam(IEnumerable<ParamGroup> groups, double learningRate, double decoupledWeightDecay = 0)
         : base(groups, learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false)
     {
+        if (decoupledWeightDecay < 0) throw new ArgumentOutOfRangeException(nameof(decoupledWeightDecay));
+        DecoupledWeightDecay = decoupledWeightDecay;
     }
+
+    /// <summary>AdamW's weight decay (0 = plain Adam).</summary>
+    public double DecoupledWeightDecay { get; }
 
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
@@ -32,10 +43,16 @@ public sealed class ScalarSafeAdam : TorchSharp.Modules.Adam
         using var take2 = (1 - beta2).ToScalar();
         using var eps = options.eps!.Value.ToScalar();
         using var one = 1.ToScalar();
+        using var shrink = (1 - lr * DecoupledWeightDecay).ToScalar();
         foreach (var param in group.Parameters)
         {
             var grad = param.grad;
             if (grad is null) continue;
+            if (DecoupledWeightDecay > 0 && param.dim() >= 2)
+            {
+                using var noGrad = no_grad();
+                param.mul_(shrink);
+            }
             var state = (State)_state[param.Handle];
             state.step += 1;
             double correction1 = 1 - Math.Pow(beta1, state.step), correction2 = 1 - Math.Pow(beta2, state.step);

@@ -16,19 +16,26 @@ public sealed class Trainer : IDisposable
 
     private readonly double[] groupScales;
 
-    /// <summary>A trainer; the model's <see cref="ClassifierModel.BackboneGroup"/> parameters learn at <paramref name="backboneLrScale"/> times the rate.</summary>
+    /// <summary>
+    /// A trainer. The model's parameter groups learn at the rate times their scale: 1 for the head (depth 0), and
+    /// <paramref name="backboneLrScale"/> x <paramref name="layerDecay"/>^(depth - 1) for pretrained layers (see
+    /// <see cref="ClassifierModel.ParameterGroups"/>). <paramref name="weightDecay"/> &gt; 0 makes the optimizer AdamW.
+    /// </summary>
     public Trainer(ClassifierModel model, Preprocessing preprocessing, double learningRate, double[] classWeights,
-                   WeightAverage? average = null, bool flipAveraging = false, double backboneLrScale = 1.0)
+                   WeightAverage? average = null, bool flipAveraging = false, double backboneLrScale = 1.0,
+                   double layerDecay = 1.0, double weightDecay = 0)
     {
         Average = average;
         FlipAveraging = flipAveraging;
         this.model = model;
         this.preprocessing = preprocessing;
         this.classWeights = tensor(classWeights.Select(w => (float)w).ToArray());
-        var groups = model.ParameterGroups().Select(g => (g.Parameters.ToList(), g.Group == ClassifierModel.BackboneGroup ? backboneLrScale : 1.0))
-                          .Where(g => g.Item1.Count > 0).ToList();
-        groupScales = groups.Select(g => g.Item2).ToArray();
-        Optimizer = new ScalarSafeAdam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Item1, learningRate * g.Item2)), learningRate);
+        var groups = model.ParameterGroups().Where(g => g.Parameters.Count > 0)
+                          .Select(g => (g.Parameters, Scale: g.Depth == 0 ? 1.0 : backboneLrScale * Math.Pow(layerDecay, g.Depth - 1)))
+                          .ToList();
+        groupScales = groups.Select(g => g.Scale).ToArray();
+        Optimizer = new ScalarSafeAdam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, learningRate * g.Scale)),
+                                       learningRate, weightDecay);
     }
 
     public ScalarSafeAdam Optimizer { get; }
@@ -44,6 +51,15 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Caches the output of the model's frozen front per image view (see <see cref="FrontCache"/>); null = none.</summary>
     public FrontCache? FrontCache { get; set; }
+
+    /// <summary>
+    /// A per-step schedule: before each step of epoch e (1-based), batch b (0-based), the rate becomes
+    /// <see cref="ScheduledRate"/> x the schedule's factor at step (e - 1) x batches + b. Null = the rate is set from outside (callbacks).
+    /// </summary>
+    public WarmupCosineSchedule? Schedule { get; set; }
+
+    /// <summary>The base rate the <see cref="Schedule"/> scales.</summary>
+    public double ScheduledRate { get; set; }
 
     /// <summary>Called after every optimizer step, before the step's numbers are read (e.g. to hold pruned weights at zero).</summary>
     public Action? AfterStep { get; set; }
@@ -100,6 +116,7 @@ public sealed class Trainer : IDisposable
         foreach (var batch in loader.Epoch(epoch, cancel, recycle: true))
         {
             cancel.ThrowIfCancellationRequested();
+            if (Schedule is { } schedule) LearningRate = ScheduledRate * schedule.Factor((epoch - 1L) * loader.BatchCount + index);
             var (loss, right) = Step(batch);
             lossSum += loss * batch.Count;
             seen += batch.Count;

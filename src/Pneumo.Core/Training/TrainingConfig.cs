@@ -20,6 +20,17 @@ public sealed record TrainingConfig
     public bool? PerImageStandardize { get; init; }
     /// <summary>Learning rate of a pretrained backbone's trainable blocks, as a fraction of <see cref="LearningRate"/>.</summary>
     public double BackboneLrScale { get; init; } = 0.1;
+    /// <summary>Layer-wise learning-rate decay: each pretrained stage further from the head learns at this fraction of the next one's rate (1 = all the same).</summary>
+    public double LayerLrDecay { get; init; } = 1.0;
+    /// <summary>AdamW's decoupled weight decay on weight matrices and kernels; 0 = Adam (the paper's).</summary>
+    public double WeightDecay { get; init; }
+    /// <summary>
+    /// How the learning rate changes: <c>plateau</c> (the paper's: reduced on a validation-loss plateau) or <c>cosine</c>
+    /// (a linear warm-up over <see cref="WarmupEpochs"/>, then a cosine decay to 1% over the remaining epochs, per step).
+    /// </summary>
+    public string Schedule { get; init; } = "plateau";
+    /// <summary>Warm-up length of the cosine schedule, in epochs (fractions allowed).</summary>
+    public double WarmupEpochs { get; init; }
     /// <summary>
     /// Augment from a pool of this many seeded draws per image (epoch e uses draw e mod K), so that a frozen front's
     /// outputs can be cached; null = a fresh draw every epoch for models without a frozen front, 6 for those with one.
@@ -48,6 +59,14 @@ public sealed record TrainingConfig
     /// float32; see <see cref="Pneumo.Models.ClassifierModel.MixedPrecision"/>). Evaluation is always float32.
     /// </summary>
     public string Precision { get; init; } = "fp32";
+    /// <summary>
+    /// Which candidate threshold (both chosen on validation, both recorded) the model decides with: <c>youden</c> (the
+    /// validation split's Youden point) or <c>default</c> (0.5, the balanced-prior decision point of a model trained
+    /// with class weights).
+    /// </summary>
+    public string ThresholdRule { get; init; } = "youden";
+    /// <summary>The evaluation-time central crop (see <see cref="Preprocessing.CenterCrop"/>); null = none.</summary>
+    public double? CenterCrop { get; init; }
     /// <summary>Intra-op threads for torch; 0 = number of cores.</summary>
     public int Threads { get; init; }
 
@@ -66,6 +85,16 @@ public sealed record TrainingConfig
         if (AugmentationPool is < 1) return "--augmentation-pool must be at least 1";
         if (Precision is not ("fp32" or "bf16")) return "--precision must be fp32 or bf16";
         if (BackboneLrScale is <= 0 or > 1) return "--backbone-lr-scale must be in (0, 1]";
+        if (LayerLrDecay is <= 0 or > 1) return "--layer-lr-decay must be in (0, 1]";
+        if (WeightDecay is < 0 or >= 1) return "--weight-decay must be in [0, 1)";
+        if (ThresholdRule is not ("youden" or "default")) return "--threshold-rule must be youden or default";
+        if (CenterCrop is <= 0.5 or > 1) return "--center-crop must be in (0.5, 1]";
+        if (Augmentation.CropMinArea is <= 0 or > 1) return "--crop-scale must be in (0, 1]";
+        if (Augmentation.Brightness is < 0 or >= 1 || Augmentation.Contrast is < 0 or >= 1 || Augmentation.Gamma is < 0 or > 2)
+            return "--brightness and --contrast must be in [0, 1), --gamma in [0, 2]";
+        if (Augmentation.EraseProbability is < 0 or > 1) return "--erase must be in [0, 1]";
+        if (Schedule is not ("plateau" or "cosine")) return "--schedule must be plateau or cosine";
+        if (WarmupEpochs < 0 || (WarmupEpochs >= Epochs && Schedule == "cosine")) return "--warmup must be at least 0 and below --epochs";
         return null;
     }
 }

@@ -117,19 +117,22 @@ public sealed class TrainingRun
         var data = PrepareData();
         var arch = ModelRegistry.Get(Config.Architecture);
         var input = Config.Input ?? arch.DefaultPreprocessing;
-        var preprocessing = input with { PerImageStandardize = Config.PerImageStandardize ?? input.PerImageStandardize };
+        var preprocessing = input with
+        {
+            PerImageStandardize = Config.PerImageStandardize ?? input.PerImageStandardize,
+            CenterCrop = Config.CenterCrop ?? input.CenterCrop,
+        };
         torch.manual_seed(Config.Seed);
         using var model = arch.Build(preprocessing, Config.Backbone);
         model.MixedPrecision = Config.Precision == "bf16";
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
         var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing, Config.Backbone), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
-                                        flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale);
-        var callbacks = new List<Callback>
-        {
-            new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta),
-            new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta),
-        };
+                                        flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale,
+                                        layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
+        var callbacks = new List<Callback> { new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta) };
+        if (Config.Schedule == "plateau")
+            callbacks.Add(new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta));
         var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, listener.Message);
         state ??= new TrainingState { LearningRate = Config.LearningRate };
         if (state.Checkpoint is not null)
@@ -153,9 +156,15 @@ public sealed class TrainingRun
         int? pool = Config.AugmentationPool ?? (model.HasFrozenFront ? DefaultAugmentationPool : null);
         var (prefetch, workers) = BatchLoader.ForThisProcess();
         var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
-                                          Augmentation.Paper(Config.Augmentation), shuffle: true, seed: Config.Seed, prefetch: prefetch,
+                                          Augmentation.For(Config.Augmentation), shuffle: true, seed: Config.Seed, prefetch: prefetch,
                                           augmentationPool: pool, prepare: preprocessing, workers: workers);
         var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers);
+        if (Config.Schedule == "cosine")
+        {
+            long perEpoch = trainLoader.BatchCount;
+            trainer.Schedule = new WarmupCosineSchedule((long)Math.Round(Config.WarmupEpochs * perEpoch), Config.Epochs * perEpoch);
+            trainer.ScheduledRate = Config.LearningRate;
+        }
         var history = new List<EpochLogs>(state.History);
         double seconds = state.TrainingSeconds;
 
@@ -247,8 +256,8 @@ public sealed class TrainingRun
         {
             Architecture = Config.Architecture,
             Preprocessing = preprocessing,
-            Threshold = thresholds["youden"],
-            ThresholdMethod = "youden",
+            Threshold = thresholds[Config.ThresholdRule],
+            ThresholdMethod = Config.ThresholdRule,
             Thresholds = thresholds,
             TestTimeAugmentation = Config.TestTimeAugmentation,
             Backbone = Config.Backbone,

@@ -52,7 +52,7 @@ public class BatchLoaderTests
         var (dir, records) = Images();
         using var cleanup = dir;
         var cache = new ImageCache(new ImageDecoder(8));
-        var augmentation = Augmentation.Paper(new AugmentationOptions());
+        var augmentation = Augmentation.For(new AugmentationOptions());
         byte[] Run(int epoch) => new BatchLoader(records, cache, 3, augmentation, shuffle: true, seed: 9)
             .Epoch(epoch).SelectMany(b => b.Pixels).ToArray();
         Assert.Equal(Run(2), Run(2));
@@ -101,7 +101,7 @@ public class BatchLoaderTests
         var cache = new ImageCache(new ImageDecoder(16));
         var prepare = Pneumo.Models.ModelRegistry.Get("szanet").DefaultPreprocessing;
         List<(string[] Paths, byte[] Pixels, float[] Input)> Epoch(int prefetch, int workers) =>
-            new BatchLoader(records, cache, batchSize: 4, Augmentation.Paper(new AugmentationOptions()), shuffle: true, seed: 5,
+            new BatchLoader(records, cache, batchSize: 4, Augmentation.For(new AugmentationOptions()), shuffle: true, seed: 5,
                             prefetch: prefetch, prepare: prepare, workers: workers)
                 .Epoch(2, recycle: true)  // recycled buffers: copy what each batch holds while it is current
                 .Select(b => (b.Records.Select(r => r.RelativePath).ToArray(), b.Pixels.ToArray(), b.Input!.ToArray())).ToList();
@@ -141,7 +141,7 @@ public class BatchLoaderTests
         using var dir = new TempDir();
         var records = Noise(dir, 6);
         var loader = new BatchLoader(records, new ImageCache(new ImageDecoder(16)), batchSize: 4,
-                                     Augmentation.Paper(new AugmentationOptions()), shuffle: true, seed: 9, augmentationPool: 3);
+                                     Augmentation.For(new AugmentationOptions()), shuffle: true, seed: 9, augmentationPool: 3);
         Dictionary<string, (int View, byte[] Pixels)> Views(int epoch) =>
             loader.Produce(epoch).SelectMany(b => Enumerable.Range(0, b.Count).Select(i =>
                 (b.Records[i].RelativePath, b.Views![i], b.Pixels.AsSpan(i * 3 * 256, 3 * 256).ToArray())))

@@ -42,7 +42,7 @@ public static class AffineWarp
             // 65536): integer arithmetic, at most one grey level from the exact interpolation, and exact whenever the
             // sample falls on a pixel or halfway between two (flips, identity, the tests' ramps).
             double oy = y - cy;
-            double sx = m.A * -cx + m.B * oy + cx, sy = m.C * -cx + m.D * oy + cy;
+            double sx = m.A * -cx + m.B * oy + cx + m.Tx * w, sy = m.C * -cx + m.D * oy + cy + m.Ty * h;
             if (m.C == 0)
             {
                 // Shear, zoom and flip keep C = 0: the source row is the same along an output row.

@@ -1,24 +1,38 @@
 namespace Pneumo.Data.Transforms;
 
-/// <summary>A composition of random affine transforms applied as one resampling; the training-time augmentation.</summary>
-public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps)
+/// <summary>
+/// The training-time augmentation: random affine transforms applied as one resampling, then optionally an intensity
+/// jitter and a random erasing.
+/// </summary>
+public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps, PixelJitter? jitter = null, RandomErasing? erasing = null)
 {
     public IReadOnlyList<IRandomAffine> Steps { get; } = steps;
+    public PixelJitter? Jitter { get; } = jitter;
+    public RandomErasing? Erasing { get; } = erasing;
+
+    /// <summary>Whether it changes anything.</summary>
+    public bool IsActive => Steps.Count > 0 || Jitter is not null || Erasing is not null;
 
     /// <summary>No augmentation (evaluation).</summary>
     public static Augmentation None { get; } = new([]);
 
     /// <summary>
-    /// The paper's augmentation, modelled on Keras' <c>ImageDataGenerator(shear_range, zoom_range, horizontal_flip)</c>:
-    /// shear then zoom (Keras' matrix order), then an optional horizontal flip.
+    /// The augmentation the options ask for. The paper's part is modelled on Keras'
+    /// <c>ImageDataGenerator(shear_range, zoom_range, horizontal_flip)</c>: shear then zoom (Keras' matrix order), then an
+    /// optional horizontal flip; a random resized crop, when asked for, is chosen in the input first. Options that are
+    /// off draw no random numbers, so the paper's augmentation draws what it always did.
     /// </summary>
-    public static Augmentation Paper(AugmentationOptions options)
+    public static Augmentation For(AugmentationOptions options)
     {
         var steps = new List<IRandomAffine>();
+        if (options.CropMinArea < 1) steps.Add(new RandomResizedCrop(options.CropMinArea));
         if (options.Shear > 0) steps.Add(new RandomShear(options.Shear, options.ShearUnit));
         if (options.Zoom > 0) steps.Add(new RandomZoom(options.Zoom));
         if (options.HorizontalFlip) steps.Add(new RandomHorizontalFlip());
-        return new Augmentation(steps);
+        var jitter = options.Brightness > 0 || options.Contrast > 0 || options.Gamma > 0
+            ? new PixelJitter(options.Brightness, options.Contrast, options.Gamma) : null;
+        var erasing = options.EraseProbability > 0 ? new RandomErasing(options.EraseProbability) : null;
+        return new Augmentation(steps, jitter, erasing);
     }
 
     /// <summary>The combined output-to-input matrix for one sample.</summary>
@@ -29,11 +43,38 @@ public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps)
         return m;
     }
 
-    public RgbImage Apply(RgbImage image, Random random) => AffineWarp.Apply(image, Sample(random));
+    /// <summary>Everything one sample draws: the warp, then the intensity table, then the erased rectangle.</summary>
+    public AugmentationDraw Draw(Random random)
+    {
+        var warp = Sample(random);
+        return new AugmentationDraw(warp, Jitter?.Sample(random), Erasing?.Sample(random));
+    }
+
+    public RgbImage Apply(RgbImage image, Random random)
+    {
+        var target = new RgbImage(image.Width, image.Height);
+        Draw(random).Apply(image, target.Pixels);
+        return target;
+    }
 }
 
-/// <summary>Augmentation settings; the defaults are the paper's.</summary>
+/// <summary>Augmentation settings; the defaults are the paper's (shear, zoom, flip) with the other transforms off.</summary>
 public sealed record AugmentationOptions(double Shear = 0.2, AngleUnit ShearUnit = AngleUnit.Radians, double Zoom = 0.2, bool HorizontalFlip = true)
 {
     public static AugmentationOptions Off { get; } = new(0, AngleUnit.Radians, 0, false);
+
+    /// <summary>Smallest area of a random resized crop, as a fraction of the image; 1 = no crop.</summary>
+    public double CropMinArea { get; init; } = 1;
+
+    /// <summary>Brightness jitter: a factor in [1 - B, 1 + B]; 0 = off.</summary>
+    public double Brightness { get; init; }
+
+    /// <summary>Contrast jitter about mid-grey: a factor in [1 - C, 1 + C]; 0 = off.</summary>
+    public double Contrast { get; init; }
+
+    /// <summary>Gamma jitter: an exponent in [1/(1 + G), 1 + G]; 0 = off.</summary>
+    public double Gamma { get; init; }
+
+    /// <summary>Probability of erasing a random rectangle (2-20% of the image); 0 = off.</summary>
+    public double EraseProbability { get; init; }
 }

@@ -19,6 +19,10 @@ public sealed class ResNetTransfer : ClassifierModel
 {
     public const string FrozenName = "resnet18-frozen";
     public const string FinetuneName = "resnet18-finetune";
+    public const string FullName = "resnet18-full";
+
+    /// <summary>The name that stands for the stem (the 7x7 convolution and its batch norm) among trainable blocks.</summary>
+    public const string Stem = "stem";
 
     /// <summary>
     /// The blocks <see cref="FinetuneName"/> trains: the last one (4.7 M weights, 19 MB). On a 2-core CPU its forward
@@ -26,12 +30,16 @@ public sealed class ResNetTransfer : ClassifierModel
     /// </summary>
     public static readonly string[] FinetuneBlocks = ["layer4.2"];
 
+    /// <summary>What <see cref="FullName"/> trains: the whole network, stem included.</summary>
+    public static string[] AllBlocks => [Stem, .. ResNetBackbone.ResNet18Blocks.SelectMany((n, s) => Enumerable.Range(0, n).Select(b => $"layer{s + 1}.{b}"))];
+
     private readonly string architecture;
     private readonly ResNetBackbone backbone;
     private readonly Linear fc1, fc2;
     private readonly Dropout dropout;
     private readonly HashSet<string> trainableBlocks;
     private readonly int frozenBlocks;
+    private readonly bool stemTrains;
     private FrozenStemRunner? frozenRunner;
 
     public ResNetTransfer(string architecture, IReadOnlyCollection<string> trainableBlocks) : base(architecture)
@@ -40,16 +48,17 @@ public sealed class ResNetTransfer : ClassifierModel
         backbone = ResNetBackbone.PretrainedResNet18();
         (fc1, dropout, fc2) = TransferHead.Create(backbone.OutputChannels);
         RegisterComponents();
-        var known = backbone.Blocks().Select(b => b.Name).ToHashSet();
+        var known = backbone.Blocks().Select(b => b.Name).Append(Stem).ToHashSet();
         foreach (var b in trainableBlocks)
             if (!known.Contains(b)) throw new ArgumentException($"unknown block '{b}' (known: {string.Join(", ", known)})");
         this.trainableBlocks = trainableBlocks.ToHashSet();
+        stemTrains = this.trainableBlocks.Contains(Stem);
         var names = backbone.Blocks().Select(b => b.Name).ToList();
         frozenBlocks = names.TakeWhile(n => !this.trainableBlocks.Contains(n)).Count();
-        if (names.Skip(frozenBlocks).Any(n => !this.trainableBlocks.Contains(n)))
+        if (names.Skip(frozenBlocks).Any(n => !this.trainableBlocks.Contains(n)) || (stemTrains && frozenBlocks > 0))
             throw new ArgumentException("the trainable blocks must be the last ones: a frozen block after a trained one would need gradients");
         foreach (var (name, p) in backbone.named_parameters())
-            p.requires_grad = this.trainableBlocks.Any(b => name.StartsWith(b + ".", StringComparison.Ordinal));
+            p.requires_grad = IsTrainable("backbone." + name);
         PretrainedState = named_buffers().Select(b => b.name).Concat(named_parameters().Select(p => p.name))
             .Where(n => n.StartsWith("backbone.", StringComparison.Ordinal) && !IsTrainable(n)).ToList();
         train(false);
@@ -65,22 +74,30 @@ public sealed class ResNetTransfer : ClassifierModel
     public override IReadOnlyList<string> PretrainedState { get; }
 
     private bool IsTrainable(string stateName) =>
-        trainableBlocks.Any(b => stateName.StartsWith("backbone." + b + ".", StringComparison.Ordinal));
+        trainableBlocks.Any(b => stateName.StartsWith("backbone." + b + ".", StringComparison.Ordinal)) ||
+        (stemTrains && (stateName.StartsWith("backbone.conv1.", StringComparison.Ordinal) || stateName.StartsWith("backbone.bn1.", StringComparison.Ordinal)));
 
     public override void train(bool on = true)
     {
         base.train(on);
         if (!on) return;
-        backbone.train(false);
-        foreach (var (name, block) in backbone.Blocks())
-            if (trainableBlocks.Contains(name)) block.train(true);
+        // Frozen parts keep their ImageNet batch-norm statistics; trained ones (the whole network for resnet18-full)
+        // normalise with the batch's statistics and update their running averages, as torchvision's fine-tuning does.
+        backbone.train(stemTrains);
+        foreach (var (name, block) in backbone.Blocks()) block.train(trainableBlocks.Contains(name));
     }
 
-    public override IEnumerable<(string Group, IEnumerable<Parameter> Parameters)> ParameterGroups()
+    /// <summary>The head (depth 0), then the backbone's trainable parameters by stage from layer4 (depth 1) down to the stem.</summary>
+    public override IEnumerable<ParameterGroup> ParameterGroups()
     {
-        yield return ("head", new[] { fc1, fc2 }.SelectMany(l => l.parameters()));
-        var tuned = backbone.parameters().Where(p => p.requires_grad).ToList();
-        if (tuned.Count > 0) yield return (BackboneGroup, tuned);
+        yield return new ParameterGroup("head", new[] { fc1, fc2 }.SelectMany(l => l.parameters()).ToList(), 0);
+        var stages = new[] { "layer4", "layer3", "layer2", "layer1" }.Append("stem").ToList();
+        var byStage = backbone.named_parameters().Where(p => p.parameter.requires_grad)
+            .GroupBy(p => p.name.StartsWith("layer", StringComparison.Ordinal) ? p.name[..6] : "stem")
+            .ToDictionary(g => g.Key, g => g.Select(p => p.parameter).ToList());
+        int depth = 1;
+        foreach (var stage in stages)
+            if (byStage.TryGetValue(stage, out var tuned)) yield return new ParameterGroup($"backbone.{stage}", tuned, depth++);
     }
 
     /// <summary>
@@ -91,11 +108,15 @@ public sealed class ResNetTransfer : ClassifierModel
 
     public override Tensor ForwardFeatures(Tensor input)
     {
+        if (stemTrains) return backbone.call(ChannelsLastInput ? MemoryFormat.ChannelsLast(input) : input);
         using var scope = NewDisposeScope();
         return ForwardFeaturesFromFront(ForwardFrozenFront(input)).MoveToOuterDisposeScope();
     }
 
-    public override bool HasFrozenFront => true;
+    public override bool HasFrozenFront => !stemTrains;
+
+    /// <summary>Run a fully trained backbone on channels-last tensors (libtorch's CPU convolutions are faster in that order).</summary>
+    public bool ChannelsLastInput { get; set; } = Environment.GetEnvironmentVariable("PNEUMO_RESNET_NCHW") is null;
 
     /// <summary>The stem and the frozen blocks (all of them for the frozen-base model).</summary>
     public override Tensor ForwardFrozenFront(Tensor input)

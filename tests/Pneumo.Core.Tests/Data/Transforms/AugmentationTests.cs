@@ -136,7 +136,7 @@ public class AugmentationTests
     public void SameSeedSameAugmentation_OtherSeedOther()
     {
         var image = Image(32, (x, y) => (byte)((x * 7 + y * 13) % 256));
-        var augmentation = Augmentation.Paper(new AugmentationOptions());
+        var augmentation = Augmentation.For(new AugmentationOptions());
         var a = augmentation.Apply(image, new Random(11)).Pixels;
         var b = augmentation.Apply(image, new Random(11)).Pixels;
         var c = augmentation.Apply(image, new Random(12)).Pixels;
@@ -147,8 +147,8 @@ public class AugmentationTests
     [Fact]
     public void PaperPresetHasShearZoomFlip_OffHasNothing()
     {
-        var steps = Augmentation.Paper(new AugmentationOptions()).Steps;
+        var steps = Augmentation.For(new AugmentationOptions()).Steps;
         Assert.Collection(steps, s => Assert.IsType<RandomShear>(s), s => Assert.IsType<RandomZoom>(s), s => Assert.IsType<RandomHorizontalFlip>(s));
-        Assert.Empty(Augmentation.Paper(AugmentationOptions.Off).Steps);
+        Assert.Empty(Augmentation.For(AugmentationOptions.Off).Steps);
     }
 }
