@@ -64,7 +64,7 @@ public sealed class AuditCommand(IAnsiConsole console) : PneumoCommand<AuditComm
 
         var mass = new Table().AddColumns("Grad-CAM region", "area share", "NORMAL", "PNEUMONIA", "all", "95% CI", "excess");
         foreach (var m in result.CamMass)
-            mass.AddRow(m.Region, P(m.AreaShare), P(m.Normal), P(m.Pneumonia), P(m.All.Estimate), $"[{P(m.All.Lower)}, {P(m.All.Upper)}]", F(m.Excess, "F2") + "x");
+            mass.AddRow(m.Region, P(m.AreaShare), P(m.Normal), P(m.Pneumonia), P(m.All.Estimate), Interval(P(m.All.Lower), P(m.All.Upper)), F(m.Excess, "F2") + "x");
         Console.Write(mass);
         var masking = new Table().AddColumns("masked", "class", "n", "mean |Δp|", "mean Δp", "flips", "→PNEUMONIA", "→NORMAL");
         foreach (var m in result.Masking)
@@ -75,14 +75,17 @@ public sealed class AuditCommand(IAnsiConsole console) : PneumoCommand<AuditComm
         foreach (var g in result.Groups)
         {
             var half = result.GroupsAtHalf.First(x => x.Group == g.Group);
-            groups.AddRow(g.Group, g.N.ToString(CultureInfo.InvariantCulture), F(g.Accuracy.Estimate), $"[{F(g.Accuracy.Lower)}, {F(g.Accuracy.Upper)}]",
-                          F(half.Accuracy.Estimate), $"[{F(half.Accuracy.Lower)}, {F(half.Accuracy.Upper)}]");
+            groups.AddRow(g.Group, g.N.ToString(CultureInfo.InvariantCulture), F(g.Accuracy.Estimate), Interval(F(g.Accuracy.Lower), F(g.Accuracy.Upper)),
+                          F(half.Accuracy.Estimate), Interval(F(half.Accuracy.Lower), F(half.Accuracy.Upper)));
         }
         Console.Write(groups);
         Line($"{result.N} images in {result.Seconds:F0} s ({result.ImagesPerSecond:F1} images/s audited)");
         Line($"wrote {Path.Combine(settings.Out!, AuditRun.JsonFile)}, {AuditRun.CsvFile}, {AuditRun.MarkdownFile}, {AuditRun.MeanMapFile}, {AuditRun.GroupFigureFile}");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
     }
+
+    /// <summary>"[lower, upper]", escaped: table cells are Spectre markup, where brackets open a tag.</summary>
+    private static string Interval(string lower, string upper) => Markup.Escape($"[{lower}, {upper}]");
 
     private static string F(double v, string format = "F4") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 

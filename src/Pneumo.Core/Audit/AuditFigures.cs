@@ -31,6 +31,7 @@ public static class AuditFigures
             heatmap.Extent = new CoordinateRect(0, w, 0, h);
             var bar = plot.Add.ColorBar(heatmap);
             bar.Label = "evidence per pixel / uniform";
+            if (regions.View.Area < w * h) Outline(plot, regions.View, h, Colors.Gray, 2f);
             Outline(plot, regions.Inner, h, Colors.White, 2.5f);
             foreach (var rect in new[] { regions.TopLeft, regions.TopRight, regions.BottomLeft, regions.BottomRight })
                 Outline(plot, rect, h, Colors.Magenta, 2f);
@@ -38,7 +39,7 @@ public static class AuditFigures
             plot.HideGrid();
             plot.Title($"{title}: {(c == 0 ? "NORMAL" : "PNEUMONIA")} (n={auditor.MapCounts[c]})");
             plot.Axes.Title.Label.FontSize = 15;
-            plot.XLabel("white: inner edge of the border band; magenta: corner patches");
+            plot.XLabel("white: inner edge of the border band; magenta: corner patches" + (regions.View.Area < w * h ? "; grey: centre crop" : ""));
             plot.Axes.Bottom.Label.FontSize = 12;
         }
         FigureFile.Save(multiplot, path, 620 * panels.Count, 600);

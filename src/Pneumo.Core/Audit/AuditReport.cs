@@ -19,7 +19,10 @@ public static class AuditReport
                      (r.Settings.Limit is int l ? $", at most {l} per class (seeded subset, seed {r.Settings.Seed})" : ""));
         s.AppendLine($"- Regions on the {r.Regions.Width}x{r.Regions.Height} input: border band {r.Regions.Band} px on each side " +
                      $"(`--border {F(r.Settings.Border, "0.###")}`, {P(r.BorderAreaShare)} of the area); corner patches {r.Regions.Patch} px square " +
-                     $"(`--patch {F(r.Settings.Patch, "0.###")}`, {P(r.PatchAreaShare)} each)");
+                     $"(`--patch {F(r.Settings.Patch, "0.###")}`, {P(r.PatchAreaShare)} each)" +
+                     (r.Regions.View.Area < r.Regions.Width * r.Regions.Height
+                         ? $"; the model sees only the central {r.Regions.View.X1 - r.Regions.View.X0} px (its centre crop): area shares are of that window"
+                         : ""));
         s.AppendLine("- Masks are filled with the image's own median grey. Intervals: 95% percentile bootstrap, " +
                      $"{r.Settings.Bootstrap} resamples, seeded.");
         if (r.Provenance is { } p) s.AppendLine($"- Command: `{p.Command}`; commit {p.Commit}; {p.CreatedUtc}; {r.Seconds:F0} s ({F(r.ImagesPerSecond, "F1")} images/s)");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
@@ -35,10 +36,12 @@ public static class AuditRun
         foreach (var s in skipped) log($"skipped: {s}");
         if (records.Count == 0) throw new DataException($"{dataRoot}: no readable images in the {settings.Split} split");
         int size = model.Metadata.Preprocessing.InputSize;
-        var regions = AuditRegions.For(size, size, settings.Border, settings.Patch);
-        log($"auditing {records.Count} {settings.Split} images ({records.Count(r => r.Label == ClassLabel.Normal)} NORMAL, " +
-            $"{records.Count(r => r.Label == ClassLabel.Pneumonia)} PNEUMONIA); border band {regions.Band} px " +
-            $"({regions.BorderAreaShare:P1} of the area), corner patches {regions.Patch} px");
+        var (offset, length) = model.Metadata.Preprocessing.CropWindow(size);
+        var regions = AuditRegions.For(size, size, settings.Border, settings.Patch, new PixelRect(offset, offset, offset + length, offset + length));
+        int normal = records.Count(r => r.Label == ClassLabel.Normal);
+        string crop = length < size ? $"; the model sees the central {length} px (centre crop)" : "";
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"auditing {records.Count} {settings.Split} images ({normal} NORMAL, {records.Count - normal} PNEUMONIA); border band {regions.Band} px ({regions.BorderAreaShare * 100:F1}% of the area the model sees), corner patches {regions.Patch} px{crop}"));
 
         var auditor = new Auditor(Predictor.For(model), new GradCam(model.Model, model.Metadata.Preprocessing), regions, settings.Chunk);
         var auditClock = Stopwatch.StartNew();
@@ -46,7 +49,7 @@ public static class AuditRun
         var rows = auditor.Run(records, cache.Get, done =>
         {
             if (done % step == 0 || done == records.Count)
-                log($"  {done}/{records.Count} images ({done / auditClock.Elapsed.TotalSeconds:F1} images/s)");
+                log(string.Create(CultureInfo.InvariantCulture, $"  {done}/{records.Count} images ({done / auditClock.Elapsed.TotalSeconds:F1} images/s)"));
         }, cancel);
         double imagesPerSecond = rows.Count / auditClock.Elapsed.TotalSeconds;
 
