@@ -36,6 +36,10 @@ public static class AuditFigures
             foreach (var rect in new[] { regions.TopLeft, regions.TopRight, regions.BottomLeft, regions.BottomRight })
                 Outline(plot, rect, h, Colors.Magenta, 2f);
             plot.Axes.SetLimits(0, w, 0, h);
+            // The plot's y runs upwards; label it in image rows (0 at the top), as the map is drawn.
+            var rows = Enumerable.Range(0, h / 50 + 1).Select(k => k * 50).ToArray();
+            plot.Axes.Left.SetTicks(rows.Select(y => (double)(h - y)).ToArray(), rows.Select(y => y.ToString()).ToArray());
+            plot.YLabel("image row (0 = top)");
             plot.HideGrid();
             plot.Title($"{title}: {(c == 0 ? "NORMAL" : "PNEUMONIA")} (n={auditor.MapCounts[c]})");
             plot.Axes.Title.Label.FontSize = 15;
@@ -51,6 +55,7 @@ public static class AuditFigures
         var plot = FigureFile.NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var groups = result.Groups.Where(g => g.Group is not ("NORMAL" or "PNEUMONIA")).Select(g => g.Group).ToList();
+        var labels = new List<(double X, double Value)>();
         var series = new[] { ($"model threshold {result.Threshold:F3}", result.Groups), ("threshold 0.5", result.GroupsAtHalf) };
         for (int s = 0; s < series.Length; s++)
         {
@@ -67,13 +72,17 @@ public static class AuditFigures
                     line.LineColor = Colors.Black;
                     line.LineWidth = 1.5f;
                 }
-                var label = plot.Add.Text(m.Accuracy.Estimate.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), x, 0.02);
-                label.LabelAlignment = Alignment.LowerCenter;
-                label.LabelFontSize = 12;
-                label.LabelFontColor = Colors.White;
-                label.LabelBold = true;
+                labels.Add((x, m.Accuracy.Estimate));
             }
             plot.Add.Bars(bars).LegendText = series[s].Item1;
+        }
+        foreach (var (x, value) in labels)  // over the bars, above the axis
+        {
+            var label = plot.Add.Text(value.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), x, 0.02);
+            label.LabelAlignment = Alignment.LowerCenter;
+            label.LabelFontSize = 12;
+            label.LabelFontColor = Colors.White;
+            label.LabelBold = true;
         }
         plot.Axes.Bottom.SetTicks(groups.Select((_, k) => k * 3 + 0.5).ToArray(),
                                   groups.Select(g => $"{g}\nn={result.Groups.First(x => x.Group == g).N}").ToArray());
