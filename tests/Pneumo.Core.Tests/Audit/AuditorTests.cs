@@ -64,7 +64,8 @@ public class AuditorTests(ITestOutputHelper output)
             var single = gradCam.Explain(images[i], ClassLabel.Pneumonia);
             float max = batched[i].Max();
             var scaled = batched[i].Select(v => max > 0 ? v / max : 0).ToArray();
-            for (int k = 0; k < scaled.Length; k++) Assert.Equal(single.Values[k], scaled[k], 4);
+            for (int k = 0; k < scaled.Length; k++)
+                Assert.True(Math.Abs(single.Values[k] - scaled[k]) < 1e-4, $"image {i} pixel {k}: {single.Values[k]} one by one, {scaled[k]} batched");
         }
     }
 
