@@ -44,6 +44,9 @@ public static class PneumoApp
             config.AddCommand<PruneCommand>("prune")
                 .WithDescription("Prune a model at a range of sparsities (random, magnitude; with and without retraining): table, plot, pruned model.")
                 .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");
+            config.AddCommand<AuditCommand>("audit")
+                .WithDescription("Audit a model for shortcuts: Grad-CAM mass on the border and corners, the effect of masking them, accuracy per file-name group; audit.json, audit.csv, audit.md, figures.")
+                .WithExample("audit", "--model", "models/szanet", "--split", "validation", "--out", "results/audit/szanet-validation");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
                 .WithExample("predict", "--model", "models/szanet", "xray.jpeg")

@@ -38,13 +38,56 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         using var noGrad = no_grad();
         var weights = gradient.mean([2, 3], keepdim: true);
         var cam = features.detach().mul(weights).sum(1, keepdim: true).relu();
-        // The model saw the preprocessing's centre crop: the map covers that window of the image, and nothing outside it.
-        var (top, height) = Preprocessing.CropWindow(image.Height);
-        var (left, width) = Preprocessing.CropWindow(image.Width);
-        cam = nn.functional.interpolate(cam, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-        if (height != image.Height || width != image.Width)
-            cam = nn.functional.pad(cam, [left, image.Width - left - width, top, image.Height - top - height]);
+        cam = OnImage(cam, image.Height, image.Width);
         var values = cam.flatten().to_type(ScalarType.Float32).data<float>().ToArray();
         return Heatmap.Normalized(image.Width, image.Height, values);
+    }
+
+    /// <summary>
+    /// The unnormalised maps for <paramref name="target"/> of images of one size, in one forward and one backward pass:
+    /// per image, ReLU(sum_c w_c A_c) upsampled to the image, row by row (the map <see cref="Explain"/> divides by its maximum).
+    /// </summary>
+    /// <remarks>
+    /// The model runs in evaluation mode, where images do not interact (batch norm uses its running statistics), so the
+    /// gradient of the summed scores at each image's feature map is that image's own gradient: the maps equal
+    /// <see cref="Explain"/>'s, up to the division by the maximum.
+    /// </remarks>
+    public float[][] RawMaps(IReadOnlyList<RgbImage> images, ClassLabel target)
+    {
+        if (images.Count == 0) return [];
+        int width = images[0].Width, height = images[0].Height;
+        using var scope = NewDisposeScope();
+        using var gradMode = enable_grad();
+        Model.eval();
+        var pixels = tensor(Batch.FromImages(images).Pixels, [images.Count, 3, height, width], ScalarType.Byte);
+        var features = Model.ForwardFeatures(Preprocessing.Apply(pixels));
+        if (!features.requires_grad) features = features.detach().requires_grad_();
+        var logit = Model.ForwardHead(features).sum();
+        var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
+        var gradient = autograd.grad([score], [features])[0];
+
+        using var noGrad = no_grad();
+        var weights = gradient.mean([2, 3], keepdim: true);
+        var cam = features.detach().mul(weights).sum(1, keepdim: true).relu();
+        cam = OnImage(cam, height, width);
+        var values = cam.flatten().to_type(ScalarType.Float32).data<float>().ToArray();
+        int plane = width * height;
+        return Enumerable.Range(0, images.Count).Select(i => values.AsSpan(i * plane, plane).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Maps [B, 1, h, w] onto the image they explain, [B, 1, height, width]: upsampled bilinearly over the part of the
+    /// image the model sees (all of it, or the central window of <see cref="Data.Preprocessing.CenterCrop"/>), zero
+    /// outside it (the model has no evidence where it does not look).
+    /// </summary>
+    private Tensor OnImage(Tensor cam, int height, int width)
+    {
+        var (offset, length) = Preprocessing.CropWindow(height);
+        if (length >= height && length >= width)
+            return nn.functional.interpolate(cam, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        var inner = nn.functional.interpolate(cam, [length, length], mode: InterpolationMode.Bilinear, align_corners: false);
+        var full = zeros([cam.shape[0], 1, height, width], cam.dtype);
+        full.narrow(2, offset, length).narrow(3, offset, length).copy_(inner);
+        return full;
     }
 }

@@ -1,0 +1,93 @@
+using System.ComponentModel;
+using System.Globalization;
+using Pneumo.Audit;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo audit</c>: how much a model relies on the image border and the corner markers (Grad-CAM mass, masking, per-group accuracy).</summary>
+public sealed class AuditCommand(IAnsiConsole console) : PneumoCommand<AuditCommand.Settings>(console)
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/szanet).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray); for validation, the one the model was trained on.")]
+        public string? Data { get; init; }
+
+        [CommandOption("--split <SPLIT>"), Description("validation: the model's own validation part, rebuilt from its model directory; test: ROOT/test (for reporting only)."), DefaultValue("validation")]
+        public string Split { get; init; } = "validation";
+
+        [CommandOption("--border <F>"), Description("Width of the border band on each side, as a fraction of the image side."), DefaultValue(0.1)]
+        public double Border { get; init; } = 0.1;
+
+        [CommandOption("--patch <F>"), Description("Side of the (marker-sized) corner patches, as a fraction of the image side."), DefaultValue(0.15)]
+        public double Patch { get; init; } = 0.15;
+
+        [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals."), DefaultValue(2000)]
+        public int Bootstrap { get; init; } = 2000;
+
+        [CommandOption("--limit <N>"), Description("At most N images per class (a seeded subset, whole patients first).")]
+        public int? Limit { get; init; }
+
+        [CommandOption("--seed <S>"), Description("Seed of the --limit subset and the bootstrap."), DefaultValue(42)]
+        public int Seed { get; init; } = 42;
+
+        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
+        public int Threads { get; init; }
+
+        [CommandOption("--out <OUT_DIR>"), Description("Where audit.json, audit.csv, audit.md and the figures go.")]
+        public string? Out { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out OUT_DIR is required");
+            var problem = ToSettings().Validate();
+            return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
+        }
+
+        public AuditSettings ToSettings() => new()
+        {
+            Split = Split, Border = Border, Patch = Patch, Bootstrap = Bootstrap, Limit = Limit, Seed = Seed, Threads = Threads,
+        };
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var root = DataRoot.Resolve(settings.Data);
+        var modelDir = ModelLocator.Resolve(settings.Model);
+        var result = AuditRun.Execute(modelDir, root, settings.Out!, settings.ToSettings(), CommandLine(), Line, cancellation);
+
+        var mass = new Table().AddColumns("Grad-CAM region", "area share", "NORMAL", "PNEUMONIA", "all", "95% CI", "excess");
+        foreach (var m in result.CamMass)
+            mass.AddRow(m.Region, P(m.AreaShare), P(m.Normal), P(m.Pneumonia), P(m.All.Estimate), Interval(P(m.All.Lower), P(m.All.Upper)), F(m.Excess, "F2") + "x");
+        Console.Write(mass);
+        var masking = new Table().AddColumns("masked", "class", "n", "mean |Δp|", "mean Δp", "flips", "→PNEUMONIA", "→NORMAL");
+        foreach (var m in result.Masking)
+            masking.AddRow(m.Variant, m.Class, m.N.ToString(CultureInfo.InvariantCulture), F(m.MeanAbsDelta), F(m.MeanDelta.Estimate, "+0.0000;-0.0000"),
+                           P(m.Flips.Estimate), m.ToPneumonia.ToString(CultureInfo.InvariantCulture), m.ToNormal.ToString(CultureInfo.InvariantCulture));
+        Console.Write(masking);
+        var groups = new Table().AddColumns("group", "n", $"accuracy at {F(result.Threshold, "F3")}", "95% CI", "accuracy at 0.5", "95% CI");
+        foreach (var g in result.Groups)
+        {
+            var half = result.GroupsAtHalf.First(x => x.Group == g.Group);
+            groups.AddRow(g.Group, g.N.ToString(CultureInfo.InvariantCulture), F(g.Accuracy.Estimate), Interval(F(g.Accuracy.Lower), F(g.Accuracy.Upper)),
+                          F(half.Accuracy.Estimate), Interval(F(half.Accuracy.Lower), F(half.Accuracy.Upper)));
+        }
+        Console.Write(groups);
+        Line($"{result.N} images in {result.Seconds:F0} s ({result.ImagesPerSecond:F1} images/s audited)");
+        Line($"wrote {Path.Combine(settings.Out!, AuditRun.JsonFile)}, {AuditRun.CsvFile}, {AuditRun.MarkdownFile}, {AuditRun.MeanMapFile}, {AuditRun.GroupFigureFile}");
+        return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
+    }
+
+    /// <summary>"[lower, upper]", escaped: table cells are Spectre markup, where brackets open a tag.</summary>
+    private static string Interval(string lower, string upper) => Markup.Escape($"[{lower}, {upper}]");
+
+    private static string F(double v, string format = "F4") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+    private static string P(double v) => double.IsFinite(v) ? (v * 100).ToString("F1", CultureInfo.InvariantCulture) + "%" : "n/a";
+}
