@@ -101,6 +101,9 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation) or default (0.5). Both are recorded."), DefaultValue("youden")]
         public string ThresholdRule { get; init; } = "youden";
 
+        [CommandOption("--weights-precision <P>"), Description("How the finished model's weights are stored: fp32, or fp16 (half the size; validated as rounded). Allowed with --resume, also on a finished run (it is then written again)."), DefaultValue("fp32")]
+        public string WeightsPrecision { get; init; } = "fp32";
+
         [CommandOption("--init <MODEL_DIR>"), Description("Start from the weights of a trained model, e.g. a resnet18-frozen head before fine-tuning.")]
         public string? Init { get; init; }
 
@@ -208,6 +211,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             WarmupEpochs = Warmup,
             CenterCrop = CenterCrop,
             ThresholdRule = ThresholdRule,
+            WeightsPrecision = WeightsPrecision,
             InitFrom = Init is null ? null : Path.GetFullPath(Init),
             EarlyStoppingPatience = Patience,
             ReduceLrPatience = LrPatience,
@@ -238,7 +242,8 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         Func<Persistence.ModelMetadata> train;
         if (settings.Resume is not null)
         {
-            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs);
+            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
+                                                settings.WeightsPrecision == "fp32" ? null : settings.WeightsPrecision);
         }
         else
         {

@@ -66,13 +66,39 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// <summary>State-dict entries that come from pretrained weights shipped elsewhere and never change: not saved with the model.</summary>
     public virtual IReadOnlyList<string> PretrainedState => [];
 
-    /// <summary>Saves the weights, without <see cref="PretrainedState"/>.</summary>
-    public void SaveWeights(string path) => save(path, PretrainedState.ToList());
+    /// <summary>Saves the weights, without <see cref="PretrainedState"/>; with <paramref name="half"/>, floating-point tensors as float16.</summary>
+    /// <remarks>Half storage rounds the model itself to float16 values (it computes in float32 again afterwards): call
+    /// <see cref="RoundToHalf"/> before validating a model that will be saved this way, so the shipped weights are the validated ones.</remarks>
+    public void SaveWeights(string path, bool half = false)
+    {
+        if (!half)
+        {
+            save(path, PretrainedState.ToList());
+            return;
+        }
+        this.to(ScalarType.Float16);
+        try { save(path, PretrainedState.ToList()); }
+        finally { this.to(ScalarType.Float32); }
+    }
+
+    /// <summary>Rounds every floating-point weight and buffer to the nearest float16 value (stored as float32 again).</summary>
+    public void RoundToHalf()
+    {
+        this.to(ScalarType.Float16);
+        this.to(ScalarType.Float32);
+    }
 
     /// <summary>Loads weights saved by <see cref="SaveWeights"/>: every entry but <see cref="PretrainedState"/> must be in the file.</summary>
     /// <exception cref="InvalidDataException">An entry is missing.</exception>
-    public void LoadWeights(string path)
+    public void LoadWeights(string path, bool half = false)
     {
+        if (half)
+        {
+            this.to(ScalarType.Float16);
+            try { LoadWeights(path); }
+            finally { this.to(ScalarType.Float32); }
+            return;
+        }
         if (PretrainedState.Count == 0)
         {
             load(path);

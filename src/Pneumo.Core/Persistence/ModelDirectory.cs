@@ -33,7 +33,7 @@ public sealed class ModelDirectory : IDisposable
     public static void Save(string dir, ClassifierModel model, ModelMetadata metadata)
     {
         Directory.CreateDirectory(dir);
-        AtomicFile.Write(System.IO.Path.Combine(dir, metadata.Weights), tmp => model.SaveWeights(tmp));
+        AtomicFile.Write(System.IO.Path.Combine(dir, metadata.Weights), tmp => model.SaveWeights(tmp, metadata.HalfWeights));
         Json.Write(System.IO.Path.Combine(dir, MetadataFile), metadata);
     }
 
@@ -57,7 +57,7 @@ public sealed class ModelDirectory : IDisposable
         {
             throw new InvalidDataException($"{metaPath}: {e.Message}", e);
         }
-        try { model.LoadWeights(weights); }
+        try { model.LoadWeights(weights, metadata.HalfWeights); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             model.Dispose();

@@ -13,6 +13,9 @@ public sealed record ModelMetadata
     public required string Architecture { get; init; }
     /// <summary>File name of the weights inside the model directory.</summary>
     public string Weights { get; init; } = "weights.pt";
+    /// <summary>How the weights file stores floating-point tensors: <c>float32</c>, or <c>float16</c> (half the size; the model computes in float32).</summary>
+    public string WeightsDtype { get; init; } = "float32";
+    public bool HalfWeights => WeightsDtype == "float16";
     public required Preprocessing Preprocessing { get; init; }
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = ThresholdSelector.Default;

@@ -67,6 +67,11 @@ public sealed record TrainingConfig
     public string ThresholdRule { get; init; } = "youden";
     /// <summary>The evaluation-time central crop (see <see cref="Preprocessing.CenterCrop"/>); null = none.</summary>
     public double? CenterCrop { get; init; }
+    /// <summary>
+    /// How the finished model's weights are stored: <c>fp32</c>, or <c>fp16</c> (half the size, for a model that must
+    /// ship in a size limit; validation and thresholds then come from the rounded weights, which are what ships).
+    /// </summary>
+    public string WeightsPrecision { get; init; } = "fp32";
     /// <summary>Intra-op threads for torch; 0 = number of cores.</summary>
     public int Threads { get; init; }
 
@@ -87,6 +92,7 @@ public sealed record TrainingConfig
         if (BackboneLrScale is <= 0 or > 1) return "--backbone-lr-scale must be in (0, 1]";
         if (LayerLrDecay is <= 0 or > 1) return "--layer-lr-decay must be in (0, 1]";
         if (WeightDecay is < 0 or >= 1) return "--weight-decay must be in [0, 1)";
+        if (WeightsPrecision is not ("fp32" or "fp16")) return "--weights-precision must be fp32 or fp16";
         if (ThresholdRule is not ("youden" or "default")) return "--threshold-rule must be youden or default";
         if (CenterCrop is <= 0.5 or > 1) return "--center-crop must be in (0.5, 1]";
         if (Augmentation.CropMinArea is <= 0 or > 1) return "--crop-scale must be in (0, 1]";

@@ -71,12 +71,19 @@ public sealed class TrainingRun
     /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
     /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
     public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default,
-                                       int? threads = null, int? epochs = null)
+                                       int? threads = null, int? epochs = null, string? weightsPrecision = null)
     {
         var runPath = Path.Combine(runDir, RunFile);
         if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {RunFile})");
         var record = Json.Read<RunRecord>(runPath);
         if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
+        if (weightsPrecision is not null && weightsPrecision != record.Config.WeightsPrecision)
+        {
+            // How the finished model is stored, not how it trains: may change, and is recorded.
+            if (weightsPrecision is not ("fp32" or "fp16")) throw new ArgumentException("--weights-precision must be fp32 or fp16");
+            record = record with { Config = record.Config with { WeightsPrecision = weightsPrecision } };
+            Json.Write(runPath, record);
+        }
         if (epochs is int e && e != record.Config.Epochs)
         {
             if (e < 1) throw new ArgumentException("--epochs must be at least 1");
@@ -244,6 +251,8 @@ public sealed class TrainingRun
     private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, BatchLoader valLoader,
                                  TrainingData data, TrainingState state, string reason, FrontCache? cache, CancellationToken cancel)
     {
+        bool half = Config.WeightsPrecision == "fp16";
+        if (half) model.RoundToHalf();  // validate what ships
         var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip", cache).Predict(valLoader, cancel);
         val.WriteCsv(Path.Combine(runDir, "validation_predictions.csv"));
         var thresholds = new Dictionary<string, double>
@@ -255,6 +264,7 @@ public sealed class TrainingRun
         var metadata = new ModelMetadata
         {
             Architecture = Config.Architecture,
+            WeightsDtype = half ? "float16" : "float32",
             Preprocessing = preprocessing,
             Threshold = thresholds[Config.ThresholdRule],
             ThresholdMethod = Config.ThresholdRule,
