@@ -1,10 +1,13 @@
 namespace Pneumo.Cli.Infrastructure;
 
-/// <summary>Finds the model to use when --model is not given: $PNEUMO_MODEL, else the shipped models/szanet.</summary>
+/// <summary>
+/// Finds the model to use when --model is not given: $PNEUMO_MODEL, else the shipped default, models/resnet18-full
+/// (the whole ImageNet ResNet18 fine-tuned; chosen on validation, results/generalisation/DEFAULT-DECISION.md).
+/// </summary>
 public static class ModelLocator
 {
     public const string EnvironmentVariable = "PNEUMO_MODEL";
-    public const string ShippedModel = "models/szanet";
+    public const string ShippedModel = "models/resnet18-full";
 
     public static string Resolve(string? explicitPath)
     {
