@@ -12,7 +12,7 @@ public sealed class ExportCommand(IAnsiConsole console) : PneumoCommand<ExportCo
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/szanet).")]
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
         public string? Model { get; init; }
 
         [CommandOption("--format <FORMAT>"), Description("onnx (preprocessing + network + sigmoid) or safetensors (weights, PyTorch names)."), DefaultValue("onnx")]

@@ -15,7 +15,7 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
         [CommandOption("--urls <URLS>"), Description("Where to listen (several separated by ';'; port 0 picks a free one)."), DefaultValue("http://127.0.0.1:5080")]
         public string Urls { get; init; } = "http://127.0.0.1:5080";
 
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble. Default: $PNEUMO_MODEL or models/szanet.")]
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble. Default: $PNEUMO_MODEL or models/resnet18-full.")]
         public string[] Models { get; init; } = [];
 
         [CommandOption("--max-upload-mb <MB>"), Description("Largest accepted upload (413 above)."), DefaultValue(20)]
