@@ -13,6 +13,8 @@ public sealed record ModelMetadata
     public required string Architecture { get; init; }
     /// <summary>File name of the weights inside the model directory.</summary>
     public string Weights { get; init; } = "weights.pt";
+    /// <summary>The SHA-256 of the weights file (64 lower-case hex digits), checked on load; null in models saved before it was recorded.</summary>
+    public string? WeightsSha256 { get; init; }
     public required Preprocessing Preprocessing { get; init; }
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = ThresholdSelector.Default;
