@@ -39,31 +39,32 @@ internal static class RawHttp
         using var buffer = new MemoryStream();
         try { await stream.CopyToAsync(buffer, cancel.Token); }
         catch (IOException) when (buffer.Length > 0) { }
-        var text = Encoding.UTF8.GetString(buffer.ToArray());
-        int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (!text.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) || split < 0)
-            throw new InvalidDataException($"no HTTP response: '{text[..Math.Min(200, text.Length)]}'");
-        var headers = text[..split];
-        var content = text[(split + 4)..];
-        if (headers.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) content = Unchunk(content);
-        return new Response(int.Parse(text.AsSpan(9, 3)), headers, content);
+        var bytes = buffer.ToArray();
+        int split = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        var responseHead = Encoding.ASCII.GetString(bytes, 0, split < 0 ? Math.Min(200, bytes.Length) : split);
+        if (!responseHead.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) || split < 0)
+            throw new InvalidDataException($"no HTTP response: '{responseHead}'");
+        var content = bytes[(split + 4)..];
+        if (responseHead.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) content = Unchunk(content);
+        return new Response(int.Parse(responseHead.AsSpan(9, 3)), responseHead, Encoding.UTF8.GetString(content));
     }
 
-    private static string Unchunk(string chunked)
+    /// <summary>The body of a chunked response, in bytes (chunk sizes count bytes, not characters).</summary>
+    private static byte[] Unchunk(byte[] chunked)
     {
-        var body = new StringBuilder();
+        using var body = new MemoryStream();
         int at = 0;
         while (at < chunked.Length)
         {
-            int line = chunked.IndexOf("\r\n", at, StringComparison.Ordinal);
+            int line = chunked.AsSpan(at).IndexOf("\r\n"u8);
             if (line < 0) break;
-            int size = Convert.ToInt32(chunked[at..line].Split(';')[0].Trim(), 16);
+            int size = Convert.ToInt32(Encoding.ASCII.GetString(chunked, at, line).Split(';')[0].Trim(), 16);
             if (size == 0) break;
-            // The body is ASCII JSON: characters and bytes coincide.
-            body.Append(chunked, line + 2, Math.Min(size, chunked.Length - line - 2));
-            at = line + 2 + size + 2;
+            int start = at + line + 2;
+            body.Write(chunked, start, Math.Min(size, chunked.Length - start));
+            at = start + size + 2;
         }
-        return body.ToString();
+        return body.ToArray();
     }
 
     /// <summary>A multipart body with one part: <c>--boundary</c>, the part's headers, the content, and the closing boundary unless left off.</summary>
