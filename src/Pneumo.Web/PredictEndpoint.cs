@@ -15,6 +15,7 @@ namespace Pneumo.Web;
 /// <remarks>
 /// Checks, in order, each answered with a one-sentence JSON <see cref="ApiError"/>: a multipart body (415), its size
 /// (413 above <see cref="WebServerOptions.MaxUploadBytes"/>, from Content-Length when sent, else while reading), a
+/// well-formed multipart body within the form limits (400 or 413 naming the limit, see <see cref="FormErrors"/>), a
 /// non-empty <c>file</c> field (400), JPEG or PNG content whatever the file is called (415), the pixel count from the
 /// header before any decoding (413 above <see cref="WebServerOptions.MaxPixels"/>), a decodable image (400).
 /// Uploads are held in memory or, above 64 KB, in ASP.NET's temporary folder, deleted after the request; nothing else
@@ -62,17 +63,9 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
             await using var stream = file.OpenReadStream();
             await stream.ReadExactlyAsync(bytes, cancel);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception e) when (!cancel.IsCancellationRequested && FormErrors.Classify(e, TooLarge) is { } error)
         {
-            return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
-        }
-        catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
-        {
-            return ApiError.Result(StatusCodes.Status400BadRequest, "malformed multipart/form-data body");
+            return ApiError.Result(error.Status, error.Message);
         }
 
         var format = ImageFormats.Sniff(bytes);
@@ -90,6 +83,10 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         DiagnosisResult result;
         await jobs.WaitAsync(cancel);
         try { result = diagnoser.Diagnose(bytes, UploadName, explain); }
+        catch (DataException e) when (e.Message.Contains("non-finite probability", StringComparison.Ordinal))
+        {
+            return ApiError.Result(StatusCodes.Status422UnprocessableEntity, $"no diagnosis: {Reason(e.Message)}");
+        }
         catch (DataException e) { return ApiError.Result(StatusCodes.Status400BadRequest, $"cannot decode the image: {Reason(e.Message)}"); }
         finally { jobs.Release(); }
 

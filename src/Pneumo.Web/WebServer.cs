@@ -62,6 +62,8 @@ public static class WebServer
             Interlocked.Increment(ref requests);
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            // Answers carry medical images and findings: no browser or proxy keeps a copy.
+            context.Response.Headers.CacheControl = "no-store";
             try
             {
                 await next(context);

@@ -35,8 +35,9 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             Format is "text" or "json" or "csv" ? ValidationResult.Success() : ValidationResult.Error("--format must be text, json or csv");
     }
 
-    /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain.</summary>
-    public sealed record Prediction(string Path, double Probability, string Label, double Threshold, IReadOnlyList<ModelProbability> Models, string? Heatmap);
+    /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain; <see cref="Warning"/> says why to trust it less.</summary>
+    public sealed record Prediction(string Path, double Probability, string Label, double Threshold, IReadOnlyList<ModelProbability> Models, string? Heatmap,
+                                    string? Warning = null);
 
     /// <summary>One model's probability for an image.</summary>
     public sealed record ModelProbability(string Model, string Version, double Probability);
@@ -56,7 +57,8 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
                 var d = diagnoser.Diagnose(path, explain: heatmaps is not null);
                 var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
                 var r = new Prediction(path, d.Probability, d.LabelName, d.Threshold,
-                                       d.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Version, o.Probability)).ToList(), heatmap);
+                                       d.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Version, o.Probability)).ToList(), heatmap,
+                                       d.Warning);
                 results.Add(r);
                 if (settings.Format == "text") Line(TextLine(r));
             }
@@ -80,6 +82,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         if (r.Models.Count > 1)
             fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Model}={m.Probability:F4}")));
         if (r.Heatmap is not null) fields.Add(r.Heatmap);
+        if (r.Warning is not null) fields.Add("warning: " + r.Warning);
         return string.Join('\t', fields);
     }
 
@@ -88,12 +91,15 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         var header = new List<string> { "path", "probability", "label" };
         if (models.Count > 1) header.AddRange(ModelColumns(models));
         if (explain) header.Add("heatmap");
+        bool warnings = results.Any(r => r.Warning is not null);  // the column appears when some image has a warning
+        if (warnings) header.Add("warning");
         System.Console.Out.WriteLine(string.Join(',', header));
         foreach (var r in results)
         {
             var row = new List<string> { Csv.Escape(r.Path), r.Probability.ToString("R", CultureInfo.InvariantCulture), r.Label };
             if (models.Count > 1) row.AddRange(r.Models.Select(m => m.Probability.ToString("R", CultureInfo.InvariantCulture)));
             if (explain) row.Add(Csv.Escape(r.Heatmap ?? ""));
+            if (warnings) row.Add(Csv.Escape(r.Warning ?? ""));
             System.Console.Out.WriteLine(string.Join(',', row));
         }
     }

@@ -98,6 +98,8 @@ public sealed class PruneCommand(IAnsiConsole console) : PneumoCommand<PruneComm
         Line($"pruning {modelDir}: {string.Join(", ", pruning.Variants().Select(v => v.Name))} at sparsities " +
              $"{string.Join(", ", pruning.Sparsities.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture)))} " +
              $"({settings.Scope} scope, seed {pruning.Seed}, {pruning.RetrainEpochs} retraining epoch(s))");
+        // One job per folder: a second process on it stops here with one line naming the holder.
+        using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
         var summary = PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), Line, cancellation);
 
         var table = new Table().AddColumns("variant", "chosen sparsity (val score)", "own threshold (val)", "val accuracy", "test accuracy",

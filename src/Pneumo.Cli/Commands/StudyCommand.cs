@@ -71,6 +71,8 @@ public sealed class StudyCommand(IAnsiConsole console) : PneumoCommand<StudyComm
         Line($"data: {root}; study in {settings.Out} ({(options.Quick ? "quick" : "full")}: {options.Epochs} epochs, fine-tuning {options.FineTuneEpochs}, " +
              $"{(options.LimitPerClass is int l ? $"at most {l}" : "all")} training images per class, {options.BootstrapResamples} bootstrap resamples" +
              $"{(options.CrossValidation ? $", {options.Folds}-fold cross-validation" : "")}, seed {options.Seed})");
+        // One job per folder: a second process on it stops here with one line naming the holder.
+        using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
         var record = StudyRun.Execute(options, root, settings.Out!, CommandLine(), new ConsoleTrainingListener(Console), Line, cancellation);
         foreach (var s in record.Stages)
             Line(string.Create(CultureInfo.InvariantCulture, $"  {s.Name,-24} {s.Status.ToString().ToLowerInvariant(),-9} {s.Seconds ?? 0,6:F0} s  {s.Output}"));

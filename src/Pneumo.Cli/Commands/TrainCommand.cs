@@ -131,10 +131,10 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--backbone <FILE>"), Description("With --arch onnx-frozen: an ONNX image featurizer to use as the frozen base (see the README).")]
         public string? Backbone { get; init; }
 
-        [CommandOption("--backbone-input <NAME>"), Description("Name of the backbone's image input [N,3,S,S]."), DefaultValue("input")]
+        [CommandOption("--backbone-input <NAME>"), Description("Name of the backbone's image input [[N,3,S,S]]."), DefaultValue("input")]
         public string BackboneInput { get; init; } = "input";
 
-        [CommandOption("--backbone-output <NAME>"), Description("Name of the backbone's feature output [N,C] or [N,C,h,w]."), DefaultValue("output")]
+        [CommandOption("--backbone-output <NAME>"), Description("Name of the backbone's feature output [[N,C]] or [[N,C,h,w]]."), DefaultValue("output")]
         public string BackboneOutput { get; init; } = "output";
 
         [CommandOption("--channel-order <ORDER>"), Description("With --backbone: RGB or BGR, as the backbone expects.")]

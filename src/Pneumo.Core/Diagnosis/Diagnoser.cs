@@ -27,6 +27,12 @@ public sealed class Diagnoser : IDisposable
     /// <summary>The longer side of the image the explanation is drawn on, in pixels.</summary>
     public const int DefaultDisplaySize = 448;
 
+    /// <summary>
+    /// The shortest side, in pixels, below which an image is still scored but flagged (<see cref="DiagnosisResult.Warning"/>):
+    /// the models saw X-rays of about a thousand pixels, scaled to their input size; a thumbnail or icon is not one.
+    /// </summary>
+    public const int MinImageSide = 64;
+
     private readonly IReadOnlyList<Member> members;
     private readonly ImageDecoder displayDecoder;
     private readonly object gate = new();
@@ -82,7 +88,10 @@ public sealed class Diagnoser : IDisposable
     public DiagnosisResult Diagnose(string path, bool explain) => Diagnose(ImageDecoder.ReadFile(path), path, explain);
 
     /// <summary>Diagnoses encoded image bytes (JPEG, PNG, ...); <paramref name="name"/> names the image in error messages.</summary>
-    /// <exception cref="DataException">Not an image, corrupt, or too large; the message names the image.</exception>
+    /// <exception cref="DataException">
+    /// Not an image, corrupt, or too large; or a model's probability is NaN or infinite (never turned into a label). The
+    /// message names the image.
+    /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
         // Decoding needs no lock: decode once per input size, and the display image for the explanation.
@@ -99,7 +108,14 @@ public sealed class Diagnoser : IDisposable
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             foreach (var m in members)
-                opinions.Add(new ModelOpinion(m.Info, m.Predictor.Predict([inputs[m.Decoder]])[0]));
+            {
+                double p = m.Predictor.Predict([inputs[m.Decoder]])[0];
+                // A damaged model's NaN would be compared with the threshold and called NORMAL: refuse it instead.
+                if (!double.IsFinite(p))
+                    throw new DataException(string.Create(CultureInfo.InvariantCulture,
+                        $"{name}: model {m.Info.Name} gave a non-finite probability ({p}), no label: is the model damaged?"));
+                opinions.Add(new ModelOpinion(m.Info, p));
+            }
             probability = opinions.Average(o => o.Probability);
             label = probability >= Threshold ? ClassLabel.Pneumonia : ClassLabel.Normal;
             if (display is not null)
@@ -113,7 +129,11 @@ public sealed class Diagnoser : IDisposable
             var heatmap = Heatmap.Mean(maps);
             explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label)));
         }
-        return new DiagnosisResult(probability, label, Threshold, opinions, explanation);
+        var header = ImageDecoder.ReadHeader(encoded, name);
+        var warning = Math.Min(header.Width, header.Height) < MinImageSide
+            ? $"the image is only {header.Width}x{header.Height} pixels (below the {MinImageSide}-pixel minimum side): the result is unreliable"
+            : null;
+        return new DiagnosisResult(probability, label, Threshold, opinions, explanation) { Warning = warning };
     }
 
     private OverlayCaption Caption(double probability, ClassLabel label)

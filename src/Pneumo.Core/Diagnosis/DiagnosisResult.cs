@@ -10,6 +10,9 @@ namespace Pneumo.Diagnosis;
 /// </remarks>
 public sealed record DiagnosisResult(double Probability, ClassLabel Label, double Threshold, IReadOnlyList<ModelOpinion> Models, Explanation? Explanation)
 {
+    /// <summary>Set when the result deserves less trust: an image smaller than <see cref="Diagnoser.MinImageSide"/> on a side.</summary>
+    public string? Warning { get; init; }
+
     /// <summary>NORMAL or PNEUMONIA.</summary>
     public string LabelName => Label.FolderName();
 }

@@ -19,10 +19,13 @@ public static class ModelEvaluation
         var clock = Stopwatch.StartNew();
         var records = ChestXrayDataset.Load(dataRoot, split);
         var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize));
-        var (usable, failures) = cache.LoadAll(records, cancel: cancel);
-        foreach (var f in failures) log?.Invoke($"skipped: {f.Message}");
+        var (usable, decodeFailures) = cache.LoadAll(records, cancel: cancel);
+        var failures = decodeFailures.Select(f => f.Message).ToList();
+        foreach (var f in failures) log?.Invoke($"skipped: {f}");
         if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
         var predictions = Predictor.For(model).Predict(new BatchLoader(usable, cache, 32), cancel);
+        (usable, predictions) = WithoutNonFinite(usable, predictions, Path.Combine(dataRoot, split), failures, log);
+        RequireBothClasses(usable, records, Path.Combine(dataRoot, split));
 
         var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [model.Metadata.ThresholdMethod] = model.Metadata.Threshold };
         var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));
@@ -38,7 +41,7 @@ public static class ModelEvaluation
             BootstrapResamples = resamples,
             ExpectedCalibrationError = Calibration.Compute(predictions.Labels, predictions.Probabilities).ExpectedCalibrationError,
             ByFinding = byFinding,
-            Skipped = failures.Select(f => f.Message).ToList(),
+            Skipped = failures,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Provenance = Provenance.Capture(command),
         };
@@ -46,5 +49,39 @@ public static class ModelEvaluation
         predictions.WriteCsv(Path.Combine(outDir, "predictions.csv"));
         Json.Write(Path.Combine(outDir, "metrics.json"), result);
         return result;
+    }
+
+    /// <summary>
+    /// Drops images whose probability is NaN or infinite (a damaged model, never a label), reporting each like an
+    /// unreadable image.
+    /// </summary>
+    private static (List<ImageRecord>, Predictions) WithoutNonFinite(List<ImageRecord> usable, Predictions predictions, string splitDir,
+                                                                     List<string> failures, Action<string>? log)
+    {
+        var keep = Enumerable.Range(0, usable.Count).Where(i => double.IsFinite(predictions.Probabilities[i])).ToList();
+        if (keep.Count == usable.Count) return (usable, predictions);
+        foreach (var i in Enumerable.Range(0, usable.Count).Except(keep))
+        {
+            var message = $"{Path.Combine(splitDir, predictions.Paths[i])}: the model gave a non-finite probability ({predictions.Probabilities[i]}), no label";
+            failures.Add(message);
+            log?.Invoke($"skipped: {message}");
+        }
+        if (keep.Count == 0) throw new DataException($"{splitDir}: the model gave no finite probability for any image: is the model damaged?");
+        return (keep.Select(i => usable[i]).ToList(),
+                new Predictions(keep.Select(i => predictions.Paths[i]).ToList(), keep.Select(i => predictions.Labels[i]).ToList(),
+                                keep.Select(i => predictions.Probabilities[i]).ToList()));
+    }
+
+    /// <summary>AUC, sensitivity and specificity need both classes: a split with no scored image of one is refused.</summary>
+    private static void RequireBothClasses(List<ImageRecord> usable, IReadOnlyList<ImageRecord> all, string splitDir)
+    {
+        foreach (var label in new[] { ClassLabel.Normal, ClassLabel.Pneumonia })
+        {
+            if (usable.Any(r => r.Label == label)) continue;
+            int present = all.Count(r => r.Label == label);
+            throw new DataException(present == 0
+                ? $"{splitDir}: no {label.FolderName()} images: the metrics need both classes"
+                : $"{splitDir}: none of the {present} {label.FolderName()} images could be scored: the metrics need both classes");
+        }
     }
 }

@@ -29,12 +29,24 @@ public sealed class ModelDirectory : IDisposable
     /// <summary>True when <paramref name="dir"/> holds a <c>model.json</c>.</summary>
     public static bool Exists(string dir) => File.Exists(System.IO.Path.Combine(dir, MetadataFile));
 
-    /// <summary>Writes weights and metadata atomically (weights first, so model.json never points at missing weights).</summary>
-    public static void Save(string dir, ClassifierModel model, ModelMetadata metadata)
+    /// <summary>
+    /// Writes weights and metadata atomically (weights first, so model.json never points at missing weights), with the
+    /// weights' SHA-256 recorded in model.json.
+    /// </summary>
+    /// <returns>The metadata as written, with <see cref="ModelMetadata.WeightsSha256"/> set.</returns>
+    public static ModelMetadata Save(string dir, ClassifierModel model, ModelMetadata metadata)
     {
         Directory.CreateDirectory(dir);
-        AtomicFile.Write(System.IO.Path.Combine(dir, metadata.Weights), tmp => model.SaveWeights(tmp, metadata.HalfWeights));
-        Json.Write(System.IO.Path.Combine(dir, MetadataFile), metadata);
+        var weights = System.IO.Path.Combine(dir, metadata.Weights);
+        string sha = "";
+        AtomicFile.Write(weights, tmp =>
+        {
+            model.SaveWeights(tmp, metadata.HalfWeights);
+            sha = Sha256(tmp);
+        });
+        var written = metadata with { WeightsSha256 = sha };
+        Json.Write(System.IO.Path.Combine(dir, MetadataFile), written);
+        return written;
     }
 
     /// <summary>Loads a model directory, in evaluation mode.</summary>
@@ -47,10 +59,14 @@ public sealed class ModelDirectory : IDisposable
         var metadata = Json.Read<ModelMetadata>(metaPath);
         if (metadata.FormatVersion > ModelMetadata.CurrentFormatVersion)
             throw new InvalidDataException($"{metaPath}: format version {metadata.FormatVersion} is newer than this Pneumo understands ({ModelMetadata.CurrentFormatVersion})");
-        if (!ModelRegistry.Contains(metadata.Architecture))
-            throw new InvalidDataException($"{metaPath}: unknown architecture '{metadata.Architecture}'");
+        if (ModelMetadataCheck.Problems(metadata) is { Count: > 0 } problems)
+            throw new InvalidDataException($"{metaPath}: {string.Join("; ", problems)}");
         var weights = System.IO.Path.Combine(dir, metadata.Weights);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
+        var sha = Sha256(weights);
+        if (metadata.WeightsSha256 is { } expected && sha != expected)
+            throw new InvalidDataException(
+                $"{weights}: SHA-256 {sha[..12]}... does not match {MetadataFile}'s weights_sha256 {expected[..12]}...: the weights were changed or damaged");
         ClassifierModel model;
         try { model = ModelRegistry.Get(metadata.Architecture).Build(metadata.Preprocessing, metadata.Backbone); }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
@@ -64,14 +80,17 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException($"{weights}: cannot load weights ({e.Message})", e);
         }
         model.eval();
-        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata, WeightsVersion(weights));
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata, sha[..12]);
     }
 
     /// <summary>The first 12 hex digits of the SHA-256 of a weights file.</summary>
-    public static string WeightsVersion(string weightsPath)
+    public static string WeightsVersion(string weightsPath) => Sha256(weightsPath)[..12];
+
+    /// <summary>The SHA-256 of a file, as 64 lower-case hex digits.</summary>
+    public static string Sha256(string path)
     {
-        using var stream = File.OpenRead(weightsPath);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     public void Dispose() => Model.Dispose();

@@ -15,7 +15,10 @@ public sealed record ModelMetadata
     public string Weights { get; init; } = "weights.pt";
     /// <summary>How the weights file stores floating-point tensors: <c>float32</c>, or <c>float16</c> (half the size; the model computes in float32).</summary>
     public string WeightsDtype { get; init; } = "float32";
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HalfWeights => WeightsDtype == "float16";
+    /// <summary>The SHA-256 of the weights file (64 lower-case hex digits), checked on load; null in models saved before it was recorded.</summary>
+    public string? WeightsSha256 { get; init; }
     public required Preprocessing Preprocessing { get; init; }
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = ThresholdSelector.Default;

@@ -17,8 +17,10 @@ namespace Pneumo.Training;
 /// </summary>
 /// <remarks>
 /// Files: <c>run.json</c> (config, data root, command, commit), <c>state.json</c> (progress, rewritten atomically each
-/// epoch), <c>checkpoints/epoch-NNN/</c> (last epoch's weights and optimizer), <c>best.pt</c>, <c>history.csv</c>,
-/// <c>split.csv</c>, and at the end <c>model.json</c>, <c>weights.pt</c>, <c>validation_predictions.csv</c>.
+/// epoch), <c>checkpoints/epoch-NNN/</c> (last epoch's weights and optimizer, with a <see cref="CheckpointManifest"/>
+/// of their SHA-256 checked on resume), <c>best.pt</c>, <c>history.csv</c>, <c>split.csv</c>, and at the end
+/// <c>model.json</c>, <c>weights.pt</c>, <c>validation_predictions.csv</c>. Starting and resuming hold the folder's
+/// <see cref="RunFolderLock"/>: a second process on the same folder is refused.
 /// </remarks>
 public sealed class TrainingRun
 {
@@ -52,6 +54,7 @@ public sealed class TrainingRun
                                       ITrainingListener? listener = null, CancellationToken cancel = default,
                                       TrainValidationSplit? split = null, string? splitDescription = null)
     {
+        using var folderLock = RunFolderLock.Acquire(runDir);
         if (File.Exists(Path.Combine(runDir, RunFile)))
             throw new InvalidOperationException($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
         var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command))
@@ -75,6 +78,10 @@ public sealed class TrainingRun
     {
         var runPath = Path.Combine(runDir, RunFile);
         if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {RunFile})");
+        using var folderLock = RunFolderLock.Acquire(runDir);
+        // Holding the lock, no other process is writing here: any temporary is a killed write's leftover.
+        if (CheckpointManifest.RemoveStaleTemporaries(runDir) is > 0 and var removed)
+            (listener ?? NullTrainingListener.Instance).Message($"removed {removed} temporary file(s) left by an interrupted write");
         var record = Json.Read<RunRecord>(runPath);
         if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
         if (weightsPrecision is not null && weightsPrecision != record.Config.WeightsPrecision)
@@ -145,11 +152,13 @@ public sealed class TrainingRun
         if (state.Checkpoint is not null)
         {
             var ckpt = Path.Combine(runDir, state.Checkpoint);
-            model.LoadWeights(Path.Combine(ckpt, "weights.pt"));
-            trainer.Optimizer.load_state_dict(Path.Combine(ckpt, "optimizer.pt"));
+            if (!CheckpointManifest.Verify(runDir, ckpt))
+                listener.Message($"{ckpt}: no {CheckpointManifest.FileName} (written by an older Pneumo): the checkpoint is not verified");
+            LoadCheckpointFile(Path.Combine(ckpt, "weights.pt"), model.LoadWeights);
+            LoadCheckpointFile(Path.Combine(ckpt, "optimizer.pt"), f => trainer.Optimizer.load_state_dict(f));
             if (average is not null)
             {
-                average.Model.LoadWeights(Path.Combine(ckpt, "average.pt"));
+                LoadCheckpointFile(Path.Combine(ckpt, "average.pt"), average.Model.LoadWeights);
                 average.Updates = state.AverageUpdates;
             }
             trainer.LearningRate = state.LearningRate;
@@ -210,6 +219,8 @@ public sealed class TrainingRun
             model.SaveWeights(Path.Combine(ckptDir, "weights.pt"));
             trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, "optimizer.pt"));
             average?.Model.SaveWeights(Path.Combine(ckptDir, "average.pt"));
+            // best.pt is left out: a kill between its rewrite and the commit below would make the last checkpoint unusable.
+            CheckpointManifest.Write(runDir, ckptDir, new[] { "weights.pt", "optimizer.pt", "average.pt" }.Select(f => $"{checkpoint}/{f}"));
             state = state with
             {
                 EpochsDone = epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
@@ -231,6 +242,20 @@ public sealed class TrainingRun
         var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
         Json.Write(Path.Combine(runDir, StateFile), state with { Finished = true, StopReason = reason });
         return metadata;
+    }
+
+    /// <summary>Loads one file of a checkpoint; a file that cannot be read is named, and its content never quoted.</summary>
+    private static void LoadCheckpointFile(string path, Action<string> load)
+    {
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: checkpoint file missing; cannot resume");
+        try { load(path); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var size = new FileInfo(path).Length;
+            throw new InvalidDataException(size == 0
+                ? $"{path}: empty checkpoint file; cannot resume"
+                : $"{path}: unreadable checkpoint file ({size} bytes: truncated, damaged or not a checkpoint); cannot resume");
+        }
     }
 
     /// <summary>Starts from another model's saved weights (those it has and this model shares, e.g. a trained head).</summary>
@@ -281,7 +306,7 @@ public sealed class TrainingRun
             BestEpoch = state.BestEpoch,
             Provenance = run.Provenance,
         };
-        ModelDirectory.Save(runDir, model, metadata);
+        metadata = ModelDirectory.Save(runDir, model, metadata);
         foreach (var (name, m) in metrics)
             listener.Message($"validation at the {name} threshold {m.Threshold:F3}: AUC {m.Auc:F4}, accuracy {m.Accuracy:F4}, " +
                              $"sensitivity {m.Sensitivity:F4}, specificity {m.Specificity:F4}");
