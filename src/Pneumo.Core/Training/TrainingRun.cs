@@ -154,11 +154,11 @@ public sealed class TrainingRun
             var ckpt = Path.Combine(runDir, state.Checkpoint);
             if (!CheckpointManifest.Verify(runDir, ckpt))
                 listener.Message($"{ckpt}: no {CheckpointManifest.FileName} (written by an older Pneumo): the checkpoint is not verified");
-            LoadCheckpointFile(Path.Combine(ckpt, "weights.pt"), model.LoadWeights);
+            LoadCheckpointFile(Path.Combine(ckpt, "weights.pt"), f => model.LoadWeights(f));
             LoadCheckpointFile(Path.Combine(ckpt, "optimizer.pt"), f => trainer.Optimizer.load_state_dict(f));
             if (average is not null)
             {
-                LoadCheckpointFile(Path.Combine(ckpt, "average.pt"), average.Model.LoadWeights);
+                LoadCheckpointFile(Path.Combine(ckpt, "average.pt"), f => average.Model.LoadWeights(f));
                 average.Updates = state.AverageUpdates;
             }
             trainer.LearningRate = state.LearningRate;
