@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pneumo.Data;
+using Pneumo.Data.Dicom;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
 using Pneumo.Persistence;
@@ -32,10 +33,15 @@ public sealed class Diagnoser : IDisposable
     private readonly object gate = new();
     private bool disposed;
 
-    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize)
+    private readonly DicomOptions dicomOptions;
+    private readonly long maxPixels;
+
+    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom)
     {
         this.members = members;
-        displayDecoder = new ImageDecoder() { MaxPixels = maxPixels };
+        this.maxPixels = maxPixels;
+        dicomOptions = dicom;
+        displayDecoder = new ImageDecoder() { MaxPixels = maxPixels, Dicom = dicom };
         DisplaySize = displaySize;
         Models = members.Select(m => m.Info).ToList();
         Threshold = members.Average(m => m.Info.Threshold);
@@ -51,11 +57,14 @@ public sealed class Diagnoser : IDisposable
     /// <summary>Loads model directories (at least one).</summary>
     /// <remarks>
     /// Images with more than <paramref name="maxPixels"/> pixels are refused from their header, before decoding;
-    /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side.
+    /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side;
+    /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only).
     /// </remarks>
     /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
-    public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize)
+    public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize,
+                                 DicomOptions? dicom = null)
     {
+        dicom ??= new DicomOptions();
         if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
         var loaded = new List<ModelDirectory>();
         try
@@ -71,25 +80,32 @@ public sealed class Diagnoser : IDisposable
         var members = loaded.Select(m =>
         {
             var size = m.Metadata.Preprocessing.InputSize;
-            if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels };
+            if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels, Dicom = dicom };
             return new Member(m, Describe(m), decoder);
         }).ToList();
-        return new Diagnoser(members, maxPixels, displaySize);
+        return new Diagnoser(members, maxPixels, displaySize, dicom);
     }
 
     /// <summary>Diagnoses an image file.</summary>
     /// <exception cref="DataException">Missing, unreadable, not an image, or too large; the message names the file.</exception>
     public DiagnosisResult Diagnose(string path, bool explain) => Diagnose(ImageDecoder.ReadFile(path), path, explain);
 
-    /// <summary>Diagnoses encoded image bytes (JPEG, PNG, ...); <paramref name="name"/> names the image in error messages.</summary>
-    /// <exception cref="DataException">Not an image, corrupt, or too large; the message names the image.</exception>
+    /// <summary>Diagnoses encoded image bytes (JPEG, PNG, DICOM, ...); <paramref name="name"/> names the image in error messages.</summary>
+    /// <exception cref="DataException">
+    /// Not an image, corrupt, or too large; a DICOM file that is refused (a <see cref="DicomException"/>). The message names the image.
+    /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
-        // Decoding needs no lock: decode once per input size, and the display image for the explanation.
+        // Decoding needs no lock: decode once per input size, and the display image for the explanation. A DICOM file
+        // is read once, to display pixels, and resized from those.
+        var dicom = DicomFormat.Is(encoded, name) ? DicomReader.Read(encoded, name, dicomOptions, maxPixels) : null;
         var inputs = new Dictionary<ImageDecoder, RgbImage>();
         foreach (var m in members)
-            if (!inputs.ContainsKey(m.Decoder)) inputs[m.Decoder] = m.Decoder.Decode(encoded, name);
-        var display = explain ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize) : null;
+            if (!inputs.ContainsKey(m.Decoder))
+                inputs[m.Decoder] = dicom is null ? m.Decoder.Decode(encoded, name) : m.Decoder.Decode(dicom, name);
+        var display = !explain ? null
+            : dicom is null ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize)
+            : displayDecoder.DecodeForDisplay(dicom, name, DisplaySize);
 
         var opinions = new List<ModelOpinion>(members.Count);
         var maps = new List<Heatmap>();
@@ -113,7 +129,7 @@ public sealed class Diagnoser : IDisposable
             var heatmap = Heatmap.Mean(maps);
             explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label)));
         }
-        return new DiagnosisResult(probability, label, Threshold, opinions, explanation);
+        return new DiagnosisResult(probability, label, Threshold, opinions, explanation) { Dicom = dicom?.Info };
     }
 
     private OverlayCaption Caption(double probability, ClassLabel label)

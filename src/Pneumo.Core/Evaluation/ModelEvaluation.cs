@@ -18,7 +18,11 @@ public static class ModelEvaluation
     {
         var clock = Stopwatch.StartNew();
         var records = ChestXrayDataset.Load(dataRoot, split);
-        var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize));
+        var warnings = new Lock(); // decoding runs in parallel; the log takes one line at a time
+        var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize)
+        {
+            OnWarning = w => { lock (warnings) log?.Invoke($"warning: {w}"); },
+        });
         var (usable, failures) = cache.LoadAll(records, cancel: cancel);
         foreach (var f in failures) log?.Invoke($"skipped: {f.Message}");
         if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
