@@ -14,7 +14,8 @@ namespace Pneumo.Data.Dicom;
 internal sealed class GdcmToolkit : IDicomToolkit
 {
     private static readonly Lock Gate = new();
-    private static readonly ushort PixelDataGroup = 0x7fe0, PixelDataElement = 0x0010;
+    private const ushort PixelDataGroup = 0x7fe0, PixelDataElement = 0x0010;
+    private const string DeflatedTransferSyntax = "1.2.840.10008.1.2.1.99";
 
     static GdcmToolkit()
     {
@@ -101,10 +102,12 @@ internal sealed class GdcmToolkit : IDicomToolkit
             var dataSet = reader.GetFile().GetDataSet();
             if (!dataSet.FindDataElement(pixelTag))
                 throw new DicomException(DicomProblem.Corrupt, $"{name}: DICOM file without pixel data");
-            // GDCM pads native pixel data that ends early (and says so only on stderr): compare with the file's length.
+            // GDCM pads native pixel data that ends early (and says so only on stderr): compare with the file's length
+            // (not for a deflated data set, whose bytes on disk are compressed).
             using var element = dataSet.GetDataElement(pixelTag);
             using var vl = element.GetVL();
-            if (!vl.IsUndefined() && attributes.PixelDataOffset + vl.GetValueLength() > length)
+            if (!vl.IsUndefined() && attributes.TransferSyntaxUid != DeflatedTransferSyntax
+                && attributes.PixelDataOffset + vl.GetValueLength() > length)
                 throw new DicomException(DicomProblem.Corrupt,
                     $"{name}: truncated DICOM file (the pixel data needs {vl.GetValueLength():N0} bytes, the file ends after {Math.Max(0, length - attributes.PixelDataOffset):N0})");
 
