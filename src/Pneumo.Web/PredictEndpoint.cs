@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Pneumo.Data;
+using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Explain;
 using Pneumo.Persistence;
@@ -16,8 +17,11 @@ namespace Pneumo.Web;
 /// Checks, in order, each answered with a one-sentence JSON <see cref="ApiError"/>: a multipart body (415), its size
 /// (413 above <see cref="WebServerOptions.MaxUploadBytes"/>, from Content-Length when sent, else while reading), a
 /// well-formed multipart body within the form limits (400 or 413 naming the limit, see <see cref="FormErrors"/>), a
-/// non-empty <c>file</c> field (400), JPEG or PNG content whatever the file is called (415), the pixel count from the
-/// header before any decoding (413 above <see cref="WebServerOptions.MaxPixels"/>), a decodable image (400).
+/// non-empty <c>file</c> field (400), JPEG, PNG or DICOM content whatever the file is called (415; DICOM is recognised by
+/// "DICM" at offset 128, and is 415 too when the server cannot read DICOM), the pixel count from the header before any
+/// decoding (413 above <see cref="WebServerOptions.MaxPixels"/>), a DICOM modality that is a radiograph (422, unless
+/// <see cref="WebServerOptions.AnyModality"/>), a decodable image (400; 415 for a DICOM layout that is not read).
+/// A DICOM answer carries what was read and the window used, never a patient attribute (none is read).
 /// Uploads are held in memory or, above 64 KB, in ASP.NET's temporary folder, deleted after the request; nothing else
 /// is written. At most <see cref="WebServerOptions.MaxConcurrentJobs"/> requests decode and diagnose at once.
 /// </remarks>
@@ -70,9 +74,10 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
 
         var format = ImageFormats.Sniff(bytes);
         if (format is null)
-            return ApiError.Result(StatusCodes.Status415UnsupportedMediaType, "the file is not a JPEG or PNG image (its content is checked, not its name)");
+            return ApiError.Result(StatusCodes.Status415UnsupportedMediaType, "the file is not a JPEG or PNG image, nor DICOM (its content is checked, not its name)");
         ImageHeader header;
         try { header = ImageDecoder.ReadHeader(bytes, UploadName); }
+        catch (DicomException e) when (e.Problem == DicomProblem.NotInstalled) { return DicomError(e); }
         catch (DataException) { return ApiError.Result(StatusCodes.Status400BadRequest, $"the file starts like a {format.ToUpperInvariant()} image but its header is corrupt"); }
         if (header.Pixels > options.MaxPixels)
             return ApiError.Result(StatusCodes.Status413PayloadTooLarge,
@@ -87,6 +92,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         {
             return ApiError.Result(StatusCodes.Status422UnprocessableEntity, $"no diagnosis: {Reason(e.Message)}");
         }
+        catch (DicomException e) when (e.Problem != DicomProblem.Corrupt) { return DicomError(e); }
         catch (DataException e) { return ApiError.Result(StatusCodes.Status400BadRequest, $"cannot decode the image: {Reason(e.Message)}"); }
         finally { jobs.Release(); }
 
@@ -96,9 +102,14 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
             result.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Architecture, o.Model.Version, o.Probability, o.Model.Threshold)).ToList(),
             png, result.Explanation?.Target.FolderName(),
             new UploadedImage(format, header.Width, header.Height, bytes.Length),
-            clock.ElapsedMilliseconds, HeatmapOverlay.Notice);
+            clock.ElapsedMilliseconds, HeatmapOverlay.Notice) { Dicom = result.Dicom };
         return Results.Json(response, Json.CompactOptions);
     }
+
+    /// <summary>A DICOM file that is not scored: 415 when it cannot be read here, 422 when it is not a radiograph.</summary>
+    private static IResult DicomError(DicomException e) => ApiError.Result(
+        e.Problem == DicomProblem.Modality ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status415UnsupportedMediaType,
+        Reason(e.Message));
 
     /// <summary>The decoder's message without the image's name in front.</summary>
     private static string Reason(string message) =>

@@ -4,7 +4,8 @@ namespace Pneumo.Web;
 /// <remarks>
 /// <see cref="Probability"/> of PNEUMONIA is the mean over <see cref="Models"/>; <see cref="Label"/> is PNEUMONIA when it
 /// is at least <see cref="Threshold"/>. <see cref="HeatmapPng"/> is the Grad-CAM overlay as a <c>data:image/png;base64</c>
-/// URL (null with <c>?explain=false</c>), explaining the class <see cref="HeatmapExplains"/>.
+/// URL (null with <c>?explain=false</c>), explaining the class <see cref="HeatmapExplains"/>. <see cref="Dicom"/> is there
+/// for a DICOM upload: modality, encoding and the window that made the pixels (no patient attribute).
 /// </remarks>
 public sealed record PredictResponse(
     double Probability,
@@ -15,4 +16,7 @@ public sealed record PredictResponse(
     string? HeatmapExplains,
     UploadedImage Image,
     long ElapsedMs,
-    string Disclaimer);
+    string Disclaimer)
+{
+    public Pneumo.Data.Dicom.DicomInfo? Dicom { get; init; }
+}

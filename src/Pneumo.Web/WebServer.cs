@@ -22,7 +22,8 @@ public static class WebServer
     /// <exception cref="IOException">An address cannot be bound (in use, not permitted).</exception>
     public static async Task<RunningServer> StartAsync(WebServerOptions options, CancellationToken cancel = default)
     {
-        var diagnoser = Diagnoser.Load(options.ModelDirectories, options.MaxPixels, options.DisplaySize);
+        var diagnoser = Diagnoser.Load(options.ModelDirectories, options.MaxPixels, options.DisplaySize,
+                                       new Pneumo.Data.Dicom.DicomOptions { AnyModality = options.AnyModality });
         try
         {
             var app = Build(options, diagnoser);

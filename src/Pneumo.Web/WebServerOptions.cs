@@ -15,6 +15,9 @@ public sealed record WebServerOptions
     /// <summary>The largest accepted image, in pixels, read from the header before decoding (413 above it).</summary>
     public long MaxPixels { get; init; } = 40_000_000;
 
+    /// <summary>Score DICOM uploads of any modality (CT, MR, ...) instead of answering 422 for those that are not radiographs.</summary>
+    public bool AnyModality { get; init; }
+
     /// <summary>How many requests decode and diagnose at once; the others wait their turn (without holding a thread).</summary>
     public int MaxConcurrentJobs { get; init; } = Math.Max(2, Environment.ProcessorCount);
 

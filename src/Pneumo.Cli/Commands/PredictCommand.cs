@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Data;
+using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Evaluation;
 using Pneumo.Persistence;
@@ -13,13 +14,14 @@ namespace Pneumo.Cli.Commands;
 
 /// <summary>
 /// <c>pneumo predict</c>: probability and label per image, from one model or the mean of several, optionally with a
-/// Grad-CAM overlay per image; bad files are reported and skipped.
+/// Grad-CAM overlay per image; bad files are reported and skipped. DICOM files are read too (radiographs only, unless
+/// <c>--any-modality</c>); the window that made their pixels is part of every output format.
 /// </summary>
 public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<PredictCommand.Settings>(console)
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<IMAGE_OR_DIR>"), Description("Image files, or folders searched for .jpeg/.jpg/.png.")]
+        [CommandArgument(0, "<IMAGE_OR_DIR>"), Description("Image files (JPEG, PNG, DICOM), or folders searched for .jpeg/.jpg/.png and DICOM (.dcm, or DICM at offset 128).")]
         public string[] Inputs { get; init; } = [];
 
         [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble (mean probability). Default: $PNEUMO_MODEL or models/szanet.")]
@@ -31,13 +33,20 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         [CommandOption("--explain <OUT_DIR>"), Description("Write a Grad-CAM overlay PNG per image (NAME.gradcam.png) into this folder.")]
         public string? Explain { get; init; }
 
+        [CommandOption("--any-modality"), Description("Score DICOM files of any modality (CT, MR, ...), with a warning; by default only CR, DX and RG are scored.")]
+        public bool AnyModality { get; init; }
+
         public override ValidationResult Validate() =>
             Format is "text" or "json" or "csv" ? ValidationResult.Success() : ValidationResult.Error("--format must be text, json or csv");
     }
 
     /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain; <see cref="Warning"/> says why to trust it less.</summary>
     public sealed record Prediction(string Path, double Probability, string Label, double Threshold, IReadOnlyList<ModelProbability> Models, string? Heatmap,
-                                    string? Warning = null);
+                                    string? Warning = null)
+    {
+        /// <summary>For a DICOM file: what was read and the window used (never a patient attribute); null otherwise.</summary>
+        public DicomInfo? Dicom { get; init; }
+    }
 
     /// <summary>One model's probability for an image.</summary>
     public sealed record ModelProbability(string Model, string Version, double Probability);
@@ -45,7 +54,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
         var modelDirs = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models;
-        using var diagnoser = Diagnoser.Load(modelDirs);
+        using var diagnoser = Diagnoser.Load(modelDirs, dicom: new DicomOptions { AnyModality = settings.AnyModality });
         var heatmaps = settings.Explain is null ? null : new HeatmapFiles(settings.Explain);
         int failed = 0;
         var results = new List<Prediction>();
@@ -58,7 +67,9 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
                 var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
                 var r = new Prediction(path, d.Probability, d.LabelName, d.Threshold,
                                        d.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Version, o.Probability)).ToList(), heatmap,
-                                       d.Warning);
+                                       d.Warning)
+                        { Dicom = d.Dicom };
+                foreach (var warning in d.Dicom?.Warnings ?? []) Warning($"{path}: {warning}");
                 results.Add(r);
                 if (settings.Format == "text") Line(TextLine(r));
             }
@@ -75,6 +86,9 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         return Task.FromResult(failed > 0 ? ExitCodes.BadInput : ExitCodes.Success);
     }
 
+    /// <summary>One plain line "warning: ..." on standard error (an image scored despite something worth knowing).</summary>
+    private static void Warning(string message) => System.Console.Error.WriteLine("warning: " + message.ReplaceLineEndings(" "));
+
     /// <summary>path, probability, label; each model's probability when there are several; the overlay's path.</summary>
     private static string TextLine(Prediction r)
     {
@@ -83,6 +97,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Model}={m.Probability:F4}")));
         if (r.Heatmap is not null) fields.Add(r.Heatmap);
         if (r.Warning is not null) fields.Add("warning: " + r.Warning);
+        if (r.Dicom is not null) fields.Add("window " + r.Dicom.Window.Summary);
         return string.Join('\t', fields);
     }
 
@@ -93,6 +108,9 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         if (explain) header.Add("heatmap");
         bool warnings = results.Any(r => r.Warning is not null);  // the column appears when some image has a warning
         if (warnings) header.Add("warning");
+        // The DICOM columns only when a DICOM file was scored: a JPEG/PNG run keeps its columns.
+        bool dicom = results.Any(r => r.Dicom is not null);
+        if (dicom) header.AddRange(["modality", "window_source", "window_center", "window_width"]);
         System.Console.Out.WriteLine(string.Join(',', header));
         foreach (var r in results)
         {
@@ -100,6 +118,10 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             if (models.Count > 1) row.AddRange(r.Models.Select(m => m.Probability.ToString("R", CultureInfo.InvariantCulture)));
             if (explain) row.Add(Csv.Escape(r.Heatmap ?? ""));
             if (warnings) row.Add(Csv.Escape(r.Warning ?? ""));
+            if (dicom)
+                row.AddRange(r.Dicom is not { } d ? ["", "", "", ""]
+                    : [Csv.Escape(d.Modality ?? ""), d.Window.Source, d.Window.Center.ToString("R", CultureInfo.InvariantCulture),
+                       d.Window.Width.ToString("R", CultureInfo.InvariantCulture)]);
             System.Console.Out.WriteLine(string.Join(',', row));
         }
     }
@@ -125,9 +147,9 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             if (Directory.Exists(input))
             {
                 var found = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(f => ChestXrayDataset.ImageExtensions.Contains(Path.GetExtension(f)))
+                    .Where(ChestXrayDataset.IsImageFile)
                     .Order(StringComparer.Ordinal).ToList();
-                if (found.Count == 0) { Error($"{input}: folder has no .jpeg/.jpg/.png images"); failed++; }
+                if (found.Count == 0) { Error($"{input}: folder has no {ChestXrayDataset.ImageKinds} images"); failed++; }
                 files.AddRange(found);
             }
             else

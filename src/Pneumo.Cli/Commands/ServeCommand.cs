@@ -24,6 +24,9 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
         [CommandOption("--max-megapixels <MP>"), Description("Largest accepted image, checked before decoding (413 above)."), DefaultValue(40)]
         public int MaxMegapixels { get; init; } = 40;
 
+        [CommandOption("--any-modality"), Description("Score DICOM uploads of any modality (CT, MR, ...); by default only CR, DX and RG (422 otherwise).")]
+        public bool AnyModality { get; init; }
+
         [CommandOption("--quiet"), Description("Do not print a line per request.")]
         public bool Quiet { get; init; }
 
@@ -54,6 +57,7 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
             ModelDirectories = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models,
             MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024,
             MaxPixels = settings.MaxMegapixels * 1_000_000L,
+            AnyModality = settings.AnyModality,
             Log = settings.Quiet ? null : Log,
         };
         RunningServer server;

@@ -1,11 +1,22 @@
 namespace Pneumo.Data;
 
-/// <summary>Reads the standard layout <c>&lt;root&gt;/&lt;split&gt;/{NORMAL,PNEUMONIA}/*.{jpeg,jpg,png}</c>.</summary>
+/// <summary>Reads the standard layout <c>&lt;root&gt;/&lt;split&gt;/{NORMAL,PNEUMONIA}/*.{jpeg,jpg,png,dcm}</c>.</summary>
+/// <remarks>DICOM files are found by their <c>.dcm</c> name or, whatever they are called, by "DICM" at offset 128.</remarks>
 public static class ChestXrayDataset
 {
-    /// <summary>File extensions accepted as images (case-insensitive).</summary>
+    /// <summary>File extensions accepted as images (case-insensitive); DICOM is recognised by <see cref="IsImageFile"/>.</summary>
     public static readonly IReadOnlySet<string> ImageExtensions =
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpeg", ".jpg", ".png" };
+
+    /// <summary>What a folder of images holds, for messages.</summary>
+    public const string ImageKinds = ".jpeg/.jpg/.png or DICOM";
+
+    /// <summary>
+    /// True for a JPEG or PNG by its extension, and for a DICOM file by its <c>.dcm</c> extension or its content
+    /// (files with other extensions are opened and their first 132 bytes checked).
+    /// </summary>
+    public static bool IsImageFile(string path) =>
+        ImageExtensions.Contains(Path.GetExtension(path)) || Dicom.DicomFormat.IsFile(path);
 
     /// <summary>True when the root holds a split folder with both class folders.</summary>
     public static bool HasSplit(string root, string split) =>
@@ -28,7 +39,7 @@ public static class ChestXrayDataset
             var before = records.Count;
             foreach (var file in Directory.EnumerateFiles(classDir))
             {
-                if (!ImageExtensions.Contains(Path.GetExtension(file))) continue;
+                if (!IsImageFile(file)) continue;
                 var name = Path.GetFileName(file);
                 records.Add(new ImageRecord(
                     RelativePath: $"{split}/{label.FolderName()}/{name}",
@@ -38,7 +49,7 @@ public static class ChestXrayDataset
                     Finding: FileNameInfo.Finding(name, label)));
             }
             if (records.Count == before)
-                throw new DataException($"{classDir}: no .jpeg/.jpg/.png images");
+                throw new DataException($"{classDir}: no {ImageKinds} images");
         }
         records.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return records;

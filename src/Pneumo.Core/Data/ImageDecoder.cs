@@ -1,13 +1,16 @@
+using Pneumo.Data.Dicom;
 using SkiaSharp;
 
 namespace Pneumo.Data;
 
-/// <summary>Decodes image files (JPEG, PNG, ...) with SkiaSharp into square RGB images of a fixed size.</summary>
+/// <summary>Decodes image files (JPEG, PNG, ..., and DICOM) into square RGB images of a fixed size.</summary>
 /// <remarks>
 /// Any source format becomes 3-channel RGB: grey is replicated, alpha is dropped (unpremultiplied colour kept), 16-bit
 /// channels are reduced to 8 bits. Images are resized to <c>size x size</c> without keeping the aspect ratio (as Keras'
 /// <c>target_size</c> does) with linear filtering and mipmaps. Truncated or corrupt files, non-images and images above
 /// <see cref="MaxPixels"/> are rejected with a <see cref="DataException"/> whose message names the file.
+/// DICOM (the "DICM" prefix at offset 128, or a <c>.dcm</c> name) is read by <see cref="DicomReader"/> into 8-bit display
+/// pixels first (window, rescale, MONOCHROME1 inversion), then resized the same way.
 /// </remarks>
 public sealed class ImageDecoder(int size = 224)
 {
@@ -15,6 +18,12 @@ public sealed class ImageDecoder(int size = 224)
     public long MaxPixels { get; init; } = 100_000_000;
 
     public int Size { get; } = size;
+
+    /// <summary>Which DICOM files are accepted (by default radiographs only).</summary>
+    public DicomOptions Dicom { get; init; } = new();
+
+    /// <summary>Receives "NAME: warning" lines about images that were decoded anyway (a multi-frame DICOM file, ...); null for none.</summary>
+    public Action<string>? OnWarning { get; init; }
 
     /// <summary>Decodes a file.</summary>
     public RgbImage Decode(string path) => Decode(ReadFile(path), path);
@@ -32,17 +41,41 @@ public sealed class ImageDecoder(int size = 224)
     }
 
     /// <summary>Decodes encoded image bytes to <see cref="Size"/> x <see cref="Size"/>; <paramref name="name"/> is used in error messages.</summary>
-    public RgbImage Decode(byte[] encoded, string name) => DecodeTo(encoded, name, _ => new SKSizeI(Size, Size));
+    public RgbImage Decode(byte[] encoded, string name)
+    {
+        if (!DicomFormat.Is(encoded, name)) return DecodeTo(encoded, name, _ => new SKSizeI(Size, Size));
+        var dicom = DicomReader.Read(encoded, name, Dicom, MaxPixels);
+        foreach (var warning in dicom.Info.Warnings) OnWarning?.Invoke($"{name}: {warning}");
+        return Decode(dicom, name);
+    }
+
+    /// <summary>Resizes a decoded DICOM image to <see cref="Size"/> x <see cref="Size"/>, as <see cref="Decode(byte[], string)"/> does.</summary>
+    public RgbImage Decode(DicomImage image, string name)
+    {
+        using var bitmap = ToBitmap(image);
+        return Resize(bitmap, new SKSizeI(Size, Size), name);
+    }
+
+    /// <summary>A decoded DICOM image for display, as <see cref="DecodeForDisplay(byte[], string, int)"/>.</summary>
+    public RgbImage DecodeForDisplay(DicomImage image, string name, int side)
+    {
+        using var bitmap = ToBitmap(image);
+        return Resize(bitmap, DisplaySize(new SKSizeI(image.Width, image.Height), side), name);
+    }
 
     /// <summary>Decodes for display: the aspect ratio kept, the longer side scaled (down or up) to <paramref name="side"/> pixels.</summary>
     public RgbImage DecodeForDisplay(byte[] encoded, string name, int side)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
-        return DecodeTo(encoded, name, source =>
-        {
-            double scale = (double)side / Math.Max(source.Width, source.Height);
-            return new SKSizeI(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)));
-        });
+        if (DicomFormat.Is(encoded, name)) return DecodeForDisplay(DicomReader.Read(encoded, name, Dicom, MaxPixels), name, side);
+        return DecodeTo(encoded, name, source => DisplaySize(source, side));
+    }
+
+    private static SKSizeI DisplaySize(SKSizeI source, int side)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 1);
+        double scale = (double)side / Math.Max(source.Width, source.Height);
+        return new SKSizeI(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)));
     }
 
     /// <summary>Reads the format and dimensions from the header alone (cheap, safe on hostile files).</summary>
@@ -50,6 +83,7 @@ public sealed class ImageDecoder(int size = 224)
     public static ImageHeader ReadHeader(byte[] encoded, string name)
     {
         if (encoded.Length == 0) throw new DataException($"{name}: empty file");
+        if (DicomFormat.Is(encoded, name)) return DicomReader.ReadHeader(encoded, name);
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
             ?? throw new DataException($"{name}: not a readable image (unknown or corrupt format)");
@@ -81,13 +115,35 @@ public sealed class ImageDecoder(int size = 224)
         if (result != SKCodecResult.Success)
             throw new DataException($"{name}: cannot decode image ({result})");
 
-        using var resized = dims == target
+        return Resize(decoded, target, name);
+    }
+
+    private static RgbImage Resize(SKBitmap decoded, SKSizeI target, string name)
+    {
+        using var resized = decoded.Width == target.Width && decoded.Height == target.Height
             ? null
             : decoded.Resize(new SKImageInfo(target.Width, target.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul),
                              new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         var source = resized ?? decoded;
         if (source is null) throw new DataException($"{name}: cannot resize image");
         return ToPlanarRgb(source);
+    }
+
+    /// <summary>A DICOM image as an opaque RGBA bitmap (grey replicated), like a decoded JPEG.</summary>
+    private static SKBitmap ToBitmap(DicomImage image)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = bitmap.GetPixelSpan();
+        var pixels = image.Pixels;
+        int n = image.Width * image.Height;
+        for (int i = 0; i < n; i++)
+        {
+            int o = 4 * i;
+            if (image.Channels == 1) rgba[o] = rgba[o + 1] = rgba[o + 2] = pixels[i];
+            else { rgba[o] = pixels[3 * i]; rgba[o + 1] = pixels[3 * i + 1]; rgba[o + 2] = pixels[3 * i + 2]; }
+            rgba[o + 3] = 255;
+        }
+        return bitmap;
     }
 
     private static RgbImage ToPlanarRgb(SKBitmap bitmap)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pneumo.Data;
+using Pneumo.Data.Dicom;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
 using Pneumo.Persistence;
@@ -38,10 +39,15 @@ public sealed class Diagnoser : IDisposable
     private readonly object gate = new();
     private bool disposed;
 
-    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize)
+    private readonly DicomOptions dicomOptions;
+    private readonly long maxPixels;
+
+    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom)
     {
         this.members = members;
-        displayDecoder = new ImageDecoder() { MaxPixels = maxPixels };
+        this.maxPixels = maxPixels;
+        dicomOptions = dicom;
+        displayDecoder = new ImageDecoder() { MaxPixels = maxPixels, Dicom = dicom };
         DisplaySize = displaySize;
         Models = members.Select(m => m.Info).ToList();
         Threshold = members.Average(m => m.Info.Threshold);
@@ -57,11 +63,14 @@ public sealed class Diagnoser : IDisposable
     /// <summary>Loads model directories (at least one).</summary>
     /// <remarks>
     /// Images with more than <paramref name="maxPixels"/> pixels are refused from their header, before decoding;
-    /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side.
+    /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side;
+    /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only).
     /// </remarks>
     /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
-    public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize)
+    public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize,
+                                 DicomOptions? dicom = null)
     {
+        dicom ??= new DicomOptions();
         if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
         var loaded = new List<ModelDirectory>();
         try
@@ -77,28 +86,33 @@ public sealed class Diagnoser : IDisposable
         var members = loaded.Select(m =>
         {
             var size = m.Metadata.Preprocessing.InputSize;
-            if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels };
+            if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels, Dicom = dicom };
             return new Member(m, Describe(m), decoder);
         }).ToList();
-        return new Diagnoser(members, maxPixels, displaySize);
+        return new Diagnoser(members, maxPixels, displaySize, dicom);
     }
 
     /// <summary>Diagnoses an image file.</summary>
     /// <exception cref="DataException">Missing, unreadable, not an image, or too large; the message names the file.</exception>
     public DiagnosisResult Diagnose(string path, bool explain) => Diagnose(ImageDecoder.ReadFile(path), path, explain);
 
-    /// <summary>Diagnoses encoded image bytes (JPEG, PNG, ...); <paramref name="name"/> names the image in error messages.</summary>
+    /// <summary>Diagnoses encoded image bytes (JPEG, PNG, DICOM, ...); <paramref name="name"/> names the image in error messages.</summary>
     /// <exception cref="DataException">
-    /// Not an image, corrupt, or too large; or a model's probability is NaN or infinite (never turned into a label). The
-    /// message names the image.
+    /// Not an image, corrupt, or too large; a DICOM file that is refused (a <see cref="DicomException"/>); or a model's
+    /// probability is NaN or infinite (never turned into a label). The message names the image.
     /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
-        // Decoding needs no lock: decode once per input size, and the display image for the explanation.
+        // Decoding needs no lock: decode once per input size, and the display image for the explanation. A DICOM file
+        // is read once, to display pixels, and resized from those.
+        var dicom = DicomFormat.Is(encoded, name) ? DicomReader.Read(encoded, name, dicomOptions, maxPixels) : null;
         var inputs = new Dictionary<ImageDecoder, RgbImage>();
         foreach (var m in members)
-            if (!inputs.ContainsKey(m.Decoder)) inputs[m.Decoder] = m.Decoder.Decode(encoded, name);
-        var display = explain ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize) : null;
+            if (!inputs.ContainsKey(m.Decoder))
+                inputs[m.Decoder] = dicom is null ? m.Decoder.Decode(encoded, name) : m.Decoder.Decode(dicom, name);
+        var display = !explain ? null
+            : dicom is null ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize)
+            : displayDecoder.DecodeForDisplay(dicom, name, DisplaySize);
 
         var opinions = new List<ModelOpinion>(members.Count);
         var maps = new List<Heatmap>();
@@ -129,11 +143,11 @@ public sealed class Diagnoser : IDisposable
             var heatmap = Heatmap.Mean(maps);
             explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label)));
         }
-        var header = ImageDecoder.ReadHeader(encoded, name);
-        var warning = Math.Min(header.Width, header.Height) < MinImageSide
-            ? $"the image is only {header.Width}x{header.Height} pixels (below the {MinImageSide}-pixel minimum side): the result is unreliable"
+        var (width, height) = dicom is null ? (ImageDecoder.ReadHeader(encoded, name) is var h ? (h.Width, h.Height) : default) : (dicom.Width, dicom.Height);
+        var warning = Math.Min(width, height) < MinImageSide
+            ? $"the image is only {width}x{height} pixels (below the {MinImageSide}-pixel minimum side): the result is unreliable"
             : null;
-        return new DiagnosisResult(probability, label, Threshold, opinions, explanation) { Warning = warning };
+        return new DiagnosisResult(probability, label, Threshold, opinions, explanation) { Warning = warning, Dicom = dicom?.Info };
     }
 
     private OverlayCaption Caption(double probability, ClassLabel label)

@@ -1,4 +1,5 @@
 using Pneumo.Data;
+using Pneumo.Data.Dicom;
 
 namespace Pneumo.Diagnosis;
 
@@ -6,12 +7,14 @@ namespace Pneumo.Diagnosis;
 /// <remarks>
 /// <see cref="Probability"/> is the mean of the models' probabilities, <see cref="Threshold"/> the mean of their
 /// thresholds (a single model's own threshold), and <see cref="Label"/> PNEUMONIA when the probability is at least the
-/// threshold. <see cref="Explanation"/> is there when it was asked for.
+/// threshold. <see cref="Explanation"/> is there when it was asked for. <see cref="Dicom"/> says, for a DICOM file, what
+/// was read and which window made its pixels (null for JPEG and PNG).
 /// </remarks>
 public sealed record DiagnosisResult(double Probability, ClassLabel Label, double Threshold, IReadOnlyList<ModelOpinion> Models, Explanation? Explanation)
 {
     /// <summary>Set when the result deserves less trust: an image smaller than <see cref="Diagnoser.MinImageSide"/> on a side.</summary>
     public string? Warning { get; init; }
+    public DicomInfo? Dicom { get; init; }
 
     /// <summary>NORMAL or PNEUMONIA.</summary>
     public string LabelName => Label.FolderName();
