@@ -59,9 +59,11 @@ public class DicomTests
                                                  ("JPEG2000.dcm", "NM"), ("SC_rgb_jpeg_dcmtk.dcm", "OT"), ("MR_truncated.dcm", "MR") })
             Assert.Contains(errors, l => l.StartsWith($"error: {Path.Combine(other, file)}: DICOM modality {modality} is not a radiograph"));
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("path,probability,label,modality,window_source,window_center,window_width", lines[0]);
+        // The small CR file is also below the minimum image side: it carries the small-image warning column.
+        Assert.Equal("path,probability,label,warning,modality,window_source,window_center,window_width", lines[0]);
         var row = Assert.Single(lines.Skip(1)).Split(',');
-        Assert.Equal(new[] { Path.Combine(other, "CR1_6154.dcm"), "CR", "file", "1600", "2800" }, new[] { row[0], row[3], row[4], row[5], row[6] });
+        Assert.Equal(new[] { Path.Combine(other, "CR1_6154.dcm"), "CR", "file", "1600", "2800" }, new[] { row[0], row[4], row[5], row[6], row[7] });
+        Assert.Contains("pixels", row[3]);
         Assert.InRange(double.Parse(row[1], CultureInfo.InvariantCulture), 0, 1);
     }
 
