@@ -22,10 +22,10 @@ public sealed class BenchCommand(IAnsiConsole console) : PneumoCommand<BenchComm
         [CommandOption("--quick"), Description("Small sizes everywhere: about two minutes on 2 cores (the memory measurement uses 320 images per epoch, not the whole training set).")]
         public bool Quick { get; init; }
 
-        [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune).")]
+        [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune, resnet18-full).")]
         public string[]? Arch { get; init; }
 
-        [CommandOption("--model <MODEL_DIR>"), Description("Model that the predict latency is measured with. Default: $PNEUMO_MODEL or models/szanet.")]
+        [CommandOption("--model <MODEL_DIR>"), Description("Model that the predict latency is measured with. Default: $PNEUMO_MODEL or models/resnet18-full.")]
         public string? Model { get; init; }
 
         [CommandOption("--threads <N>"), Description("Torch and ONNX Runtime threads (0 = all cores)."), DefaultValue(0)]

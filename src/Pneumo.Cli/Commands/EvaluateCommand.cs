@@ -14,7 +14,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : PneumoCommand<Evalua
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/szanet).")]
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
         public string? Model { get; init; }
 
         [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]

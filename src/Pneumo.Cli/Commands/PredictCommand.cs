@@ -24,7 +24,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         [CommandArgument(0, "<IMAGE_OR_DIR>"), Description("Image files (JPEG, PNG, DICOM), or folders searched for .jpeg/.jpg/.png and DICOM (.dcm, or DICM at offset 128).")]
         public string[] Inputs { get; init; } = [];
 
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble (mean probability). Default: $PNEUMO_MODEL or models/szanet.")]
+        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble (mean probability). Default: $PNEUMO_MODEL or models/resnet18-full.")]
         public string[] Models { get; init; } = [];
 
         [CommandOption("--format <FORMAT>"), Description("text, json or csv."), DefaultValue("text")]

@@ -14,7 +14,7 @@ public sealed class PruneCommand(IAnsiConsole console) : PneumoCommand<PruneComm
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Dense model directory (default: $PNEUMO_MODEL or models/szanet).")]
+        [CommandOption("--model <MODEL_DIR>"), Description("Dense model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
         public string? Model { get; init; }
 
         [CommandOption("--data <DIR>"), Description("Data root the model was trained on (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
