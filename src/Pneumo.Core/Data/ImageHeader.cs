@@ -5,4 +5,7 @@ namespace Pneumo.Data;
 public sealed record ImageHeader(string Format, int Width, int Height)
 {
     public long Pixels => (long)Width * Height;
+
+    /// <summary>(Width, Height).</summary>
+    public (int Width, int Height) Size => (Width, Height);
 }

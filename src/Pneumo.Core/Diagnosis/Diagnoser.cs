@@ -143,7 +143,8 @@ public sealed class Diagnoser : IDisposable
             var heatmap = Heatmap.Mean(maps);
             explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label)));
         }
-        var (width, height) = dicom is null ? (ImageDecoder.ReadHeader(encoded, name) is var h ? (h.Width, h.Height) : default) : (dicom.Width, dicom.Height);
+        // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
+        var (width, height) = dicom is not null ? (dicom.Width, dicom.Height) : ImageDecoder.ReadHeader(encoded, name).Size;
         var warning = Math.Min(width, height) < MinImageSide
             ? $"the image is only {width}x{height} pixels (below the {MinImageSide}-pixel minimum side): the result is unreliable"
             : null;

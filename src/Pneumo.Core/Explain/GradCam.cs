@@ -22,26 +22,8 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
     public Preprocessing Preprocessing { get; } = preprocessing;
 
     /// <summary>The relevance map for <paramref name="target"/> over <paramref name="image"/> (the model's input size).</summary>
-    public Heatmap Explain(RgbImage image, ClassLabel target)
-    {
-        using var scope = NewDisposeScope();
-        using var gradMode = enable_grad();
-        Model.eval();
-        var pixels = tensor(image.Pixels, [1, 3, image.Height, image.Width], ScalarType.Byte);
-        var features = Model.ForwardFeatures(Preprocessing.Apply(pixels));
-        // A frozen base computes its map without gradients: the gradient is taken at the map, so start the graph there.
-        if (!features.requires_grad) features = features.detach().requires_grad_();
-        var logit = Model.ForwardHead(features).sum();
-        var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
-        var gradient = autograd.grad([score], [features])[0];
-
-        using var noGrad = no_grad();
-        var weights = gradient.mean([2, 3], keepdim: true);
-        var cam = features.detach().mul(weights).sum(1, keepdim: true).relu();
-        cam = OnImage(cam, image.Height, image.Width);
-        var values = cam.flatten().to_type(ScalarType.Float32).data<float>().ToArray();
-        return Heatmap.Normalized(image.Width, image.Height, values);
-    }
+    public Heatmap Explain(RgbImage image, ClassLabel target) =>
+        Heatmap.Normalized(image.Width, image.Height, RawMaps([image], target)[0]);
 
     /// <summary>
     /// The unnormalised maps for <paramref name="target"/> of images of one size, in one forward and one backward pass:
