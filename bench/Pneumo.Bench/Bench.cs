@@ -9,6 +9,7 @@ using Pneumo.Persistence;
 using Pneumo.Runtime;
 using Pneumo.Training;
 using TorchSharp;
+using Pneumo.Workflows;
 using static TorchSharp.torch;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 
@@ -28,8 +29,7 @@ public static class Bench
         if (problem is not null) throw new ArgumentException(problem);
         var clock = Stopwatch.StartNew();
         var provenance = Provenance.Capture(command); // the code that is measured: before anything can change
-        int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
-        torch.set_num_threads(threads);
+        int threads = TorchThreads.Use(o.Threads);
 
         var spin = OpenMpSpinning.InEffect;
         log($"machine: measuring the float32 FMA peak on {threads} threads (libgomp spin count {spin})");

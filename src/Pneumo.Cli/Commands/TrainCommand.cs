@@ -6,6 +6,8 @@ using Pneumo.Models;
 using Pneumo.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -196,7 +198,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             LearningRate = LearningRate,
             Seed = Seed,
             ValidationFraction = ValFraction,
-            SplitBy = SplitBy == "image" ? Pneumo.Data.SplitBy.Image : Pneumo.Data.SplitBy.Patient,
+            SplitBy = SplitBy == "image" ? Persistence.SplitBy.Image : Persistence.SplitBy.Patient,
             Augmentation = NoAugment ? AugmentationOptions.Off
                 : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip)
                 {
@@ -221,7 +223,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             LimitPerClass = Limit,
             AugmentationPool = AugmentationPool,
             Precision = Precision,
-            Backbone = Backbone is null ? null : new Pneumo.Models.Onnx.BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
+            Backbone = Backbone is null ? null : new BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
             Input = InputPreprocessing(),
             Threads = Threads,
         };

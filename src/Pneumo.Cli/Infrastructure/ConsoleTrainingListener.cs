@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pneumo.Training;
 using Spectre.Console;
+using Pneumo.Persistence;
 
 namespace Pneumo.Cli.Infrastructure;
 

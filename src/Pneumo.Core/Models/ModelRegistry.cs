@@ -1,7 +1,7 @@
 using Pneumo.Data;
 using Pneumo.Models.Onnx;
-using Pneumo.Models.Pretrained;
 using Pneumo.Models.ResNet;
+using Pneumo.Persistence;
 
 namespace Pneumo.Models;
 

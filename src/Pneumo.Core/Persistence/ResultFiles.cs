@@ -8,9 +8,7 @@ namespace Pneumo.Persistence;
 public static class ResultFiles
 {
     /// <summary>The file <c>pneumo evaluate</c> writes per image.</summary>
-    public const string PredictionsFile = "predictions.csv";
     /// <summary>The file a training run writes per epoch.</summary>
-    public const string HistoryFile = "history.csv";
 
     /// <summary>Reads <c>path,label,probability</c> rows (<see cref="Predictions.WriteCsv"/>).</summary>
     /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>

@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Training;
 
 /// <summary>Receives progress from a training run; the CLI renders it, tests ignore it.</summary>

@@ -5,11 +5,13 @@ using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Export;
 using Pneumo.Models;
-using ModelDirectory = Pneumo.Persistence.ModelDirectory;
+using ModelDirectory = Pneumo.Inference.ModelDirectory;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Export;

@@ -1,10 +1,10 @@
 using Pneumo.Data;
 using Pneumo.Models;
 using Pneumo.Models.Onnx;
-using Pneumo.Models.Pretrained;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Inference;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Models;

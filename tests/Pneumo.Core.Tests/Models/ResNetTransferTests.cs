@@ -2,12 +2,13 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Data;
 using Pneumo.Models;
-using Pneumo.Models.Pretrained;
 using Pneumo.Models.ResNet;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Models;
@@ -192,10 +193,10 @@ public class FrontCacheTests
         var input = ModelRegistry.PretrainedResNet18Input;
         manual_seed(4);
         using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(input);
-        var front = new Pneumo.Training.FrontCache();
-        var plain = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true).Predict(loader);
-        var cached = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true, front).Predict(loader);
-        var again = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true, front).Predict(loader);
+        var front = new FrontCache();
+        var plain = new Predictor(model, input, flipAveraging: true).Predict(loader);
+        var cached = new Predictor(model, input, flipAveraging: true, front).Predict(loader);
+        var again = new Predictor(model, input, flipAveraging: true, front).Predict(loader);
         Assert.Equal(2 * records.Count, front.Count);          // each image and its mirror image
         Assert.Equal(2 * records.Count, front.Misses);
         Assert.Equal(2 * records.Count, front.Hits);

@@ -2,6 +2,7 @@ using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Training;
 
@@ -52,7 +53,7 @@ public class CheckpointVerificationTests
 
         // The manifest lists the checkpoint's files with their hashes.
         var run = Interrupted(data, root);
-        var manifest = Json.Read<CheckpointManifest>(Path.Combine(run, ckpt, CheckpointManifest.FileName));
+        var manifest = Json.Read<CheckpointManifest>(Path.Combine(run, ckpt, FileNames.CheckpointManifest));
         Assert.Equal(new[] { "checkpoints/epoch-001/average.pt", "checkpoints/epoch-001/optimizer.pt", "checkpoints/epoch-001/weights.pt" },
                      manifest.Files.Keys);
         Assert.True(CheckpointManifest.Verify(run, Path.Combine(run, ckpt)));
@@ -74,7 +75,7 @@ public class CheckpointVerificationTests
                  })
         {
             run = Interrupted(data, root);
-            File.Delete(Path.Combine(run, ckpt, CheckpointManifest.FileName));
+            File.Delete(Path.Combine(run, ckpt, FileNames.CheckpointManifest));
             var file = Path.Combine(run, ckpt, name);
             File.WriteAllBytes(file, content);
             e = Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(run));

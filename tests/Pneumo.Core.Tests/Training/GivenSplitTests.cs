@@ -3,6 +3,7 @@ using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Training;
 
@@ -22,7 +23,7 @@ public class GivenSplitTests
     }
 
     private static List<string> ValidationPaths(string runDir) =>
-        File.ReadLines(Path.Combine(runDir, TrainingRun.SplitFile)).Where(l => l.EndsWith(",validation"))
+        File.ReadLines(Path.Combine(runDir, FileNames.Split)).Where(l => l.EndsWith(",validation"))
             .Select(l => l.Split(',')[0]).ToList();
 
     [SkippableFact]
@@ -44,7 +45,7 @@ public class GivenSplitTests
         Assert.Equal(fold.Validation.Select(r => r.RelativePath), ValidationPaths(run.Path));
         Assert.Equal(fold.Validation.Count, metadata.Dataset!.ValidationCount);
         Assert.Equal(fold.Train.Count, metadata.Dataset.TrainCount);
-        Assert.Equal("fold 2 of 3", Json.Read<RunRecord>(run.Combine(TrainingRun.RunFile)).GivenSplit);
+        Assert.Equal("fold 2 of 3", Json.Read<RunRecord>(run.Combine(FileNames.Run)).GivenSplit);
         var drawn = TrainValidationSplit.Create(ChestXrayDataset.Load(data.Path, "train"), 0.2, seed: 3);
         Assert.NotEqual(drawn.Validation.Select(r => r.RelativePath), ValidationPaths(run.Path));
     }

@@ -2,6 +2,8 @@ using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Training;
 

@@ -3,6 +3,7 @@ using Tensor = TorchSharp.torch.Tensor;
 using Pneumo.Data;
 using Pneumo.Export;
 using TorchSharp.Modules;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models.Onnx;

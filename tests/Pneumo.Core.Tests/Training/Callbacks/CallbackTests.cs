@@ -1,6 +1,7 @@
 using Pneumo.Training;
 using Pneumo.Training.Callbacks;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Training.Callbacks;
 
