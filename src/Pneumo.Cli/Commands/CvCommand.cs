@@ -70,7 +70,7 @@ public sealed class CvCommand(IAnsiConsole console) : PneumoCommand<CvCommand.Se
         Line($"data: {root}; {settings.Folds}-fold cross-validation of {settings.Arch} in {settings.Out}" +
              (settings.Fold is int k ? $" (fold {k} only)" : ""));
         var summary = CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
-                                                 new ConsoleTrainingListener(Console), Line, new ReportWriter(), settings.Bootstrap, cancellation);
+                                                 [new ConsoleProgress(Console)], Line, new ReportWriter(), settings.Bootstrap, cancellation);
         Line(CrossValidationTable.Markdown(summary));
         Line($"wrote {Path.Combine(settings.Out!, FileNames.CrossValidationSummary)} and {FileNames.CrossValidationTable}");
         return Task.FromResult(ExitCodes.Success);

@@ -240,18 +240,18 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
-        var listener = new ConsoleTrainingListener(Console);
+        var progress = new ConsoleProgress(Console);
         Func<Persistence.ModelMetadata> train;
         if (settings.Resume is not null)
         {
-            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
+            train = () => TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
                                                 settings.WeightsPrecision == "fp32" ? null : settings.WeightsPrecision);
         }
         else
         {
             var root = DataRoot.Resolve(settings.Data);
             Line($"data: {root}");
-            train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), listener, cancellation);
+            train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), [progress], cancellation);
         }
         if (System.Console.IsOutputRedirected || !Console.Profile.Capabilities.Interactive)
         {
@@ -263,7 +263,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
-                    listener.Bar = ctx.AddTask("starting");
+                    progress.Bar = ctx.AddTask("starting");
                     train();
                 });
         }

@@ -3,6 +3,7 @@ using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Pneumo.Inference;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Workflows;
 
@@ -29,7 +30,7 @@ public static class CrossValidationRun
     /// <summary>Runs the missing folds (or only <paramref name="onlyFold"/>, 0-based), then summarises every finished fold.</summary>
     /// <exception cref="InvalidOperationException">The folder holds a cross-validation with other settings.</exception>
     public static CrossValidationSummary Execute(TrainingConfig config, int folds, string dataRoot, string outDir, int? onlyFold,
-                                                 string command, ITrainingListener listener, Action<string> log, IReportWriter reports,
+                                                 string command, IReadOnlyList<Callback> callbacks, Action<string> log, IReportWriter reports,
                                                  int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default)
     {
         if (onlyFold is int f && (f < 0 || f >= folds)) throw new ArgumentException($"--fold must be between 1 and {folds}");
@@ -41,7 +42,7 @@ public static class CrossValidationRun
         foreach (int k in onlyFold is int only ? [only] : Enumerable.Range(0, folds))
         {
             cancel.ThrowIfCancellationRequested();
-            RunFold(cv, k, settings, outDir, command, listener, log, resamples, cancel);
+            RunFold(cv, k, settings, outDir, command, callbacks, log, resamples, cancel);
         }
         var summary = Summarize(outDir, settings, resamples, command);
         Json.Write(Path.Combine(outDir, FileNames.CrossValidationSummary), summary);
@@ -70,14 +71,14 @@ public static class CrossValidationRun
     }
 
     private static void RunFold(CrossValidationFolds cv, int k, CrossValidationSettings settings, string outDir, string command,
-                                ITrainingListener listener, Action<string> log, int resamples, CancellationToken cancel)
+                                IReadOnlyList<Callback> callbacks, Action<string> log, int resamples, CancellationToken cancel)
     {
         var dir = FoldDirectory(outDir, k);
         var name = $"fold {k + 1} of {cv.Count}";
         if (!ModelDirectory.Exists(dir))
         {
             log(File.Exists(Path.Combine(dir, FileNames.Run)) ? $"{name}: resuming {dir}" : $"{name}: training in {dir}");
-            TrainingRun.StartOrResume(settings.Config, settings.DataRoot, dir, command, listener, cancel, cv.Split(k),
+            TrainingRun.StartOrResume(settings.Config, settings.DataRoot, dir, command, callbacks, cancel, cv.Split(k),
                                       $"{name}, seed {settings.Config.Seed}, by {settings.Config.SplitBy.ToString().ToLowerInvariant()}");
         }
         var testDir = Path.Combine(dir, FileNames.Test);

@@ -61,7 +61,7 @@ public sealed class PruningSweep : IDisposable
         this.log = log ?? (_ => { });
         validationLoader = new BatchLoader(data.Split.Validation, data.Cache, EvaluationBatchSize);
         testLoader = new BatchLoader(test, data.Cache, EvaluationBatchSize);
-        working = ModelRegistry.Get(dense.Metadata.Architecture).Build(dense.Metadata.Preprocessing, dense.Metadata.Backbone);
+        working = ModelRegistry.Get(dense.Metadata.Architecture).Build(dense.Metadata.Preprocessing.InputSize, dense.Metadata.Backbone);
     }
 
     /// <summary>The model of the last step (pruned, and retrained if the step was): what a caller may save.</summary>
@@ -119,7 +119,7 @@ public sealed class PruningSweep : IDisposable
             AfterStep = () => mask.Apply(working),
         };
         var reduceLr = new ReduceLrOnPlateau("val_loss", config.ReduceLrFactor, config.ReduceLrPatience, config.MinLearningRate, config.MinDelta);
-        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, line => log("  " + line));
+        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, [reduceLr, new LogLines(line => log("  " + line))]);
         reduceLr.OnTrainBegin(context);
         var (prefetch, workers) = BatchLoader.ForThisProcess();
         var loader = new BatchLoader(data.Split.Train, data.Cache, config.BatchSize, Augmentation.For(config.Augmentation),

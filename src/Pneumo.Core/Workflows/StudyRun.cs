@@ -6,6 +6,7 @@ using Pneumo.Pruning;
 using Pneumo.Training;
 using Pneumo.Inference;
 using Pneumo.Data;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Workflows;
 
@@ -33,25 +34,25 @@ public sealed class StudyRun
 
     private readonly StudyOptions options;
     private readonly string dataRoot, outDir, command;
-    private readonly ITrainingListener listener;
+    private readonly IReadOnlyList<Callback> callbacks;
     private readonly Action<string> log;
     private readonly IReportWriter reports;
     private readonly CancellationToken cancel;
     private StudyRecord record;
     private bool workDone;
 
-    private StudyRun(StudyOptions options, string dataRoot, string outDir, string command, ITrainingListener listener,
+    private StudyRun(StudyOptions options, string dataRoot, string outDir, string command, IReadOnlyList<Callback> callbacks,
                      Action<string> log, IReportWriter reports, CancellationToken cancel, StudyRecord record)
     {
-        (this.options, this.dataRoot, this.outDir, this.command, this.listener, this.log, this.reports, this.cancel, this.record) =
-            (options, dataRoot, outDir, command, listener, log, reports, cancel, record);
+        (this.options, this.dataRoot, this.outDir, this.command, this.callbacks, this.log, this.reports, this.cancel, this.record) =
+            (options, dataRoot, outDir, command, callbacks, log, reports, cancel, record);
     }
 
     /// <summary>Runs (or continues) the study in <paramref name="outDir"/>.</summary>
     /// <exception cref="ArgumentException">An invalid option; the message names it.</exception>
     /// <exception cref="InvalidOperationException">The folder holds a study with other options or another data root.</exception>
     public static StudyRecord Execute(StudyOptions options, string dataRoot, string outDir, string command, IReportWriter reports,
-                                      ITrainingListener? listener = null, Action<string>? log = null, CancellationToken cancel = default)
+                                      IReadOnlyList<Callback>? callbacks = null, Action<string>? log = null, CancellationToken cancel = default)
     {
         if (options.Validate() is { } problem) throw new ArgumentException(problem);
         dataRoot = Path.GetFullPath(dataRoot);
@@ -60,7 +61,7 @@ public sealed class StudyRun
         if (existing?.Options.CrossValidation == true) options = options with { CrossValidation = true };
         var record = (existing ?? new StudyRecord { DataRoot = dataRoot, Seed = options.Seed, Options = options }) with { Options = options };
         record.Invocations.Add(Provenance.Capture(command));
-        return new StudyRun(options, dataRoot, outDir, command, listener ?? NullTrainingListener.Instance, log ?? (_ => { }), reports, cancel, record).Run();
+        return new StudyRun(options, dataRoot, outDir, command, callbacks ?? [], log ?? (_ => { }), reports, cancel, record).Run();
     }
 
     /// <summary>The run folder (a model directory once trained) of <paramref name="architecture"/>.</summary>
@@ -143,7 +144,7 @@ public sealed class StudyRun
             var dir = RunDirectory(outDir, arch);
             var init = arch == FineTuned ? Path.GetFullPath(RunDirectory(outDir, FineTuneFrom)) : null;
             stages.Add(new($"train {arch}", Relative(FileNames.StudyRuns, arch, FileNames.ModelMetadata), () => ModelDirectory.Exists(dir),
-                           () => TrainingRun.StartOrResume(options.Training(arch, init), dataRoot, dir, command, listener, cancel)));
+                           () => TrainingRun.StartOrResume(options.Training(arch, init), dataRoot, dir, command, callbacks, cancel)));
             stages.Add(new($"test {arch}", Relative(FileNames.StudyRuns, arch, FileNames.Test, FileNames.Metrics),
                            () => Evaluated(dir), () => Evaluate(dir)));
         }
@@ -154,7 +155,7 @@ public sealed class StudyRun
                 var dir = Path.Combine(outDir, FileNames.StudyCrossValidation, arch);
                 stages.Add(new($"cv {arch}", Relative(FileNames.StudyCrossValidation, arch, FileNames.CrossValidationSummary), () => CrossValidationFinished(dir),
                                () => CrossValidationRun.Execute(CrossValidationRun.FoldConfig(options.Training(arch), options.Folds), options.Folds,
-                                                                dataRoot, dir, null, command, listener, log, reports, options.BootstrapResamples, cancel)));
+                                                                dataRoot, dir, null, command, callbacks, log, reports, options.BootstrapResamples, cancel)));
             }
         stages.Add(new("report", Relative(FileNames.StudyReport, FileNames.ReportSummary),
                        () => !workDone && File.Exists(Path.Combine(outDir, FileNames.StudyReport, FileNames.ReportSummary)), Report));

@@ -27,18 +27,17 @@ namespace Pneumo.Workflows;
 /// </remarks>
 public sealed class TrainingRun
 {
-
     private const string MaxEpochsReason = "reached the maximum of";
 
     private readonly string runDir;
     private readonly RunRecord run;
-    private readonly ITrainingListener listener;
+    private readonly IReadOnlyList<Callback> injected;
 
-    private TrainingRun(string runDir, RunRecord run, ITrainingListener listener)
+    private TrainingRun(string runDir, RunRecord run, IReadOnlyList<Callback>? callbacks)
     {
         this.runDir = runDir;
         this.run = run;
-        this.listener = listener;
+        injected = callbacks ?? [];
     }
 
     private TrainingConfig Config => run.Config;
@@ -51,7 +50,7 @@ public sealed class TrainingRun
     /// cross-validation fold, described by <c>splitDescription</c> in run.json) instead of the one the configuration
     /// draws, also when resumed.</remarks>
     public static ModelMetadata Start(TrainingConfig config, string dataRoot, string runDir, string command,
-                                      ITrainingListener? listener = null, CancellationToken cancel = default,
+                                      IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
                                       TrainValidationSplit? split = null, string? splitDescription = null)
     {
         using var folderLock = RunFolderLock.Acquire(runDir);
@@ -61,7 +60,7 @@ public sealed class TrainingRun
         {
             GivenSplit = split is null ? null : splitDescription ?? "given",
         };
-        var run = new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance);
+        var run = new TrainingRun(runDir, record, callbacks);
         if (split is not null) run.WriteSplit(split);
         Json.Write(Path.Combine(runDir, FileNames.Run), record);
         return run.Execute(null, cancel);
@@ -69,11 +68,11 @@ public sealed class TrainingRun
 
     /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
     /// <param name="runDir">The run folder.</param>
-    /// <param name="listener">Receives progress.</param>
+    /// <param name="callbacks">Callbacks added to the run's own (progress).</param>
     /// <param name="cancel">Stops the run after the current batch; the last finished epoch's checkpoint remains.</param>
     /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
     /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
-    public static ModelMetadata Resume(string runDir, ITrainingListener? listener = null, CancellationToken cancel = default,
+    public static ModelMetadata Resume(string runDir, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
                                        int? threads = null, int? epochs = null, string? weightsPrecision = null)
     {
         var runPath = Path.Combine(runDir, FileNames.Run);
@@ -81,7 +80,7 @@ public sealed class TrainingRun
         using var folderLock = RunFolderLock.Acquire(runDir);
         // Holding the lock, no other process is writing here: any temporary is a killed write's leftover.
         if (CheckpointManifest.RemoveStaleTemporaries(runDir) is > 0 and var removed)
-            (listener ?? NullTrainingListener.Instance).Message($"removed {removed} temporary file(s) left by an interrupted write");
+            Say(callbacks, $"removed {removed} temporary file(s) left by an interrupted write");
         var record = Json.Read<RunRecord>(runPath);
         if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
         if (weightsPrecision is not null && weightsPrecision != record.Config.WeightsPrecision)
@@ -94,7 +93,7 @@ public sealed class TrainingRun
         if (epochs is int e && e != record.Config.Epochs)
         {
             if (e < 1) throw new ArgumentException("--epochs must be at least 1");
-            (listener ?? NullTrainingListener.Instance).Message($"maximum epochs changed from {record.Config.Epochs} to {e}");
+            Say(callbacks, $"maximum epochs changed from {record.Config.Epochs} to {e}");
             record = record with { Config = record.Config with { Epochs = e } };
             Json.Write(runPath, record);
         }
@@ -104,10 +103,10 @@ public sealed class TrainingRun
             state.StopReason?.StartsWith(MaxEpochsReason, StringComparison.Ordinal) == true)
         {
             // A run that ended only because it ran out of epochs continues from its last checkpoint.
-            (listener ?? NullTrainingListener.Instance).Message($"continuing the finished run from epoch {state.EpochsDone + 1}");
+            Say(callbacks, $"continuing the finished run from epoch {state.EpochsDone + 1}");
             state = state with { Finished = false, StopReason = null };
         }
-        return new TrainingRun(runDir, record, listener ?? NullTrainingListener.Instance).Execute(state, cancel);
+        return new TrainingRun(runDir, record, callbacks).Execute(state, cancel);
     }
 
     /// <summary>
@@ -116,13 +115,13 @@ public sealed class TrainingRun
     /// </summary>
     /// <returns>The new model's metadata, or null when the folder already held a finished model.</returns>
     public static ModelMetadata? StartOrResume(TrainingConfig config, string dataRoot, string runDir, string command,
-                                               ITrainingListener? listener = null, CancellationToken cancel = default,
+                                               IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
                                                TrainValidationSplit? split = null, string? splitDescription = null)
     {
         if (ModelDirectory.Exists(runDir)) return null;
         return File.Exists(Path.Combine(runDir, FileNames.Run))
-            ? Resume(runDir, listener, cancel, config.Threads > 0 ? config.Threads : null)
-            : Start(config, dataRoot, runDir, command, listener, cancel, split, splitDescription);
+            ? Resume(runDir, callbacks, cancel, config.Threads > 0 ? config.Threads : null)
+            : Start(config, dataRoot, runDir, command, callbacks, cancel, split, splitDescription);
     }
 
     private ModelMetadata Execute(TrainingState? state, CancellationToken cancel)
@@ -137,111 +136,143 @@ public sealed class TrainingRun
             CenterCrop = Config.CenterCrop ?? input.CenterCrop,
         };
         torch.manual_seed(Config.Seed);
-        using var model = arch.Build(preprocessing, Config.Backbone);
+        using var model = arch.Build(preprocessing.InputSize, Config.Backbone);
         model.MixedPrecision = Config.Precision == "bf16";
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
-        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing, Config.Backbone), Config.EmaDecay) : null;
+        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing.InputSize, Config.Backbone), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
                                         flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale,
                                         layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
-        var callbacks = new List<Callback> { new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta) };
-        if (Config.Schedule == "plateau")
-            callbacks.Add(new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta));
-        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, listener.Message);
-        state ??= new TrainingState { LearningRate = Config.LearningRate };
-        if (state.Checkpoint is not null)
-        {
-            var ckpt = Path.Combine(runDir, state.Checkpoint);
-            if (!CheckpointManifest.Verify(runDir, ckpt))
-                listener.Message($"{ckpt}: no {FileNames.CheckpointManifest} (written by an older Pneumo): the checkpoint is not verified");
-            LoadCheckpointFile(Path.Combine(ckpt, "weights.pt"), f => model.LoadWeights(f));
-            LoadCheckpointFile(Path.Combine(ckpt, "optimizer.pt"), f => trainer.Optimizer.load_state_dict(f));
-            if (average is not null)
-            {
-                LoadCheckpointFile(Path.Combine(ckpt, "average.pt"), f => average.Model.LoadWeights(f));
-                average.Updates = state.AverageUpdates;
-            }
-            trainer.LearningRate = state.LearningRate;
-            foreach (var cb in callbacks)
-                if (state.Callbacks.TryGetValue(cb.Name, out var saved)) cb.LoadState(saved);
-            listener.Message($"resuming after epoch {state.EpochsDone} (learning rate {state.LearningRate:G3})");
-        }
-        foreach (var cb in callbacks) cb.OnTrainBegin(context);
-
+        var best = new ModelCheckpoint(Path.Combine(runDir, FileNames.BestWeights), () => trainer.EvaluatedModel);
+        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, Callbacks(best));
+        state = state?.Checkpoint is null ? new TrainingState { LearningRate = Config.LearningRate } : Restore(state, model, trainer, context, best);
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
-        int? pool = Config.AugmentationPool ?? (model.HasFrozenFront ? DefaultAugmentationPool : null);
-        var (prefetch, workers) = BatchLoader.ForThisProcess();
-        var trainLoader = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize,
-                                          Augmentation.For(Config.Augmentation), shuffle: true, seed: Config.Seed, prefetch: prefetch,
-                                          augmentationPool: pool, prepare: preprocessing, workers: workers);
-        var valLoader = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers);
+        var (trainLoader, valLoader) = Loaders(data, preprocessing, model.HasFrozenFront);
         if (Config.Schedule == "cosine")
         {
             long perEpoch = trainLoader.BatchCount;
             trainer.Schedule = new WarmupCosineSchedule((long)Math.Round(Config.WarmupEpochs * perEpoch), Config.Epochs * perEpoch);
             trainer.ScheduledRate = Config.LearningRate;
         }
-        var history = new List<EpochLogs>(state.History);
-        double seconds = state.TrainingSeconds;
 
-        while (!state.Finished && state.EpochsDone < Config.Epochs)
+        context.Each(c => c.OnTrainBegin(context));
+        while (!state.Finished && state.StopReason is null && state.EpochsDone < Config.Epochs)
         {
-            int epoch = state.EpochsDone + 1;
-            context.Epoch = epoch;
-            torch.manual_seed(Config.Seed * 1000L + epoch);
-            var clock = Stopwatch.StartNew();
-            var (loss, accuracy, speed) = trainer.TrainOneEpoch(trainLoader, epoch,
-                (b, running) => listener.Batch(epoch, b, trainLoader.BatchCount, running), cancel);
-            listener.Validating(epoch);
-            var val = trainer.Evaluate(valLoader, cancel);
-            var valMetrics = BinaryMetrics.Compute(val.Labels, val.Probabilities, ThresholdSelector.Default);
-            var logs = new EpochLogs(epoch, loss, accuracy, val.LogLoss(), valMetrics.Accuracy, valMetrics.Auc,
-                                     trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
-            history.Add(logs);
-            seconds += logs.Seconds;
-
-            int bestEpoch = state.BestEpoch;
-            double bestLoss = state.BestValLoss;
-            if (logs.ValLoss < bestLoss)
-            {
-                bestEpoch = epoch;
-                bestLoss = logs.ValLoss;
-                AtomicFile.Write(Path.Combine(runDir, FileNames.BestWeights), tmp => trainer.EvaluatedModel.SaveWeights(tmp));
-            }
-            listener.EpochEnd(logs);
+            var logs = RunEpoch(state.EpochsDone + 1, trainer, trainLoader, valLoader, context, cancel);
+            context.Each(c => c.OnEpochEnd(context, logs));
             if (trainer.FrontCache is { } cache)
-                listener.Message($"frozen front: {cache.Count} views cached ({cache.Misses} computed, {cache.Hits} reused so far)");
-            foreach (var cb in callbacks) cb.OnEpochEnd(context, logs);
-
-            var checkpoint = $"checkpoints/epoch-{epoch:D3}";
-            var ckptDir = Path.Combine(runDir, checkpoint);
-            Directory.CreateDirectory(ckptDir);
-            model.SaveWeights(Path.Combine(ckptDir, "weights.pt"));
-            trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, "optimizer.pt"));
-            average?.Model.SaveWeights(Path.Combine(ckptDir, "average.pt"));
-            // best.pt is left out: a kill between its rewrite and the commit below would make the last checkpoint unusable.
-            CheckpointManifest.Write(runDir, ckptDir, new[] { "weights.pt", "optimizer.pt", "average.pt" }.Select(f => $"{checkpoint}/{f}"));
-            state = state with
-            {
-                EpochsDone = epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
-                Callbacks = callbacks.ToDictionary(c => c.Name, c => c.SaveState()),
-                BestEpoch = bestEpoch, BestValLoss = bestLoss, TrainingSeconds = seconds, AverageUpdates = average?.Updates ?? 0,
-                StopReason = context.StopRequested ? context.StopReason : null,
-            };
-            Json.Write(Path.Combine(runDir, FileNames.State), state);  // the commit point of the epoch
-            WriteHistory(history);
-            foreach (var old in Directory.GetDirectories(Path.Combine(runDir, "checkpoints")))
-                if (Path.GetFileName(old) != Path.GetFileName(ckptDir)) Directory.Delete(old, recursive: true);
-            if (context.StopRequested) break;
+                context.Log($"frozen front: {cache.Count} views cached ({cache.Misses} computed, {cache.Hits} reused so far)");
+            state = Commit(state, logs, model, trainer, average, context, best);
         }
-        foreach (var cb in callbacks) cb.OnTrainEnd(context);
+        context.Each(c => c.OnTrainEnd(context));
 
         var reason = state.StopReason ?? $"{MaxEpochsReason} {Config.Epochs} epochs";
-        listener.Message($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
-        model.LoadWeights(Path.Combine(runDir, FileNames.BestWeights));
+        Log($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
+        model.LoadWeights(best.Path);
         var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
         Json.Write(Path.Combine(runDir, FileNames.State), state with { Finished = true, StopReason = reason });
         return metadata;
+    }
+
+    /// <summary>The run's callbacks, in the order they are called: the injected ones (progress), early stopping, the configured learning-rate schedule, the best weights.</summary>
+    private List<Callback> Callbacks(ModelCheckpoint best)
+    {
+        var callbacks = new List<Callback>(injected) { new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta) };
+        if (Config.Schedule == "plateau")
+            callbacks.Add(new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta));
+        callbacks.Add(best);
+        return callbacks;
+    }
+
+    /// <summary>One epoch: a training pass, a validation pass, and the epoch's numbers.</summary>
+    private EpochLogs RunEpoch(int epoch, Trainer trainer, BatchLoader trainLoader, BatchLoader valLoader, TrainingContext context,
+                               CancellationToken cancel)
+    {
+        context.Epoch = epoch;
+        torch.manual_seed(Config.Seed * 1000L + epoch);
+        var clock = Stopwatch.StartNew();
+        var (loss, accuracy, speed) = trainer.TrainOneEpoch(trainLoader, epoch,
+            (b, running) => context.Each(c => c.OnBatchEnd(context, b, trainLoader.BatchCount, running)), cancel);
+        context.Each(c => c.OnValidationBegin(context));
+        var val = trainer.Evaluate(valLoader, cancel);
+        var valMetrics = BinaryMetrics.Compute(val.Labels, val.Probabilities, ThresholdSelector.Default);
+        return new EpochLogs(epoch, loss, accuracy, val.LogLoss(), valMetrics.Accuracy, valMetrics.Auc,
+                             trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
+    }
+
+    /// <summary>
+    /// The end of an epoch on disk: its checkpoint (weights, optimizer, weight average, with their manifest), then
+    /// <c>state.json</c>, the commit point, then the history; older checkpoints are removed.
+    /// </summary>
+    private TrainingState Commit(TrainingState state, EpochLogs logs, ClassifierModel model, Trainer trainer, WeightAverage? average,
+                                 TrainingContext context, ModelCheckpoint best)
+    {
+        var checkpoint = FileNames.Checkpoint(logs.Epoch);
+        var ckptDir = Path.Combine(runDir, checkpoint);
+        Directory.CreateDirectory(ckptDir);
+        model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointWeights));
+        trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, FileNames.CheckpointOptimizer));
+        average?.Model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointAverage));
+        // best.pt is left out: a kill between its rewrite and the commit below would make the last checkpoint unusable.
+        CheckpointManifest.Write(runDir, ckptDir,
+            new[] { FileNames.CheckpointWeights, FileNames.CheckpointOptimizer, FileNames.CheckpointAverage }.Select(f => $"{checkpoint}/{f}"));
+        var history = state.History.Append(logs).ToList();
+        state = state with
+        {
+            EpochsDone = logs.Epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
+            Callbacks = context.Callbacks.Select(c => (c.Name, State: c.SaveState())).Where(c => c.State.Count > 0).ToDictionary(c => c.Name, c => c.State),
+            BestEpoch = best.BestEpoch, BestValLoss = best.Best, TrainingSeconds = state.TrainingSeconds + logs.Seconds,
+            AverageUpdates = average?.Updates ?? 0, StopReason = context.StopRequested ? context.StopReason : null,
+        };
+        Json.Write(Path.Combine(runDir, FileNames.State), state);  // the commit point of the epoch
+        ResultFiles.WriteHistory(Path.Combine(runDir, FileNames.History), history);
+        foreach (var old in Directory.GetDirectories(Path.Combine(runDir, FileNames.Checkpoints)))
+            if (Path.GetFileName(old) != Path.GetFileName(ckptDir)) Directory.Delete(old, recursive: true);
+        return state;
+    }
+
+    /// <summary>Loads the last checkpoint of an interrupted run into the model, the optimizer, the weight average and the callbacks.</summary>
+    private TrainingState Restore(TrainingState state, ClassifierModel model, Trainer trainer, TrainingContext context, ModelCheckpoint best)
+    {
+        var ckpt = Path.Combine(runDir, state.Checkpoint!);
+        if (!CheckpointManifest.Verify(runDir, ckpt))
+            Log($"{ckpt}: no {FileNames.CheckpointManifest} (written by an older Pneumo): the checkpoint is not verified");
+        LoadCheckpointFile(Path.Combine(ckpt, FileNames.CheckpointWeights), f => model.LoadWeights(f));
+        LoadCheckpointFile(Path.Combine(ckpt, FileNames.CheckpointOptimizer), f => trainer.Optimizer.load_state_dict(f));
+        if (trainer.Average is { } average)
+        {
+            LoadCheckpointFile(Path.Combine(ckpt, FileNames.CheckpointAverage), f => average.Model.LoadWeights(f));
+            average.Updates = state.AverageUpdates;
+        }
+        trainer.LearningRate = state.LearningRate;
+        best.Restore(state.BestEpoch, state.BestValLoss);  // runs saved before the best weights were a callback
+        context.Each(c => { if (state.Callbacks.TryGetValue(c.Name, out var saved)) c.LoadState(saved); });
+        Log($"resuming after epoch {state.EpochsDone} (learning rate {state.LearningRate:G3})");
+        return state;
+    }
+
+    /// <summary>The training loader (augmented, shuffled; a pool of draws for a frozen front) and the validation loader.</summary>
+    private (BatchLoader Train, BatchLoader Validation) Loaders(TrainingData data, Preprocessing preprocessing, bool frozenFront)
+    {
+        int? pool = Config.AugmentationPool ?? (frozenFront ? DefaultAugmentationPool : null);
+        var (prefetch, workers) = BatchLoader.ForThisProcess();
+        var train = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize, Augmentation.For(Config.Augmentation), shuffle: true,
+                                    seed: Config.Seed, prefetch: prefetch, augmentationPool: pool, prepare: preprocessing, workers: workers);
+        var validation = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers);
+        return (train, validation);
+    }
+
+    /// <summary>A line of information to the injected callbacks (progress).</summary>
+    private void Log(string message) => Say(injected, message);
+
+    private static void Say(IReadOnlyList<Callback>? callbacks, string message)
+    {
+        foreach (var c in callbacks ?? []) c.OnLog(message);
+    }
+
+    private void Decoding(int done, int total)
+    {
+        foreach (var c in injected) c.OnDecoding(done, total);
     }
 
     /// <summary>Loads one file of a checkpoint; a file that cannot be read is named, and its content never quoted.</summary>
@@ -269,7 +300,7 @@ public sealed class TrainingRun
         model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);
         int count = loaded.Count(kv => kv.Value);
         if (count == 0) throw new InvalidOperationException($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
-        listener.Message($"initialised {count} weight tensors from {modelDir} ({source.Architecture})");
+        Log($"initialised {count} weight tensors from {modelDir} ({source.Architecture})");
     }
 
     /// <summary>Validates the restored best weights, chooses the thresholds on validation, and writes the model directory.</summary>
@@ -308,28 +339,28 @@ public sealed class TrainingRun
         };
         metadata = ModelDirectory.Save(runDir, model, metadata);
         foreach (var (name, m) in metrics)
-            listener.Message($"validation at the {name} threshold {m.Threshold:F3}: AUC {m.Auc:F4}, accuracy {m.Accuracy:F4}, " +
+            Log($"validation at the {name} threshold {m.Threshold:F3}: AUC {m.Auc:F4}, accuracy {m.Accuracy:F4}, " +
                              $"sensitivity {m.Sensitivity:F4}, specificity {m.Specificity:F4}");
-        listener.Message($"model written to {runDir} ({reason}; {state.TrainingSeconds:F0} s of training)");
+        Log($"model written to {runDir} ({reason}; {state.TrainingSeconds:F0} s of training)");
         return metadata;
     }
 
     private TrainingData PrepareData()
     {
         var data = run.GivenSplit is null
-            ? TrainingData.Prepare(Config, run.DataRoot, listener.Decoding)
-            : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, FileNames.Split), listener.Decoding);
-        foreach (var f in data.Skipped) listener.Message($"skipped: {f.Message}");
+            ? TrainingData.Prepare(Config, run.DataRoot, Decoding)
+            : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, FileNames.Split), Decoding);
+        foreach (var f in data.Skipped) Log($"skipped: {f.Message}");
         var split = data.Split;
         var weights = data.ClassWeights;
         var tc = ChestXrayDataset.ClassCounts(split.Train);
         var vc = ChestXrayDataset.ClassCounts(split.Validation);
         int patientsTrain = split.Train.Select(r => r.PatientId).Distinct().Count();
         int patientsVal = split.Validation.Select(r => r.PatientId).Distinct().Count();
-        listener.Message((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): ") +
+        Log((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): ") +
                          $"train {split.Train.Count} images (NORMAL {tc[0]}, PNEUMONIA {tc[1]}; {patientsTrain} patients), " +
                          $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
-        listener.Message(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
+        Log(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
         WriteSplit(split);
         return data;
     }
@@ -340,13 +371,5 @@ public sealed class TrainingRun
         lines.AddRange(split.Train.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},train"));
         lines.AddRange(split.Validation.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},validation"));
         AtomicFile.WriteAllText(Path.Combine(runDir, FileNames.Split), string.Join("\n", lines) + "\n");
-    }
-
-    private void WriteHistory(IReadOnlyList<EpochLogs> history)
-    {
-        var lines = new List<string> { "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second" };
-        lines.AddRange(history.Select(h => string.Create(CultureInfo.InvariantCulture,
-            $"{h.Epoch},{h.Loss:R},{h.Accuracy:R},{h.ValLoss:R},{h.ValAccuracy:R},{h.ValAuc:R},{h.LearningRate:R},{h.Seconds:F1},{h.ImagesPerSecond:F1}")));
-        AtomicFile.WriteAllText(Path.Combine(runDir, FileNames.History), string.Join("\n", lines) + "\n");
     }
 }

@@ -139,7 +139,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     {
         var root = TestData.RequireDataset();
         manual_seed(6);
-        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         using (no_grad()) model.state_dict()["fc2.weight"].mul_(20);  // spread the logits
         model.eval();
         var decoder = new ImageDecoder(224);

@@ -3,6 +3,7 @@ using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
 using Pneumo.Workflows;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Tests.Training;
 
@@ -18,11 +19,12 @@ public class CheckpointVerificationTests
         Augmentation = new AugmentationOptions(), EarlyStoppingPatience = 5, ReduceLrPatience = 5,
     };
 
-    private sealed class StopAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingListener
+    private sealed class StopAfterFirstEpoch(CancellationTokenSource cancel) : Callback
     {
+        public override string Name => "stop_after_first_epoch";
         public List<string> Messages { get; } = [];
-        public void Message(string text) => Messages.Add(text);
-        public void EpochEnd(EpochLogs logs) => cancel.Cancel();
+        public override void OnLog(string message) => Messages.Add(message);
+        public override void OnEpochEnd(TrainingContext context, EpochLogs logs) => cancel.Cancel();
     }
 
     /// <summary>A run interrupted after its first epoch's checkpoint, copied afresh for each scenario.</summary>
@@ -32,7 +34,7 @@ public class CheckpointVerificationTests
         if (!Directory.Exists(dir))
         {
             using var cancel = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(), data.Path, dir, "test", new StopAfterFirstEpoch(cancel), cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(), data.Path, dir, "test", [new StopAfterFirstEpoch(cancel)], cancel.Token));
         }
         var copy = root.Combine("copy-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
@@ -90,7 +92,7 @@ public class CheckpointVerificationTests
         var stale = new[] { Path.Combine(run, $".best.pt.4242.{Guid.NewGuid():N}.tmp"), Path.Combine(run, ckpt, $".weights.pt.4242.{Guid.NewGuid():N}.tmp") };
         foreach (var s in stale) File.WriteAllBytes(s, [1, 2, 3]);
         var listener = new StopAfterFirstEpoch(new CancellationTokenSource());
-        TrainingRun.Resume(run, listener);
+        TrainingRun.Resume(run, [listener]);
         Assert.All(stale, s => Assert.False(File.Exists(s), $"{s} was not removed"));
         Assert.Contains(listener.Messages, m => m.Contains("removed 2 temporary file(s)"));
         Assert.True(File.Exists(Path.Combine(run, "model.json")));

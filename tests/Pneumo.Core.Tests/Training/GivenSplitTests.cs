@@ -4,6 +4,7 @@ using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
 using Pneumo.Workflows;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Tests.Training;
 
@@ -15,11 +16,12 @@ public class GivenSplitTests
         Epochs = epochs, BatchSize = 8, LearningRate = 1e-3, Seed = 3, Threads = 2, Augmentation = AugmentationOptions.Off,
     };
 
-    private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingListener
+    private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : Callback
     {
+        public override string Name => "cancel_after_first_epoch";
         public List<string> Log { get; } = [];
-        public void Message(string text) => Log.Add(text);
-        public void EpochEnd(EpochLogs logs) { Log.Add($"epoch {logs.Epoch}"); cancel.Cancel(); }
+        public override void OnLog(string message) => Log.Add(message);
+        public override void OnEpochEnd(TrainingContext context, EpochLogs logs) { Log.Add($"epoch {logs.Epoch}"); cancel.Cancel(); }
     }
 
     private static List<string> ValidationPaths(string runDir) =>
@@ -36,7 +38,7 @@ public class GivenSplitTests
         var listener = new CancelAfterFirstEpoch(cancel);
         try
         {
-            TrainingRun.Start(Quick(2), data.Path, run.Path, "test", listener, cancel.Token, fold, "fold 2 of 3");
+            TrainingRun.Start(Quick(2), data.Path, run.Path, "test", [listener], cancel.Token, fold, "fold 2 of 3");
             Assert.Fail(string.Join("\n", listener.Log));
         }
         catch (OperationCanceledException) { }

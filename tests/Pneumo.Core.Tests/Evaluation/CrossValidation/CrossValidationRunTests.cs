@@ -16,7 +16,7 @@ public class CrossValidationRunTests
     };
 
     private static CrossValidationSummary Run(string data, string outDir, int? onlyFold, TrainingConfig? config = null) =>
-        CrossValidationRun.Execute(config ?? Quick, 2, data, outDir, onlyFold, "test", NullTrainingListener.Instance, _ => { }, new ReportWriter(), resamples: 100);
+        CrossValidationRun.Execute(config ?? Quick, 2, data, outDir, onlyFold, "test", [], _ => { }, new ReportWriter(), resamples: 100);
 
     [SkippableFact]
     public void FoldsRunSeparatelyAreMergedAndSummarised()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pneumo.Training;
+using Pneumo.Training.Callbacks;
 using Spectre.Console;
 using Pneumo.Persistence;
 
@@ -9,14 +10,16 @@ namespace Pneumo.Cli.Infrastructure;
 /// Shows training progress: a live bar in a terminal (via <see cref="Bar"/>), and always one plain line per epoch and
 /// per message, so redirected output (CI, log files) stays readable.
 /// </summary>
-public sealed class ConsoleTrainingListener(IAnsiConsole console) : ITrainingListener
+public sealed class ConsoleProgress(IAnsiConsole console) : Callback
 {
+    public override string Name => "progress";
+
     /// <summary>The live progress task, when running in a terminal.</summary>
     public ProgressTask? Bar { get; set; }
 
-    public void Message(string text) => console.WriteLine(text, Style.Plain);
+    public override void OnLog(string message) => console.WriteLine(message, Style.Plain);
 
-    public void Decoding(int done, int total)
+    public override void OnDecoding(int done, int total)
     {
         if (Bar is null) return;
         Bar.Description = "decoding images";
@@ -24,20 +27,20 @@ public sealed class ConsoleTrainingListener(IAnsiConsole console) : ITrainingLis
         Bar.Value = done;
     }
 
-    public void Batch(int epoch, int batch, int batches, double runningLoss)
+    public override void OnBatchEnd(TrainingContext context, int batch, int batches, double runningLoss)
     {
         if (Bar is null) return;
-        Bar.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch} loss {runningLoss:F4}");
+        Bar.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch} loss {runningLoss:F4}");
         Bar.MaxValue = batches;
         Bar.Value = batch;
     }
 
-    public void Validating(int epoch)
+    public override void OnValidationBegin(TrainingContext context)
     {
-        if (Bar is not null) Bar.Description = $"epoch {epoch} validating";
+        if (Bar is not null) Bar.Description = $"epoch {context.Epoch} validating";
     }
 
-    public void EpochEnd(EpochLogs l) => console.WriteLine(Format(l), Style.Plain);
+    public override void OnEpochEnd(TrainingContext context, EpochLogs logs) => console.WriteLine(Format(logs), Style.Plain);
 
     /// <summary>The plain per-epoch line.</summary>
     public static string Format(EpochLogs l) => string.Create(CultureInfo.InvariantCulture,
