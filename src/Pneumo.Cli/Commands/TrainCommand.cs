@@ -168,11 +168,13 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             if (arch.NeedsBackbone != (Backbone is not null))
                 return ValidationResult.Error(arch.NeedsBackbone ? $"--arch {Arch} needs --backbone FILE.onnx" : $"--backbone works with --arch onnx-frozen only");
             if (Backbone is not null && !File.Exists(Backbone)) return ValidationResult.Error($"--backbone {Backbone}: file not found");
-            if (ChannelOrder is not (null or "RGB" or "BGR")) return ValidationResult.Error("--channel-order must be RGB or BGR");
             if (Mean is not null && ParseTriple(Mean) is null) return ValidationResult.Error("--mean must be three numbers, e.g. 0.485,0.456,0.406");
             if (Std is not null && (ParseTriple(Std) is not { } std || std.Any(v => v <= 0))) return ValidationResult.Error("--std must be three positive numbers, e.g. 0.229,0.224,0.225");
             if (Normalize is not (null or "per-image" or "none")) return ValidationResult.Error("--normalize must be per-image or none");
-            var problem = ToConfig().Validate();
+            TrainingConfig config;
+            try { config = ToConfig(); }
+            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }  // an option naming no value of its enum
+            var problem = config.Validate();
             return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
         }
 
@@ -183,7 +185,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             var p = ModelRegistry.Get(Arch).DefaultPreprocessing;
             return p with
             {
-                ChannelOrder = ChannelOrder ?? p.ChannelOrder,
+                ChannelOrder = ChannelOrder is null ? p.ChannelOrder : EnumNames.Parse<ChannelOrder>(ChannelOrder, "--channel-order"),
                 Scale = PixelScale ?? p.Scale,
                 Mean = Mean is null ? p.Mean : ParseTriple(Mean)!,
                 Std = Std is null ? p.Std : ParseTriple(Std)!,
@@ -209,20 +211,20 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             BackboneLrScale = BackboneLrScale,
             LayerLrDecay = LayerLrDecay,
             WeightDecay = WeightDecay,
-            Schedule = Schedule,
+            Schedule = EnumNames.Parse<LearningRateSchedule>(Schedule, "--schedule"),
             WarmupEpochs = Warmup,
             CenterCrop = CenterCrop,
-            ThresholdRule = ThresholdRule,
-            WeightsPrecision = WeightsPrecision,
+            ThresholdRule = EnumNames.Parse<ThresholdMethod>(ThresholdRule, "--threshold-rule"),
+            WeightsPrecision = EnumNames.Parse<WeightsPrecision>(WeightsPrecision, "--weights-precision"),
             InitFrom = Init is null ? null : Path.GetFullPath(Init),
             EarlyStoppingPatience = Patience,
             ReduceLrPatience = LrPatience,
             ReduceLrFactor = LrFactor,
             EmaDecay = Ema,
-            TestTimeAugmentation = Tta,
+            TestTimeAugmentation = EnumNames.Parse<TestTimeAugmentation>(Tta, "--tta"),
             LimitPerClass = Limit,
             AugmentationPool = AugmentationPool,
-            Precision = Precision,
+            Precision = EnumNames.Parse<Precision>(Precision, "--precision"),
             Backbone = Backbone is null ? null : new BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
             Input = InputPreprocessing(),
             Threads = Threads,
@@ -245,7 +247,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         if (settings.Resume is not null)
         {
             train = () => TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
-                                                settings.WeightsPrecision == "fp32" ? null : settings.WeightsPrecision);
+                                                settings.WeightsPrecision == "fp32" ? null : EnumNames.Parse<WeightsPrecision>(settings.WeightsPrecision, "--weights-precision"));
         }
         else
         {

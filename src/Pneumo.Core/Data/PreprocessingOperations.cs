@@ -23,7 +23,7 @@ public static class PreprocessingOperations
             Span<int> source = stackalloc int[3];
             for (int c = 0; c < 3; c++)
             {
-                source[c] = preprocessing.ChannelOrder == "BGR" ? 2 - c : c;
+                source[c] = preprocessing.ChannelOrder == ChannelOrder.Bgr ? 2 - c : c;
                 a[c] = preprocessing.Scale / preprocessing.Std[c];
                 b[c] = -preprocessing.Mean[c] / preprocessing.Std[c];
             }
@@ -88,8 +88,7 @@ public static class PreprocessingOperations
                 x = x.narrow(2, offset, length).narrow(3, offset, length);
                 x = nn.functional.interpolate(x, [preprocessing.InputSize, preprocessing.InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
             }
-            if (preprocessing.ChannelOrder == "BGR") x = x.flip(1);
-            else if (preprocessing.ChannelOrder != "RGB") throw new InvalidOperationException($"unknown channel order '{preprocessing.ChannelOrder}'");
+            if (preprocessing.ChannelOrder == ChannelOrder.Bgr) x = x.flip(1);
             using var scale = preprocessing.Scale.ToScalar();
             x = x.mul(scale);
             if (preprocessing.MeanImage is not null) x = x.sub(MeanImages.Get(preprocessing.MeanImage, preprocessing.InputSize).view(1, 3, preprocessing.InputSize, preprocessing.InputSize));

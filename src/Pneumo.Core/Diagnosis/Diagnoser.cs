@@ -162,7 +162,7 @@ public sealed class Diagnoser : IDisposable
     }
 
     private static ModelInfo Describe(ModelDirectory m) =>
-        new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod,
+        new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, EnumNames.Name(m.Metadata.ThresholdMethod),
             m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit);
 
     public void Dispose()

@@ -49,7 +49,7 @@ public static class OnnxExporter
         var pixels = graph.Input(InputName, "N", 3, p.InputSize, p.InputSize);
         var input = AppendPreprocessing(graph, pixels, p);
         string logit, probability;
-        if (metadata.TestTimeAugmentation == "hflip")
+        if (metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip)
         {
             // As Predictor's flip averaging: run the batch and its mirror image as one batch of 2N, then average the
             // two probabilities of each image; the logit output is the logit of that mean.
@@ -92,8 +92,7 @@ public static class OnnxExporter
             var (offset, length) = p.CropWindow(p.InputSize);
             x = graph.CentreCropResize(x, offset, length, p.InputSize);
         }
-        if (p.ChannelOrder == "BGR") x = graph.Node("Gather", [x, graph.Int64Initializer("bgr_order", [2, 1, 0], 3)], OnnxGraphBuilder.Int("axis", 1));
-        else if (p.ChannelOrder != "RGB") throw new NotSupportedException($"unknown channel order '{p.ChannelOrder}'");
+        if (p.ChannelOrder == ChannelOrder.Bgr) x = graph.Node("Gather", [x, graph.Int64Initializer("bgr_order", [2, 1, 0], 3)], OnnxGraphBuilder.Int("axis", 1));
         x = graph.Mul(x, graph.Scalar((float)p.Scale, "scale"));
         if (p.MeanImage is not null)
             x = graph.Sub(x, graph.Initializer("mean_image", MeanImages.Get(p.MeanImage, p.InputSize).data<float>().ToArray(), 1, 3, p.InputSize, p.InputSize));
@@ -120,10 +119,10 @@ public static class OnnxExporter
         yield return ("architecture", model.Architecture);
         yield return ("labels", "0=NORMAL,1=PNEUMONIA");
         yield return ("threshold", F(m.Threshold));
-        yield return ("threshold_method", m.ThresholdMethod);
+        yield return ("threshold_method", EnumNames.Name(m.ThresholdMethod));
         yield return ("thresholds", Json.SerializeCompact(m.Thresholds));
         yield return ("preprocessing", Json.SerializeCompact(m.Preprocessing));
-        yield return ("test_time_augmentation", m.TestTimeAugmentation);
+        yield return ("test_time_augmentation", EnumNames.Name(m.TestTimeAugmentation));
         yield return ("input", InputContract(m.Preprocessing));
         yield return ("explained_layer", model.FeatureLayer);
         if (version is not null) yield return ("weights_version", version);

@@ -55,11 +55,13 @@ public sealed class ModelDirectory : IDisposable
         var metaPath = System.IO.Path.Combine(dir, FileNames.ModelMetadata);
         if (!Directory.Exists(dir)) throw new InvalidDataException($"{dir}: model directory not found");
         if (!File.Exists(metaPath)) throw new InvalidDataException($"{dir}: not a model directory (no {FileNames.ModelMetadata})");
-        var metadata = Json.Read<ModelMetadata>(metaPath);
+        var document = Json.ReadObject(metaPath);
+        var problems = ModelMetadataCheck.NamedValueProblems(document);
+        var metadata = Json.Read<ModelMetadata>(document, metaPath);
         if (metadata.FormatVersion > ModelMetadata.CurrentFormatVersion)
             throw new InvalidDataException($"{metaPath}: format version {metadata.FormatVersion} is newer than this Pneumo understands ({ModelMetadata.CurrentFormatVersion})");
-        if (ModelMetadataCheck.Problems(metadata) is { Count: > 0 } problems)
-            throw new InvalidDataException($"{metaPath}: {string.Join("; ", problems)}");
+        problems.AddRange(ModelMetadataCheck.Problems(metadata));
+        if (problems.Count > 0) throw new InvalidDataException($"{metaPath}: {string.Join("; ", problems)}");
         var weights = System.IO.Path.Combine(dir, metadata.Weights);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
         var sha = FileHash.Sha256(weights);

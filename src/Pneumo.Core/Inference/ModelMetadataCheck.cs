@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Pneumo.Models;
 using Pneumo.Data;
 using Pneumo.Persistence;
@@ -14,8 +15,25 @@ public static class ModelMetadataCheck
     /// <summary>The smallest and largest input sizes a model may declare, in pixels per side.</summary>
     public const int MinInputSize = 32, MaxInputSize = 1024;
 
-    /// <summary>The test-time augmentations a model may declare.</summary>
-    public static readonly IReadOnlyList<string> TestTimeAugmentations = ["none", "hflip"];
+    /// <summary>
+    /// The fields of a <c>model.json</c> document that must name one value of an enum setting: one sentence per field
+    /// that names none, and the field removed from <paramref name="json"/> (so the rest can still be read and checked).
+    /// </summary>
+    public static List<string> NamedValueProblems(JsonObject json)
+    {
+        var problems = new List<string>();
+        void Check<T>(JsonObject? parent, string field, string path) where T : struct, Enum
+        {
+            if (parent?[field] is not { } node) return;
+            if (node.GetValueKind() == System.Text.Json.JsonValueKind.String && EnumNames.TryParse<T>(node.GetValue<string>(), out _)) return;
+            problems.Add($"{path} {node.ToJsonString()} is unknown (known: {string.Join(", ", EnumNames.All<T>())})");
+            parent.Remove(field);
+        }
+        Check<TestTimeAugmentation>(json, "test_time_augmentation", "test_time_augmentation");
+        Check<ThresholdMethod>(json, "threshold_method", "threshold_method");
+        Check<ChannelOrder>(json["preprocessing"] as JsonObject, "channel_order", "preprocessing.channel_order");
+        return problems;
+    }
 
     /// <summary>One short sentence per bad field, each starting with the field's JSON name; empty when the metadata is sound.</summary>
     public static IReadOnlyList<string> Problems(ModelMetadata m)
@@ -33,8 +51,6 @@ public static class ModelMetadataCheck
         if (!IsProbability(m.Threshold)) Bad($"threshold {Number(m.Threshold)} is not a finite number in [0, 1]");
         foreach (var (method, value) in m.Thresholds ?? [])
             if (!IsProbability(value)) Bad($"thresholds.{method} {Number(value)} is not a finite number in [0, 1]");
-        if (!TestTimeAugmentations.Contains(m.TestTimeAugmentation))
-            Bad($"test_time_augmentation '{m.TestTimeAugmentation}' is unknown (known: {string.Join(", ", TestTimeAugmentations)})");
         if (m.Preprocessing is not { } p)
         {
             Bad("preprocessing is missing");
@@ -42,7 +58,6 @@ public static class ModelMetadataCheck
         }
         if (p.InputSize is < MinInputSize or > MaxInputSize)
             Bad($"preprocessing.input_size {p.InputSize} is outside {MinInputSize}..{MaxInputSize}");
-        if (p.ChannelOrder is not ("RGB" or "BGR")) Bad($"preprocessing.channel_order '{p.ChannelOrder}' must be RGB or BGR");
         if (!double.IsFinite(p.Scale) || p.Scale <= 0) Bad($"preprocessing.scale {Number(p.Scale)} must be a positive finite number");
         if (p.Mean is not { Length: 3 } || !p.Mean.All(double.IsFinite))
             Bad($"preprocessing.mean must be three finite numbers, got {Numbers(p.Mean)}");

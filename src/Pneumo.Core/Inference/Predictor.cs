@@ -23,7 +23,7 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
 
     /// <summary>A predictor configured as a saved model says (preprocessing, test-time augmentation).</summary>
     public static Predictor For(ModelDirectory model) =>
-        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == "hflip");
+        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip);
 
     /// <summary>Probabilities for one uint8 batch.</summary>
     public double[] Predict(Batch batch)

@@ -42,7 +42,7 @@ public static class ModelRegistry
     public static Preprocessing ImageNetRgbInput => new() { Mean = [0.485, 0.456, 0.406], Std = [0.229, 0.224, 0.225] };
 
     /// <summary>What the packaged ResNet18 was trained on: BGR, 0..255, minus the ImageNet mean image.</summary>
-    public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = "BGR", Scale = 1, MeanImage = MeanImages.ResNet18 };
+    public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = ChannelOrder.Bgr, Scale = 1, MeanImage = MeanImages.ResNet18 };
 
     public static IReadOnlyCollection<string> Names => Architectures.Keys;
 

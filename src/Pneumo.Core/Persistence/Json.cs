@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Pneumo.Persistence;
@@ -36,6 +37,20 @@ public static class Json
     public static T Read<T>(string path)
     {
         try { return Deserialize<T>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: invalid JSON ({e.Message})", e); }
+    }
+
+    /// <summary>Reads a JSON file holding an object, as a document to inspect before it is read as a record.</summary>
+    public static JsonObject ReadObject(string path)
+    {
+        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object"); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: invalid JSON ({e.Message})", e); }
+    }
+
+    /// <summary>Reads a document from <paramref name="path"/> (see <see cref="ReadObject"/>) as a record; the exception message names the file.</summary>
+    public static T Read<T>(JsonObject document, string path)
+    {
+        try { return document.Deserialize<T>(Options) ?? throw new JsonException("empty JSON document"); }
         catch (JsonException e) { throw new InvalidDataException($"{path}: invalid JSON ({e.Message})", e); }
     }
 }

@@ -26,11 +26,11 @@ public sealed record ModelMetadata
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = DefaultThreshold;
     /// <summary>How <see cref="Threshold"/> was chosen (default or youden).</summary>
-    public string ThresholdMethod { get; init; } = "default";
+    public ThresholdMethod ThresholdMethod { get; init; } = ThresholdMethod.Default;
     /// <summary>Every candidate threshold considered, by method, all chosen on validation data.</summary>
-    public Dictionary<string, double> Thresholds { get; init; } = new() { ["default"] = DefaultThreshold };
+    public Dictionary<string, double> Thresholds { get; init; } = new() { [EnumNames.Name(ThresholdMethod.Default)] = DefaultThreshold };
     /// <summary>Test-time augmentation: none, or hflip (mean probability of the image and its mirror image).</summary>
-    public string TestTimeAugmentation { get; init; } = "none";
+    public TestTimeAugmentation TestTimeAugmentation { get; init; } = TestTimeAugmentation.None;
     /// <summary>Whether the weights are an exponential moving average of the trained weights.</summary>
     public bool AveragedWeights { get; init; }
     /// <summary>The external ONNX backbone of an <c>onnx-frozen</c> model (path and SHA-256); null otherwise.</summary>

@@ -14,7 +14,7 @@ public sealed record Preprocessing
     public int InputSize { get; init; } = 224;
 
     /// <summary>RGB or BGR.</summary>
-    public string ChannelOrder { get; init; } = "RGB";
+    public ChannelOrder ChannelOrder { get; init; } = ChannelOrder.Rgb;
 
     public double Scale { get; init; } = 1.0 / 255;
     public double[] Mean { get; init; } = [0, 0, 0];
@@ -46,5 +46,5 @@ public sealed record Preprocessing
 
     /// <summary>Whether <see cref="ApplyChannelsLast"/> can prepare images on the CPU: any preprocessing without a per-pixel mean image.</summary>
     [JsonIgnore]
-    public bool CanPrepareChannelsLast => MeanImage is null && CenterCrop >= 1 && ChannelOrder is "RGB" or "BGR";
+    public bool CanPrepareChannelsLast => MeanImage is null && CenterCrop >= 1 ;
 }

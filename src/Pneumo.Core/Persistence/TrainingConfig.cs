@@ -28,7 +28,7 @@ public sealed record TrainingConfig
     /// How the learning rate changes: <c>plateau</c> (the paper's: reduced on a validation-loss plateau) or <c>cosine</c>
     /// (a linear warm-up over <see cref="WarmupEpochs"/>, then a cosine decay to 1% over the remaining epochs, per step).
     /// </summary>
-    public string Schedule { get; init; } = "plateau";
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Plateau;
     /// <summary>Warm-up length of the cosine schedule, in epochs (fractions allowed).</summary>
     public double WarmupEpochs { get; init; }
     /// <summary>
@@ -48,7 +48,7 @@ public sealed record TrainingConfig
     /// <summary>Decay of the exponential moving average of the weights that is validated and shipped; 0 = no averaging.</summary>
     public double EmaDecay { get; init; } = 0.998;
     /// <summary>Test-time augmentation used for validation and stored in the model: none or hflip.</summary>
-    public string TestTimeAugmentation { get; init; } = "hflip";
+    public TestTimeAugmentation TestTimeAugmentation { get; init; } = TestTimeAugmentation.HorizontalFlip;
     public double MinLearningRate { get; init; } = 1e-7;
     /// <summary>Smallest decrease of validation loss that counts as an improvement.</summary>
     public double MinDelta { get; init; } = 1e-4;
@@ -58,20 +58,20 @@ public sealed record TrainingConfig
     /// Arithmetic of the training steps' convolutions: <c>fp32</c>, or <c>bf16</c> (bfloat16 convolutions, all else
     /// float32; see <see cref="Pneumo.Models.ClassifierModel.MixedPrecision"/>). Evaluation is always float32.
     /// </summary>
-    public string Precision { get; init; } = "fp32";
+    public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>
     /// Which candidate threshold (both chosen on validation, both recorded) the model decides with: <c>youden</c> (the
     /// validation split's Youden point) or <c>default</c> (0.5, the balanced-prior decision point of a model trained
     /// with class weights).
     /// </summary>
-    public string ThresholdRule { get; init; } = "youden";
+    public ThresholdMethod ThresholdRule { get; init; } = ThresholdMethod.Youden;
     /// <summary>The evaluation-time central crop (see <see cref="Preprocessing.CenterCrop"/>); null = none.</summary>
     public double? CenterCrop { get; init; }
     /// <summary>
     /// How the finished model's weights are stored: <c>fp32</c>, or <c>fp16</c> (half the size, for a model that must
     /// ship in a size limit; validation and thresholds then come from the rounded weights, which are what ships).
     /// </summary>
-    public string WeightsPrecision { get; init; } = "fp32";
+    public WeightsPrecision WeightsPrecision { get; init; } = WeightsPrecision.Fp32;
     /// <summary>Intra-op threads for torch; 0 = number of cores.</summary>
     public int Threads { get; init; }
 
@@ -86,21 +86,16 @@ public sealed record TrainingConfig
         if (EarlyStoppingPatience < 1 || ReduceLrPatience < 1) return "patience values must be at least 1";
         if (LimitPerClass is < 2) return "--limit must be at least 2";
         if (EmaDecay is < 0 or >= 1) return "--ema must be 0 (off) or in (0, 1)";
-        if (TestTimeAugmentation is not ("none" or "hflip")) return "--tta must be none or hflip";
         if (AugmentationPool is < 1) return "--augmentation-pool must be at least 1";
-        if (Precision is not ("fp32" or "bf16")) return "--precision must be fp32 or bf16";
         if (BackboneLrScale is <= 0 or > 1) return "--backbone-lr-scale must be in (0, 1]";
         if (LayerLrDecay is <= 0 or > 1) return "--layer-lr-decay must be in (0, 1]";
         if (WeightDecay is < 0 or >= 1) return "--weight-decay must be in [0, 1)";
-        if (WeightsPrecision is not ("fp32" or "fp16")) return "--weights-precision must be fp32 or fp16";
-        if (ThresholdRule is not ("youden" or "default")) return "--threshold-rule must be youden or default";
         if (CenterCrop is <= 0.5 or > 1) return "--center-crop must be in (0.5, 1]";
         if (Augmentation.CropMinArea is <= 0 or > 1) return "--crop-scale must be in (0, 1]";
         if (Augmentation.Brightness is < 0 or >= 1 || Augmentation.Contrast is < 0 or >= 1 || Augmentation.Gamma is < 0 or > 2)
             return "--brightness and --contrast must be in [0, 1), --gamma in [0, 2]";
         if (Augmentation.EraseProbability is < 0 or > 1) return "--erase must be in [0, 1]";
-        if (Schedule is not ("plateau" or "cosine")) return "--schedule must be plateau or cosine";
-        if (WarmupEpochs < 0 || (WarmupEpochs >= Epochs && Schedule == "cosine")) return "--warmup must be at least 0 and below --epochs";
+        if (WarmupEpochs < 0 || (WarmupEpochs >= Epochs && Schedule == LearningRateSchedule.Cosine)) return "--warmup must be at least 0 and below --epochs";
         return null;
     }
 }

@@ -58,8 +58,8 @@ public static class AuditRun
         var result = new AuditResult
         {
             Model = Path.TrimEndingDirectorySeparator(model.Path), ModelName = model.Name, Architecture = model.Metadata.Architecture,
-            Version = model.Version, ExplainedLayer = model.Model.FeatureLayer, TestTimeAugmentation = model.Metadata.TestTimeAugmentation,
-            Threshold = threshold, ThresholdMethod = model.Metadata.ThresholdMethod,
+            Version = model.Version, ExplainedLayer = model.Model.FeatureLayer, TestTimeAugmentation = EnumNames.Name(model.Metadata.TestTimeAugmentation),
+            Threshold = threshold, ThresholdMethod = EnumNames.Name(model.Metadata.ThresholdMethod),
             Split = settings.Split, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
             N = rows.Count, NNormal = rows.Count(r => r.Label == 0), NPneumonia = rows.Count(r => r.Label == 1),
             Regions = regions, BorderAreaShare = regions.BorderAreaShare, PatchAreaShare = regions.PatchAreaShare,

@@ -32,14 +32,15 @@ public static class ModelEvaluation
         (usable, predictions) = WithoutNonFinite(usable, predictions, Path.Combine(dataRoot, split), failures, log);
         RequireBothClasses(usable, records, Path.Combine(dataRoot, split));
 
-        var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [model.Metadata.ThresholdMethod] = model.Metadata.Threshold };
+        var method = EnumNames.Name(model.Metadata.ThresholdMethod);
+        var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [method] = model.Metadata.Threshold };
         var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));
         double threshold = model.Metadata.Threshold;
         var byFinding = usable.Select((r, i) => (r.Finding, Positive: predictions.Probabilities[i] >= threshold))
             .GroupBy(x => x.Finding)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new FindingResult(g.Count(), Bootstrap.Proportion(g.Select(x => x.Positive).ToList(), resamples, seed: 1)));
-        var result = EvaluationResult.From(all[model.Metadata.ThresholdMethod], model.Metadata.ThresholdMethod, all, split,
+        var result = EvaluationResult.From(all[method], method, all, split,
                                            model.Path, model.Metadata.Architecture, model.Metadata.Seed, Path.GetFullPath(dataRoot)) with
         {
             ConfidenceIntervals = Bootstrap.HeadlineMetrics(predictions.Labels, predictions.Probabilities, threshold, resamples, seed: 0),

@@ -50,7 +50,7 @@ public static class PruningRun
         {
             FormatVersion = PruningSummary.CurrentFormatVersion,
             Model = densePath, Architecture = dense.Metadata.Architecture, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
-            Threshold = dense.Metadata.Threshold, ThresholdMethod = dense.Metadata.ThresholdMethod,
+            Threshold = dense.Metadata.Threshold, ThresholdMethod = EnumNames.Name(dense.Metadata.ThresholdMethod),
             DenseWeightsBytes = new FileInfo(Path.Combine(dense.Path, dense.Metadata.Weights)).Length,
             Provenance = Provenance.Capture(command),
         };
@@ -123,10 +123,11 @@ public static class PruningRun
         var dir = Path.Combine(outDir, name);
         var validation = outcome.Validation;
         // The pruned model is a new model: every threshold rule the dense model carries is re-run on its own validation predictions.
-        var thresholds = dense.Metadata.Thresholds.Keys.Append(dense.Metadata.ThresholdMethod).Distinct()
-            .Where(ThresholdSelector.Methods.Contains)
-            .ToDictionary(m => m, m => m == dense.Metadata.ThresholdMethod ? row.Threshold
-                                                                           : ThresholdSelector.Choose(m, validation.Labels, validation.Probabilities));
+        var own = EnumNames.Name(dense.Metadata.ThresholdMethod);
+        var thresholds = dense.Metadata.Thresholds.Keys.Append(own).Distinct()
+            .Where(m => EnumNames.TryParse<ThresholdMethod>(m, out _))
+            .ToDictionary(m => m, m => m == own ? row.Threshold
+                                                : ThresholdSelector.Choose(EnumNames.Parse<ThresholdMethod>(m, "thresholds"), validation.Labels, validation.Probabilities));
         var metadata = dense.Metadata with
         {
             Threshold = row.Threshold,

@@ -52,9 +52,6 @@ public sealed class PruningSweep : IDisposable
     {
         if (dense.Metadata.Training is null && settings.RetrainEpochs > 0)
             throw new InvalidDataException($"{dense.Path}: model.json has no training configuration to retrain with");
-        if (!ThresholdSelector.Methods.Contains(dense.Metadata.ThresholdMethod))
-            throw new InvalidDataException($"{dense.Path}: model.json's threshold_method '{dense.Metadata.ThresholdMethod}' cannot be " +
-                                           $"re-chosen for a pruned model (known: {string.Join(", ", ThresholdSelector.Methods)})");
         this.dense = dense;
         this.data = data;
         this.settings = settings;
@@ -164,7 +161,7 @@ public sealed class PruningSweep : IDisposable
         }
     }
 
-    private bool FlipAveraging => dense.Metadata.TestTimeAugmentation == "hflip";
+    private bool FlipAveraging => dense.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip;
 
     /// <summary>A copy of the working model's state (weights and batch-norm statistics), reusing <paramref name="into"/> when given.</summary>
     private Dictionary<string, torch.Tensor> Snapshot(Dictionary<string, torch.Tensor>? into)

@@ -72,8 +72,9 @@ public sealed class TrainingRun
     /// <param name="cancel">Stops the run after the current batch; the last finished epoch's checkpoint remains.</param>
     /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
     /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
+    /// <param name="weightsPrecision">A new storage precision for the finished model's weights (how it ships, not how it trains), recorded in run.json; null = as recorded.</param>
     public static ModelMetadata Resume(string runDir, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
-                                       int? threads = null, int? epochs = null, string? weightsPrecision = null)
+                                       int? threads = null, int? epochs = null, WeightsPrecision? weightsPrecision = null)
     {
         var runPath = Path.Combine(runDir, FileNames.Run);
         if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {FileNames.Run})");
@@ -83,11 +84,10 @@ public sealed class TrainingRun
             Say(callbacks, $"removed {removed} temporary file(s) left by an interrupted write");
         var record = Json.Read<RunRecord>(runPath);
         if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
-        if (weightsPrecision is not null && weightsPrecision != record.Config.WeightsPrecision)
+        if (weightsPrecision is { } precision && precision != record.Config.WeightsPrecision)
         {
             // How the finished model is stored, not how it trains: may change, and is recorded.
-            if (weightsPrecision is not ("fp32" or "fp16")) throw new ArgumentException("--weights-precision must be fp32 or fp16");
-            record = record with { Config = record.Config with { WeightsPrecision = weightsPrecision } };
+            record = record with { Config = record.Config with { WeightsPrecision = precision } };
             Json.Write(runPath, record);
         }
         if (epochs is int e && e != record.Config.Epochs)
@@ -137,18 +137,18 @@ public sealed class TrainingRun
         };
         torch.manual_seed(Config.Seed);
         using var model = arch.Build(preprocessing.InputSize, Config.Backbone);
-        model.MixedPrecision = Config.Precision == "bf16";
+        model.MixedPrecision = Config.Precision == Precision.Bf16;
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
         var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing.InputSize, Config.Backbone), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
-                                        flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale,
+                                        flipAveraging: Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip, backboneLrScale: Config.BackboneLrScale,
                                         layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
         var best = new ModelCheckpoint(Path.Combine(runDir, FileNames.BestWeights), () => trainer.EvaluatedModel);
         var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, Callbacks(best));
         state = state?.Checkpoint is null ? new TrainingState { LearningRate = Config.LearningRate } : Restore(state, model, trainer, context, best);
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
         var (trainLoader, valLoader) = Loaders(data, preprocessing, model.HasFrozenFront);
-        if (Config.Schedule == "cosine")
+        if (Config.Schedule == LearningRateSchedule.Cosine)
         {
             long perEpoch = trainLoader.BatchCount;
             trainer.Schedule = new WarmupCosineSchedule((long)Math.Round(Config.WarmupEpochs * perEpoch), Config.Epochs * perEpoch);
@@ -178,7 +178,7 @@ public sealed class TrainingRun
     private List<Callback> Callbacks(ModelCheckpoint best)
     {
         var callbacks = new List<Callback>(injected) { new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta) };
-        if (Config.Schedule == "plateau")
+        if (Config.Schedule == LearningRateSchedule.Plateau)
             callbacks.Add(new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta));
         callbacks.Add(best);
         return callbacks;
@@ -307,22 +307,19 @@ public sealed class TrainingRun
     private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, BatchLoader valLoader,
                                  TrainingData data, TrainingState state, string reason, FrontCache? cache, CancellationToken cancel)
     {
-        bool half = Config.WeightsPrecision == "fp16";
+        bool half = Config.WeightsPrecision == WeightsPrecision.Fp16;
         if (half) model.RoundToHalf();  // validate what ships
-        var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip", cache).Predict(valLoader, cancel);
+        var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip, cache).Predict(valLoader, cancel);
         val.WriteCsv(Path.Combine(runDir, FileNames.ValidationPredictions));
-        var thresholds = new Dictionary<string, double>
-        {
-            ["default"] = ThresholdSelector.Default,
-            ["youden"] = ThresholdSelector.Youden(val.Labels, val.Probabilities),
-        };
+        var thresholds = Enum.GetValues<ThresholdMethod>()
+            .ToDictionary(EnumNames.Name, m => ThresholdSelector.Choose(m, val.Labels, val.Probabilities));
         var metrics = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(val.Labels, val.Probabilities, t.Value));
         var metadata = new ModelMetadata
         {
             Architecture = Config.Architecture,
             WeightsDtype = half ? "float16" : "float32",
             Preprocessing = preprocessing,
-            Threshold = thresholds[Config.ThresholdRule],
+            Threshold = thresholds[EnumNames.Name(Config.ThresholdRule)],
             ThresholdMethod = Config.ThresholdRule,
             Thresholds = thresholds,
             TestTimeAugmentation = Config.TestTimeAugmentation,

@@ -20,7 +20,7 @@ public class PreprocessingTests
     [Fact]
     public void BgrReversesChannelsThenSubtractsMean()
     {
-        var p = new Preprocessing { ChannelOrder = "BGR", Scale = 1, Mean = [100, 10, 1] };
+        var p = new Preprocessing { ChannelOrder = ChannelOrder.Bgr, Scale = 1, Mean = [100, 10, 1] };
         using var x = p.Apply(Pixels(1, 2, 3)); // R=1 G=2 B=3 -> B,G,R = 3,2,1 -> minus mean
         Assert.Equal(new[] { -97f, -8f, 0f }, x.data<float>().ToArray());
     }
@@ -61,7 +61,7 @@ public class PreprocessingTests
     {
         var p = which == "szanet"
             ? Pneumo.Models.ModelRegistry.Get("szanet").DefaultPreprocessing
-            : new Preprocessing { ChannelOrder = "BGR", Scale = 1, Mean = [103, 116, 123], Std = [57, 58, 59] };
+            : new Preprocessing { ChannelOrder = ChannelOrder.Bgr, Scale = 1, Mean = [103, 116, 123], Std = [57, 58, 59] };
         const int count = 2;
         int plane = 3 * size * size;
         var random = new Random(4);

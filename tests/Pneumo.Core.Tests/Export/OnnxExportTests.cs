@@ -45,7 +45,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     private static ModelMetadata Metadata(Preprocessing preprocessing) =>
-        new() { Architecture = SzaNet.Name, Preprocessing = preprocessing, Threshold = 0.42, ThresholdMethod = "youden" };
+        new() { Architecture = SzaNet.Name, Preprocessing = preprocessing, Threshold = 0.42, ThresholdMethod = ThresholdMethod.Youden };
 
     /// <summary>ONNX Runtime's (probability, logit) for each image, fed as 0..255 floats.</summary>
     private static (float[] Probability, float[] Logit) RunOnnx(byte[] onnx, IReadOnlyList<RgbImage> images)
@@ -73,7 +73,7 @@ public class OnnxExportTests(ITestOutputHelper output)
 
     private void AssertSameAnswers(ClassifierModel model, Preprocessing preprocessing, IReadOnlyList<RgbImage> images, bool flip = false)
     {
-        var metadata = Metadata(preprocessing) with { TestTimeAugmentation = flip ? "hflip" : "none" };
+        var metadata = Metadata(preprocessing) with { TestTimeAugmentation = flip ? TestTimeAugmentation.HorizontalFlip : TestTimeAugmentation.None };
         var onnx = OnnxExporter.Build(model, metadata).ToByteArray();
         var (probability, logit) = RunOnnx(onnx, images);
         var expected = new Predictor(model, preprocessing, flipAveraging: flip).Predict(images);
@@ -121,7 +121,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         using var model = Model(64, seed: 3);
         var random = new Random(4);
         var images = Enumerable.Range(0, 4).Select(_ => Noise(64, random)).ToList();
-        var preprocessing = new Preprocessing { InputSize = 64, ChannelOrder = "BGR", Mean = [0.4, 0.5, 0.6], Std = [0.2, 0.25, 0.3] };
+        var preprocessing = new Preprocessing { InputSize = 64, ChannelOrder = ChannelOrder.Bgr, Mean = [0.4, 0.5, 0.6], Std = [0.2, 0.25, 0.3] };
         AssertSameAnswers(model, preprocessing, images);
     }
 

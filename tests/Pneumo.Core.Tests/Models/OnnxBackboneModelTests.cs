@@ -15,7 +15,7 @@ namespace Pneumo.Tests.Models;
 /// </summary>
 public class OnnxBackboneModelTests
 {
-    private static readonly Preprocessing Input = new() { ChannelOrder = "BGR", Scale = 1, Mean = [104, 117, 123] };
+    private static readonly Preprocessing Input = new() { ChannelOrder = ChannelOrder.Bgr, Scale = 1, Mean = [104, 117, 123] };
 
     private static BackboneSpec Spec(string input = "Input247", string output = "Pooling395_Output_0") =>
         new BackboneSpec(PretrainedFiles.ResNet18, input, output).WithHash();

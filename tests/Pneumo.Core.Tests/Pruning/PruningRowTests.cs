@@ -23,7 +23,7 @@ public class PruningRowTests
     public void APrunedRowIsScoredAtTheThresholdItsOwnValidationPredictionsChoose()
     {
         var test = P([0, 0, 1, 1], [0.40, 0.50, 0.60, 0.80]);
-        var row = PruningRow.Of("magnitude-retrained", 0.5, 0.5, Validation, test, "youden", DenseThreshold, 1000, 1);
+        var row = PruningRow.Of("magnitude-retrained", 0.5, 0.5, Validation, test, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
 
         Assert.Equal(0.45, row.Threshold, 12);
         Assert.Equal(row.Threshold, row.Validation.Threshold);
@@ -44,8 +44,8 @@ public class PruningRowTests
     {
         var test = P([0, 0, 1, 1], [0.40, 0.50, 0.60, 0.80]);
         var other = P([0, 0, 1, 1], [0.05, 0.10, 0.20, 0.30]);  // on its own, Youden would choose 0.15 here
-        var a = PruningRow.Of("magnitude", 0.3, 0.3, Validation, test, "youden", DenseThreshold, 1000, 1);
-        var b = PruningRow.Of("magnitude", 0.3, 0.3, Validation, other, "youden", DenseThreshold, 1000, 1);
+        var a = PruningRow.Of("magnitude", 0.3, 0.3, Validation, test, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
+        var b = PruningRow.Of("magnitude", 0.3, 0.3, Validation, other, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
 
         Assert.Equal(0.15, ThresholdSelector.Youden(other.Labels, other.Probabilities), 12);
         Assert.Equal(a.Threshold, b.Threshold);
@@ -60,14 +60,14 @@ public class PruningRowTests
     public void TheRuleIsTheDenseModelsAndTheDenseRowKeepsItsOwnThreshold()
     {
         var test = P([0, 0, 1, 1], [0.40, 0.50, 0.60, 0.80]);
-        var byDefault = PruningRow.Of("random", 0.5, 0.5, Validation, test, "default", DenseThreshold, 1000, 1);
+        var byDefault = PruningRow.Of("random", 0.5, 0.5, Validation, test, ThresholdMethod.Default, DenseThreshold, 1000, 1);
         Assert.Equal(ThresholdSelector.Default, byDefault.Threshold);
         Assert.Equal(ThresholdSelector.Default, byDefault.Test.Threshold);
 
-        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, Validation, test, "youden", DenseThreshold, 1000, 1);
+        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, Validation, test, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
         Assert.Equal(DenseThreshold, dense.Threshold);
         Assert.Equal(dense.Validation, dense.ValidationAtDenseThreshold);
 
-        Assert.Throws<ArgumentException>(() => PruningRow.Of("random", 0.5, 0.5, Validation, test, "f1", DenseThreshold, 1000, 1));
+        Assert.ThrowsAny<ArgumentException>(() => PruningRow.Of("random", 0.5, 0.5, Validation, test, (ThresholdMethod)99, DenseThreshold, 1000, 1));
     }
 }

@@ -37,7 +37,7 @@ public class TrainingRunTests
         foreach (var file in new[] { "run.json", "state.json", "history.csv", "split.csv", "best.pt", "model.json", "weights.pt", "validation_predictions.csv" })
             Assert.True(File.Exists(run.Combine(file)), $"{file} missing");
         Assert.Equal(3, File.ReadAllLines(run.Combine("history.csv")).Length);
-        Assert.Equal("youden", metadata.ThresholdMethod);
+        Assert.Equal(ThresholdMethod.Youden, metadata.ThresholdMethod);
         Assert.Equal(metadata.Thresholds["youden"], metadata.Threshold);
         Assert.Equal(0.5, metadata.Thresholds["default"]);
         Assert.Equal(2, metadata.Validation!.Count);

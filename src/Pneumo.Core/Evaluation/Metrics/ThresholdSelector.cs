@@ -7,16 +7,12 @@ public static class ThresholdSelector
     /// <summary>The conventional threshold of a sigmoid output.</summary>
     public const double Default = ModelMetadata.DefaultThreshold;
 
-    /// <summary>The names of the rules <see cref="Choose"/> knows, as recorded in <c>model.json</c>'s <c>threshold_method</c>.</summary>
-    public static readonly IReadOnlyList<string> Methods = ["default", "youden"];
-
-    /// <summary>The threshold a named rule chooses on validation data: <c>default</c> (0.5) or <c>youden</c>.</summary>
-    /// <exception cref="ArgumentException">The rule is not one of <see cref="Methods"/>.</exception>
-    public static double Choose(string method, IReadOnlyList<int> labels, IReadOnlyList<double> scores) => method switch
+    /// <summary>The threshold a rule chooses on validation data: 0.5, or the Youden point.</summary>
+    public static double Choose(ThresholdMethod method, IReadOnlyList<int> labels, IReadOnlyList<double> scores) => method switch
     {
-        "default" => Default,
-        "youden" => Youden(labels, scores),
-        _ => throw new ArgumentException($"unknown threshold method '{method}' (known: {string.Join(", ", Methods)})", nameof(method)),
+        ThresholdMethod.Default => Default,
+        ThresholdMethod.Youden => Youden(labels, scores),
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Pneumo.Evaluation.Metrics;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Evaluation.Metrics;
 
@@ -40,10 +41,11 @@ public class ThresholdSelectorTests
     {
         int[] labels = [0, 0, 0, 1, 1];
         double[] scores = [0.1, 0.2, 0.3, 0.7, 0.9];
-        Assert.Equal(0.2, ThresholdSelector.Choose("youden", labels, [0.05, 0.1, 0.15, 0.25, 0.9]), 12);  // the middle of the gap (.15, .25]
-        Assert.Equal(ThresholdSelector.Default, ThresholdSelector.Choose("default", labels, [0.05, 0.1, 0.15, 0.25, 0.9]));
-        Assert.Equal(ThresholdSelector.Youden(labels, scores), ThresholdSelector.Choose("youden", labels, scores));
-        var e = Assert.Throws<ArgumentException>(() => ThresholdSelector.Choose("f1", labels, scores));
-        Assert.Contains("f1", e.Message);
+        Assert.Equal(0.2, ThresholdSelector.Choose(ThresholdMethod.Youden, labels, [0.05, 0.1, 0.15, 0.25, 0.9]), 12);  // the middle of the gap (.15, .25]
+        Assert.Equal(ThresholdSelector.Default, ThresholdSelector.Choose(ThresholdMethod.Default, labels, [0.05, 0.1, 0.15, 0.25, 0.9]));
+        Assert.Equal(ThresholdSelector.Youden(labels, scores), ThresholdSelector.Choose(ThresholdMethod.Youden, labels, scores));
+        var e = Assert.Throws<ArgumentException>(() => EnumNames.Parse<ThresholdMethod>("f1", "--threshold-rule"));
+        Assert.Equal("--threshold-rule must be default or youden, not 'f1'", e.Message);
+        Assert.Equal(ThresholdMethod.Youden, EnumNames.Parse<ThresholdMethod>("Youden", "--threshold-rule"));
     }
 }
