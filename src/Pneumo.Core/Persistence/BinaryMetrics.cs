@@ -7,4 +7,6 @@ public sealed record BinaryMetrics(
 {
     /// <summary>Recall is sensitivity.</summary>
     public double Recall => Sensitivity;
+
+    public ConfusionMatrix Confusion => new(Tp, Fp, Tn, Fn);
 }

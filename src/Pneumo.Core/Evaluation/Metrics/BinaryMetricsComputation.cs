@@ -2,7 +2,7 @@ using Pneumo.Persistence;
 
 namespace Pneumo.Evaluation.Metrics;
 
-/// <summary>How <see cref="BinaryMetrics"/> are computed: a confusion matrix at the threshold, and the AUC.</summary>
+/// <summary>How <see cref="BinaryMetrics"/> and <see cref="ConfusionMatrix"/> are computed from labels and scores.</summary>
 public static class BinaryMetricsComputation
 {
     extension(BinaryMetrics)
@@ -16,8 +16,30 @@ public static class BinaryMetricsComputation
         }
     }
 
-    extension(BinaryMetrics metrics)
+    extension(ConfusionMatrix)
     {
-        public ConfusionMatrix Confusion => new(metrics.Tp, metrics.Fp, metrics.Tn, metrics.Fn);
+        /// <summary>Counts for predictions <c>score &gt;= threshold</c> = positive.</summary>
+        public static ConfusionMatrix At(IReadOnlyList<int> labels, IReadOnlyList<double> scores, double threshold)
+        {
+            Check(labels, scores);
+            int tp = 0, fp = 0, tn = 0, fn = 0;
+            for (int i = 0; i < labels.Count; i++)
+            {
+                bool predicted = scores[i] >= threshold, actual = labels[i] == 1;
+                if (predicted && actual) tp++;
+                else if (predicted) fp++;
+                else if (actual) fn++;
+                else tn++;
+            }
+            return new ConfusionMatrix(tp, fp, tn, fn);
+        }
+
+        public static void Check(IReadOnlyList<int> labels, IReadOnlyList<double> scores)
+        {
+            if (labels.Count != scores.Count)
+                throw new ArgumentException($"{labels.Count} labels but {scores.Count} scores");
+            foreach (var l in labels)
+                if (l is not (0 or 1)) throw new ArgumentException($"labels must be 0 or 1, got {l}");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Evaluation.Metrics;
 
 /// <summary>One bin of a reliability diagram.</summary>

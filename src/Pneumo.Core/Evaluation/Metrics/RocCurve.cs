@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Evaluation.Metrics;
 
 /// <summary>One operating point: predictions with <c>score &gt;= Threshold</c> are positive.</summary>

@@ -18,107 +18,170 @@ public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models
 /// </summary>
 public static class StudyReport
 {
-
     public static ReportSummary Write(IReadOnlyList<ReportEntry> entries, string? dataRoot, string outDir, string command,
                                       int resamples = Bootstrap.DefaultResamples, Action<string>? log = null)
     {
         if (entries.Count == 0) throw new ArgumentException("--runs: no result folders given");
-        var figures = Path.Combine(outDir, FileNames.ReportFigures);
-        Directory.CreateDirectory(figures);
-        var made = new List<string>();
-        string Figure(string name) { made.Add($"{FileNames.ReportFigures}/{name}"); log?.Invoke($"figure {name}"); return Path.Combine(figures, name); }
-
+        var report = new Sections(outDir, log);
         var data = dataRoot is not null && Directory.Exists(dataRoot) ? DataSummary.Read(dataRoot) : null;
         var analyses = entries.Select(e => EntryAnalysis.Of(e, resamples)).ToList();
-        var md = new StringBuilder("# Pneumonia from pediatric chest X-rays: study report\n\n");
-        md.AppendLine($"Made by `{command}` at commit `{Provenance.Capture(command).Commit}` from the result files of: " +
-                      string.Join(", ", entries.Select(e => $"`{e.Directory}`")) + ". Every number below is recomputed from per-image predictions.\n");
+        report.Title(entries, command);
+        report.Data(data);
+        report.Models(entries);
+        report.TestResults(entries, analyses, resamples);
+        report.Calibration(entries, analyses);
+        var cvs = entries.Where(e => e.CrossValidation is not null).ToList();
+        report.CrossValidation(cvs);
+        report.DifferencesFromThePaper();
 
-        md.AppendLine("## Data\n");
-        if (data is null) md.AppendLine("The data root was not found, so the data summary and example images are left out.\n");
-        else
+        var markdown = report.Markdown;
+        AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportMarkdown), markdown);
+        AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportHtml), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
+        var summary = new ReportSummary(data, analyses, cvs.Select(e => e.CrossValidation!).ToList(), PaperResults.All.ToList(),
+                                        report.Figures, Provenance.Capture(command));
+        Json.Write(Path.Combine(outDir, FileNames.ReportSummary), summary);
+        return summary;
+    }
+
+    /// <summary>The report's markdown, section by section, and the figures it refers to.</summary>
+    private sealed class Sections(string outDir, Action<string>? log)
+    {
+        private readonly StringBuilder md = new("# Pneumonia from pediatric chest X-rays: study report\n\n");
+
+        public string Markdown => md.ToString();
+
+        /// <summary>The figures made, relative to the report's folder.</summary>
+        public List<string> Figures { get; } = [];
+
+        /// <summary>The path of a new figure, recorded.</summary>
+        private string Figure(string name)
         {
+            var dir = Directory.CreateDirectory(Path.Combine(outDir, FileNames.ReportFigures)).FullName;
+            Figures.Add($"{FileNames.ReportFigures}/{name}");
+            log?.Invoke($"figure {name}");
+            return Path.Combine(dir, name);
+        }
+
+        public void Title(IReadOnlyList<ReportEntry> entries, string command) =>
+            md.AppendLine($"Made by `{command}` at commit `{Provenance.Capture(command).Commit}` from the result files of: " +
+                          string.Join(", ", entries.Select(e => $"`{e.Directory}`")) +
+                          ". Every number below is recomputed from per-image predictions.\n");
+
+        public void Data(DataSummary? data)
+        {
+            md.AppendLine("## Data\n");
+            if (data is null)
+            {
+                md.AppendLine("The data root was not found, so the data summary and example images are left out.\n");
+                return;
+            }
             md.AppendLine($"Data root `{data.Root}`.\n");
             md.AppendLine("| split | images | NORMAL | PNEUMONIA | patients | findings |\n|---|---|---|---|---|---|");
             foreach (var s in data.Splits)
-                md.AppendLine($"| {s.Split} | {s.Normal + s.Pneumonia} | {s.Normal} | {s.Pneumonia} | {s.Patients} | {string.Join(", ", s.Findings.Select(f => $"{f.Key} {f.Value}"))} |");
+                md.AppendLine($"| {s.Split} | {s.Normal + s.Pneumonia} | {s.Normal} | {s.Pneumonia} | {s.Patients} | " +
+                              $"{string.Join(", ", s.Findings.Select(f => $"{f.Key} {f.Value}"))} |");
             DataFigures.SaveClassDistribution(data, Figure(FileNames.ClassDistributionFigure));
             md.AppendLine($"\n![Images per class and split](figures/{FileNames.ClassDistributionFigure})\n");
             DataFigures.SaveExamples(data, Figure(FileNames.ExamplesFigure));
             md.AppendLine($"![Example X-rays per class](figures/{FileNames.ExamplesFigure})\n");
         }
 
-        md.AppendLine("## Models and protocols\n");
-        md.AppendLine("| model | architecture | protocol | epochs (best) | batch | lr | augmentation | class weights | threshold |\n|---|---|---|---|---|---|---|---|---|");
-        foreach (var e in entries)
+        public void Models(IReadOnlyList<ReportEntry> entries)
         {
-            var c = e.Config;
-            md.AppendLine($"| {e.Name} | {e.Architecture} | {e.Protocol} | {(c is null ? "" : $"{c.Epochs} ({e.Model?.BestEpoch?.ToString() ?? "per fold"})")} | {c?.BatchSize} | {c?.LearningRate:G3} | " +
-                          $"{(c is null ? "" : c.Augmentation.Shear == 0 && c.Augmentation.Zoom == 0 && !c.Augmentation.HorizontalFlip ? "none" : $"shear {c.Augmentation.Shear} {c.Augmentation.ShearUnit.ToString().ToLowerInvariant()}, zoom {c.Augmentation.Zoom}, flip {(c.Augmentation.HorizontalFlip ? "yes" : "no")}")} | " +
-                          $"{c?.ClassWeights} | {F(e.Threshold)} |");
-        }
-        foreach (var e in entries.Where(e => e.History is { Count: > 0 }))
-        {
-            var file = $"curves-{Slug(e.Name)}.png";
-            TrainingCurvesFigure.Save(e.History!, e.Name, Figure(file));
-            md.AppendLine($"\n![Training curves of {e.Name}](figures/{file})");
+            md.AppendLine("## Models and protocols\n");
+            md.AppendLine("| model | architecture | protocol | epochs (best) | batch | lr | augmentation | class weights | threshold |\n" +
+                          "|---|---|---|---|---|---|---|---|---|");
+            foreach (var e in entries)
+            {
+                var c = e.Config;
+                var epochs = c is null ? "" : $"{c.Epochs} ({e.Model?.BestEpoch?.ToString() ?? "per fold"})";
+                md.AppendLine($"| {e.Name} | {e.Architecture} | {e.Protocol} | {epochs} | {c?.BatchSize} | {c?.LearningRate:G3} | " +
+                              $"{(c is null ? "" : Augmentation(c.Augmentation))} | {c?.ClassWeights} | {F(e.Threshold)} |");
+            }
+            foreach (var e in entries.Where(e => e.History is { Count: > 0 }))
+            {
+                var file = $"curves-{Slug(e.Name)}.png";
+                TrainingCurvesFigure.Save(e.History!, e.Name, Figure(file));
+                md.AppendLine($"\n![Training curves of {e.Name}](figures/{file})");
+            }
         }
 
-        md.AppendLine("\n## Test results (official test set)\n");
-        md.AppendLine($"At each model's own threshold (chosen on validation, never on test); 95% bootstrap intervals over test images ({resamples} resamples, seeded).\n");
-        md.AppendLine("| model | n | AUC | accuracy | sensitivity | specificity | precision | F1 | TP | FP | TN | FN |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var a in analyses)
-            md.AppendLine($"| {a.Name} | {a.Test.N} | " + string.Join(" | ", CrossValidationSummary.MetricNames.Select(n => Ci(a.Intervals[n]))) +
-                          $" | {a.Test.Tp} | {a.Test.Fp} | {a.Test.Tn} | {a.Test.Fn} |");
-        foreach (var p in PaperResults.All)
-        {
-            var m = p.Metrics();
-            md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", CrossValidationSummary.MetricNames.Select(n => F(m[n]))) +
-                          $" | {p.Matrix.Tp} | {p.Matrix.Fp} | {p.Matrix.Tn} | {p.Matrix.Fn} |");
-        }
-        md.AppendLine("\nThe paper's rows are derived from its published confusion matrices (cells read with PNEUMONIA as positive; the paper labels them the other way round) and its published AUCs; it gives no intervals.\n");
-        RocFigure.Save(entries.Select(e => (e.Name, e.Test)).ToList(), Figure("roc.png"));
-        md.AppendLine("![ROC curves on the test set](figures/roc.png)\n");
-        ConfusionMatrixFigure.Save(analyses.Select(a => (a.Name, a.Test.Confusion)).Concat(PaperResults.All.Select(p => (p.Name, p.Matrix))).ToList(), Figure("confusion.png"));
-        md.AppendLine("![Confusion matrices](figures/confusion.png)\n");
-        MetricBarsFigure.Save(analyses.Select(a => new MetricSeries(a.Name, CrossValidationSummary.MetricNames.ToDictionary(n => n, n => a.Intervals[n].Estimate), a.Intervals))
-                                      .Concat(PaperResults.All.Select(p => new MetricSeries(p.Name, p.Metrics()))).ToList(), Figure("metrics.png"));
-        md.AppendLine("![Metrics by model and protocol](figures/metrics.png)\n");
+        private static string Augmentation(AugmentationOptions a) =>
+            a.Shear == 0 && a.Zoom == 0 && !a.HorizontalFlip
+                ? "none"
+                : $"shear {a.Shear} {a.ShearUnit.ToString().ToLowerInvariant()}, zoom {a.Zoom}, flip {(a.HorizontalFlip ? "yes" : "no")}";
 
-        md.AppendLine("## Calibration and pneumonia type\n");
-        md.AppendLine("| model | ECE (10 bins) | bacterial: called PNEUMONIA (sensitivity) | viral: called PNEUMONIA (sensitivity) | normal: called PNEUMONIA (1 - specificity) |\n|---|---|---|---|---|");
-        foreach (var a in analyses)
+        public void TestResults(IReadOnlyList<ReportEntry> entries, List<EntryAnalysis> analyses, int resamples)
         {
-            string Rate(string f) => a.ByFinding.FirstOrDefault(r => r.Finding == f) is { } r ? $"{Ci(r.CalledPneumonia)} (n={r.N})" : "";
-            md.AppendLine($"| {a.Name} | {Ci(a.ExpectedCalibrationError)} | {Rate("bacteria")} | {Rate("virus")} | {Rate("normal")} |");
+            md.AppendLine("\n## Test results (official test set)\n");
+            md.AppendLine("At each model's own threshold (chosen on validation, never on test); 95% bootstrap intervals over test images " +
+                          $"({resamples} resamples, seeded).\n");
+            md.AppendLine("| model | n | AUC | accuracy | sensitivity | specificity | precision | F1 | TP | FP | TN | FN |\n" +
+                          "|---|---|---|---|---|---|---|---|---|---|---|---|");
+            var names = CrossValidationSummary.MetricNames;
+            foreach (var a in analyses)
+                md.AppendLine($"| {a.Name} | {a.Test.N} | " + string.Join(" | ", names.Select(n => Ci(a.Intervals[n]))) +
+                              $" | {a.Test.Tp} | {a.Test.Fp} | {a.Test.Tn} | {a.Test.Fn} |");
+            foreach (var p in PaperResults.All)
+            {
+                var m = p.Metrics();
+                md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", names.Select(n => F(m[n]))) +
+                              $" | {p.Matrix.Tp} | {p.Matrix.Fp} | {p.Matrix.Tn} | {p.Matrix.Fn} |");
+            }
+            md.AppendLine("\nThe paper's rows are derived from its published confusion matrices (cells read with PNEUMONIA as positive; the paper " +
+                          "labels them the other way round) and its published AUCs; it gives no intervals.\n");
+            RocFigure.Save(entries.Select(e => (e.Name, e.Test)).ToList(), Figure("roc.png"));
+            md.AppendLine("![ROC curves on the test set](figures/roc.png)\n");
+            ConfusionMatrixFigure.Save(analyses.Select(a => (a.Name, a.Test.Confusion)).Concat(PaperResults.All.Select(p => (p.Name, p.Matrix))).ToList(),
+                                       Figure("confusion.png"));
+            md.AppendLine("![Confusion matrices](figures/confusion.png)\n");
+            var series = analyses.Select(a => new MetricSeries(a.Name, names.ToDictionary(n => n, n => a.Intervals[n].Estimate), a.Intervals))
+                                 .Concat(PaperResults.All.Select(p => new MetricSeries(p.Name, p.Metrics())));
+            MetricBarsFigure.Save(series.ToList(), Figure("metrics.png"));
+            md.AppendLine("![Metrics by model and protocol](figures/metrics.png)\n");
         }
-        ReliabilityFigure.Save(entries.Select(e => (e.Name, Calibration.Compute(e.Test.Labels, e.Test.Probabilities))).ToList(), Figure("reliability.png"));
-        md.AppendLine("\n![Reliability diagram](figures/reliability.png)\n");
 
-        var cvs = entries.Where(e => e.CrossValidation is not null).ToList();
-        if (cvs.Count > 0)
+        public void Calibration(IReadOnlyList<ReportEntry> entries, List<EntryAnalysis> analyses)
         {
+            md.AppendLine("## Calibration and pneumonia type\n");
+            md.AppendLine("| model | ECE (10 bins) | bacterial: called PNEUMONIA (sensitivity) | viral: called PNEUMONIA (sensitivity) | " +
+                          "normal: called PNEUMONIA (1 - specificity) |\n|---|---|---|---|---|");
+            foreach (var a in analyses)
+            {
+                string Rate(string f) => a.ByFinding.FirstOrDefault(r => r.Finding == f) is { } r ? $"{Ci(r.CalledPneumonia)} (n={r.N})" : "";
+                md.AppendLine($"| {a.Name} | {Ci(a.ExpectedCalibrationError)} | {Rate("bacteria")} | {Rate("virus")} | {Rate("normal")} |");
+            }
+            var curves = entries.Select(e => (e.Name, Evaluation.Metrics.Calibration.Compute(e.Test.Labels, e.Test.Probabilities))).ToList();
+            ReliabilityFigure.Save(curves, Figure("reliability.png"));
+            md.AppendLine("\n![Reliability diagram](figures/reliability.png)\n");
+        }
+
+        public void CrossValidation(List<ReportEntry> cvs)
+        {
+            if (cvs.Count == 0) return;
             md.AppendLine("## Cross-validation\n");
             foreach (var e in cvs) md.AppendLine($"### {e.Name}\n\n{CrossValidationTable.Markdown(e.CrossValidation!)}");
-            var oof = cvs.Select(e => (e.Name + " (out-of-fold, validation)", ResultFiles.ReadPredictions(Path.Combine(e.Directory, FileNames.OutOfFold, FileNames.Predictions)))).ToList();
+            var oof = cvs.Select(e => (e.Name + " (out-of-fold, validation)",
+                                       ResultFiles.ReadPredictions(Path.Combine(e.Directory, FileNames.OutOfFold, FileNames.Predictions)))).ToList();
             RocFigure.Save(oof, Figure("roc-out-of-fold.png"), "Pooled out-of-fold ROC curves (training set)");
             md.AppendLine("![Pooled out-of-fold ROC](figures/roc-out-of-fold.png)\n");
         }
 
-        md.AppendLine("## What differs from the paper\n");
-        md.AppendLine("- Validation is split by **patient** (no child on both sides), the paper's split is by image and leaks patients between training and validation.");
-        md.AppendLine("- The decision threshold is chosen on validation only (Youden) and the test set is used once per model, to report; the paper's \"validation\" AUCs are on the test set's 624 images.");
-        md.AppendLine("- The paper's transfer model is ResNet152V2; its ImageNet weights are not obtainable here, so the transfer models (when present) use an ImageNet ResNet18.");
-        md.AppendLine("- Models average their weights (EMA) and predictions over a horizontal flip, and images are standardised per image; the paper scales to [0, 1] only.");
-        md.AppendLine("- Cross-validation folds are stratified and patient-grouped over the training set, and every fold model is also tested on the official test set; the paper gives its CV results only as figures.");
-        md.AppendLine("- Confidence intervals, calibration and per-type sensitivity are not in the paper.");
-
-        var markdown = md.ToString();
-        AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportMarkdown), markdown);
-        AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportHtml), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
-        var summary = new ReportSummary(data, analyses, cvs.Select(e => e.CrossValidation!).ToList(), PaperResults.All.ToList(), made, Provenance.Capture(command));
-        Json.Write(Path.Combine(outDir, FileNames.ReportSummary), summary);
-        return summary;
+        public void DifferencesFromThePaper()
+        {
+            md.AppendLine("## What differs from the paper\n");
+            md.AppendLine("- Validation is split by **patient** (no child on both sides), the paper's split is by image and leaks patients between " +
+                          "training and validation.");
+            md.AppendLine("- The decision threshold is chosen on validation only (Youden) and the test set is used once per model, to report; the " +
+                          "paper's \"validation\" AUCs are on the test set's 624 images.");
+            md.AppendLine("- The paper's transfer model is ResNet152V2; its ImageNet weights are not obtainable here, so the transfer models (when " +
+                          "present) use an ImageNet ResNet18.");
+            md.AppendLine("- Models average their weights (EMA) and predictions over a horizontal flip, and images are standardised per image; the " +
+                          "paper scales to [0, 1] only.");
+            md.AppendLine("- Cross-validation folds are stratified and patient-grouped over the training set, and every fold model is also tested " +
+                          "on the official test set; the paper gives its CV results only as figures.");
+            md.AppendLine("- Confidence intervals, calibration and per-type sensitivity are not in the paper.");
+        }
     }
 
     private static string Slug(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));

@@ -1,5 +1,6 @@
 using Pneumo.Evaluation.Metrics;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Evaluation.Metrics;
 
