@@ -28,7 +28,7 @@ public static class AuditRun
                                       Action<string>? log = null, CancellationToken cancel = default)
     {
         log ??= _ => { };
-        if (settings.Validate() is { } problem) throw new ArgumentException(problem);
+        if (settings.Validate() is { } problem) throw new UserError(problem);
         var clock = Stopwatch.StartNew();
         torch.set_num_threads(settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount);
         using var model = ModelDirectory.Load(modelDir);

@@ -56,7 +56,7 @@ public sealed class TrainingRun
     {
         using var folderLock = RunFolderLock.Acquire(runDir);
         if (File.Exists(Path.Combine(runDir, RunFile)))
-            throw new InvalidOperationException($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
+            throw new UserError($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
         var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command))
         {
             GivenSplit = split is null ? null : splitDescription ?? "given",
@@ -77,7 +77,7 @@ public sealed class TrainingRun
                                        int? threads = null, int? epochs = null, string? weightsPrecision = null)
     {
         var runPath = Path.Combine(runDir, RunFile);
-        if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {RunFile})");
+        if (!File.Exists(runPath)) throw new UserError($"{runDir}: not a training run (no {RunFile})");
         using var folderLock = RunFolderLock.Acquire(runDir);
         // Holding the lock, no other process is writing here: any temporary is a killed write's leftover.
         if (CheckpointManifest.RemoveStaleTemporaries(runDir) is > 0 and var removed)
@@ -87,13 +87,13 @@ public sealed class TrainingRun
         if (weightsPrecision is not null && weightsPrecision != record.Config.WeightsPrecision)
         {
             // How the finished model is stored, not how it trains: may change, and is recorded.
-            if (weightsPrecision is not ("fp32" or "fp16")) throw new ArgumentException("--weights-precision must be fp32 or fp16");
+            if (weightsPrecision is not ("fp32" or "fp16")) throw new UserError("--weights-precision must be fp32 or fp16");
             record = record with { Config = record.Config with { WeightsPrecision = weightsPrecision } };
             Json.Write(runPath, record);
         }
         if (epochs is int e && e != record.Config.Epochs)
         {
-            if (e < 1) throw new ArgumentException("--epochs must be at least 1");
+            if (e < 1) throw new UserError("--epochs must be at least 1");
             (listener ?? NullTrainingListener.Instance).Message($"maximum epochs changed from {record.Config.Epochs} to {e}");
             record = record with { Config = record.Config with { Epochs = e } };
             Json.Write(runPath, record);
@@ -262,13 +262,13 @@ public sealed class TrainingRun
     private void Initialise(ClassifierModel model, string modelDir)
     {
         var metaPath = Path.Combine(modelDir, ModelDirectory.MetadataFile);
-        if (!File.Exists(metaPath)) throw new InvalidOperationException($"--init {modelDir}: not a model directory (no {ModelDirectory.MetadataFile})");
+        if (!File.Exists(metaPath)) throw new UserError($"--init {modelDir}: not a model directory (no {ModelDirectory.MetadataFile})");
         var source = Json.Read<ModelMetadata>(metaPath);
         var weights = Path.Combine(modelDir, source.Weights);
         var loaded = new Dictionary<string, bool>();
         model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);
         int count = loaded.Count(kv => kv.Value);
-        if (count == 0) throw new InvalidOperationException($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
+        if (count == 0) throw new UserError($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
         listener.Message($"initialised {count} weight tensors from {modelDir} ({source.Architecture})");
     }
 

@@ -48,9 +48,9 @@ public class OnnxBackboneModelTests
     [Fact]
     public void AWrongInputOrOutputNameIsRefusedListingTheRealOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => new OnnxBackboneModel(Spec(input: "image"), Input));
+        var e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(input: "image"), Input));
         Assert.Contains("Input247", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new OnnxBackboneModel(Spec(output: "features"), Input));
+        e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(output: "features"), Input));
         Assert.Contains("Pooling395_Output_0", e.Message);
     }
 

@@ -22,7 +22,7 @@ public static class StudyReport
     public static ReportSummary Write(IReadOnlyList<ReportEntry> entries, string? dataRoot, string outDir, string command,
                                       int resamples = Bootstrap.DefaultResamples, Action<string>? log = null)
     {
-        if (entries.Count == 0) throw new ArgumentException("--runs: no result folders given");
+        if (entries.Count == 0) throw new UserError("--runs: no result folders given");
         var figures = Path.Combine(outDir, FigureDirectory);
         Directory.CreateDirectory(figures);
         var made = new List<string>();
