@@ -23,6 +23,6 @@ public static class ModelLocator
                 if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
             }
         }
-        throw new InvalidOperationException($"no model given and no {ShippedModel} found: pass --model MODEL_DIR (a folder with model.json)");
+        throw new UserError($"no model given and no {ShippedModel} found: pass --model MODEL_DIR (a folder with model.json)");
     }
 }
