@@ -8,7 +8,7 @@ namespace Pneumo.Cli.SharedSettings;
 public static class CommonOptions
 {
     public const string Data = "--data <DIR>";
-    public const string DataHelp = "Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray); for a model's validation part, the one it was trained on.";
+    public const string DataHelp = "Data root, with train/ and test/ folders of NORMAL and PNEUMONIA images (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).";
     public const string Threads = "--threads <N>";
     public const string ThreadsHelp = "Torch threads, and ONNX Runtime's for a frozen base (0 = all cores).";
     public const string Seed = "--seed <S>";
