@@ -9,6 +9,7 @@ using Pneumo.Persistence;
 using Pneumo.Runtime;
 using Pneumo.Training;
 using TorchSharp;
+using Pneumo.Workflows;
 using static TorchSharp.torch;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 
@@ -28,8 +29,7 @@ public static class Bench
         if (problem is not null) throw new ArgumentException(problem);
         var clock = Stopwatch.StartNew();
         var provenance = Provenance.Capture(command); // the code that is measured: before anything can change
-        int threads = o.Threads > 0 ? o.Threads : Environment.ProcessorCount;
-        torch.set_num_threads(threads);
+        int threads = TorchThreads.Use(o.Threads);
 
         var spin = OpenMpSpinning.InEffect;
         log($"machine: measuring the float32 FMA peak on {threads} threads (libgomp spin count {spin})");
@@ -142,13 +142,13 @@ public static class Bench
         var info = ModelRegistry.Get(arch);
         var preprocessing = info.DefaultPreprocessing;
         torch.manual_seed(o.Seed);
-        using var model = info.Build(preprocessing);
+        using var model = info.Build(preprocessing.InputSize);
         model.MixedPrecision = precision == "bf16";
         if (model is SzaNet sza) sza.FastLayout = variant != PaperLayout;
         var prepare = variant == PreprocessOnTrainingThread ? null : preprocessing;
         // The loader as a training run (TrainingRun) sets it up on this machine, or one background thread beside the model.
         var (prefetch, workers) = variant == LoaderInBackground ? (3, 1) : BatchLoader.ForThisProcess();
-        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing), 0.998), flipAveraging: true);
+        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing.InputSize), 0.998), flipAveraging: true);
         int batches = arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
         int bs = o.BatchSize;
         var warm = new BatchLoader(records.Take(Math.Max(1, o.WarmupBatches) * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed,
@@ -192,7 +192,7 @@ public static class Bench
     {
         var info = ModelRegistry.Get(arch);
         var preprocessing = info.DefaultPreprocessing;
-        using var model = info.Build(preprocessing);
+        using var model = info.Build(preprocessing.InputSize);
         model.eval();
         var batch = new BatchLoader(Enumerable.Range(0, 32).Select(i => records[i % records.Count]).ToList(), cache, 32).Produce(0).First();
         int[] sizes = [1, 32];
@@ -276,8 +276,8 @@ public static class Bench
         var info = ModelRegistry.Get(SzaNet.Name);
         var preprocessing = info.DefaultPreprocessing;
         torch.manual_seed(o.Seed);
-        using var model = info.Build(preprocessing);
-        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing), 0.998), flipAveraging: true);
+        using var model = info.Build(preprocessing.InputSize);
+        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing.InputSize), 0.998), flipAveraging: true);
         var loader = new BatchLoader(records, cache, o.BatchSize, augmentation, shuffle: true, seed: o.Seed, prepare: preprocessing);
         var validation = new BatchLoader(records.Take(128).ToList(), cache, o.BatchSize, prepare: preprocessing);
         // Start from what a fresh training process holds: give back the memory the measurements before this one left

@@ -4,6 +4,7 @@ using Pneumo.Persistence;
 using Pneumo.Web;
 using TorchSharp;
 using Xunit;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests;
 

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Pneumo.Reporting;
+using Pneumo.Persistence;
 using System.Globalization;
 using Pneumo.Audit;
 using Pneumo.Cli.Infrastructure;
@@ -6,6 +8,7 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -50,7 +53,7 @@ public sealed class AuditCommand(Terminal terminal) : PneumoCommand<AuditCommand
     {
         var root = DataRoot.Resolve(settings.Data);
         var modelDir = ModelLocator.Resolve(settings.Model);
-        var result = AuditRun.Execute(modelDir, root, settings.Out!, settings.ToSettings(), CommandLine(), Line, cancellation);
+        var result = AuditRun.Execute(modelDir, root, settings.Out!, settings.ToSettings(), CommandLine(), new ReportWriter(), Line, cancellation);
 
         var mass = new Table().AddColumns("Grad-CAM region", "area share", "NORMAL", "PNEUMONIA", "all", "95% CI", "excess");
         foreach (var m in result.CamMass)
@@ -70,7 +73,7 @@ public sealed class AuditCommand(Terminal terminal) : PneumoCommand<AuditCommand
         }
         Console.Write(groups);
         Line($"{result.N} images in {result.Seconds:F0} s ({result.ImagesPerSecond:F1} images/s audited)");
-        Line($"wrote {Path.Combine(settings.Out!, AuditRun.JsonFile)}, {AuditRun.CsvFile}, {AuditRun.MarkdownFile}, {AuditRun.MeanMapFile}, {AuditRun.GroupFigureFile}");
+        Line($"wrote {Path.Combine(settings.Out!, FileNames.Audit)}, {FileNames.AuditRows}, {FileNames.AuditMarkdown}, {FileNames.AuditMeanMap}, {FileNames.AuditGroupFigure}");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
     }
 

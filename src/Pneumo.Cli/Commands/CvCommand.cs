@@ -2,12 +2,13 @@ using System.ComponentModel;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
-using Pneumo.Evaluation.CrossValidation;
 using Pneumo.Models;
 using Pneumo.Reporting;
 using Pneumo.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -62,9 +63,9 @@ public sealed class CvCommand(Terminal terminal) : PneumoCommand<CvCommand.Setti
         Line($"data: {root}; {settings.Folds}-fold cross-validation of {settings.Arch} in {settings.Out}" +
              (settings.Fold is int k ? $" (fold {k} only)" : ""));
         var summary = CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
-                                                 new ConsoleTrainingListener(Console), Line, settings.Bootstrap, cancellation);
+                                                 [new ConsoleProgress(Console)], Line, new ReportWriter(), settings.Bootstrap, cancellation);
         Line(CrossValidationTable.Markdown(summary));
-        Line($"wrote {Path.Combine(settings.Out!, CrossValidationRun.SummaryFile)} and {CrossValidationRun.MarkdownFile}");
+        Line($"wrote {Path.Combine(settings.Out!, FileNames.CrossValidationSummary)} and {FileNames.CrossValidationTable}");
         return Task.FromResult(ExitCodes.Success);
     }
 }

@@ -7,6 +7,8 @@ using Pneumo.Evaluation;
 using Pneumo.Persistence;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -48,7 +50,7 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
         foreach (var (finding, r) in result.ByFinding!)
             Line($"  {finding,-12} n={r.N,-4} called PNEUMONIA {F(r.FractionPredictedPneumonia.Estimate)}  [{F(r.FractionPredictedPneumonia.Lower)}, {F(r.FractionPredictedPneumonia.Upper)}]");
         Line($"  expected calibration error {F(result.ExpectedCalibrationError ?? double.NaN)}");
-        Line($"wrote {Path.Combine(settings.Out!, "metrics.json")} and predictions.csv");
+        Line($"wrote {Path.Combine(settings.Out!, FileNames.Metrics)} and predictions.csv");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
     }
 

@@ -5,6 +5,7 @@ using Pneumo.Export;
 using Pneumo.Persistence;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Inference;
 
 namespace Pneumo.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Pneumo.Reporting;
 using System.Globalization;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
@@ -7,6 +8,8 @@ using Pneumo.Persistence;
 using Pneumo.Pruning;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -86,14 +89,14 @@ public sealed class PruneCommand(Terminal terminal) : PneumoCommand<PruneCommand
     {
         var root = DataRoot.Resolve(settings.Data);
         var modelDir = ModelLocator.Resolve(settings.Model);
-        int modelSeed = ModelDirectory.Exists(modelDir) ? Json.Read<ModelMetadata>(Path.Combine(modelDir, ModelDirectory.MetadataFile)).Seed : 0;
+        int modelSeed = ModelDirectory.Exists(modelDir) ? Json.Read<ModelMetadata>(Path.Combine(modelDir, FileNames.ModelMetadata)).Seed : 0;
         var pruning = settings.ToSettings(modelSeed);
         Line($"pruning {modelDir}: {string.Join(", ", pruning.Variants().Select(v => v.Name))} at sparsities " +
              $"{string.Join(", ", pruning.Sparsities.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture)))} " +
              $"({settings.Scope} scope, seed {pruning.Seed}, {pruning.RetrainEpochs} retraining epoch(s))");
         // One job per folder: a second process on it stops here with one line naming the holder.
         using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
-        var summary = PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), Line, cancellation);
+        var summary = PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), new ReportWriter(), Line, cancellation);
 
         var table = new Table().AddColumns("variant", "chosen sparsity (val score)", "own threshold (val)", "val accuracy", "test accuracy",
                                            "test AUC", "largest sparsity kept (val)", "(test)");
@@ -109,7 +112,7 @@ public sealed class PruneCommand(Terminal terminal) : PneumoCommand<PruneCommand
         if (summary.SavedModel is { } saved)
             Line($"saved {Path.Combine(settings.Out!, saved.Directory)}: {saved.Variant} at {F(saved.Sparsity, "0.00")} " +
                  $"(zeros {F(saved.MeasuredSparsity)}, threshold {F(saved.Threshold)}); zipped weights {saved.ZipBytes:N0} bytes against {saved.DenseZipBytes:N0} dense");
-        Line($"wrote {Path.Combine(settings.Out!, PruningRun.MarkdownFile)}, {PruningRun.CsvFile}, {PruningRun.PlotFile}, {PruningRun.SummaryFile}");
+        Line($"wrote {Path.Combine(settings.Out!, FileNames.PruningMarkdown)}, {FileNames.PruningTable}, {FileNames.PruningPlot}, {FileNames.PruningSummary}");
         return Task.FromResult(ExitCodes.Success);
     }
 

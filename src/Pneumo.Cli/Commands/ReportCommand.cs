@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Pneumo.Persistence;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Data;
 using Pneumo.Reporting.Report;
@@ -36,7 +37,7 @@ public sealed class ReportCommand(Terminal terminal) : PneumoCommand<ReportComma
         var entries = settings.Runs.Select(ReportInputs.Load).ToList();
         var root = settings.Data is not null ? DataRoot.Resolve(settings.Data) : entries.Select(e => e.DataRoot).FirstOrDefault(Directory.Exists);
         StudyReport.Write(entries, root, settings.Out!, CommandLine(), settings.Bootstrap, Line);
-        Line($"wrote {Path.Combine(settings.Out!, StudyReport.HtmlFile)}, {StudyReport.MarkdownFile}, {StudyReport.SummaryFile} and {StudyReport.FigureDirectory}/");
+        Line($"wrote {Path.Combine(settings.Out!, FileNames.ReportHtml)}, {FileNames.ReportMarkdown}, {FileNames.ReportSummary} and {FileNames.ReportFigures}/");
         return Task.FromResult(ExitCodes.Success);
     }
 }

@@ -1,12 +1,14 @@
 using System.ComponentModel;
+using Pneumo.Reporting;
+using Pneumo.Persistence;
 using System.Globalization;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Reporting.Report;
-using Pneumo.Study;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -66,10 +68,10 @@ public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand
              $"{(options.CrossValidation ? $", {options.Folds}-fold cross-validation" : "")}, seed {options.Seed})");
         // One job per folder: a second process on it stops here with one line naming the holder.
         using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
-        var record = StudyRun.Execute(options, root, settings.Out!, CommandLine(), new ConsoleTrainingListener(Console), Line, cancellation);
+        var record = StudyRun.Execute(options, root, settings.Out!, CommandLine(), new ReportWriter(), [new ConsoleProgress(Console)], Line, cancellation);
         foreach (var s in record.Stages)
             Line(string.Create(CultureInfo.InvariantCulture, $"  {s.Name,-24} {s.Status.ToString().ToLowerInvariant(),-9} {s.Seconds ?? 0,6:F0} s  {s.Output}"));
-        Line($"wrote {Path.Combine(settings.Out!, StudyRun.ReportDirectory, StudyReport.HtmlFile)} and {Path.Combine(settings.Out!, StudyRun.RecordFile)}");
+        Line($"wrote {Path.Combine(settings.Out!, FileNames.StudyReport, FileNames.ReportHtml)} and {Path.Combine(settings.Out!, FileNames.Study)}");
         return Task.FromResult(record.Complete ? ExitCodes.Success : ExitCodes.Failed);
     }
 }

@@ -7,6 +7,8 @@ using Pneumo.Models;
 using Pneumo.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 
@@ -189,7 +191,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
             LearningRate = LearningRate,
             Seed = Seed,
             ValidationFraction = ValFraction,
-            SplitBy = SplitBy == "image" ? Pneumo.Data.SplitBy.Image : Pneumo.Data.SplitBy.Patient,
+            SplitBy = SplitBy == "image" ? Persistence.SplitBy.Image : Persistence.SplitBy.Patient,
             Augmentation = NoAugment ? AugmentationOptions.Off
                 : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip)
                 {
@@ -214,7 +216,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
             LimitPerClass = Limit,
             AugmentationPool = AugmentationPool,
             Precision = Precision,
-            Backbone = Backbone is null ? null : new Pneumo.Models.Onnx.BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
+            Backbone = Backbone is null ? null : new BackboneSpec(Backbone, BackboneInput, BackboneOutput).WithHash(),
             Input = InputPreprocessing(),
             Threads = Threads,
         };
@@ -231,18 +233,18 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
-        var listener = new ConsoleTrainingListener(Console);
+        var progress = new ConsoleProgress(Console);
         Func<Persistence.ModelMetadata> train;
         if (settings.Resume is not null)
         {
-            train = () => TrainingRun.Resume(settings.Resume, listener, cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
+            train = () => TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
                                                 settings.WeightsPrecision == "fp32" ? null : settings.WeightsPrecision);
         }
         else
         {
             var root = DataRoot.Resolve(settings.Data);
             Line($"data: {root}");
-            train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), listener, cancellation);
+            train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), [progress], cancellation);
         }
         if (!Terminal.LiveProgress)
         {
@@ -254,7 +256,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
                 {
-                    listener.Bar = ctx.AddTask("starting");
+                    progress.Bar = ctx.AddTask("starting");
                     train();
                 });
         }

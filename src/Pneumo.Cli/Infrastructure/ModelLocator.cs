@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Cli.Infrastructure;
 
 /// <summary>
@@ -20,7 +21,7 @@ public static class ModelLocator
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, ShippedModel);
-                if (File.Exists(Path.Combine(candidate, "model.json"))) return candidate;
+                if (File.Exists(Path.Combine(candidate, FileNames.ModelMetadata))) return candidate;
             }
         }
         throw new UserError($"no model given and no {ShippedModel} found: pass --model MODEL_DIR (a folder with model.json)");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pneumo.Evaluation;
+using Pneumo.Persistence;
 
 namespace Pneumo.Audit;
 

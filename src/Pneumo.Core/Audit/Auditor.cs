@@ -1,6 +1,7 @@
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
+using Pneumo.Inference;
 
 namespace Pneumo.Audit;
 

@@ -1,4 +1,5 @@
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
 
 namespace Pneumo.Audit;
 

@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Data;
 
 /// <summary>

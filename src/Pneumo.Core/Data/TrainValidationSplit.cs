@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Data;
 
 /// <summary>A training part and a validation part carved from one set of images.</summary>

@@ -4,6 +4,7 @@ using Pneumo.Data.Dicom;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
 using Pneumo.Persistence;
+using Pneumo.Inference;
 
 namespace Pneumo.Diagnosis;
 

@@ -1,4 +1,5 @@
 using Pneumo.Persistence;
+using Pneumo.Inference;
 
 namespace Pneumo.Export;
 

@@ -4,6 +4,8 @@ using Onnx;
 using Pneumo.Data;
 using Pneumo.Models;
 using Pneumo.Persistence;
+using Pneumo.Models.Onnx;
+using Pneumo.Inference;
 
 namespace Pneumo.Export;
 
@@ -94,7 +96,7 @@ public static class OnnxExporter
         else if (p.ChannelOrder != "RGB") throw new NotSupportedException($"unknown channel order '{p.ChannelOrder}'");
         x = graph.Mul(x, graph.Scalar((float)p.Scale, "scale"));
         if (p.MeanImage is not null)
-            x = graph.Sub(x, graph.Initializer("mean_image", Models.Pretrained.MeanImages.Get(p.MeanImage, p.InputSize).data<float>().ToArray(), 1, 3, p.InputSize, p.InputSize));
+            x = graph.Sub(x, graph.Initializer("mean_image", MeanImages.Get(p.MeanImage, p.InputSize).data<float>().ToArray(), 1, 3, p.InputSize, p.InputSize));
         if (p.Mean.Any(m => m != 0)) x = graph.Sub(x, graph.Initializer("mean", p.Mean.Select(v => (float)v).ToArray(), 1, 3, 1, 1));
         if (p.Std.Any(s => s != 1)) x = graph.Div(x, graph.Initializer("std", p.Std.Select(v => (float)v).ToArray(), 1, 3, 1, 1));
         if (p.PerImageStandardize)

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Pneumo.Persistence;
+using Pneumo.Inference;
 using static TorchSharp.torch;
 
 namespace Pneumo.Export;

@@ -1,5 +1,6 @@
 using Pneumo.Export;
 using TorchSharp;
+using Pneumo.Models.Onnx;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models;

@@ -1,19 +1,19 @@
-using Pneumo.Data;
 using Pneumo.Models.Onnx;
-using Pneumo.Models.Pretrained;
 using Pneumo.Models.ResNet;
+using Pneumo.Persistence;
+using Pneumo.Data;
 
 namespace Pneumo.Models;
 
 /// <summary>What a registered architecture is: how to build it and the preprocessing its weights expect.</summary>
-public sealed record ArchitectureInfo(string Name, string Description, Func<Preprocessing, BackboneSpec?, ClassifierModel> Create,
+public sealed record ArchitectureInfo(string Name, string Description, Func<int, BackboneSpec?, ClassifierModel> Create,
                                       Preprocessing DefaultPreprocessing)
 {
     /// <summary>Whether the architecture needs an external ONNX backbone (<c>--backbone FILE.onnx</c>).</summary>
     public bool NeedsBackbone { get; init; }
 
-    /// <summary>A new model with the given preprocessing (and backbone, for architectures that take one).</summary>
-    public ClassifierModel Build(Preprocessing preprocessing, BackboneSpec? backbone = null) => Create(preprocessing, backbone);
+    /// <summary>A new model for square inputs of <paramref name="inputSize"/> pixels (and a backbone, for architectures that take one).</summary>
+    public ClassifierModel Build(int inputSize, BackboneSpec? backbone = null) => Create(inputSize, backbone);
 }
 
 /// <summary>Maps architecture names to builders; the one place that knows which architectures exist.</summary>
@@ -22,7 +22,7 @@ public static class ModelRegistry
     private static readonly Dictionary<string, ArchitectureInfo> Architectures = new(StringComparer.OrdinalIgnoreCase)
     {
         [SzaNet.Name] = new(SzaNet.Name, "the paper's custom CNN, trained from scratch",
-                            (p, _) => new SzaNet(p.InputSize), Preprocessing.UnitScale(perImageStandardize: true)),
+                            (size, _) => new SzaNet(size), Preprocessing.UnitScale(perImageStandardize: true)),
         [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
                             "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
                             (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input),
@@ -34,7 +34,7 @@ public static class ModelRegistry
                             (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks), PretrainedResNet18Input),
         [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
                             "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
-                            (p, b) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), p),
+                            (size, b) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size),
                             ImageNetRgbInput) { NeedsBackbone = true },
     };
 

@@ -1,6 +1,7 @@
 using Pneumo.Export;
 using TorchSharp;
 using TorchSharp.Modules;
+using Pneumo.Models.Onnx;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models;

@@ -9,6 +9,9 @@ public sealed record ModelMetadata
 {
     public const int CurrentFormatVersion = 1;
 
+    /// <summary>The balanced-prior decision point of a model trained with class weights.</summary>
+    public const double DefaultThreshold = 0.5;
+
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public required string Architecture { get; init; }
     /// <summary>File name of the weights inside the model directory.</summary>
@@ -21,17 +24,17 @@ public sealed record ModelMetadata
     public string? WeightsSha256 { get; init; }
     public required Preprocessing Preprocessing { get; init; }
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
-    public double Threshold { get; init; } = ThresholdSelector.Default;
+    public double Threshold { get; init; } = DefaultThreshold;
     /// <summary>How <see cref="Threshold"/> was chosen (default or youden).</summary>
     public string ThresholdMethod { get; init; } = "default";
     /// <summary>Every candidate threshold considered, by method, all chosen on validation data.</summary>
-    public Dictionary<string, double> Thresholds { get; init; } = new() { ["default"] = ThresholdSelector.Default };
+    public Dictionary<string, double> Thresholds { get; init; } = new() { ["default"] = DefaultThreshold };
     /// <summary>Test-time augmentation: none, or hflip (mean probability of the image and its mirror image).</summary>
     public string TestTimeAugmentation { get; init; } = "none";
     /// <summary>Whether the weights are an exponential moving average of the trained weights.</summary>
     public bool AveragedWeights { get; init; }
     /// <summary>The external ONNX backbone of an <c>onnx-frozen</c> model (path and SHA-256); null otherwise.</summary>
-    public Pneumo.Models.Onnx.BackboneSpec? Backbone { get; init; }
+    public BackboneSpec? Backbone { get; init; }
     public TrainingConfig? Training { get; init; }
     public int Seed { get; init; }
     public DatasetInfo? Dataset { get; init; }

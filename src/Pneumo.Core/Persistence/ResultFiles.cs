@@ -1,17 +1,10 @@
 using System.Globalization;
-using Pneumo.Evaluation;
-using Pneumo.Training;
 
 namespace Pneumo.Persistence;
 
-/// <summary>Reads the per-image and per-epoch result files that figures and reports are made from.</summary>
+/// <summary>Writes and reads the per-image and per-epoch result files that figures and reports are made from.</summary>
 public static class ResultFiles
 {
-    /// <summary>The file <c>pneumo evaluate</c> writes per image.</summary>
-    public const string PredictionsFile = "predictions.csv";
-    /// <summary>The file a training run writes per epoch.</summary>
-    public const string HistoryFile = "history.csv";
-
     /// <summary>Reads <c>path,label,probability</c> rows (<see cref="Predictions.WriteCsv"/>).</summary>
     /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>
     public static Predictions ReadPredictions(string path)
@@ -31,11 +24,22 @@ public static class ResultFiles
         return new Predictions(paths, labels, probabilities);
     }
 
+    private const string HistoryHeader = "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second";
+
+    /// <summary>Writes a run's <c>history.csv</c> (one row per epoch), atomically.</summary>
+    public static void WriteHistory(string path, IReadOnlyList<EpochLogs> history)
+    {
+        var lines = new List<string> { HistoryHeader };
+        lines.AddRange(history.Select(h => string.Create(CultureInfo.InvariantCulture,
+            $"{h.Epoch},{h.Loss:R},{h.Accuracy:R},{h.ValLoss:R},{h.ValAccuracy:R},{h.ValAuc:R},{h.LearningRate:R},{h.Seconds:F1},{h.ImagesPerSecond:F1}")));
+        AtomicFile.WriteAllText(path, string.Join("\n", lines) + "\n");
+    }
+
     /// <summary>Reads a run's <c>history.csv</c> (one row per epoch).</summary>
     /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>
     public static List<EpochLogs> ReadHistory(string path)
     {
-        var rows = ReadRows(path, "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second");
+        var rows = ReadRows(path, HistoryHeader);
         var history = new List<EpochLogs>(rows.Count);
         foreach (var (line, fields) in rows)
         {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Pruning;

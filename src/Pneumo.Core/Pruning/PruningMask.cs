@@ -1,4 +1,5 @@
 using TorchSharp;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Pruning;

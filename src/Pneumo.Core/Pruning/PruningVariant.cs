@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Pruning;
 
 /// <summary>A pruning method, with or without retraining afterwards: one line of the table and the plot.</summary>

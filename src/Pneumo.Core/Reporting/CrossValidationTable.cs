@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Pneumo.Evaluation.CrossValidation;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Reporting;
 

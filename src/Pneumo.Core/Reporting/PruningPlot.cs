@@ -1,5 +1,7 @@
 using Pneumo.Pruning;
 using ScottPlot;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Reporting;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Pneumo.Pruning;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Reporting;
 

@@ -2,6 +2,8 @@ using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Models;
 using TorchSharp;
+using Pneumo.Persistence;
+using Pneumo.Inference;
 using static TorchSharp.torch;
 
 namespace Pneumo.Training;
@@ -80,9 +82,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         var input = preprocessing.Input(batch);
-        return FrontCache is not null && FrontCache.Applies(model, batch)
-            ? Step(input, tensor(batch.Labels), x => model.ForwardHead(model.ForwardFeaturesFromFront(FrontCache.Front(model, batch, x, mirrored: false))))
-            : Step(input, tensor(batch.Labels));
+        return Step(input, tensor(batch.Labels), x => FrontCache.Logits(model, batch, x, mirrored: false, FrontCache));
     }
 
     /// <summary>

@@ -1,11 +1,16 @@
+using Pneumo.Training.Callbacks;
+
 namespace Pneumo.Training;
 
-/// <summary>What callbacks may read and change during training.</summary>
-public sealed class TrainingContext(Func<double> getLearningRate, Action<double> setLearningRate, Action<string> log)
+/// <summary>What callbacks may read and change during training, and how the run reaches them all.</summary>
+public sealed class TrainingContext(Func<double> getLearningRate, Action<double> setLearningRate, IReadOnlyList<Callback> callbacks)
 {
-    public int Epoch { get; internal set; }
+    public int Epoch { get; set; }
     public bool StopRequested { get; private set; }
     public string? StopReason { get; private set; }
+
+    /// <summary>Every callback of the run, in the order they are called.</summary>
+    public IReadOnlyList<Callback> Callbacks { get; } = callbacks;
 
     public double LearningRate
     {
@@ -19,5 +24,15 @@ public sealed class TrainingContext(Func<double> getLearningRate, Action<double>
         StopReason = reason;
     }
 
-    public void Log(string message) => log(message);
+    /// <summary>Sends a line of information to every callback (progress callbacks show it).</summary>
+    public void Log(string message)
+    {
+        foreach (var c in Callbacks) c.OnLog(message);
+    }
+
+    /// <summary>Calls <paramref name="hook"/> on every callback, in order.</summary>
+    public void Each(Action<Callback> hook)
+    {
+        foreach (var c in Callbacks) hook(c);
+    }
 }

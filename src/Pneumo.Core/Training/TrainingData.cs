@@ -2,6 +2,8 @@ using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Models;
 using Pneumo.Persistence;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Training;
 
@@ -36,9 +38,9 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
                                         CancellationToken cancel = default)
     {
         var config = metadata.Training
-            ?? throw new InvalidDataException($"{Path.Combine(modelDir, ModelDirectory.MetadataFile)}: no training configuration, so its validation set cannot be rebuilt");
+            ?? throw new InvalidDataException($"{Path.Combine(modelDir, FileNames.ModelMetadata)}: no training configuration, so its validation set cannot be rebuilt");
         config = config with { Architecture = metadata.Architecture };
-        var splitFile = Path.Combine(modelDir, TrainingRun.SplitFile);
+        var splitFile = Path.Combine(modelDir, FileNames.Split);
         var recorded = metadata.Dataset;
         void CheckFingerprint(string fingerprint)
         {

@@ -5,6 +5,7 @@ using Pneumo.Explain;
 using Pneumo.Tests.Explain;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests.Audit;
 

@@ -2,6 +2,7 @@ using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using SkiaSharp;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Data;
 

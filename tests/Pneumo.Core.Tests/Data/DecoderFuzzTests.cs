@@ -6,6 +6,7 @@ using SkiaSharp;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests.Data;
 

@@ -1,6 +1,7 @@
 using Pneumo.Data;
 using TorchSharp;
 using Xunit;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Data;

@@ -1,5 +1,6 @@
 using Pneumo.Data;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Data;
 

@@ -6,6 +6,7 @@ using Pneumo.Tests.Explain;
 using SkiaSharp;
 using TorchSharp;
 using Xunit;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests.Diagnosis;
 

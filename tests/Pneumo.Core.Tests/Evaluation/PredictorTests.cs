@@ -3,6 +3,8 @@ using Pneumo.Evaluation;
 using Pneumo.Models;
 using TorchSharp;
 using Xunit;
+using Pneumo.Inference;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Evaluation;
 

@@ -5,6 +5,7 @@ using Pneumo.Models;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests.Explain;
 

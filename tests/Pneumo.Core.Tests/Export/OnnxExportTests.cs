@@ -5,11 +5,13 @@ using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Export;
 using Pneumo.Models;
-using ModelDirectory = Pneumo.Persistence.ModelDirectory;
+using ModelDirectory = Pneumo.Inference.ModelDirectory;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Export;
@@ -137,7 +139,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     {
         var root = TestData.RequireDataset();
         manual_seed(6);
-        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         using (no_grad()) model.state_dict()["fc2.weight"].mul_(20);  // spread the logits
         model.eval();
         var decoder = new ImageDecoder(224);

@@ -1,10 +1,10 @@
 using Pneumo.Data;
 using Pneumo.Models;
 using Pneumo.Models.Onnx;
-using Pneumo.Models.Pretrained;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Inference;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Models;
@@ -24,7 +24,7 @@ public class OnnxBackboneModelTests
     public void TheHeadTrainsOnTheBackbonesFeaturesAndSavesWithoutThem()
     {
         manual_seed(2);
-        using var model = ModelRegistry.Get(OnnxBackboneModel.Name).Build(Input, Spec());
+        using var model = ModelRegistry.Get(OnnxBackboneModel.Name).Build(Input.InputSize, Spec());
         Assert.Equal(512, ((OnnxBackboneModel)model).FeatureCount);
         var random = new Random(5);
         var pixels = new byte[4 * 3 * 224 * 224];
@@ -48,9 +48,9 @@ public class OnnxBackboneModelTests
     [Fact]
     public void AWrongInputOrOutputNameIsRefusedListingTheRealOnes()
     {
-        var e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(input: "image"), Input));
+        var e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(input: "image"), Input.InputSize));
         Assert.Contains("Input247", e.Message);
-        e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(output: "features"), Input));
+        e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(output: "features"), Input.InputSize));
         Assert.Contains("Pooling395_Output_0", e.Message);
     }
 
@@ -68,7 +68,7 @@ public class OnnxBackboneModelTests
             stream.Seek(-1, SeekOrigin.End);
             stream.WriteByte((byte)(last ^ 0xFF));
         }
-        var e = Assert.Throws<InvalidDataException>(() => new OnnxBackboneModel(spec, Input));
+        var e = Assert.Throws<InvalidDataException>(() => new OnnxBackboneModel(spec, Input.InputSize));
         Assert.Contains("SHA-256", e.Message);
     }
 }

@@ -14,7 +14,7 @@ public class ResNetFullTests
     [Fact]
     public void EveryWeightTrains_NothingComesFromThePackageAtLoad()
     {
-        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
         Assert.Empty(model.PretrainedState);
         Assert.False(model.HasFrozenFront);
@@ -23,20 +23,20 @@ public class ResNetFullTests
     [Fact]
     public void GroupsRunFromTheHeadToTheStem()
     {
-        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         var groups = model.ParameterGroups().ToList();
         Assert.Equal(["head", "backbone.layer4", "backbone.layer3", "backbone.layer2", "backbone.layer1", "backbone.stem"], groups.Select(g => g.Name));
         Assert.Equal([0, 1, 2, 3, 4, 5], groups.Select(g => g.Depth));
         Assert.Equal(model.parameters().Count(), groups.Sum(g => g.Parameters.Count));
         // The fine-tuning model keeps one backbone group, its last block.
-        using var finetune = ModelRegistry.Get(ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var finetune = ModelRegistry.Get(ResNetTransfer.FinetuneName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         Assert.Equal(["head", "backbone.layer4"], finetune.ParameterGroups().Select(g => g.Name));
     }
 
     [Fact]
     public void TrainerGivesEachDepthItsRate()
     {
-        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         using var trainer = new Trainer(model, ModelRegistry.PretrainedResNet18Input, 1e-3, [1, 1], backboneLrScale: 0.2, layerDecay: 0.5);
         var rates = trainer.Optimizer.ParamGroups.Select(g => g.LearningRate).ToList();
         Assert.Equal([1e-3, 2e-4, 1e-4, 5e-5, 2.5e-5, 1.25e-5], rates.Select(r => Math.Round(r, 10)));
@@ -48,7 +48,7 @@ public class ResNetFullTests
     [Fact]
     public void TrainingModeTrainsEveryBatchNorm_EvaluationModeNone()
     {
-        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         model.train();
         var norms = model.modules().OfType<TorchSharp.Modules.BatchNorm2d>().ToList();
         Assert.Equal(22, norms.Count);
@@ -61,7 +61,7 @@ public class ResNetFullTests
     public void ChannelsLastGivesTheSameLogits()
     {
         using var scope = NewDisposeScope();
-        using var model = (ResNetTransfer)ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input);
+        using var model = (ResNetTransfer)ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         model.eval();
         torch.manual_seed(1);
         var x = randn(2, 3, 64, 64) * 50;

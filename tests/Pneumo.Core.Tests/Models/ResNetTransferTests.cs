@@ -2,12 +2,13 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Data;
 using Pneumo.Models;
-using Pneumo.Models.Pretrained;
 using Pneumo.Models.ResNet;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Models;
@@ -65,7 +66,7 @@ public class ResNetTransferTests(ITestOutputHelper output)
     {
         var images = RealImages(16);
         manual_seed(7);
-        using var model = (ResNetTransfer)ModelRegistry.Get(arch).Build(Input);
+        using var model = (ResNetTransfer)ModelRegistry.Get(arch).Build(Input.InputSize);
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -113,7 +114,7 @@ public class ResNetTransferTests(ITestOutputHelper output)
     public void TrainingChangesOnlyTheHeadAndTheUnfrozenBlocks(string arch)
     {
         manual_seed(3);
-        using var model = (ResNetTransfer)ModelRegistry.Get(arch).Build(Input);
+        using var model = (ResNetTransfer)ModelRegistry.Get(arch).Build(Input.InputSize);
         var before = Snapshot(model);
         using var trainer = new Trainer(model, Input, 1e-3, [1, 1], backboneLrScale: 0.5);
         trainer.Step(RandomBatch(4, 1));
@@ -132,7 +133,7 @@ public class ResNetTransferTests(ITestOutputHelper output)
     [Fact]
     public void FineTunedBlocksLearnAtTheBackboneScale()
     {
-        using var model = ModelRegistry.Get(ResNetTransfer.FinetuneName).Build(Input);
+        using var model = ModelRegistry.Get(ResNetTransfer.FinetuneName).Build(Input.InputSize);
         using var trainer = new Trainer(model, Input, 1e-4, [1, 1], backboneLrScale: 0.1);
         var rates = trainer.Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
         Assert.Equal(new[] { 1e-4, 1e-5 }, rates, (a, b) => Math.Abs(a - b) < 1e-15);
@@ -149,12 +150,12 @@ public class ResNetTransferTests(ITestOutputHelper output)
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "weights.pt");
         manual_seed(5);
-        using var model = ModelRegistry.Get(arch).Build(Input);
+        using var model = ModelRegistry.Get(arch).Build(Input.InputSize);
         using (no_grad()) foreach (var p in model.parameters().Where(p => p.requires_grad)) p.add_(randn_like(p).mul(0.01));
         model.SaveWeights(path);
         output.WriteLine($"{arch}: {new FileInfo(path).Length:N0} bytes");
         Assert.InRange(new FileInfo(path).Length, 1, maxBytes);
-        using var loaded = ModelRegistry.Get(arch).Build(Input);
+        using var loaded = ModelRegistry.Get(arch).Build(Input.InputSize);
         loaded.LoadWeights(path);
         model.eval();
         loaded.eval();
@@ -171,7 +172,7 @@ public class ResNetTransferTests(ITestOutputHelper output)
         var images = RealImages(4);
         var batch = Batch.FromImages(images) with { Labels = [0, 0, 0, 0, 1, 1, 1, 1] };
         manual_seed(11);
-        using var model = ModelRegistry.Get(arch).Build(Input);
+        using var model = ModelRegistry.Get(arch).Build(Input.InputSize);
         using var trainer = new Trainer(model, Input, 1e-3, [1, 1]);
         var losses = Enumerable.Range(0, 8).Select(_ => trainer.Step(batch).Loss).ToList();
         output.WriteLine(string.Join(", ", losses.Select(l => l.ToString("F3"))));
@@ -191,11 +192,11 @@ public class FrontCacheTests
         var loader = new BatchLoader(records, cache, batchSize: 3);
         var input = ModelRegistry.PretrainedResNet18Input;
         manual_seed(4);
-        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(input);
-        var front = new Pneumo.Training.FrontCache();
-        var plain = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true).Predict(loader);
-        var cached = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true, front).Predict(loader);
-        var again = new Pneumo.Evaluation.Predictor(model, input, flipAveraging: true, front).Predict(loader);
+        using var model = ModelRegistry.Get(Pneumo.Models.ResNet.ResNetTransfer.FinetuneName).Build(input.InputSize);
+        var front = new FrontCache();
+        var plain = new Predictor(model, input, flipAveraging: true).Predict(loader);
+        var cached = new Predictor(model, input, flipAveraging: true, front).Predict(loader);
+        var again = new Predictor(model, input, flipAveraging: true, front).Predict(loader);
         Assert.Equal(2 * records.Count, front.Count);          // each image and its mirror image
         Assert.Equal(2 * records.Count, front.Misses);
         Assert.Equal(2 * records.Count, front.Hits);

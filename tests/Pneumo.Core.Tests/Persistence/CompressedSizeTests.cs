@@ -30,7 +30,7 @@ public class CompressedSizeTests
         TorchSharp.torch.manual_seed(1);
         using var model = new SzaNet(64);
         long dense = CompressedSize.OfModule(model);
-        using var mask = Pneumo.Pruning.Pruner.Create(model, Pneumo.Pruning.PruningMethod.Magnitude, Pneumo.Pruning.PruningScope.Layer, 0.5);
+        using var mask = Pneumo.Pruning.Pruner.Create(model, PruningMethod.Magnitude, PruningScope.Layer, 0.5);
         mask.Apply(model);
         long pruned = CompressedSize.OfModule(model);
         Assert.InRange((double)pruned / dense, 0.45, 0.7);

@@ -7,6 +7,7 @@ using Pneumo.Tests.Explain;
 using SkiaSharp;
 using TorchSharp;
 using Xunit;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests.Persistence;
 
@@ -25,7 +26,7 @@ public class ModelVerificationTests
         var dir = Path.Combine(TestData.RepositoryRoot, "models", name);
         using var model = ModelDirectory.Load(dir);
         Assert.NotNull(model.Metadata.WeightsSha256);
-        Assert.Equal(ModelDirectory.Sha256(Path.Combine(dir, model.Metadata.Weights)), model.Metadata.WeightsSha256);
+        Assert.Equal(FileHash.Sha256(Path.Combine(dir, model.Metadata.Weights)), model.Metadata.WeightsSha256);
         Assert.Equal(model.Metadata.WeightsSha256![..12], model.Version);
         Assert.Empty(ModelMetadataCheck.Problems(model.Metadata));
     }
@@ -63,7 +64,7 @@ public class ModelVerificationTests
         torch.manual_seed(1);
         using var net = new SzaNet(KnownAnswerModel.Size);
         var written = ModelDirectory.Save(temp.Path, net, new ModelMetadata { Architecture = SzaNet.Name, Preprocessing = KnownAnswerModel.Preprocessing });
-        Assert.Equal(ModelDirectory.Sha256(temp.Combine("weights.pt")), written.WeightsSha256);
+        Assert.Equal(FileHash.Sha256(temp.Combine("weights.pt")), written.WeightsSha256);
         Assert.Equal(written.WeightsSha256, Json.Read<ModelMetadata>(temp.Combine("model.json")).WeightsSha256);
         using var loaded = ModelDirectory.Load(temp.Path);
         Assert.Equal(written.WeightsSha256![..12], loaded.Version);

@@ -1,6 +1,7 @@
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Persistence;
 
@@ -26,7 +27,7 @@ public class RunFolderLockTests
     public void TrainingAndResumingTakeTheLock()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.Combine(TrainingRun.RunFile), "{}");
+        File.WriteAllText(dir.Combine(FileNames.Run), "{}");
         using var held = RunFolderLock.Acquire(dir.Path);
         Assert.Throws<RunFolderLockedException>(() => TrainingRun.Resume(dir.Path));
         using var other = new TempDir();

@@ -4,6 +4,7 @@ using Pneumo.Pruning;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Pruning;

@@ -1,5 +1,7 @@
 using Pneumo.Pruning;
 using Xunit;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Pruning;
 
@@ -63,7 +65,7 @@ public class PruningChoiceTests
     {
         // At the dense threshold (0.132) the 0.5 row calls every validation image PNEUMONIA (accuracy 0.5, score 0.5) and
         // the 0.3 row wins (score 0.65); at its own threshold the 0.5 row is perfect on validation (score 0.75) and wins.
-        static Pneumo.Evaluation.Predictions P(int[] labels, double[] probabilities) =>
+        static Predictions P(int[] labels, double[] probabilities) =>
             new(labels.Select((_, i) => $"img{i}.png").ToList(), labels, probabilities);
         int[] labels = [0, 0, 0, 0, 1, 1, 1, 1];
         var test = P([0, 1], [0.1, 0.9]);

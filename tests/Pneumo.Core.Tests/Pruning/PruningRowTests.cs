@@ -2,6 +2,8 @@ using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Pruning;
 using Xunit;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Pruning;
 

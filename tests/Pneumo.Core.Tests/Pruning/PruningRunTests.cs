@@ -1,3 +1,4 @@
+using Pneumo.Reporting;
 using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
@@ -7,12 +8,16 @@ using Pneumo.Persistence;
 using Pneumo.Pruning;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Pruning;
 
 /// <summary>Sweeps of a model trained for one epoch on a few real images: files, the saved model, resuming.</summary>
 public class PruningRunTests
 {
+    private static readonly ReportWriter Reports = new();
+
     private static string TrainDense(TempDir data, TempDir work)
     {
         var dir = work.Combine("dense");
@@ -36,7 +41,7 @@ public class PruningRunTests
         };
         var outDir = work.Combine("out");
         var lines = new List<string>();
-        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "pneumo prune test", lines.Add);
+        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "pneumo prune test", Reports, lines.Add);
 
         Assert.True(summary.Complete);
         Assert.Equal(16, summary.Dense!.Test.N);
@@ -83,7 +88,7 @@ public class PruningRunTests
         var denseThreshold = ModelDirectory.Load(denseDir).Metadata.Threshold;
         var settings = new PruningSettings { Methods = [PruningMethod.Magnitude], Sparsities = [0.6], RetrainEpochs = 2, Seed = 2, Threads = 2 };
         var outDir = work.Combine("out");
-        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "test");
+        var summary = PruningRun.Execute(denseDir, data.Path, outDir, settings, "test", Reports);
 
         Assert.Equal(denseThreshold, summary.Dense!.Threshold);
         foreach (var row in summary.Rows)
@@ -139,15 +144,15 @@ public class PruningRunTests
 
         var outDir = work.Combine("out");
         using var cancel = new CancellationTokenSource();
-        Assert.ThrowsAny<OperationCanceledException>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings, "test",
+        Assert.ThrowsAny<OperationCanceledException>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings, "test", Reports,
             line => { if (line.StartsWith("random ")) cancel.Cancel(); }, cancel.Token));
-        var partial = Json.Read<PruningSummary>(Path.Combine(outDir, PruningRun.SummaryFile));
+        var partial = Json.Read<PruningSummary>(Path.Combine(outDir, FileNames.PruningSummary));
         Assert.False(partial.Complete);
         Assert.Single(partial.Rows);
-        Assert.Contains("partial", File.ReadAllText(Path.Combine(outDir, PruningRun.MarkdownFile)));
+        Assert.Contains("partial", File.ReadAllText(Path.Combine(outDir, FileNames.PruningMarkdown)));
 
         var lines = new List<string>();
-        var resumed = PruningRun.Execute(denseDir, data.Path, outDir, settings, "test", lines.Add);
+        var resumed = PruningRun.Execute(denseDir, data.Path, outDir, settings, "test", Reports, lines.Add);
         Assert.Contains(lines, l => l.StartsWith("continuing the sweep") && l.Contains("1 of 2 steps done"));
         Assert.Single(lines, l => l.StartsWith("random "));
         Assert.True(resumed.Complete);
@@ -155,13 +160,13 @@ public class PruningRunTests
         Assert.Equal(partial.Rows[0], resumed.Rows[0]);  // kept, not recomputed
         Assert.Equal(partial.Provenance, resumed.Provenance);
 
-        var e = Assert.Throws<UserError>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings with { Seed = 6 }, "test"));
+        var e = Assert.Throws<UserError>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings with { Seed = 6 }, "test", Reports));
         Assert.Contains("other settings", e.Message);
 
         // a sweep written before rows had their own thresholds is not continued or re-reported as if they had
         var oldDir = work.Combine("old");
-        Json.Write(Path.Combine(oldDir, PruningRun.SummaryFile), resumed with { FormatVersion = 1 });
-        var old = Assert.Throws<UserError>(() => PruningRun.Execute(denseDir, data.Path, oldDir, settings, "test"));
+        Json.Write(Path.Combine(oldDir, FileNames.PruningSummary), resumed with { FormatVersion = 1 });
+        var old = Assert.Throws<UserError>(() => PruningRun.Execute(denseDir, data.Path, oldDir, settings, "test", Reports));
         Assert.Contains("format 1", old.Message);
     }
 }

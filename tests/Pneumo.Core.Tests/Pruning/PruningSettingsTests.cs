@@ -1,5 +1,7 @@
 using Pneumo.Pruning;
 using Xunit;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Pruning;
 

@@ -39,7 +39,7 @@ public class FigureTests : IDisposable
             labels.Add(label);
             probabilities.Add(Math.Clamp(0.5 + (label == 1 ? separation : -separation) + (random.NextDouble() - 0.5) * 0.8, 0, 1));
         }
-        var file = temp.Combine(name, ResultFiles.PredictionsFile);
+        var file = temp.Combine(name, FileNames.Predictions);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         new Predictions(paths, labels, probabilities).WriteCsv(file);
         return ResultFiles.ReadPredictions(file);
@@ -51,7 +51,7 @@ public class FigureTests : IDisposable
         for (int e = 1; e <= 8; e++)
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{e},{0.6 / e},{1 - 0.3 / e},{0.5 / e + 0.01 * Math.Max(0, e - 5)},{0.9 - 0.2 / e},0.95,5E-05,10.0,50.0"));
-        var file = temp.Combine(ResultFiles.HistoryFile);
+        var file = temp.Combine(FileNames.History);
         File.WriteAllLines(file, lines);
         return ResultFiles.ReadHistory(file);
     }

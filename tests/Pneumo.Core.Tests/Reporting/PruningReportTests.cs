@@ -3,6 +3,7 @@ using Pneumo.Pruning;
 using Pneumo.Reporting;
 using Pneumo.Tests.Pruning;
 using Xunit;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Reporting;
 

@@ -16,7 +16,7 @@ public class StudyReportTests
         var paths = labels.Select((l, i) => l == 0 ? $"test/NORMAL/IM-{i:D4}-0001.jpeg" : $"test/PNEUMONIA/person{i}_{(i % 2 == 0 ? "virus" : "bacteria")}_{i}.jpeg").ToList();
         var scores = labels.Select(l => Math.Clamp(0.5 + (l == 1 ? 0.2 : -0.2) + (random.NextDouble() - 0.5) * 0.8, 0, 1)).ToList();
         var dir = Directory.CreateDirectory(temp.Combine(name)).FullName;
-        new Predictions(paths, labels, scores).WriteCsv(Path.Combine(dir, ResultFiles.PredictionsFile));
+        new Predictions(paths, labels, scores).WriteCsv(Path.Combine(dir, FileNames.Predictions));
         var m = BinaryMetrics.Compute(labels, scores, 0.5);
         Json.Write(Path.Combine(dir, "metrics.json"), EvaluationResult.From(m, "default", new() { ["default"] = m }, "test", "/nowhere", "szanet", 1, "/nowhere"));
         return dir;
@@ -29,11 +29,11 @@ public class StudyReportTests
         var entries = new[] { Evaluation(temp, "model-a", 1), Evaluation(temp, "model-b", 2) }.Select(ReportInputs.Load).ToList();
         var summary = StudyReport.Write(entries, null, temp.Combine("report"), "pneumo report (test)", resamples: 100);
 
-        var md = File.ReadAllText(temp.Combine("report", StudyReport.MarkdownFile));
+        var md = File.ReadAllText(temp.Combine("report", FileNames.ReportMarkdown));
         Assert.Contains("| model-a | 40 | ", md);
         Assert.Contains("| paper: SZANet | 624 | 0.956 | 0.827 |", md);
         Assert.Contains("## What differs from the paper", md);
-        var html = File.ReadAllText(temp.Combine("report", StudyReport.HtmlFile));
+        var html = File.ReadAllText(temp.Combine("report", FileNames.ReportHtml));
         Assert.Equal(summary.Figures.Count, html.Split("src=\"data:image/png;base64,iVBOR").Length - 1);  // every figure embedded
         Assert.Equal(4, summary.Figures.Count);  // ROC, confusion, metrics, reliability (no data root, no history)
         var a = summary.Models[0];

@@ -2,6 +2,8 @@ using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Workflows;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Tests.Training;
 
@@ -17,11 +19,12 @@ public class CheckpointVerificationTests
         Augmentation = new AugmentationOptions(), EarlyStoppingPatience = 5, ReduceLrPatience = 5,
     };
 
-    private sealed class StopAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingListener
+    private sealed class StopAfterFirstEpoch(CancellationTokenSource cancel) : Callback
     {
+        public override string Name => "stop_after_first_epoch";
         public List<string> Messages { get; } = [];
-        public void Message(string text) => Messages.Add(text);
-        public void EpochEnd(EpochLogs logs) => cancel.Cancel();
+        public override void OnLog(string message) => Messages.Add(message);
+        public override void OnEpochEnd(TrainingContext context, EpochLogs logs) => cancel.Cancel();
     }
 
     /// <summary>A run interrupted after its first epoch's checkpoint, copied afresh for each scenario.</summary>
@@ -31,7 +34,7 @@ public class CheckpointVerificationTests
         if (!Directory.Exists(dir))
         {
             using var cancel = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(), data.Path, dir, "test", new StopAfterFirstEpoch(cancel), cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(), data.Path, dir, "test", [new StopAfterFirstEpoch(cancel)], cancel.Token));
         }
         var copy = root.Combine("copy-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
@@ -52,7 +55,7 @@ public class CheckpointVerificationTests
 
         // The manifest lists the checkpoint's files with their hashes.
         var run = Interrupted(data, root);
-        var manifest = Json.Read<CheckpointManifest>(Path.Combine(run, ckpt, CheckpointManifest.FileName));
+        var manifest = Json.Read<CheckpointManifest>(Path.Combine(run, ckpt, FileNames.CheckpointManifest));
         Assert.Equal(new[] { "checkpoints/epoch-001/average.pt", "checkpoints/epoch-001/optimizer.pt", "checkpoints/epoch-001/weights.pt" },
                      manifest.Files.Keys);
         Assert.True(CheckpointManifest.Verify(run, Path.Combine(run, ckpt)));
@@ -74,7 +77,7 @@ public class CheckpointVerificationTests
                  })
         {
             run = Interrupted(data, root);
-            File.Delete(Path.Combine(run, ckpt, CheckpointManifest.FileName));
+            File.Delete(Path.Combine(run, ckpt, FileNames.CheckpointManifest));
             var file = Path.Combine(run, ckpt, name);
             File.WriteAllBytes(file, content);
             e = Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(run));
@@ -89,7 +92,7 @@ public class CheckpointVerificationTests
         var stale = new[] { Path.Combine(run, $".best.pt.4242.{Guid.NewGuid():N}.tmp"), Path.Combine(run, ckpt, $".weights.pt.4242.{Guid.NewGuid():N}.tmp") };
         foreach (var s in stale) File.WriteAllBytes(s, [1, 2, 3]);
         var listener = new StopAfterFirstEpoch(new CancellationTokenSource());
-        TrainingRun.Resume(run, listener);
+        TrainingRun.Resume(run, [listener]);
         Assert.All(stale, s => Assert.False(File.Exists(s), $"{s} was not removed"));
         Assert.Contains(listener.Messages, m => m.Contains("removed 2 temporary file(s)"));
         Assert.True(File.Exists(Path.Combine(run, "model.json")));

@@ -3,6 +3,8 @@ using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Workflows;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Tests.Training;
 
@@ -14,15 +16,16 @@ public class GivenSplitTests
         Epochs = epochs, BatchSize = 8, LearningRate = 1e-3, Seed = 3, Threads = 2, Augmentation = AugmentationOptions.Off,
     };
 
-    private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : ITrainingListener
+    private sealed class CancelAfterFirstEpoch(CancellationTokenSource cancel) : Callback
     {
+        public override string Name => "cancel_after_first_epoch";
         public List<string> Log { get; } = [];
-        public void Message(string text) => Log.Add(text);
-        public void EpochEnd(EpochLogs logs) { Log.Add($"epoch {logs.Epoch}"); cancel.Cancel(); }
+        public override void OnLog(string message) => Log.Add(message);
+        public override void OnEpochEnd(TrainingContext context, EpochLogs logs) { Log.Add($"epoch {logs.Epoch}"); cancel.Cancel(); }
     }
 
     private static List<string> ValidationPaths(string runDir) =>
-        File.ReadLines(Path.Combine(runDir, TrainingRun.SplitFile)).Where(l => l.EndsWith(",validation"))
+        File.ReadLines(Path.Combine(runDir, FileNames.Split)).Where(l => l.EndsWith(",validation"))
             .Select(l => l.Split(',')[0]).ToList();
 
     [SkippableFact]
@@ -35,7 +38,7 @@ public class GivenSplitTests
         var listener = new CancelAfterFirstEpoch(cancel);
         try
         {
-            TrainingRun.Start(Quick(2), data.Path, run.Path, "test", listener, cancel.Token, fold, "fold 2 of 3");
+            TrainingRun.Start(Quick(2), data.Path, run.Path, "test", [listener], cancel.Token, fold, "fold 2 of 3");
             Assert.Fail(string.Join("\n", listener.Log));
         }
         catch (OperationCanceledException) { }
@@ -44,7 +47,7 @@ public class GivenSplitTests
         Assert.Equal(fold.Validation.Select(r => r.RelativePath), ValidationPaths(run.Path));
         Assert.Equal(fold.Validation.Count, metadata.Dataset!.ValidationCount);
         Assert.Equal(fold.Train.Count, metadata.Dataset.TrainCount);
-        Assert.Equal("fold 2 of 3", Json.Read<RunRecord>(run.Combine(TrainingRun.RunFile)).GivenSplit);
+        Assert.Equal("fold 2 of 3", Json.Read<RunRecord>(run.Combine(FileNames.Run)).GivenSplit);
         var drawn = TrainValidationSplit.Create(ChestXrayDataset.Load(data.Path, "train"), 0.2, seed: 3);
         Assert.NotEqual(drawn.Validation.Select(r => r.RelativePath), ValidationPaths(run.Path));
     }

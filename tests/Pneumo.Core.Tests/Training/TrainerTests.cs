@@ -3,6 +3,7 @@ using Pneumo.Models;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Training;
 

@@ -4,6 +4,8 @@ using Pneumo.Evaluation;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Training;
 
@@ -24,7 +26,7 @@ public class TrainingDataTests
         using var data = TestData.SmallDataRoot(12, "train");
         using var run = new TempDir();
         var metadata = TrainingRun.Start(Quick(), data.Path, run.Path, "test");
-        var recorded = TrainingData.ReadSplit(run.Combine(TrainingRun.SplitFile), ChestXrayDataset.Load(data.Path, "train"));
+        var recorded = TrainingData.ReadSplit(run.Combine(FileNames.Split), ChestXrayDataset.Load(data.Path, "train"));
         Assert.Equal(18, recorded.Train.Count + recorded.Validation.Count); // --limit 9 per class
 
         var fromCsv = TrainingData.ForModel(metadata, run.Path, data.Path);
@@ -32,7 +34,7 @@ public class TrainingDataTests
         Assert.Equal(Paths(recorded.Validation), Paths(fromCsv.Split.Validation));
         Assert.Equal(metadata.Dataset!.ClassWeights, fromCsv.ClassWeights);
 
-        File.Delete(run.Combine(TrainingRun.SplitFile));
+        File.Delete(run.Combine(FileNames.Split));
         var recomputed = TrainingData.ForModel(ModelDirectory.Load(run.Path).Metadata, run.Path, data.Path);
         Assert.Equal(Paths(recorded.Train), Paths(recomputed.Split.Train));
         Assert.Equal(Paths(recorded.Validation), Paths(recomputed.Split.Validation));

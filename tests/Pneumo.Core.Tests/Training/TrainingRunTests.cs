@@ -2,6 +2,9 @@ using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Inference;
+using Pneumo.Workflows;
+using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Tests.Training;
 
@@ -14,11 +17,11 @@ public class TrainingRunTests
         Augmentation = new AugmentationOptions(), EarlyStoppingPatience = 5, ReduceLrPatience = 5,
     };
 
-    private sealed class StopAfter(int epoch, CancellationTokenSource cancel) : ITrainingListener
+    private sealed class StopAfter(int epoch, CancellationTokenSource cancel) : Callback
     {
+        public override string Name => "stop_after";
         public List<EpochLogs> Epochs { get; } = [];
-        public void Message(string text) { }
-        public void EpochEnd(EpochLogs logs)
+        public override void OnEpochEnd(TrainingContext context, EpochLogs logs)
         {
             Epochs.Add(logs);
             if (logs.Epoch == epoch) cancel.Cancel();
@@ -57,7 +60,7 @@ public class TrainingRunTests
 
         using var cancel = new CancellationTokenSource();
         var listener = new StopAfter(2, cancel);
-        Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(3), data.Path, interrupted.Path, "test", listener, cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(3), data.Path, interrupted.Path, "test", [listener], cancel.Token));
         Assert.False(File.Exists(interrupted.Combine("model.json")));
         var state = Json.Read<TrainingState>(interrupted.Combine("state.json"));
         Assert.Equal(2, state.EpochsDone); // cancelled at the end of epoch 2: its checkpoint is written, epoch 3 never ends
@@ -79,7 +82,7 @@ public class TrainingRunTests
         using var data = TestData.SmallDataRoot(6, "train");
         using var run = new TempDir();
         using var cancel = new CancellationTokenSource();
-        Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(5), data.Path, run.Path, "test", new StopAfter(2, cancel), cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(5), data.Path, run.Path, "test", [new StopAfter(2, cancel)], cancel.Token));
         var metadata = TrainingRun.Resume(run.Path, epochs: 2);
         var state = Json.Read<TrainingState>(run.Combine("state.json"));
         Assert.True(state.Finished);

@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Data.Transforms;
 
 /// <summary>A shear by an angle drawn uniformly from [-max, max], as Keras' <c>ImageDataGenerator(shear_range=...)</c>.</summary>

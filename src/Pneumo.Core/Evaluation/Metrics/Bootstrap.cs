@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Evaluation.Metrics;
 
 /// <summary>Percentile bootstrap confidence intervals over images (resampled with replacement, seeded).</summary>

@@ -1,10 +1,11 @@
+using Pneumo.Persistence;
 namespace Pneumo.Evaluation.Metrics;
 
 /// <summary>Chooses a decision threshold on validation data (never on test).</summary>
 public static class ThresholdSelector
 {
     /// <summary>The conventional threshold of a sigmoid output.</summary>
-    public const double Default = 0.5;
+    public const double Default = ModelMetadata.DefaultThreshold;
 
     /// <summary>The names of the rules <see cref="Choose"/> knows, as recorded in <c>model.json</c>'s <c>threshold_method</c>.</summary>
     public static readonly IReadOnlyList<string> Methods = ["default", "youden"];

@@ -1,8 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using Tensor = TorchSharp.torch.Tensor;
-using Pneumo.Data;
 using Pneumo.Export;
 using TorchSharp.Modules;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models.Onnx;
@@ -27,11 +27,10 @@ public sealed class OnnxBackboneModel : ClassifierModel
     private readonly Dropout dropout;
 
     /// <exception cref="UserError">The graph lacks the named input or output, or their shapes do not fit.</exception>
-    public OnnxBackboneModel(BackboneSpec spec, Preprocessing preprocessing) : base(Name)
+    public OnnxBackboneModel(BackboneSpec spec, int inputSize) : base(Name)
     {
         spec.Verify();
         this.spec = spec;
-        int inputSize = preprocessing.InputSize;
         session = new InferenceSession(spec.File);
         if (!session.InputMetadata.TryGetValue(spec.Input, out var input))
             throw new UserError($"{spec.File}: no input named '{spec.Input}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}); pass --backbone-input");

@@ -1,7 +1,8 @@
 using Pneumo.Export;
-using Pneumo.Models.Pretrained;
 using TorchSharp;
 using TorchSharp.Modules;
+using Pneumo.Models.Onnx;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models.ResNet;

@@ -1,5 +1,6 @@
 using Pneumo.Evaluation.Metrics;
 using ScottPlot;
+using Pneumo.Persistence;
 
 namespace Pneumo.Reporting.Figures;
 

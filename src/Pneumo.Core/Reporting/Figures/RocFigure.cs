@@ -1,6 +1,7 @@
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using ScottPlot;
+using Pneumo.Persistence;
 
 namespace Pneumo.Reporting.Figures;
 

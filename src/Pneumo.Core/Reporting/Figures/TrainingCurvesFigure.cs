@@ -1,5 +1,6 @@
 using Pneumo.Training;
 using ScottPlot;
+using Pneumo.Persistence;
 
 namespace Pneumo.Reporting.Figures;
 

@@ -1,4 +1,5 @@
 using Pneumo.Data;
+using Pneumo.Persistence;
 using Pneumo.Reporting.Figures;
 
 namespace Pneumo.Reporting.Report;
@@ -6,7 +7,6 @@ namespace Pneumo.Reporting.Report;
 /// <summary>The data figures of a study (the paper's Fig. 1a and 1b), from a data root's file names and images.</summary>
 public static class DataFigures
 {
-    public const string ClassDistributionFile = "class-distribution.png", ExamplesFile = "examples.png";
 
     /// <summary>Images per class in each split (Fig. 1a).</summary>
     public static void SaveClassDistribution(DataSummary data, string path) =>

@@ -1,5 +1,6 @@
 using Pneumo.Data;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
 
 namespace Pneumo.Reporting.Report;
 

@@ -1,7 +1,8 @@
 using Pneumo.Evaluation;
-using Pneumo.Evaluation.CrossValidation;
 using Pneumo.Persistence;
 using Pneumo.Training;
+using Pneumo.Inference;
+using Pneumo.Workflows;
 
 namespace Pneumo.Reporting.Report;
 
@@ -22,25 +23,25 @@ public static class ReportInputs
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{dir}: folder not found");
         var name = Path.GetFileName(Path.GetFullPath(dir).TrimEnd('/'));
-        if (File.Exists(Path.Combine(dir, CrossValidationRun.SummaryFile)))
+        if (File.Exists(Path.Combine(dir, FileNames.CrossValidationSummary)))
         {
-            var cv = Json.Read<CrossValidationSummary>(Path.Combine(dir, CrossValidationRun.SummaryFile));
+            var cv = Json.Read<CrossValidationSummary>(Path.Combine(dir, FileNames.CrossValidationSummary));
             if (cv.Ensemble is null) throw new InvalidDataException($"{dir}: the cross-validation has no finished fold");
-            var ensemble = ResultFiles.ReadPredictions(Path.Combine(dir, CrossValidationRun.EnsembleDirectory, ResultFiles.PredictionsFile));
+            var ensemble = ResultFiles.ReadPredictions(Path.Combine(dir, FileNames.Ensemble, FileNames.Predictions));
             return new ReportEntry($"{cv.Architecture} {cv.Folds}-fold ensemble", $"{cv.Folds}-fold CV ({cv.Finished.Count} folds), ensemble of the fold models",
                                    cv.Architecture, dir, ensemble, cv.Ensemble.Threshold, cv.Config, null, null, cv, cv.DataRoot);
         }
-        var evaluation = File.Exists(Path.Combine(dir, "metrics.json")) ? dir : Path.Combine(dir, CrossValidationRun.TestDirectory);
-        if (!File.Exists(Path.Combine(evaluation, "metrics.json")) || !File.Exists(Path.Combine(evaluation, ResultFiles.PredictionsFile)))
+        var evaluation = File.Exists(Path.Combine(dir, FileNames.Metrics)) ? dir : Path.Combine(dir, FileNames.Test);
+        if (!File.Exists(Path.Combine(evaluation, FileNames.Metrics)) || !File.Exists(Path.Combine(evaluation, FileNames.Predictions)))
             throw new InvalidDataException($"{dir}: not a cross-validation (cv.json), a model with test/metrics.json, or an evaluation (metrics.json + predictions.csv)");
-        var result = Json.Read<EvaluationResult>(Path.Combine(evaluation, "metrics.json"));
+        var result = Json.Read<EvaluationResult>(Path.Combine(evaluation, FileNames.Metrics));
         var modelDir = ModelDirectory.Exists(dir) ? dir : result.Model;
-        var metadata = ModelDirectory.Exists(modelDir) ? Json.Read<ModelMetadata>(Path.Combine(modelDir, ModelDirectory.MetadataFile)) : null;
-        var historyFile = Path.Combine(modelDir, ResultFiles.HistoryFile);
+        var metadata = ModelDirectory.Exists(modelDir) ? Json.Read<ModelMetadata>(Path.Combine(modelDir, FileNames.ModelMetadata)) : null;
+        var historyFile = Path.Combine(modelDir, FileNames.History);
         var config = metadata?.Training;
         var protocol = config is null ? "unknown"
             : $"{(1 - config.ValidationFraction) * 100:F0}/{config.ValidationFraction * 100:F0} hold-out, split by {config.SplitBy.ToString().ToLowerInvariant()}";
-        return new ReportEntry(name, protocol, result.Architecture, dir, ResultFiles.ReadPredictions(Path.Combine(evaluation, ResultFiles.PredictionsFile)),
+        return new ReportEntry(name, protocol, result.Architecture, dir, ResultFiles.ReadPredictions(Path.Combine(evaluation, FileNames.Predictions)),
                                result.Threshold, config, metadata, File.Exists(historyFile) ? ResultFiles.ReadHistory(historyFile) : null, null, result.DataRoot);
     }
 }

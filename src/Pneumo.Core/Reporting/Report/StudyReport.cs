@@ -3,12 +3,13 @@ using Pneumo.Data;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Reporting.Figures;
+using Pneumo.Workflows;
 using static Pneumo.Reporting.CrossValidationTable;
 
 namespace Pneumo.Reporting.Report;
 
 /// <summary>The contents of the report's <c>summary.json</c>.</summary>
-public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models, List<Evaluation.CrossValidation.CrossValidationSummary> CrossValidations,
+public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models, List<CrossValidationSummary> CrossValidations,
                                    List<PublishedResult> Paper, List<string> Figures, Provenance Provenance);
 
 /// <summary>
@@ -17,16 +18,15 @@ public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models
 /// </summary>
 public static class StudyReport
 {
-    public const string MarkdownFile = "report.md", HtmlFile = "report.html", SummaryFile = "summary.json", FigureDirectory = "figures";
 
     public static ReportSummary Write(IReadOnlyList<ReportEntry> entries, string? dataRoot, string outDir, string command,
                                       int resamples = Bootstrap.DefaultResamples, Action<string>? log = null)
     {
         if (entries.Count == 0) throw new UserError("--runs: no result folders given");
-        var figures = Path.Combine(outDir, FigureDirectory);
+        var figures = Path.Combine(outDir, FileNames.ReportFigures);
         Directory.CreateDirectory(figures);
         var made = new List<string>();
-        string Figure(string name) { made.Add($"{FigureDirectory}/{name}"); log?.Invoke($"figure {name}"); return Path.Combine(figures, name); }
+        string Figure(string name) { made.Add($"{FileNames.ReportFigures}/{name}"); log?.Invoke($"figure {name}"); return Path.Combine(figures, name); }
 
         var data = dataRoot is not null && Directory.Exists(dataRoot) ? DataSummary.Read(dataRoot) : null;
         var analyses = entries.Select(e => EntryAnalysis.Of(e, resamples)).ToList();
@@ -42,10 +42,10 @@ public static class StudyReport
             md.AppendLine("| split | images | NORMAL | PNEUMONIA | patients | findings |\n|---|---|---|---|---|---|");
             foreach (var s in data.Splits)
                 md.AppendLine($"| {s.Split} | {s.Normal + s.Pneumonia} | {s.Normal} | {s.Pneumonia} | {s.Patients} | {string.Join(", ", s.Findings.Select(f => $"{f.Key} {f.Value}"))} |");
-            DataFigures.SaveClassDistribution(data, Figure(DataFigures.ClassDistributionFile));
-            md.AppendLine($"\n![Images per class and split](figures/{DataFigures.ClassDistributionFile})\n");
-            DataFigures.SaveExamples(data, Figure(DataFigures.ExamplesFile));
-            md.AppendLine($"![Example X-rays per class](figures/{DataFigures.ExamplesFile})\n");
+            DataFigures.SaveClassDistribution(data, Figure(FileNames.ClassDistributionFigure));
+            md.AppendLine($"\n![Images per class and split](figures/{FileNames.ClassDistributionFigure})\n");
+            DataFigures.SaveExamples(data, Figure(FileNames.ExamplesFigure));
+            md.AppendLine($"![Example X-rays per class](figures/{FileNames.ExamplesFigure})\n");
         }
 
         md.AppendLine("## Models and protocols\n");
@@ -68,12 +68,12 @@ public static class StudyReport
         md.AppendLine($"At each model's own threshold (chosen on validation, never on test); 95% bootstrap intervals over test images ({resamples} resamples, seeded).\n");
         md.AppendLine("| model | n | AUC | accuracy | sensitivity | specificity | precision | F1 | TP | FP | TN | FN |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var a in analyses)
-            md.AppendLine($"| {a.Name} | {a.Test.N} | " + string.Join(" | ", Evaluation.CrossValidation.CrossValidationSummary.MetricNames.Select(n => Ci(a.Intervals[n]))) +
+            md.AppendLine($"| {a.Name} | {a.Test.N} | " + string.Join(" | ", CrossValidationSummary.MetricNames.Select(n => Ci(a.Intervals[n]))) +
                           $" | {a.Test.Tp} | {a.Test.Fp} | {a.Test.Tn} | {a.Test.Fn} |");
         foreach (var p in PaperResults.All)
         {
             var m = p.Metrics();
-            md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", Evaluation.CrossValidation.CrossValidationSummary.MetricNames.Select(n => F(m[n]))) +
+            md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", CrossValidationSummary.MetricNames.Select(n => F(m[n]))) +
                           $" | {p.Matrix.Tp} | {p.Matrix.Fp} | {p.Matrix.Tn} | {p.Matrix.Fn} |");
         }
         md.AppendLine("\nThe paper's rows are derived from its published confusion matrices (cells read with PNEUMONIA as positive; the paper labels them the other way round) and its published AUCs; it gives no intervals.\n");
@@ -81,7 +81,7 @@ public static class StudyReport
         md.AppendLine("![ROC curves on the test set](figures/roc.png)\n");
         ConfusionMatrixFigure.Save(analyses.Select(a => (a.Name, a.Test.Confusion)).Concat(PaperResults.All.Select(p => (p.Name, p.Matrix))).ToList(), Figure("confusion.png"));
         md.AppendLine("![Confusion matrices](figures/confusion.png)\n");
-        MetricBarsFigure.Save(analyses.Select(a => new MetricSeries(a.Name, Evaluation.CrossValidation.CrossValidationSummary.MetricNames.ToDictionary(n => n, n => a.Intervals[n].Estimate), a.Intervals))
+        MetricBarsFigure.Save(analyses.Select(a => new MetricSeries(a.Name, CrossValidationSummary.MetricNames.ToDictionary(n => n, n => a.Intervals[n].Estimate), a.Intervals))
                                       .Concat(PaperResults.All.Select(p => new MetricSeries(p.Name, p.Metrics()))).ToList(), Figure("metrics.png"));
         md.AppendLine("![Metrics by model and protocol](figures/metrics.png)\n");
 
@@ -100,7 +100,7 @@ public static class StudyReport
         {
             md.AppendLine("## Cross-validation\n");
             foreach (var e in cvs) md.AppendLine($"### {e.Name}\n\n{CrossValidationTable.Markdown(e.CrossValidation!)}");
-            var oof = cvs.Select(e => (e.Name + " (out-of-fold, validation)", ResultFiles.ReadPredictions(Path.Combine(e.Directory, Evaluation.CrossValidation.CrossValidationRun.OutOfFoldDirectory, ResultFiles.PredictionsFile)))).ToList();
+            var oof = cvs.Select(e => (e.Name + " (out-of-fold, validation)", ResultFiles.ReadPredictions(Path.Combine(e.Directory, FileNames.OutOfFold, FileNames.Predictions)))).ToList();
             RocFigure.Save(oof, Figure("roc-out-of-fold.png"), "Pooled out-of-fold ROC curves (training set)");
             md.AppendLine("![Pooled out-of-fold ROC](figures/roc-out-of-fold.png)\n");
         }
@@ -114,10 +114,10 @@ public static class StudyReport
         md.AppendLine("- Confidence intervals, calibration and per-type sensitivity are not in the paper.");
 
         var markdown = md.ToString();
-        AtomicFile.WriteAllText(Path.Combine(outDir, MarkdownFile), markdown);
-        AtomicFile.WriteAllText(Path.Combine(outDir, HtmlFile), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
+        AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportMarkdown), markdown);
+        AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportHtml), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
         var summary = new ReportSummary(data, analyses, cvs.Select(e => e.CrossValidation!).ToList(), PaperResults.All.ToList(), made, Provenance.Capture(command));
-        Json.Write(Path.Combine(outDir, SummaryFile), summary);
+        Json.Write(Path.Combine(outDir, FileNames.ReportSummary), summary);
         return summary;
     }
 

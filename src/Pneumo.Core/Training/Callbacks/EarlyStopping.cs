@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 namespace Pneumo.Training.Callbacks;
 
 /// <summary>Stops training when the monitored metric has not improved for <c>patience</c> epochs.</summary>

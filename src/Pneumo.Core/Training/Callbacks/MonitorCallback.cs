@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pneumo.Persistence;
 
 namespace Pneumo.Training.Callbacks;
 

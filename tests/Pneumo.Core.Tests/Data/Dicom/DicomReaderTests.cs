@@ -4,6 +4,7 @@ using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
 using Xunit;
 using Xunit.Abstractions;
+using Pneumo.Inference;
 
 namespace Pneumo.Tests.Data.Dicom;
 
@@ -150,7 +151,7 @@ public class DicomReaderTests(ITestOutputHelper output)
     {
         var (root, dataset) = DicomTestData.RequireWithOriginals();
         var model = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
-        Skip.IfNot(Pneumo.Persistence.ModelDirectory.Exists(model), "models/szanet is not there: test skipped");
+        Skip.IfNot(ModelDirectory.Exists(model), "models/szanet is not there: test skipped");
         using var diagnoser = Diagnoser.Load([model]);
         double worst = 0;
         string worstFile = "";

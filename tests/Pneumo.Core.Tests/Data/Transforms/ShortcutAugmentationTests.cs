@@ -1,6 +1,7 @@
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Data.Transforms;
 

@@ -1,8 +1,9 @@
+using Pneumo.Reporting;
 using Pneumo.Data.Transforms;
-using Pneumo.Evaluation.CrossValidation;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
+using Pneumo.Workflows;
 
 namespace Pneumo.Tests.Evaluation.CrossValidation;
 
@@ -15,7 +16,7 @@ public class CrossValidationRunTests
     };
 
     private static CrossValidationSummary Run(string data, string outDir, int? onlyFold, TrainingConfig? config = null) =>
-        CrossValidationRun.Execute(config ?? Quick, 2, data, outDir, onlyFold, "test", NullTrainingListener.Instance, _ => { }, resamples: 100);
+        CrossValidationRun.Execute(config ?? Quick, 2, data, outDir, onlyFold, "test", [], _ => { }, new ReportWriter(), resamples: 100);
 
     [SkippableFact]
     public void FoldsRunSeparatelyAreMergedAndSummarised()
@@ -38,10 +39,10 @@ public class CrossValidationRunTests
         Assert.Equal(16, summary.Ensemble!.N);                                   // every test image
         Assert.Equal(summary.Finished.Average(f => f.Test.Threshold), summary.Ensemble.Threshold, 12);
         Assert.Equal(summary.Finished.Average(f => f.Test.Auc), summary.TestAcrossFolds["auc"].Mean, 12);
-        Assert.Equal(17, File.ReadAllLines(cv.Combine(CrossValidationRun.EnsembleDirectory, ResultFiles.PredictionsFile)).Length);
-        var given = Json.Read<RunRecord>(Path.Combine(CrossValidationRun.FoldDirectory(cv.Path, 0), TrainingRun.RunFile)).GivenSplit;
+        Assert.Equal(17, File.ReadAllLines(cv.Combine(FileNames.Ensemble, FileNames.Predictions)).Length);
+        var given = Json.Read<RunRecord>(Path.Combine(CrossValidationRun.FoldDirectory(cv.Path, 0), FileNames.Run)).GivenSplit;
         Assert.StartsWith("fold 1 of 2", given);
-        Assert.True(File.Exists(cv.Combine(CrossValidationRun.SummaryFile)));
+        Assert.True(File.Exists(cv.Combine(FileNames.CrossValidationSummary)));
 
         var e = Assert.Throws<UserError>(() => Run(data.Path, cv.Path, null, Quick with { Epochs = 2 }));
         Assert.Contains("other settings", e.Message);

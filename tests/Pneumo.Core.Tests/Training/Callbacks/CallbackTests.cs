@@ -1,6 +1,7 @@
 using Pneumo.Training;
 using Pneumo.Training.Callbacks;
 using Xunit;
+using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Training.Callbacks;
 
@@ -13,7 +14,7 @@ public class CallbackTests
         public double Lr = 1e-3;
         public List<string> Messages = [];
         public TrainingContext Context { get; }
-        public Harness() => Context = new TrainingContext(() => Lr, v => Lr = v, Messages.Add);
+        public Harness() => Context = new TrainingContext(() => Lr, v => Lr = v, [new LogLines(Messages.Add)]);
     }
 
     /// <summary>Feeds val_loss values and returns the epoch after which a stop was requested (or null).</summary>
@@ -84,5 +85,33 @@ public class CallbackTests
         Assert.Equal(original.Wait, restored.Wait);
         var h2 = new Harness();
         Assert.Equal(1, Feed(restored, h2, 0.7)); // the third epoch without improvement
+    }
+
+    [Fact]
+    public void ModelCheckpointWritesTheWeightsOfEachNewBestEpochOnly()
+    {
+        using var dir = new TempDir();
+        using var model = Pneumo.Tests.Explain.KnownAnswerModel.Build();
+        var path = dir.Combine("best.pt");
+        var checkpoint = new ModelCheckpoint(path, () => model);
+        var h = new Harness();
+        Feed(checkpoint, h, 0.5);
+        Assert.True(File.Exists(path));
+        Assert.Equal(1, checkpoint.BestEpoch);
+        var written = File.GetLastWriteTimeUtc(path);
+        File.SetLastWriteTimeUtc(path, written.AddHours(-1));
+        h.Context.Epoch = 2;
+        checkpoint.OnEpochEnd(h.Context, Logs(2, 0.6));       // worse: the file is not touched
+        Assert.Equal(written.AddHours(-1), File.GetLastWriteTimeUtc(path));
+        checkpoint.OnEpochEnd(h.Context, Logs(3, double.NaN)); // NaN is never best
+        Assert.Equal(1, checkpoint.BestEpoch);
+        checkpoint.OnEpochEnd(h.Context, Logs(4, 0.4));
+        Assert.Equal(4, checkpoint.BestEpoch);
+        Assert.Equal(0.4, checkpoint.Best);
+        Assert.NotEqual(written.AddHours(-1), File.GetLastWriteTimeUtc(path));
+
+        var restored = new ModelCheckpoint(path, () => model);
+        restored.LoadState(checkpoint.SaveState());
+        Assert.Equal((4, 0.4), (restored.BestEpoch, restored.Best));
     }
 }

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Pneumo.Models;
+using Pneumo.Data;
+using Pneumo.Persistence;
+
+namespace Pneumo.Inference;
+
+/// <summary>
+/// Checks a <c>model.json</c> before its model is built: every field a prediction depends on must be in range, so a
+/// damaged or edited file is refused with a message naming each bad field instead of giving wrong answers.
+/// </summary>
+public static class ModelMetadataCheck
+{
+    /// <summary>The smallest and largest input sizes a model may declare, in pixels per side.</summary>
+    public const int MinInputSize = 32, MaxInputSize = 1024;
+
+    /// <summary>The test-time augmentations a model may declare.</summary>
+    public static readonly IReadOnlyList<string> TestTimeAugmentations = ["none", "hflip"];
+
+    /// <summary>One short sentence per bad field, each starting with the field's JSON name; empty when the metadata is sound.</summary>
+    public static IReadOnlyList<string> Problems(ModelMetadata m)
+    {
+        var problems = new List<string>();
+        void Bad(string text) => problems.Add(text);
+        if (m.FormatVersion < 1 || m.FormatVersion > ModelMetadata.CurrentFormatVersion)
+            Bad($"format_version {m.FormatVersion} is not one this Pneumo reads (1..{ModelMetadata.CurrentFormatVersion})");
+        if (string.IsNullOrEmpty(m.Architecture) || !ModelRegistry.Contains(m.Architecture))
+            Bad($"architecture '{m.Architecture}' is unknown (known: {string.Join(", ", ModelRegistry.Names)})");
+        if (string.IsNullOrWhiteSpace(m.Weights) || m.Weights != Path.GetFileName(m.Weights) || m.Weights is "." or "..")
+            Bad($"weights '{m.Weights}' must be a file name inside the model directory");
+        if (m.WeightsSha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower)))
+            Bad("weights_sha256 must be 64 lower-case hex digits");
+        if (!IsProbability(m.Threshold)) Bad($"threshold {Number(m.Threshold)} is not a finite number in [0, 1]");
+        foreach (var (method, value) in m.Thresholds ?? [])
+            if (!IsProbability(value)) Bad($"thresholds.{method} {Number(value)} is not a finite number in [0, 1]");
+        if (!TestTimeAugmentations.Contains(m.TestTimeAugmentation))
+            Bad($"test_time_augmentation '{m.TestTimeAugmentation}' is unknown (known: {string.Join(", ", TestTimeAugmentations)})");
+        if (m.Preprocessing is not { } p)
+        {
+            Bad("preprocessing is missing");
+            return problems;
+        }
+        if (p.InputSize is < MinInputSize or > MaxInputSize)
+            Bad($"preprocessing.input_size {p.InputSize} is outside {MinInputSize}..{MaxInputSize}");
+        if (p.ChannelOrder is not ("RGB" or "BGR")) Bad($"preprocessing.channel_order '{p.ChannelOrder}' must be RGB or BGR");
+        if (!double.IsFinite(p.Scale) || p.Scale <= 0) Bad($"preprocessing.scale {Number(p.Scale)} must be a positive finite number");
+        if (p.Mean is not { Length: 3 } || !p.Mean.All(double.IsFinite))
+            Bad($"preprocessing.mean must be three finite numbers, got {Numbers(p.Mean)}");
+        if (p.Std is not { Length: 3 } || !p.Std.All(s => double.IsFinite(s) && s > 0))
+            Bad($"preprocessing.std must be three positive finite numbers, got {Numbers(p.Std)}");
+        if (p.MeanImage is not null && !MeanImages.Names.Contains(p.MeanImage))
+            Bad($"preprocessing.mean_image '{p.MeanImage}' is unknown (known: {string.Join(", ", MeanImages.Names)})");
+        return problems;
+    }
+
+    private static bool IsProbability(double value) => double.IsFinite(value) && value is >= 0 and <= 1;
+
+    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static string Numbers(double[]? values) => values is null ? "nothing" : "[" + string.Join(", ", values.Select(Number)) + "]";
+}

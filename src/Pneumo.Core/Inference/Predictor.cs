@@ -1,0 +1,65 @@
+using Pneumo.Data;
+using Pneumo.Models;
+using TorchSharp;
+using Pneumo.Persistence;
+using static TorchSharp.torch;
+
+namespace Pneumo.Inference;
+
+/// <summary>Runs a model over images in evaluation mode and returns probabilities of PNEUMONIA.</summary>
+/// <param name="model">The classifier, used in evaluation mode.</param>
+/// <param name="preprocessing">The preprocessing its weights expect.</param>
+/// <param name="flipAveraging">
+/// Test-time augmentation: the probability is the mean of the image's and its mirror image's (the models are trained
+/// with horizontal flips, so both are valid views of the same X-ray).
+/// </param>
+/// <param name="frontCache">Where to keep the outputs of a frozen front between calls (training's validation passes); null = none.</param>
+public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false,
+                              FrontCache? frontCache = null)
+{
+    public ClassifierModel Model { get; } = model;
+    public Preprocessing Preprocessing { get; } = preprocessing;
+    public bool FlipAveraging { get; } = flipAveraging;
+
+    /// <summary>A predictor configured as a saved model says (preprocessing, test-time augmentation).</summary>
+    public static Predictor For(ModelDirectory model) =>
+        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == "hflip");
+
+    /// <summary>Probabilities for one uint8 batch.</summary>
+    public double[] Predict(Batch batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Model.eval();
+        var input = Preprocessing.Input(batch);
+        Tensor Probabilities(Tensor x, bool mirrored) => FrontCache.Logits(Model, batch, x, mirrored, frontCache).sigmoid();
+        var probabilities = Probabilities(input, mirrored: false);
+        if (FlipAveraging)
+        {
+            using var half = 0.5.ToScalar();
+            probabilities = probabilities.mul(half).add(Probabilities(input.flip(3), mirrored: true), alpha: half);
+        }
+        return probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    /// <summary>Probabilities for every image a loader serves (its un-augmented epoch 0), with labels.</summary>
+    public Predictions Predict(BatchLoader loader, CancellationToken cancel = default)
+    {
+        var paths = new List<string>(loader.Records.Count);
+        var labels = new List<int>(loader.Records.Count);
+        var probabilities = new List<double>(loader.Records.Count);
+        foreach (var batch in loader.Epoch(0, cancel, recycle: true))
+        {
+            probabilities.AddRange(Predict(batch));
+            foreach (var r in batch.Records)
+            {
+                paths.Add(r.RelativePath);
+                labels.Add((int)r.Label);
+            }
+        }
+        return new Predictions(paths, labels, probabilities);
+    }
+
+    /// <summary>Probabilities for decoded images.</summary>
+    public double[] Predict(IReadOnlyList<RgbImage> images) => images.Count == 0 ? [] : Predict(Batch.FromImages(images));
+}

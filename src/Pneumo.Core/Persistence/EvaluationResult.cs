@@ -1,0 +1,54 @@
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Persistence;
+
+namespace Pneumo.Persistence;
+
+/// <summary>
+/// The contents of <c>metrics.json</c>: the headline metrics at the model's own (validation-chosen) threshold as
+/// top-level keys, the same at every other candidate threshold, and where the numbers came from.
+/// </summary>
+public sealed record EvaluationResult
+{
+    public required int N { get; init; }
+    public required double Auc { get; init; }
+    public required double Accuracy { get; init; }
+    public required double Sensitivity { get; init; }
+    public required double Specificity { get; init; }
+    public required double Precision { get; init; }
+    public required double Recall { get; init; }
+    public required double F1 { get; init; }
+    public required double Threshold { get; init; }
+    public required string ThresholdMethod { get; init; }
+    public required int Tp { get; init; }
+    public required int Fp { get; init; }
+    public required int Tn { get; init; }
+    public required int Fn { get; init; }
+    public required Dictionary<string, BinaryMetrics> AtThresholds { get; init; }
+    /// <summary>95% bootstrap intervals of the headline metrics at the model's threshold (resampling images).</summary>
+    public Dictionary<string, ConfidenceInterval>? ConfidenceIntervals { get; init; }
+    public int BootstrapResamples { get; init; }
+    /// <summary>Expected calibration error (10 equal-width bins) of the probabilities.</summary>
+    public double? ExpectedCalibrationError { get; init; }
+    /// <summary>Per finding from the file names: the fraction called PNEUMONIA (sensitivity for bacteria and virus; 1 - specificity for normal).</summary>
+    public Dictionary<string, FindingResult>? ByFinding { get; init; }
+    public required string Split { get; init; }
+    public required string Model { get; init; }
+    public required string Architecture { get; init; }
+    public required int Seed { get; init; }
+    public required string DataRoot { get; init; }
+    public List<string> Skipped { get; init; } = [];
+    public double Seconds { get; init; }
+    public Provenance? Provenance { get; init; }
+
+    public static EvaluationResult From(BinaryMetrics m, string method, Dictionary<string, BinaryMetrics> all, string split,
+                                        string model, string architecture, int seed, string dataRoot) => new()
+    {
+        N = m.N, Auc = m.Auc, Accuracy = m.Accuracy, Sensitivity = m.Sensitivity, Specificity = m.Specificity,
+        Precision = m.Precision, Recall = m.Recall, F1 = m.F1, Threshold = m.Threshold, ThresholdMethod = method,
+        Tp = m.Tp, Fp = m.Fp, Tn = m.Tn, Fn = m.Fn, AtThresholds = all, Split = split, Model = model,
+        Architecture = architecture, Seed = seed, DataRoot = dataRoot,
+    };
+}
+
+/// <summary>How one finding (bacteria, virus, normal) fared: count and fraction predicted PNEUMONIA, with its interval.</summary>
+public sealed record FindingResult(int N, ConfidenceInterval FractionPredictedPneumonia);

@@ -1,0 +1,76 @@
+namespace Pneumo.Persistence;
+
+/// <summary>
+/// Every file and folder name Pneumo writes, in one place: the layout of model directories, training runs, evaluations,
+/// cross-validations, pruning sweeps, audits, studies and reports.
+/// </summary>
+public static class FileNames
+{
+    // A model directory (a finished training run is one).
+    public const string ModelMetadata = "model.json";
+    public const string Weights = "weights.pt";
+    public const string ValidationPredictions = "validation_predictions.csv";
+    public const string Split = "split.csv";
+
+    // A training run.
+    public const string Run = "run.json";
+    public const string State = "state.json";
+    public const string BestWeights = "best.pt";
+    public const string History = "history.csv";
+    public const string Checkpoints = "checkpoints";
+    public const string CheckpointWeights = "weights.pt";
+    public const string CheckpointOptimizer = "optimizer.pt";
+    public const string CheckpointAverage = "average.pt";
+    public const string CheckpointManifest = "manifest.json";
+
+    /// <summary>The folder (relative to the run) of epoch <paramref name="epoch"/>'s checkpoint.</summary>
+    public static string Checkpoint(int epoch) => $"{Checkpoints}/epoch-{epoch:D3}";
+
+    // An evaluation (pneumo evaluate).
+    public const string Metrics = "metrics.json";
+    public const string Predictions = "predictions.csv";
+
+    // A cross-validation.
+    public const string CrossValidationSettings = "cv-settings.json";
+    public const string CrossValidationSummary = "cv.json";
+    public const string CrossValidationTable = "cv.md";
+    /// <summary>The test evaluation inside a model directory.</summary>
+    public const string Test = "test";
+    public const string OutOfFold = "out-of-fold";
+    public const string Ensemble = "ensemble";
+
+    /// <summary>The run folder of fold <paramref name="fold"/> (0-based): <c>fold-1</c>, <c>fold-2</c>, ...</summary>
+    public static string Fold(int fold) => $"fold-{fold + 1}";
+
+    // A pruning sweep.
+    public const string PruningSummary = "summary.json";
+    public const string PruningTable = "pruning.csv";
+    public const string PruningMarkdown = "pruning.md";
+    public const string PruningPlot = "pruning.png";
+    public const string PruningPredictions = "predictions";
+    public const string PrunedModelPrefix = "model-";
+
+    // An audit.
+    public const string Audit = "audit.json";
+    public const string AuditRows = "audit.csv";
+    public const string AuditMarkdown = "audit.md";
+    public const string AuditMeanMap = "cam-mean.png";
+    public const string AuditGroupFigure = "group-accuracy.png";
+
+    // A study.
+    public const string Study = "study.json";
+    public const string StudyData = "data";
+    public const string StudyDataSummary = "data.json";
+    public const string StudyRuns = "runs";
+    public const string StudyPruning = "pruning";
+    public const string StudyCrossValidation = "cv";
+    public const string StudyReport = "report";
+
+    // A report (pneumo report).
+    public const string ReportMarkdown = "report.md";
+    public const string ReportHtml = "report.html";
+    public const string ReportSummary = "summary.json";
+    public const string ReportFigures = "figures";
+    public const string ClassDistributionFigure = "class-distribution.png";
+    public const string ExamplesFigure = "examples.png";
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Pneumo.Models;
+using Pneumo.Persistence;
+
+namespace Pneumo.Training.Callbacks;
+
+/// <summary>
+/// Keeps the weights of the best epoch so far by the monitored metric (Keras' ModelCheckpoint with
+/// <c>save_best_only</c>): written atomically to <c>path</c> whenever the metric improves. The one definition of
+/// "best" in a run: the weights restored at the end, and the best epoch recorded in <c>model.json</c>.
+/// </summary>
+/// <param name="path">Where the best weights go (a run's <c>best.pt</c>).</param>
+/// <param name="model">The model whose weights count (the weight average when there is one).</param>
+public sealed class ModelCheckpoint(string path, Func<ClassifierModel> model, string monitor = "val_loss", MonitorMode mode = MonitorMode.Min)
+    : MonitorCallback(monitor, mode, minDelta: 0, patience: int.MaxValue)
+{
+    public override string Name => "model_checkpoint";
+
+    public string Path { get; } = path;
+
+    /// <summary>The epoch whose weights are at <see cref="Path"/>; 0 before any.</summary>
+    public int BestEpoch { get; private set; }
+
+    public override void OnEpochEnd(TrainingContext context, EpochLogs logs)
+    {
+        if (!Observe(logs)) return;
+        BestEpoch = logs.Epoch;
+        AtomicFile.Write(Path, tmp => model().SaveWeights(tmp));
+    }
+
+    public override JsonObject SaveState()
+    {
+        var state = base.SaveState();
+        state["best_epoch"] = BestEpoch;
+        return state;
+    }
+
+    public override void LoadState(JsonObject state)
+    {
+        base.LoadState(state);
+        BestEpoch = state["best_epoch"]!.GetValue<int>();
+    }
+
+    /// <summary>The state of a run saved before this callback existed (its best epoch and loss were fields of state.json).</summary>
+    public void Restore(int bestEpoch, double best)
+    {
+        BestEpoch = bestEpoch;
+        Best = best;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using Pneumo.Runtime;
+using Pneumo.Evaluation;
+using Pneumo.Persistence;
+using Pneumo.Pruning;
+using Pneumo.Training;
+using Pneumo.Inference;
+using Pneumo.Data;
+using Pneumo.Training.Callbacks;
+
+namespace Pneumo.Workflows;
+
+/// <summary>
+/// The whole protocol in one folder, stage by stage: data summary; every built-in architecture trained under the 80/20
+/// patient-grouped hold-out and evaluated on the test set; a magnitude pruning sweep of SZANet; optionally K-fold
+/// cross-validation of SZANet and the frozen-base transfer model; the report over all of it.
+/// </summary>
+/// <remarks>
+/// Each stage calls the code of its command (<see cref="TrainingRun"/>, <see cref="ModelEvaluation"/>,
+/// <see cref="PruningRun"/>, <see cref="CrossValidationRun"/>, <see cref="StudyReport"/>) and is finished when its output
+/// marker exists, so a rerun skips it; an interrupted training, sweep or cross-validation continues where it stopped. The
+/// report is rewritten whenever another stage did work in the same run. Files: <c>study.json</c>, <c>data/</c>,
+/// <c>runs/ARCH/</c> (model directories with <c>test/</c>), <c>pruning/</c>, <c>cv/ARCH/</c>, <c>report/</c>.
+/// </remarks>
+public sealed class StudyRun
+{
+    /// <summary>The architectures trained under the hold-out, in order; fine-tuning starts from the frozen-base model.</summary>
+    public static readonly IReadOnlyList<string> Architectures = ["szanet", "resnet18-frozen", "resnet18-finetune"];
+    /// <summary>The paper's two models, cross-validated with <see cref="StudyOptions.CrossValidation"/>.</summary>
+    public static readonly IReadOnlyList<string> CrossValidated = ["szanet", "resnet18-frozen"];
+    private const string FineTuned = "resnet18-finetune", FineTuneFrom = "resnet18-frozen", Pruned = "szanet";
+
+    private sealed record Stage(string Name, string Output, Func<bool> Finished, Action Run);
+
+    private readonly StudyOptions options;
+    private readonly string dataRoot, outDir, command;
+    private readonly IReadOnlyList<Callback> callbacks;
+    private readonly Action<string> log;
+    private readonly IReportWriter reports;
+    private readonly CancellationToken cancel;
+    private StudyRecord record;
+    private bool workDone;
+
+    private StudyRun(StudyOptions options, string dataRoot, string outDir, string command, IReadOnlyList<Callback> callbacks,
+                     Action<string> log, IReportWriter reports, CancellationToken cancel, StudyRecord record)
+    {
+        (this.options, this.dataRoot, this.outDir, this.command, this.callbacks, this.log, this.reports, this.cancel, this.record) =
+            (options, dataRoot, outDir, command, callbacks, log, reports, cancel, record);
+    }
+
+    /// <summary>Runs (or continues) the study in <paramref name="outDir"/>.</summary>
+    /// <exception cref="UserError">An invalid option; the message names it.</exception>
+    /// <exception cref="UserError">The folder holds a study with other options or another data root.</exception>
+    public static StudyRecord Execute(StudyOptions options, string dataRoot, string outDir, string command, IReportWriter reports,
+                                      IReadOnlyList<Callback>? callbacks = null, Action<string>? log = null, CancellationToken cancel = default)
+    {
+        if (options.Validate() is { } problem) throw new UserError(problem);
+        dataRoot = Path.GetFullPath(dataRoot);
+        var existing = Existing(outDir, options, dataRoot);
+        // Cross-validation once added stays part of the study, so the report keeps covering it.
+        if (existing?.Options.CrossValidation == true) options = options with { CrossValidation = true };
+        var record = (existing ?? new StudyRecord { DataRoot = dataRoot, Seed = options.Seed, Options = options }) with { Options = options };
+        record.Invocations.Add(Provenance.Capture(command));
+        return new StudyRun(options, dataRoot, outDir, command, callbacks ?? [], log ?? (_ => { }), reports, cancel, record).Run();
+    }
+
+    /// <summary>The run folder (a model directory once trained) of <paramref name="architecture"/>.</summary>
+    public static string RunDirectory(string outDir, string architecture) => Path.Combine(outDir, FileNames.StudyRuns, architecture);
+
+    private static StudyRecord? Existing(string outDir, StudyOptions options, string dataRoot)
+    {
+        var path = Path.Combine(outDir, FileNames.Study);
+        if (!File.Exists(path)) return null;
+        var existing = Json.Read<StudyRecord>(path);
+        if (existing.DataRoot != dataRoot)
+            throw new UserError($"{outDir}: holds a study of {existing.DataRoot}, not {dataRoot}; use another --out");
+        if (Json.Serialize(existing.Options.Comparable()) != Json.Serialize(options.Comparable()))
+            throw new UserError($"{outDir}: holds a study with other options (see {path}); use the same options to continue it, or another --out");
+        return existing;
+    }
+
+    private StudyRecord Run()
+    {
+        Directory.CreateDirectory(outDir);
+        TorchThreads.Use(options.Threads);
+        var plan = Plan();
+        var stages = plan.Select(s => record.Stages.FirstOrDefault(r => r.Name == s.Name) ?? new StageRecord(s.Name, s.Output)).ToList();
+        record.Stages.Clear();
+        record.Stages.AddRange(stages);
+        Save();
+        for (int i = 0; i < plan.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            RunStage(plan[i], i, $"stage {i + 1}/{plan.Count} {plan[i].Name}");
+        }
+        record = record with
+        {
+            Complete = record.Stages.All(s => s.Status == StageStatus.Finished), Seconds = Math.Round(record.Stages.Sum(s => s.Seconds ?? 0), 1),
+        };
+        Save();
+        return record;
+    }
+
+    private void RunStage(Stage stage, int index, string label)
+    {
+        var previous = record.Stages[index];
+        if (stage.Finished())
+        {
+            log($"{label}: already finished ({stage.Output})");
+            if (previous.Status != StageStatus.Finished) Update(index, previous with { Status = StageStatus.Finished, Error = null });
+            return;
+        }
+        log($"{label}: start");
+        double before = previous.Status == StageStatus.Finished ? 0 : previous.Seconds ?? 0;
+        Update(index, previous with { Status = StageStatus.Running, StartedUtc = Now(), FinishedUtc = null, Error = null });
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            stage.Run();
+        }
+        catch (Exception e)
+        {
+            Update(index, record.Stages[index] with
+            {
+                Status = StageStatus.Failed, Seconds = Math.Round(before + clock.Elapsed.TotalSeconds, 1),
+                Error = e is OperationCanceledException ? "cancelled" : e.Message,
+            });
+            log($"{label}: failed after {clock.Elapsed.TotalSeconds:F0} s");
+            throw;
+        }
+        workDone = true;
+        Update(index, record.Stages[index] with { Status = StageStatus.Finished, FinishedUtc = Now(), Seconds = Math.Round(before + clock.Elapsed.TotalSeconds, 1) });
+        log($"{label}: finished in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private List<Stage> Plan()
+    {
+        var stages = new List<Stage>
+        {
+            new("data summary", Relative(FileNames.StudyData, FileNames.StudyDataSummary), () => File.Exists(Path.Combine(outDir, FileNames.StudyData, FileNames.StudyDataSummary)), SummariseData),
+        };
+        foreach (var arch in Architectures)
+        {
+            var dir = RunDirectory(outDir, arch);
+            var init = arch == FineTuned ? Path.GetFullPath(RunDirectory(outDir, FineTuneFrom)) : null;
+            stages.Add(new($"train {arch}", Relative(FileNames.StudyRuns, arch, FileNames.ModelMetadata), () => ModelDirectory.Exists(dir),
+                           () => TrainingRun.StartOrResume(options.Training(arch, init), dataRoot, dir, command, callbacks, cancel)));
+            stages.Add(new($"test {arch}", Relative(FileNames.StudyRuns, arch, FileNames.Test, FileNames.Metrics),
+                           () => Evaluated(dir), () => Evaluate(dir)));
+        }
+        stages.Add(new($"prune {Pruned}", Relative(FileNames.StudyPruning, FileNames.PruningSummary), PruningFinished, Prune));
+        if (options.CrossValidation)
+            foreach (var arch in CrossValidated)
+            {
+                var dir = Path.Combine(outDir, FileNames.StudyCrossValidation, arch);
+                stages.Add(new($"cv {arch}", Relative(FileNames.StudyCrossValidation, arch, FileNames.CrossValidationSummary), () => CrossValidationFinished(dir),
+                               () => CrossValidationRun.Execute(CrossValidationRun.FoldConfig(options.Training(arch), options.Folds), options.Folds,
+                                                                dataRoot, dir, null, command, callbacks, log, reports, options.BootstrapResamples, cancel)));
+            }
+        stages.Add(new("report", Relative(FileNames.StudyReport, FileNames.ReportSummary),
+                       () => !workDone && File.Exists(Path.Combine(outDir, FileNames.StudyReport, FileNames.ReportSummary)), Report));
+        return stages;
+    }
+
+
+    private void SummariseData()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(outDir, FileNames.StudyData)).FullName;
+        var data = DataSummary.Read(dataRoot);
+        foreach (var s in data.Splits)
+            log($"{s.Split}: {s.Normal + s.Pneumonia} images (NORMAL {s.Normal}, PNEUMONIA {s.Pneumonia}), {s.Patients} patients");
+        reports.Data(dir, data);
+        Json.Write(Path.Combine(dir, FileNames.StudyDataSummary), data);  // the marker, last
+    }
+
+    private static bool Evaluated(string modelDir) => File.Exists(Path.Combine(modelDir, FileNames.Test, FileNames.Metrics));
+
+    /// <summary>What <c>pneumo evaluate --model DIR --out DIR/test</c> does: the folder layout <c>pneumo report</c> reads.</summary>
+    private void Evaluate(string modelDir)
+    {
+        using var model = ModelDirectory.Load(modelDir);
+        ModelEvaluation.Run(model, dataRoot, "test", Path.Combine(modelDir, FileNames.Test), command, log,
+                            options.BootstrapResamples, cancel);
+    }
+
+    /// <summary>The sweep is complete and the pruned model it kept (if any) is evaluated on the test set, for the report.</summary>
+    private bool PruningFinished()
+    {
+        var path = Path.Combine(outDir, FileNames.StudyPruning, FileNames.PruningSummary);
+        if (!File.Exists(path)) return false;
+        var summary = Json.Read<PruningSummary>(path);
+        return summary.Complete && (summary.SavedModel is null || Evaluated(Path.Combine(outDir, FileNames.StudyPruning, summary.SavedModel.Directory)));
+    }
+
+    private void Prune()
+    {
+        var dir = Path.Combine(outDir, FileNames.StudyPruning);
+        var summary = PruningRun.Execute(RunDirectory(outDir, Pruned), dataRoot, dir, options.Pruning(), command, reports, log, cancel);
+        if (summary.SavedModel is { } saved) Evaluate(Path.Combine(dir, saved.Directory));
+    }
+
+    private static bool CrossValidationFinished(string dir) =>
+        File.Exists(Path.Combine(dir, FileNames.CrossValidationSummary)) && Json.Read<CrossValidationSummary>(Path.Combine(dir, FileNames.CrossValidationSummary)).Complete;
+
+    /// <summary>What <c>pneumo report --runs ...</c> does over every model, the pruned model and the cross-validations.</summary>
+    private void Report()
+    {
+        var runs = Architectures.Select(a => RunDirectory(outDir, a)).ToList();
+        var pruning = Path.Combine(outDir, FileNames.StudyPruning, FileNames.PruningSummary);
+        if (File.Exists(pruning) && Json.Read<PruningSummary>(pruning).SavedModel is { } saved)
+            runs.Add(Path.Combine(outDir, FileNames.StudyPruning, saved.Directory));
+        if (options.CrossValidation) runs.AddRange(CrossValidated.Select(a => Path.Combine(outDir, FileNames.StudyCrossValidation, a)));
+        reports.Study(runs, dataRoot, Path.Combine(outDir, FileNames.StudyReport), command, options.BootstrapResamples, log);
+    }
+
+    private void Update(int index, StageRecord stage)
+    {
+        record.Stages[index] = stage;
+        Save();
+    }
+
+    private void Save() => Json.Write(Path.Combine(outDir, FileNames.Study), record);
+
+    private static string Relative(params string[] parts) => string.Join('/', parts);
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+}

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using Pneumo.Runtime;
+using System.Globalization;
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+using Pneumo.Evaluation;
+using Pneumo.Evaluation.Metrics;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using Pneumo.Training.Callbacks;
+using TorchSharp;
+using Pneumo.Inference;
+using Pneumo.Training;
+
+namespace Pneumo.Workflows;
+
+/// <summary>
+/// A training run in a folder: splits the data, trains with early stopping and learning-rate reduction on validation
+/// loss, checkpoints every epoch, and finally writes the best weights as a model directory (the run folder itself).
+/// </summary>
+/// <remarks>
+/// Files: <c>run.json</c> (config, data root, command, commit), <c>state.json</c> (progress, rewritten atomically each
+/// epoch), <c>checkpoints/epoch-NNN/</c> (last epoch's weights and optimizer, with a <see cref="CheckpointManifest"/>
+/// of their SHA-256 checked on resume), <c>best.pt</c>, <c>history.csv</c>, <c>split.csv</c>, and at the end
+/// <c>model.json</c>, <c>weights.pt</c>, <c>validation_predictions.csv</c>. Starting and resuming hold the folder's
+/// <see cref="RunFolderLock"/>: a second process on the same folder is refused.
+/// </remarks>
+public sealed class TrainingRun
+{
+    private const string MaxEpochsReason = "reached the maximum of";
+
+    private readonly string runDir;
+    private readonly RunRecord run;
+    private readonly IReadOnlyList<Callback> injected;
+
+    private TrainingRun(string runDir, RunRecord run, IReadOnlyList<Callback>? callbacks)
+    {
+        this.runDir = runDir;
+        this.run = run;
+        injected = callbacks ?? [];
+    }
+
+    private TrainingConfig Config => run.Config;
+
+    /// <summary>Augmentation draws per image for models with a frozen front (see <see cref="TrainingConfig.AugmentationPool"/>).</summary>
+    public const int DefaultAugmentationPool = 6;
+
+    /// <summary>Starts a new run in <paramref name="runDir"/> (which must not hold a run already).</summary>
+    /// <remarks>With <c>split</c>, the run trains and validates on that split of the training set (e.g. a
+    /// cross-validation fold, described by <c>splitDescription</c> in run.json) instead of the one the configuration
+    /// draws, also when resumed.</remarks>
+    public static ModelMetadata Start(TrainingConfig config, string dataRoot, string runDir, string command,
+                                      IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
+                                      TrainValidationSplit? split = null, string? splitDescription = null)
+    {
+        using var folderLock = RunFolderLock.Acquire(runDir);
+        if (File.Exists(Path.Combine(runDir, FileNames.Run)))
+            throw new UserError($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
+        var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command))
+        {
+            GivenSplit = split is null ? null : splitDescription ?? "given",
+        };
+        var run = new TrainingRun(runDir, record, callbacks);
+        if (split is not null) run.WriteSplit(split);
+        Json.Write(Path.Combine(runDir, FileNames.Run), record);
+        return run.Execute(null, cancel);
+    }
+
+    /// <summary>Continues an interrupted run from its last checkpoint (or reports the finished model).</summary>
+    /// <param name="runDir">The run folder.</param>
+    /// <param name="callbacks">Callbacks added to the run's own (progress).</param>
+    /// <param name="cancel">Stops the run after the current batch; the last finished epoch's checkpoint remains.</param>
+    /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
+    /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
+    public static ModelMetadata Resume(string runDir, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
+                                       int? threads = null, int? epochs = null, string? weightsPrecision = null)
+    {
+        var runPath = Path.Combine(runDir, FileNames.Run);
+        if (!File.Exists(runPath)) throw new UserError($"{runDir}: not a training run (no {FileNames.Run})");
+        using var folderLock = RunFolderLock.Acquire(runDir);
+        // Holding the lock, no other process is writing here: any temporary is a killed write's leftover.
+        if (CheckpointManifest.RemoveStaleTemporaries(runDir) is > 0 and var removed)
+            Say(callbacks, $"removed {removed} temporary file(s) left by an interrupted write");
+        var record = Json.Read<RunRecord>(runPath);
+        if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
+        if (weightsPrecision is not null && weightsPrecision != record.Config.WeightsPrecision)
+        {
+            // How the finished model is stored, not how it trains: may change, and is recorded.
+            if (weightsPrecision is not ("fp32" or "fp16")) throw new UserError("--weights-precision must be fp32 or fp16");
+            record = record with { Config = record.Config with { WeightsPrecision = weightsPrecision } };
+            Json.Write(runPath, record);
+        }
+        if (epochs is int e && e != record.Config.Epochs)
+        {
+            if (e < 1) throw new UserError("--epochs must be at least 1");
+            Say(callbacks, $"maximum epochs changed from {record.Config.Epochs} to {e}");
+            record = record with { Config = record.Config with { Epochs = e } };
+            Json.Write(runPath, record);
+        }
+        var statePath = Path.Combine(runDir, FileNames.State);
+        var state = File.Exists(statePath) ? Json.Read<TrainingState>(statePath) : null;
+        if (state is { Finished: true } && epochs is int more && more > state.EpochsDone &&
+            state.StopReason?.StartsWith(MaxEpochsReason, StringComparison.Ordinal) == true)
+        {
+            // A run that ended only because it ran out of epochs continues from its last checkpoint.
+            Say(callbacks, $"continuing the finished run from epoch {state.EpochsDone + 1}");
+            state = state with { Finished = false, StopReason = null };
+        }
+        return new TrainingRun(runDir, record, callbacks).Execute(state, cancel);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="runDir"/> a finished model: nothing when it already is one, <see cref="Resume"/> when it holds an
+    /// interrupted run, else <see cref="Start"/>. Used by the protocols that run many trainings (cross-validation, the study).
+    /// </summary>
+    /// <returns>The new model's metadata, or null when the folder already held a finished model.</returns>
+    public static ModelMetadata? StartOrResume(TrainingConfig config, string dataRoot, string runDir, string command,
+                                               IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
+                                               TrainValidationSplit? split = null, string? splitDescription = null)
+    {
+        if (ModelDirectory.Exists(runDir)) return null;
+        return File.Exists(Path.Combine(runDir, FileNames.Run))
+            ? Resume(runDir, callbacks, cancel, config.Threads > 0 ? config.Threads : null)
+            : Start(config, dataRoot, runDir, command, callbacks, cancel, split, splitDescription);
+    }
+
+    private ModelMetadata Execute(TrainingState? state, CancellationToken cancel)
+    {
+        TorchThreads.Use(Config.Threads);
+        var data = PrepareData();
+        var arch = ModelRegistry.Get(Config.Architecture);
+        var input = Config.Input ?? arch.DefaultPreprocessing;
+        var preprocessing = input with
+        {
+            PerImageStandardize = Config.PerImageStandardize ?? input.PerImageStandardize,
+            CenterCrop = Config.CenterCrop ?? input.CenterCrop,
+        };
+        torch.manual_seed(Config.Seed);
+        using var model = arch.Build(preprocessing.InputSize, Config.Backbone);
+        model.MixedPrecision = Config.Precision == "bf16";
+        if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
+        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing.InputSize, Config.Backbone), Config.EmaDecay) : null;
+        using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
+                                        flipAveraging: Config.TestTimeAugmentation == "hflip", backboneLrScale: Config.BackboneLrScale,
+                                        layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
+        var best = new ModelCheckpoint(Path.Combine(runDir, FileNames.BestWeights), () => trainer.EvaluatedModel);
+        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, Callbacks(best));
+        state = state?.Checkpoint is null ? new TrainingState { LearningRate = Config.LearningRate } : Restore(state, model, trainer, context, best);
+        if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
+        var (trainLoader, valLoader) = Loaders(data, preprocessing, model.HasFrozenFront);
+        if (Config.Schedule == "cosine")
+        {
+            long perEpoch = trainLoader.BatchCount;
+            trainer.Schedule = new WarmupCosineSchedule((long)Math.Round(Config.WarmupEpochs * perEpoch), Config.Epochs * perEpoch);
+            trainer.ScheduledRate = Config.LearningRate;
+        }
+
+        context.Each(c => c.OnTrainBegin(context));
+        while (!state.Finished && state.StopReason is null && state.EpochsDone < Config.Epochs)
+        {
+            var logs = RunEpoch(state.EpochsDone + 1, trainer, trainLoader, valLoader, context, cancel);
+            context.Each(c => c.OnEpochEnd(context, logs));
+            if (trainer.FrontCache is { } cache)
+                context.Log($"frozen front: {cache.Count} views cached ({cache.Misses} computed, {cache.Hits} reused so far)");
+            state = Commit(state, logs, model, trainer, average, context, best);
+        }
+        context.Each(c => c.OnTrainEnd(context));
+
+        var reason = state.StopReason ?? $"{MaxEpochsReason} {Config.Epochs} epochs";
+        Log($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
+        model.LoadWeights(best.Path);
+        var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
+        Json.Write(Path.Combine(runDir, FileNames.State), state with { Finished = true, StopReason = reason });
+        return metadata;
+    }
+
+    /// <summary>The run's callbacks, in the order they are called: the injected ones (progress), early stopping, the configured learning-rate schedule, the best weights.</summary>
+    private List<Callback> Callbacks(ModelCheckpoint best)
+    {
+        var callbacks = new List<Callback>(injected) { new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta) };
+        if (Config.Schedule == "plateau")
+            callbacks.Add(new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta));
+        callbacks.Add(best);
+        return callbacks;
+    }
+
+    /// <summary>One epoch: a training pass, a validation pass, and the epoch's numbers.</summary>
+    private EpochLogs RunEpoch(int epoch, Trainer trainer, BatchLoader trainLoader, BatchLoader valLoader, TrainingContext context,
+                               CancellationToken cancel)
+    {
+        context.Epoch = epoch;
+        torch.manual_seed(Config.Seed * 1000L + epoch);
+        var clock = Stopwatch.StartNew();
+        var (loss, accuracy, speed) = trainer.TrainOneEpoch(trainLoader, epoch,
+            (b, running) => context.Each(c => c.OnBatchEnd(context, b, trainLoader.BatchCount, running)), cancel);
+        context.Each(c => c.OnValidationBegin(context));
+        var val = trainer.Evaluate(valLoader, cancel);
+        var valMetrics = BinaryMetrics.Compute(val.Labels, val.Probabilities, ThresholdSelector.Default);
+        return new EpochLogs(epoch, loss, accuracy, val.LogLoss(), valMetrics.Accuracy, valMetrics.Auc,
+                             trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
+    }
+
+    /// <summary>
+    /// The end of an epoch on disk: its checkpoint (weights, optimizer, weight average, with their manifest), then
+    /// <c>state.json</c>, the commit point, then the history; older checkpoints are removed.
+    /// </summary>
+    private TrainingState Commit(TrainingState state, EpochLogs logs, ClassifierModel model, Trainer trainer, WeightAverage? average,
+                                 TrainingContext context, ModelCheckpoint best)
+    {
+        var checkpoint = FileNames.Checkpoint(logs.Epoch);
+        var ckptDir = Path.Combine(runDir, checkpoint);
+        Directory.CreateDirectory(ckptDir);
+        model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointWeights));
+        trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, FileNames.CheckpointOptimizer));
+        average?.Model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointAverage));
+        // best.pt is left out: a kill between its rewrite and the commit below would make the last checkpoint unusable.
+        CheckpointManifest.Write(runDir, ckptDir,
+            new[] { FileNames.CheckpointWeights, FileNames.CheckpointOptimizer, FileNames.CheckpointAverage }.Select(f => $"{checkpoint}/{f}"));
+        var history = state.History.Append(logs).ToList();
+        state = state with
+        {
+            EpochsDone = logs.Epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
+            Callbacks = context.Callbacks.Select(c => (c.Name, State: c.SaveState())).Where(c => c.State.Count > 0).ToDictionary(c => c.Name, c => c.State),
+            BestEpoch = best.BestEpoch, BestValLoss = best.Best, TrainingSeconds = state.TrainingSeconds + logs.Seconds,
+            AverageUpdates = average?.Updates ?? 0, StopReason = context.StopRequested ? context.StopReason : null,
+        };
+        Json.Write(Path.Combine(runDir, FileNames.State), state);  // the commit point of the epoch
+        ResultFiles.WriteHistory(Path.Combine(runDir, FileNames.History), history);
+        foreach (var old in Directory.GetDirectories(Path.Combine(runDir, FileNames.Checkpoints)))
+            if (Path.GetFileName(old) != Path.GetFileName(ckptDir)) Directory.Delete(old, recursive: true);
+        return state;
+    }
+
+    /// <summary>Loads the last checkpoint of an interrupted run into the model, the optimizer, the weight average and the callbacks.</summary>
+    private TrainingState Restore(TrainingState state, ClassifierModel model, Trainer trainer, TrainingContext context, ModelCheckpoint best)
+    {
+        var ckpt = Path.Combine(runDir, state.Checkpoint!);
+        if (!CheckpointManifest.Verify(runDir, ckpt))
+            Log($"{ckpt}: no {FileNames.CheckpointManifest} (written by an older Pneumo): the checkpoint is not verified");
+        LoadCheckpointFile(Path.Combine(ckpt, FileNames.CheckpointWeights), f => model.LoadWeights(f));
+        LoadCheckpointFile(Path.Combine(ckpt, FileNames.CheckpointOptimizer), f => trainer.Optimizer.load_state_dict(f));
+        if (trainer.Average is { } average)
+        {
+            LoadCheckpointFile(Path.Combine(ckpt, FileNames.CheckpointAverage), f => average.Model.LoadWeights(f));
+            average.Updates = state.AverageUpdates;
+        }
+        trainer.LearningRate = state.LearningRate;
+        best.Restore(state.BestEpoch, state.BestValLoss);  // runs saved before the best weights were a callback
+        context.Each(c => { if (state.Callbacks.TryGetValue(c.Name, out var saved)) c.LoadState(saved); });
+        Log($"resuming after epoch {state.EpochsDone} (learning rate {state.LearningRate:G3})");
+        return state;
+    }
+
+    /// <summary>The training loader (augmented, shuffled; a pool of draws for a frozen front) and the validation loader.</summary>
+    private (BatchLoader Train, BatchLoader Validation) Loaders(TrainingData data, Preprocessing preprocessing, bool frozenFront)
+    {
+        int? pool = Config.AugmentationPool ?? (frozenFront ? DefaultAugmentationPool : null);
+        var (prefetch, workers) = BatchLoader.ForThisProcess();
+        var train = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize, Augmentation.For(Config.Augmentation), shuffle: true,
+                                    seed: Config.Seed, prefetch: prefetch, augmentationPool: pool, prepare: preprocessing, workers: workers);
+        var validation = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers);
+        return (train, validation);
+    }
+
+    /// <summary>A line of information to the injected callbacks (progress).</summary>
+    private void Log(string message) => Say(injected, message);
+
+    private static void Say(IReadOnlyList<Callback>? callbacks, string message)
+    {
+        foreach (var c in callbacks ?? []) c.OnLog(message);
+    }
+
+    private void Decoding(int done, int total)
+    {
+        foreach (var c in injected) c.OnDecoding(done, total);
+    }
+
+    /// <summary>Loads one file of a checkpoint; a file that cannot be read is named, and its content never quoted.</summary>
+    private static void LoadCheckpointFile(string path, Action<string> load)
+    {
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: checkpoint file missing; cannot resume");
+        try { load(path); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var size = new FileInfo(path).Length;
+            throw new InvalidDataException(size == 0
+                ? $"{path}: empty checkpoint file; cannot resume"
+                : $"{path}: unreadable checkpoint file ({size} bytes: truncated, damaged or not a checkpoint); cannot resume");
+        }
+    }
+
+    /// <summary>Starts from another model's saved weights (those it has and this model shares, e.g. a trained head).</summary>
+    private void Initialise(ClassifierModel model, string modelDir)
+    {
+        var metaPath = Path.Combine(modelDir, FileNames.ModelMetadata);
+        if (!File.Exists(metaPath)) throw new UserError($"--init {modelDir}: not a model directory (no {FileNames.ModelMetadata})");
+        var source = Json.Read<ModelMetadata>(metaPath);
+        var weights = Path.Combine(modelDir, source.Weights);
+        var loaded = new Dictionary<string, bool>();
+        model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);
+        int count = loaded.Count(kv => kv.Value);
+        if (count == 0) throw new UserError($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
+        Log($"initialised {count} weight tensors from {modelDir} ({source.Architecture})");
+    }
+
+    /// <summary>Validates the restored best weights, chooses the thresholds on validation, and writes the model directory.</summary>
+    private ModelMetadata Finish(ClassifierModel model, Preprocessing preprocessing, BatchLoader valLoader,
+                                 TrainingData data, TrainingState state, string reason, FrontCache? cache, CancellationToken cancel)
+    {
+        bool half = Config.WeightsPrecision == "fp16";
+        if (half) model.RoundToHalf();  // validate what ships
+        var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == "hflip", cache).Predict(valLoader, cancel);
+        val.WriteCsv(Path.Combine(runDir, FileNames.ValidationPredictions));
+        var thresholds = new Dictionary<string, double>
+        {
+            ["default"] = ThresholdSelector.Default,
+            ["youden"] = ThresholdSelector.Youden(val.Labels, val.Probabilities),
+        };
+        var metrics = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(val.Labels, val.Probabilities, t.Value));
+        var metadata = new ModelMetadata
+        {
+            Architecture = Config.Architecture,
+            WeightsDtype = half ? "float16" : "float32",
+            Preprocessing = preprocessing,
+            Threshold = thresholds[Config.ThresholdRule],
+            ThresholdMethod = Config.ThresholdRule,
+            Thresholds = thresholds,
+            TestTimeAugmentation = Config.TestTimeAugmentation,
+            Backbone = Config.Backbone,
+            AveragedWeights = Config.EmaDecay > 0,
+            Training = Config,
+            Seed = Config.Seed,
+            Dataset = new DatasetInfo(run.DataRoot, data.Fingerprint, data.Split.Train.Count, data.Split.Validation.Count,
+                                      ChestXrayDataset.ClassCounts(data.Split.Train), ChestXrayDataset.ClassCounts(data.Split.Validation),
+                                      data.ClassWeights),
+            Validation = metrics,
+            BestEpoch = state.BestEpoch,
+            Provenance = run.Provenance,
+        };
+        metadata = ModelDirectory.Save(runDir, model, metadata);
+        foreach (var (name, m) in metrics)
+            Log($"validation at the {name} threshold {m.Threshold:F3}: AUC {m.Auc:F4}, accuracy {m.Accuracy:F4}, " +
+                             $"sensitivity {m.Sensitivity:F4}, specificity {m.Specificity:F4}");
+        Log($"model written to {runDir} ({reason}; {state.TrainingSeconds:F0} s of training)");
+        return metadata;
+    }
+
+    private TrainingData PrepareData()
+    {
+        var data = run.GivenSplit is null
+            ? TrainingData.Prepare(Config, run.DataRoot, Decoding)
+            : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, FileNames.Split), Decoding);
+        foreach (var f in data.Skipped) Log($"skipped: {f.Message}");
+        var split = data.Split;
+        var weights = data.ClassWeights;
+        var tc = ChestXrayDataset.ClassCounts(split.Train);
+        var vc = ChestXrayDataset.ClassCounts(split.Validation);
+        int patientsTrain = split.Train.Select(r => r.PatientId).Distinct().Count();
+        int patientsVal = split.Validation.Select(r => r.PatientId).Distinct().Count();
+        Log((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): ") +
+                         $"train {split.Train.Count} images (NORMAL {tc[0]}, PNEUMONIA {tc[1]}; {patientsTrain} patients), " +
+                         $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
+        Log(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
+        WriteSplit(split);
+        return data;
+    }
+
+    private void WriteSplit(TrainValidationSplit split)
+    {
+        var lines = new List<string> { "path,label,patient,part" };
+        lines.AddRange(split.Train.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},train"));
+        lines.AddRange(split.Validation.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},validation"));
+        AtomicFile.WriteAllText(Path.Combine(runDir, FileNames.Split), string.Join("\n", lines) + "\n");
+    }
+}
