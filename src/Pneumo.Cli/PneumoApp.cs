@@ -8,61 +8,70 @@ namespace Pneumo.Cli;
 /// <summary>The <c>pneumo</c> command line: verbs, strict parsing, and one-line errors with exit code 2.</summary>
 public static class PneumoApp
 {
-    public static Task<int> RunAsync(string[] args, IAnsiConsole console)
+    /// <summary>Runs one command line, writing to <paramref name="terminal"/>; returns the exit code.</summary>
+    public static Task<int> RunAsync(string[] args, Terminal terminal)
     {
-        // Redirected output (log files, CI) is read by tools and people later: never wrap lines at a guessed width.
-        if (System.Console.IsOutputRedirected) console.Profile.Width = 4096;
-        var registrar = new TypeRegistrar();
-        registrar.RegisterInstance(typeof(IAnsiConsole), console);
-        var app = new CommandApp(registrar);
-        app.Configure(config =>
-        {
-            config.SetApplicationName("pneumo");
-            config.UseStrictParsing();
-            config.ConfigureConsole(console);
-            config.SetExceptionHandler((ex, _) =>
-            {
-                System.Console.Error.WriteLine($"error: {ErrorText(ex)}");
-                return ExitCodes.BadInput;
-            });
-            config.AddCommand<TrainCommand>("train")
-                .WithDescription("Train a model (SZANet) on the training set; writes a run folder that is also a model directory.")
-                .WithExample("train", "--arch", "szanet", "--out", "runs/szanet");
-            config.AddCommand<EvaluateCommand>("evaluate")
-                .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
-                .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
-            config.AddCommand<CvCommand>("cv")
-                .WithDescription("K-fold cross-validation over the training set (stratified, patient-grouped): per fold train, validate, test; mean ± sd, pooled out-of-fold AUC, fold ensemble.")
-                .WithExample("cv", "--arch", "szanet", "--folds", "5", "--out", "runs/cv-szanet");
-            config.AddCommand<ReportCommand>("report")
-                .WithDescription("The study report from result folders: self-contained HTML, report.md, summary.json, figures (CIs, calibration, the paper's numbers).")
-                .WithExample("report", "--runs", "results/szanet", "--runs", "runs/cv-szanet", "--out", "results/study");
-            config.AddCommand<StudyCommand>("study")
-                .WithDescription("The whole protocol, resumable stage by stage: data summary, every architecture under 80/20 with its test evaluation, a pruning sweep, optional cross-validation, the report.")
-                .WithExample("study", "--quick", "--out", "runs/study-quick")
-                .WithExample("study", "--cv", "--out", "results/study");
-            config.AddCommand<PruneCommand>("prune")
-                .WithDescription("Prune a model at a range of sparsities (random, magnitude; with and without retraining): table, plot, pruned model.")
-                .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");
-            config.AddCommand<AuditCommand>("audit")
-                .WithDescription("Audit a model for shortcuts: Grad-CAM mass on the border and corners, the effect of masking them, accuracy per file-name group; audit.json, audit.csv, audit.md, figures.")
-                .WithExample("audit", "--model", "models/szanet", "--split", "validation", "--out", "results/audit/szanet-validation");
-            config.AddCommand<PredictCommand>("predict")
-                .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
-                .WithExample("predict", "--model", "models/szanet", "xray.jpeg")
-                .WithExample("predict", "--explain", "heatmaps", "--format", "json", "xray.jpeg");
-            config.AddCommand<ExportCommand>("export")
-                .WithDescription("Export a model as ONNX (preprocessing, network and sigmoid in one graph) or safetensors (weights).")
-                .WithExample("export", "--model", "models/szanet", "--format", "onnx", "--out", "szanet.onnx");
-            config.AddCommand<BenchCommand>("bench")
-                .WithDescription("Measure speed and memory on this machine (training pipeline vs compute bound, GFLOP/s vs peak, inference, predict latency, RSS across epochs): bench.json and README.md.")
-                .WithExample("bench", "--quick")
-                .WithExample("bench", "--out", "results/bench");
-            config.AddCommand<ServeCommand>("serve")
-                .WithDescription("Serve the diagnosis web page and JSON API (POST /api/predict, GET /health) until Ctrl+C.")
-                .WithExample("serve", "--urls", "http://127.0.0.1:5080", "--model", "models/szanet");
-        });
+        var app = new CommandApp(Registrar(terminal));
+        app.Configure(config => Configure(config, terminal));
         return app.RunAsync(args);
+    }
+
+    /// <summary>What the verbs are built with: the terminal, and its standard output as the <see cref="IAnsiConsole"/>.</summary>
+    public static TypeRegistrar Registrar(Terminal terminal)
+    {
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(Terminal), terminal);
+        registrar.RegisterInstance(typeof(IAnsiConsole), terminal.Out);
+        return registrar;
+    }
+
+    /// <summary>The application: settings, the parse-error handler (one line, exit code 2) and every verb.</summary>
+    public static void Configure(IConfigurator config, Terminal terminal)
+    {
+        config.SetApplicationName("pneumo");
+        config.UseStrictParsing();
+        config.ConfigureConsole(terminal.Out);
+        config.SetExceptionHandler((ex, _) =>
+        {
+            terminal.ErrorLine(ErrorText(ex));
+            return ExitCodes.BadInput;
+        });
+        config.AddCommand<TrainCommand>("train")
+            .WithDescription("Train a model (SZANet) on the training set; writes a run folder that is also a model directory.")
+            .WithExample("train", "--arch", "szanet", "--out", "runs/szanet");
+        config.AddCommand<EvaluateCommand>("evaluate")
+            .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
+            .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
+        config.AddCommand<CvCommand>("cv")
+            .WithDescription("K-fold cross-validation over the training set (stratified, patient-grouped): per fold train, validate, test; mean ± sd, pooled out-of-fold AUC, fold ensemble.")
+            .WithExample("cv", "--arch", "szanet", "--folds", "5", "--out", "runs/cv-szanet");
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription("The study report from result folders: self-contained HTML, report.md, summary.json, figures (CIs, calibration, the paper's numbers).")
+            .WithExample("report", "--runs", "results/szanet", "--runs", "runs/cv-szanet", "--out", "results/study");
+        config.AddCommand<StudyCommand>("study")
+            .WithDescription("The whole protocol, resumable stage by stage: data summary, every architecture under 80/20 with its test evaluation, a pruning sweep, optional cross-validation, the report.")
+            .WithExample("study", "--quick", "--out", "runs/study-quick")
+            .WithExample("study", "--cv", "--out", "results/study");
+        config.AddCommand<PruneCommand>("prune")
+            .WithDescription("Prune a model at a range of sparsities (random, magnitude; with and without retraining): table, plot, pruned model.")
+            .WithExample("prune", "--model", "models/szanet", "--out", "results/pruning");
+        config.AddCommand<AuditCommand>("audit")
+            .WithDescription("Audit a model for shortcuts: Grad-CAM mass on the border and corners, the effect of masking them, accuracy per file-name group; audit.json, audit.csv, audit.md, figures.")
+            .WithExample("audit", "--model", "models/szanet", "--split", "validation", "--out", "results/audit/szanet-validation");
+        config.AddCommand<PredictCommand>("predict")
+            .WithDescription("Probability of pneumonia and label for X-ray images or folders of them.")
+            .WithExample("predict", "--model", "models/szanet", "xray.jpeg")
+            .WithExample("predict", "--explain", "heatmaps", "--format", "json", "xray.jpeg");
+        config.AddCommand<ExportCommand>("export")
+            .WithDescription("Export a model as ONNX (preprocessing, network and sigmoid in one graph) or safetensors (weights).")
+            .WithExample("export", "--model", "models/szanet", "--format", "onnx", "--out", "szanet.onnx");
+        config.AddCommand<BenchCommand>("bench")
+            .WithDescription("Measure speed and memory on this machine (training pipeline vs compute bound, GFLOP/s vs peak, inference, predict latency, RSS across epochs): bench.json and README.md.")
+            .WithExample("bench", "--quick")
+            .WithExample("bench", "--out", "results/bench");
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("Serve the diagnosis web page and JSON API (POST /api/predict, GET /health) until Ctrl+C.")
+            .WithExample("serve", "--urls", "http://127.0.0.1:5080", "--model", "models/szanet");
     }
 
     private static string ErrorText(Exception ex)

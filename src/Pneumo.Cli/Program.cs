@@ -1,3 +1,4 @@
 using Pneumo.Cli;
+using Pneumo.Cli.Infrastructure;
 
-return await PneumoApp.RunAsync(args, Spectre.Console.AnsiConsole.Console);
+return await PneumoApp.RunAsync(args, Terminal.ForProcess());

@@ -79,6 +79,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         try { header = ImageDecoder.ReadHeader(bytes, UploadName); }
         catch (DicomException e) when (e.Problem == DicomProblem.NotInstalled) { return DicomError(e); }
         catch (DataException) { return ApiError.Result(StatusCodes.Status400BadRequest, $"the file starts like a {format.ToUpperInvariant()} image but its header is corrupt"); }
+        catch (UserError e) { return ApiError.Result(StatusCodes.Status400BadRequest, Reason(e.Message)); }
         if (header.Pixels > options.MaxPixels)
             return ApiError.Result(StatusCodes.Status413PayloadTooLarge,
                 $"the image is {header.Width}x{header.Height} pixels, more than the {options.MaxPixels / 1e6:0.#}-megapixel limit");
@@ -94,6 +95,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         }
         catch (DicomException e) when (e.Problem != DicomProblem.Corrupt) { return DicomError(e); }
         catch (DataException e) { return ApiError.Result(StatusCodes.Status400BadRequest, $"cannot decode the image: {Reason(e.Message)}"); }
+        catch (UserError e) { return ApiError.Result(StatusCodes.Status400BadRequest, Reason(e.Message)); }  // the user's input, never a 500
         finally { jobs.Release(); }
 
         var png = result.Explanation is null ? null : "data:image/png;base64," + Convert.ToBase64String(result.Explanation.OverlayPng);

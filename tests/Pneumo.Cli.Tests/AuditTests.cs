@@ -89,21 +89,21 @@ public class AuditTests(TrainedModelFixture fixture)
     [InlineData("--patch", "0")]
     [InlineData("--bootstrap", "10")]
     [InlineData("--limit", "0")]
-    public void BadValuesNameTheOption(string option, string value)
+    public async Task BadValuesNameTheOption(string option, string value)
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "audit", "--model", "m", "--out", "x", option, value);
+        var r = await InProcessCli.RunAsync("audit", "--model", dir.Combine("m"), "--out", dir.Combine("x"), option, value);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains(option, r.Stdout + r.Stderr);
+        Assert.Contains(option, Assert.Single(r.ErrorLines));
         Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
     }
 
     [Fact]
-    public void AMissingModelIsOneLine()
+    public async Task AMissingModelIsOneLine()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "audit", "--model", "nowhere", "--data", dir.Path, "--split", "test", "--out", "x");
+        var r = await InProcessCli.RunAsync("audit", "--model", dir.Combine("nowhere"), "--data", dir.Path, "--split", "test", "--out", dir.Combine("x"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nowhere", Assert.Single(r.ErrorLines));
+        Assert.Contains(dir.Combine("nowhere"), Assert.Single(r.ErrorLines));
     }
 }

@@ -1,9 +1,11 @@
-using SkiaSharp;
 using Xunit;
 
 namespace Pneumo.Tests;
 
-/// <summary>Bad files and bad options: one clear line each, exit code 2, no stack trace, the good work still done.</summary>
+/// <summary>
+/// Bad files through the real program: one clear line each, exit code 2, no stack trace, the good work still done. Bad
+/// options and folders are checked in-process (<see cref="CommandValidationTests"/>).
+/// </summary>
 [Collection("cli")]
 public class BadInputTests(TrainedModelFixture fixture)
 {
@@ -54,26 +56,6 @@ public class BadInputTests(TrainedModelFixture fixture)
     }
 
     [Fact]
-    public void UnknownOptionIsOneLineAndExitTwo()
-    {
-        using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "train", "--out", "x", "--bogus", "1");
-        Assert.Equal(2, r.ExitCode);
-        AssertNoStackTrace(r);
-        Assert.Contains("bogus", r.Stderr);
-    }
-
-    [Fact]
-    public void BadOptionValueNamesTheOption()
-    {
-        using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "train", "--out", "x", "--split-by", "hospital");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--split-by", r.Stdout + r.Stderr);
-        AssertNoStackTrace(r);
-    }
-
-    [Fact]
     public void MissingDatasetSaysHowToObtainIt()
     {
         using var dir = new TempDir();
@@ -86,27 +68,5 @@ public class BadInputTests(TrainedModelFixture fixture)
         Assert.Contains("dataset not found", line);
         Assert.Contains("10.17632/rscbjbr9sj.2", line);
         Assert.Contains("chest-xray-pneumonia", line);
-    }
-
-    [Fact]
-    public void WrongFolderLayoutNamesTheFolder()
-    {
-        using var dir = new TempDir();
-        Directory.CreateDirectory(dir.Combine("data", "train", "NORMAL"));
-        var r = CliRunner.Run(dir.Path, "train", "--data", dir.Combine("data"), "--out", "run");
-        Assert.Equal(2, r.ExitCode);
-        AssertNoStackTrace(r);
-        Assert.Contains("PNEUMONIA", Assert.Single(r.ErrorLines));
-    }
-
-    [Fact]
-    public void ANonModelDirectoryIsRejectedClearly()
-    {
-        using var dir = new TempDir();
-        using var bmp = new SKBitmap(8, 8);
-        var r = CliRunner.Run(dir.Path, "predict", "--model", dir.Path, "x.jpeg");
-        Assert.Equal(2, r.ExitCode);
-        AssertNoStackTrace(r);
-        Assert.Contains("not a model directory", Assert.Single(r.ErrorLines));
     }
 }

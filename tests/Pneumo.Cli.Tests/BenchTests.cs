@@ -93,9 +93,9 @@ public sealed class BenchTests
     [Theory]
     [InlineData("--threads", "-1", "--threads")]
     [InlineData("--arch", "vgg16", "--arch")]
-    public void BadOptionsAreOneLineErrorsNamingTheOption(string option, string value, string named)
+    public async Task BadOptionsAreOneLineErrorsNamingTheOption(string option, string value, string named)
     {
-        var result = CliRunner.Run(TestData.RepositoryRoot, "bench", "--quick", option, value);
+        var result = await InProcessCli.RunAsync("bench", "--quick", option, value);
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.ErrorLines);
         Assert.Contains(named, result.Stderr);

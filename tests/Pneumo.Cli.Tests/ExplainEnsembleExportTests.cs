@@ -81,14 +81,14 @@ public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
     }
 
     [Fact]
-    public void ExportRefusesAnUnknownFormatOrAMissingOut()
+    public async Task ExportRefusesAnUnknownFormatOrAMissingOut()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "export", "--model", dir.Path, "--format", "tflite", "--out", "x");
+        var r = await InProcessCli.RunAsync("export", "--model", dir.Path, "--format", "tflite", "--out", dir.Combine("x"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--format must be onnx or safetensors", r.Stdout + r.Stderr);
-        r = CliRunner.Run(dir.Path, "export", "--model", dir.Path);
+        Assert.Equal("error: --format must be onnx or safetensors", Assert.Single(r.ErrorLines));
+        r = await InProcessCli.RunAsync("export", "--model", dir.Path);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--out", r.Stdout + r.Stderr);
+        Assert.Equal("error: --out FILE is required", Assert.Single(r.ErrorLines));
     }
 }

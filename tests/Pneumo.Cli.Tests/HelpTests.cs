@@ -1,4 +1,5 @@
 using Pneumo.Cli;
+using Pneumo.Cli.Infrastructure;
 using Spectre.Console.Testing;
 using Xunit;
 
@@ -16,7 +17,7 @@ public class HelpTests
     {
         var console = new TestConsole();
         console.Profile.Width = 200;
-        int exit = await PneumoApp.RunAsync(args, console);
+        int exit = await PneumoApp.RunAsync(args, new Terminal(console, new TestConsole()));
         return (exit, console.Output);
     }
 

@@ -59,21 +59,21 @@ public class PruneTests(TrainedModelFixture fixture)
     [InlineData("--sparsity", "0.5,0.50001")]
     [InlineData("--method", "lottery")]
     [InlineData("--scope", "block")]
-    public void BadValuesNameTheOption(string option, string value)
+    public async Task BadValuesNameTheOption(string option, string value)
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "prune", "--model", "m", "--out", "x", option, value);
+        var r = await InProcessCli.RunAsync("prune", "--model", dir.Combine("m"), "--out", dir.Combine("x"), option, value);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains(option, r.Stdout + r.Stderr);
+        Assert.Contains(option, Assert.Single(r.ErrorLines));
         Assert.DoesNotContain("   at ", r.Stdout + r.Stderr);
     }
 
     [Fact]
-    public void AMissingModelIsOneLine()
+    public async Task AMissingModelIsOneLine()
     {
         using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "prune", "--model", "nowhere", "--data", dir.Path, "--out", "x");
+        var r = await InProcessCli.RunAsync("prune", "--model", dir.Combine("nowhere"), "--data", dir.Path, "--out", dir.Combine("x"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nowhere", Assert.Single(r.ErrorLines));
+        Assert.Contains(dir.Combine("nowhere"), Assert.Single(r.ErrorLines));
     }
 }

@@ -63,11 +63,10 @@ public class ServeTests(TrainedModelFixture fixture)
     }
 
     [Fact]
-    public void ANonHttpUrlIsRefused()
+    public async Task ANonHttpUrlIsRefused()
     {
-        using var dir = new TempDir();
-        var r = CliRunner.Run(dir.Path, "serve", "--urls", "ftp://127.0.0.1:21");
+        var r = await InProcessCli.RunAsync("serve", "--urls", "ftp://127.0.0.1:21");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("is not an http:// URL", r.Stdout + r.Stderr);
+        Assert.Equal("error: --urls: 'ftp://127.0.0.1:21' is not an http:// URL", Assert.Single(r.ErrorLines));
     }
 }

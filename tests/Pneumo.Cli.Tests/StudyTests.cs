@@ -42,7 +42,16 @@ public class StudyTests
         var stages = record.GetProperty("stages").EnumerateArray().ToList();
         Assert.Equal(Stages, stages.Select(s => s.GetProperty("name").GetString()));
         Assert.All(stages, s => Assert.Equal("finished", s.GetProperty("status").GetString()));
-        Assert.All(stages, s => Assert.True(s.GetProperty("seconds").GetDouble() >= 0));
+        // One after another in that order, each writing its output and taking time (the smallest, the data summary, decodes and plots).
+        for (int i = 0; i < stages.Count; i++)
+        {
+            var (stage, name) = (stages[i], Stages[i]);
+            Assert.True(File.Exists(Path.Combine(outDir, stage.GetProperty("output").GetString()!)), $"{name}: {stage.GetProperty("output")} missing");
+            var started = stage.GetProperty("started_utc").GetDateTime();
+            Assert.True(stage.GetProperty("finished_utc").GetDateTime() >= started, name);
+            if (i > 0) Assert.True(started >= stages[i - 1].GetProperty("finished_utc").GetDateTime(), $"{name} started before {Stages[i - 1]} finished");
+            Assert.True(stage.GetProperty("seconds").GetDouble() > 0, $"{name}: {stage.GetProperty("seconds")} s");
+        }
 
         // fine-tuning started from the study's own frozen-base model
         using var finetune = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", "resnet18-finetune", "model.json")));

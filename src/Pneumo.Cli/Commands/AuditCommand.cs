@@ -4,6 +4,7 @@ using Pneumo.Persistence;
 using System.Globalization;
 using Pneumo.Audit;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,16 +13,10 @@ using Pneumo.Workflows;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo audit</c>: how much a model relies on the image border and the corner markers (Grad-CAM mass, masking, per-group accuracy).</summary>
-public sealed class AuditCommand(IAnsiConsole console) : PneumoCommand<AuditCommand.Settings>(console)
+public sealed class AuditCommand(Terminal terminal) : PneumoCommand<AuditCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelSeedSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
-        public string? Model { get; init; }
-
-        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray); for validation, the one the model was trained on.")]
-        public string? Data { get; init; }
-
         [CommandOption("--split <SPLIT>"), Description("validation: the model's own validation part, rebuilt from its model directory; test: ROOT/test (for reporting only)."), DefaultValue("validation")]
         public string Split { get; init; } = "validation";
 
@@ -37,17 +32,12 @@ public sealed class AuditCommand(IAnsiConsole console) : PneumoCommand<AuditComm
         [CommandOption("--limit <N>"), Description("At most N images per class (a seeded subset, whole patients first).")]
         public int? Limit { get; init; }
 
-        [CommandOption("--seed <S>"), Description("Seed of the --limit subset and the bootstrap."), DefaultValue(42)]
-        public int Seed { get; init; } = 42;
-
-        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
-        public int Threads { get; init; }
-
         [CommandOption("--out <OUT_DIR>"), Description("Where audit.json, audit.csv, audit.md and the figures go.")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate()
         {
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out OUT_DIR is required");
             var problem = ToSettings().Validate();
             return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Pneumo.Bench;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,13 +10,10 @@ using Spectre.Console.Cli;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo bench</c>: speed and memory of training, inference and diagnosis on this machine.</summary>
-public sealed class BenchCommand(IAnsiConsole console) : PneumoCommand<BenchCommand.Settings>(console)
+public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelThreadsSettings
     {
-        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
-        public string? Data { get; init; }
-
         [CommandOption("--out <DIR>"), Description("Where bench.json and README.md go."), DefaultValue("results/bench")]
         public string Out { get; init; } = "results/bench";
 
@@ -25,17 +23,10 @@ public sealed class BenchCommand(IAnsiConsole console) : PneumoCommand<BenchComm
         [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune, resnet18-full).")]
         public string[]? Arch { get; init; }
 
-        [CommandOption("--model <MODEL_DIR>"), Description("Model that the predict latency is measured with. Default: $PNEUMO_MODEL or models/resnet18-full.")]
-        public string? Model { get; init; }
-
-        [CommandOption("--threads <N>"), Description("Torch and ONNX Runtime threads (0 = all cores)."), DefaultValue(0)]
-        public int Threads { get; init; }
-
         public override ValidationResult Validate() =>
-            Threads < 0 ? ValidationResult.Error("--threads must be 0 (all cores) or more")
-            : Arch?.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a)) is string bad
+            Arch?.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a)) is string bad
                 ? ValidationResult.Error($"--arch: unknown architecture '{bad}' (known: {string.Join(", ", Pneumo.Models.ModelRegistry.Names)})")
-                : ValidationResult.Success();
+                : base.Validate();
     }
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)

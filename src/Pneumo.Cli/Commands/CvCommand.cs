@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Models;
 using Pneumo.Reporting;
@@ -12,15 +13,12 @@ using Pneumo.Workflows;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo cv</c>: K-fold cross-validation over the training set, fold by fold, resumable and mergeable.</summary>
-public sealed class CvCommand(IAnsiConsole console) : PneumoCommand<CvCommand.Settings>(console)
+public sealed class CvCommand(Terminal terminal) : PneumoCommand<CvCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SeedSettings
     {
         [CommandOption("--arch <NAME>"), Description("Architecture (see pneumo train --help)."), DefaultValue("szanet")]
         public string Arch { get; init; } = "szanet";
-
-        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
-        public string? Data { get; init; }
 
         [CommandOption("--out <DIR>"), Description("Cross-validation folder: fold-K/ run folders, cv.json, cv.md.")]
         public string? Out { get; init; }
@@ -34,20 +32,15 @@ public sealed class CvCommand(IAnsiConsole console) : PneumoCommand<CvCommand.Se
         [CommandOption("--epochs <N>"), Description("Maximum epochs per fold."), DefaultValue(30)]
         public int Epochs { get; init; } = 30;
 
-        [CommandOption("--seed <S>"), Description("Seed of the folds and of training."), DefaultValue(42)]
-        public int Seed { get; init; } = 42;
-
         [CommandOption("--limit <N>"), Description("Use at most N training images per class (quick runs).")]
         public int? Limit { get; init; }
 
         [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals."), DefaultValue(2000)]
         public int Bootstrap { get; init; } = 2000;
 
-        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
-        public int Threads { get; init; }
-
         public override ValidationResult Validate()
         {
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (!ModelRegistry.Contains(Arch)) return ValidationResult.Error($"--arch: unknown architecture '{Arch}' (known: {string.Join(", ", ModelRegistry.Names)})");
             if (Folds < 2) return ValidationResult.Error("--folds must be at least 2");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Persistence;
@@ -12,16 +13,10 @@ using Pneumo.Workflows;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo evaluate</c>: metrics of a model on a split, at its validation-chosen thresholds.</summary>
-public sealed class EvaluateCommand(IAnsiConsole console) : PneumoCommand<EvaluateCommand.Settings>(console)
+public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelDataSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
-        public string? Model { get; init; }
-
-        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
-        public string? Data { get; init; }
-
         [CommandOption("--split <NAME>"), Description("Split folder to evaluate on."), DefaultValue("test")]
         public string Split { get; init; } = "test";
 
@@ -34,7 +29,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : PneumoCommand<Evalua
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out OUT_DIR is required")
             : Bootstrap < 100 ? ValidationResult.Error("--bootstrap must be at least 100")
-            : ValidationResult.Success();
+            : base.Validate();
     }
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Export;
 using Pneumo.Persistence;
 using Spectre.Console;
@@ -9,13 +10,10 @@ using Pneumo.Inference;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo export</c>: a model directory as ONNX (whole inference graph) or safetensors (weights only).</summary>
-public sealed class ExportCommand(IAnsiConsole console) : PneumoCommand<ExportCommand.Settings>(console)
+public sealed class ExportCommand(Terminal terminal) : PneumoCommand<ExportCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
-        public string? Model { get; init; }
-
         [CommandOption("--format <FORMAT>"), Description("onnx (preprocessing + network + sigmoid) or safetensors (weights, PyTorch names)."), DefaultValue("onnx")]
         public string Format { get; init; } = "onnx";
 
@@ -26,7 +24,7 @@ public sealed class ExportCommand(IAnsiConsole console) : PneumoCommand<ExportCo
         {
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out FILE is required");
             if (Format is not ("onnx" or "safetensors")) return ValidationResult.Error("--format must be onnx or safetensors");
-            return ValidationResult.Success();
+            return base.Validate();
         }
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
@@ -17,15 +18,12 @@ namespace Pneumo.Cli.Commands;
 /// Grad-CAM overlay per image; bad files are reported and skipped. DICOM files are read too (radiographs only, unless
 /// <c>--any-modality</c>); the window that made their pixels is part of every output format.
 /// </summary>
-public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<PredictCommand.Settings>(console)
+public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : EnsembleSettings
     {
         [CommandArgument(0, "<IMAGE_OR_DIR>"), Description("Image files (JPEG, PNG, DICOM), or folders searched for .jpeg/.jpg/.png and DICOM (.dcm, or DICM at offset 128).")]
         public string[] Inputs { get; init; } = [];
-
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble (mean probability). Default: $PNEUMO_MODEL or models/resnet18-full.")]
-        public string[] Models { get; init; } = [];
 
         [CommandOption("--format <FORMAT>"), Description("text, json or csv."), DefaultValue("text")]
         public string Format { get; init; } = "text";
@@ -37,7 +35,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         public bool AnyModality { get; init; }
 
         public override ValidationResult Validate() =>
-            Format is "text" or "json" or "csv" ? ValidationResult.Success() : ValidationResult.Error("--format must be text, json or csv");
+            Format is "text" or "json" or "csv" ? base.Validate() : ValidationResult.Error("--format must be text, json or csv");
     }
 
     /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain; <see cref="Warning"/> says why to trust it less.</summary>
@@ -80,14 +78,11 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
             }
         }
         if (settings.Format == "json")
-            System.Console.Out.WriteLine(JsonSerializer.Serialize(results, Json.Options));
+            Terminal.Verbatim(JsonSerializer.Serialize(results, Json.Options));
         else if (settings.Format == "csv")
             WriteCsv(results, diagnoser.Models, heatmaps is not null);
         return Task.FromResult(failed > 0 ? ExitCodes.BadInput : ExitCodes.Success);
     }
-
-    /// <summary>One plain line "warning: ..." on standard error (an image scored despite something worth knowing).</summary>
-    private static void Warning(string message) => System.Console.Error.WriteLine("warning: " + message.ReplaceLineEndings(" "));
 
     /// <summary>path, probability, label; each model's probability when there are several; the overlay's path.</summary>
     private static string TextLine(Prediction r)
@@ -101,7 +96,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         return string.Join('\t', fields);
     }
 
-    private static void WriteCsv(List<Prediction> results, IReadOnlyList<ModelInfo> models, bool explain)
+    private void WriteCsv(List<Prediction> results, IReadOnlyList<ModelInfo> models, bool explain)
     {
         var header = new List<string> { "path", "probability", "label" };
         if (models.Count > 1) header.AddRange(ModelColumns(models));
@@ -111,7 +106,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
         // The DICOM columns only when a DICOM file was scored: a JPEG/PNG run keeps its columns.
         bool dicom = results.Any(r => r.Dicom is not null);
         if (dicom) header.AddRange(["modality", "window_source", "window_center", "window_width"]);
-        System.Console.Out.WriteLine(string.Join(',', header));
+        Terminal.Verbatim(string.Join(',', header));
         foreach (var r in results)
         {
             var row = new List<string> { Csv.Escape(r.Path), r.Probability.ToString("R", CultureInfo.InvariantCulture), r.Label };
@@ -122,7 +117,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
                 row.AddRange(r.Dicom is not { } d ? ["", "", "", ""]
                     : [Csv.Escape(d.Modality ?? ""), d.Window.Source, d.Window.Center.ToString("R", CultureInfo.InvariantCulture),
                        d.Window.Width.ToString("R", CultureInfo.InvariantCulture)]);
-            System.Console.Out.WriteLine(string.Join(',', row));
+            Terminal.Verbatim(string.Join(',', row));
         }
     }
 
@@ -139,7 +134,7 @@ public sealed class PredictCommand(IAnsiConsole console) : PneumoCommand<Predict
     }
 
     /// <summary>Files as given, folders expanded to their images (sorted); missing paths are reported and counted.</summary>
-    private static List<string> ExpandInputs(IEnumerable<string> inputs, ref int failed)
+    private List<string> ExpandInputs(IEnumerable<string> inputs, ref int failed)
     {
         var files = new List<string>();
         foreach (var input in inputs)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Pneumo.Reporting;
 using System.Globalization;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Persistence;
 using Pneumo.Pruning;
@@ -13,16 +14,10 @@ using Pneumo.Workflows;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo prune</c>: a sparsity sweep (random and magnitude pruning, with and without retraining), resumable.</summary>
-public sealed class PruneCommand(IAnsiConsole console) : PneumoCommand<PruneCommand.Settings>(console)
+public sealed class PruneCommand(Terminal terminal) : PneumoCommand<PruneCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelThreadsSettings
     {
-        [CommandOption("--model <MODEL_DIR>"), Description("Dense model directory (default: $PNEUMO_MODEL or models/resnet18-full).")]
-        public string? Model { get; init; }
-
-        [CommandOption("--data <DIR>"), Description("Data root the model was trained on (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
-        public string? Data { get; init; }
-
         [CommandOption("--method <LIST>"), Description("Comma-separated: random (the paper), magnitude."), DefaultValue("random,magnitude")]
         public string Method { get; init; } = "random,magnitude";
 
@@ -41,14 +36,12 @@ public sealed class PruneCommand(IAnsiConsole console) : PneumoCommand<PruneComm
         [CommandOption("--tolerance <F>"), Description("Accuracy loss still counted as keeping the dense accuracy (0.015 = 1.5 points)."), DefaultValue(0.015)]
         public double Tolerance { get; init; } = 0.015;
 
-        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
-        public int Threads { get; init; }
-
         [CommandOption("--out <DIR>"), Description("Output folder; running the same command again continues an interrupted sweep.")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate()
         {
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             if (Scope is not ("layer" or "global")) return ValidationResult.Error("--scope must be layer or global");
             if (ParseMethods() is null) return ValidationResult.Error($"--method: '{Method}' is not a comma-separated list of random, magnitude");

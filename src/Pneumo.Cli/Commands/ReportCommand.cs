@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo report</c>: the study report (HTML, Markdown, JSON, figures) from result folders.</summary>
-public sealed class ReportCommand(IAnsiConsole console) : PneumoCommand<ReportCommand.Settings>(console)
+public sealed class ReportCommand(Terminal terminal) : PneumoCommand<ReportCommand.Settings>(terminal)
 {
     public sealed class Settings : CommandSettings
     {

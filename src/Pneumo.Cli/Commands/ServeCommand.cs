@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Net;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Web;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -8,15 +9,12 @@ using Spectre.Console.Cli;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo serve</c>: the web page and JSON API, until Ctrl+C.</summary>
-public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeCommand.Settings>(console)
+public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : EnsembleSettings
     {
         [CommandOption("--urls <URLS>"), Description("Where to listen (several separated by ';'; port 0 picks a free one)."), DefaultValue("http://127.0.0.1:5080")]
         public string Urls { get; init; } = "http://127.0.0.1:5080";
-
-        [CommandOption("--model <MODEL_DIR>"), Description("Model directory; repeat for an ensemble. Default: $PNEUMO_MODEL or models/resnet18-full.")]
-        public string[] Models { get; init; } = [];
 
         [CommandOption("--max-upload-mb <MB>"), Description("Largest accepted upload (413 above)."), DefaultValue(20)]
         public int MaxUploadMb { get; init; } = 20;
@@ -37,7 +35,7 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
             foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
                     return ValidationResult.Error($"--urls: '{url}' is not an http:// URL");
-            return ValidationResult.Success();
+            return base.Validate();
         }
     }
 
@@ -62,7 +60,7 @@ public sealed class ServeCommand(IAnsiConsole console) : PneumoCommand<ServeComm
         };
         RunningServer server;
         try { server = await WebServer.StartAsync(options, cancellation); }
-        catch (IOException e) { throw new InvalidOperationException($"--urls {settings.Urls}: cannot listen ({e.Message})", e); }
+        catch (IOException e) { throw new UserError($"--urls {settings.Urls}: cannot listen ({e.Message})", e); }
 
         await using (server)
         {

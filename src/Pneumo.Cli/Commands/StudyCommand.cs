@@ -3,6 +3,7 @@ using Pneumo.Reporting;
 using Pneumo.Persistence;
 using System.Globalization;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Reporting.Report;
 using Spectre.Console;
@@ -12,13 +13,10 @@ using Pneumo.Workflows;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo study</c>: the whole protocol (data, hold-out training and test, pruning, cross-validation, report), resumable stage by stage.</summary>
-public sealed class StudyCommand(IAnsiConsole console) : PneumoCommand<StudyCommand.Settings>(console)
+public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SeedSettings
     {
-        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
-        public string? Data { get; init; }
-
         [CommandOption("--out <DIR>"), Description("Study folder: study.json, data/, runs/, pruning/, cv/, report/. Running the same command again continues it.")]
         public string? Out { get; init; }
 
@@ -27,9 +25,6 @@ public sealed class StudyCommand(IAnsiConsole console) : PneumoCommand<StudyComm
 
         [CommandOption("--cv"), Description("Add K-fold cross-validation of szanet and resnet18-frozen.")]
         public bool CrossValidation { get; init; }
-
-        [CommandOption("--seed <S>"), Description("Seed of every split, fold, training and pruning."), DefaultValue(42)]
-        public int Seed { get; init; } = 42;
 
         [CommandOption("--epochs <N>"), Description("Maximum epochs of every training (default 30, --quick 2); fine-tuning at most as many as its default (30, --quick 1).")]
         public int? Epochs { get; init; }
@@ -43,11 +38,9 @@ public sealed class StudyCommand(IAnsiConsole console) : PneumoCommand<StudyComm
         [CommandOption("--folds <K>"), Description("Folds of the cross-validation."), DefaultValue(5)]
         public int Folds { get; init; } = 5;
 
-        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
-        public int Threads { get; init; }
-
         public override ValidationResult Validate()
         {
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
             var problem = ToOptions().Validate();
             return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);

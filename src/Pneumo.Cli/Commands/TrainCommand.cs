@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Models;
@@ -12,15 +13,12 @@ using Pneumo.Workflows;
 namespace Pneumo.Cli.Commands;
 
 /// <summary><c>pneumo train</c>: a training run in a folder, resumable.</summary>
-public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainCommand.Settings>(console)
+public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand.Settings>(terminal)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SeedSettings
     {
         [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen, resnet18-finetune, resnet18-full, or onnx-frozen (with --backbone)."), DefaultValue("szanet")]
         public string Arch { get; init; } = "szanet";
-
-        [CommandOption("--data <DIR>"), Description("Data root (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).")]
-        public string? Data { get; init; }
 
         [CommandOption("--out <RUN_DIR>"), Description("Run folder to create (required unless --resume).")]
         public string? Out { get; init; }
@@ -30,9 +28,6 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
 
         [CommandOption("--epochs <N>"), Description("Maximum epochs (default 30). With --resume: a new maximum for the run, e.g. to end it now with its best weights.")]
         public int? Epochs { get; init; }
-
-        [CommandOption("--seed <S>"), Description("Seed of the split, initialisation, shuffling and augmentation."), DefaultValue(42)]
-        public int Seed { get; init; } = 42;
 
         [CommandOption("--batch-size <N>"), DefaultValue(32)]
         public int BatchSize { get; init; } = 32;
@@ -154,11 +149,9 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
         [CommandOption("--limit <N>"), Description("Use at most N training images per class (quick runs).")]
         public int? Limit { get; init; }
 
-        [CommandOption("--threads <N>"), Description("Torch threads (0 = all cores)."), DefaultValue(0)]
-        public int Threads { get; init; }
-
         public override ValidationResult Validate()
         {
+            if (base.Validate() is { Successful: false } invalid) return invalid;
             if (Resume is null && Out is null) return ValidationResult.Error("--out RUN_DIR is required (or --resume RUN_DIR)");
             if (Resume is not null && Out is not null) return ValidationResult.Error("--out and --resume cannot be combined");
             if (!ModelRegistry.Contains(Arch)) return ValidationResult.Error($"--arch: unknown architecture '{Arch}' (known: {string.Join(", ", ModelRegistry.Names)})");
@@ -255,7 +248,7 @@ public sealed class TrainCommand(IAnsiConsole console) : PneumoCommand<TrainComm
             Line($"data: {root}");
             train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), [progress], cancellation);
         }
-        if (System.Console.IsOutputRedirected || !Console.Profile.Capabilities.Interactive)
+        if (!Terminal.LiveProgress)
         {
             train();
         }

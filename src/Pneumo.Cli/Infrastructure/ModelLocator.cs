@@ -24,6 +24,6 @@ public static class ModelLocator
                 if (File.Exists(Path.Combine(candidate, FileNames.ModelMetadata))) return candidate;
             }
         }
-        throw new InvalidOperationException($"no model given and no {ShippedModel} found: pass --model MODEL_DIR (a folder with model.json)");
+        throw new UserError($"no model given and no {ShippedModel} found: pass --model MODEL_DIR (a folder with model.json)");
     }
 }

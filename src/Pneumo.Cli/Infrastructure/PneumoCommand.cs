@@ -4,12 +4,16 @@ using Spectre.Console.Cli;
 namespace Pneumo.Cli.Infrastructure;
 
 /// <summary>
-/// Base of every verb: runs the command, turns user errors into one line on the console and exit code 2, and
-/// cancellation (Ctrl+C) into exit code 1. Bugs still surface with their stack trace.
+/// Base of every verb: runs the command and turns what goes wrong into one line on standard error and an exit code:
+/// a user error (<see cref="UserErrors"/>) exit code 2, cancellation (Ctrl+C) 1, and a bug 1, with its stack trace in
+/// a log file (<see cref="CrashLog"/>) whose path the line gives.
 /// </summary>
-public abstract class PneumoCommand<TSettings>(IAnsiConsole console) : AsyncCommand<TSettings> where TSettings : CommandSettings
+public abstract class PneumoCommand<TSettings>(Terminal terminal) : AsyncCommand<TSettings> where TSettings : CommandSettings
 {
-    protected IAnsiConsole Console { get; } = console;
+    /// <summary>Standard output.</summary>
+    protected IAnsiConsole Console => terminal.Out;
+
+    protected Terminal Terminal => terminal;
 
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellation)
     {
@@ -27,12 +31,26 @@ public abstract class PneumoCommand<TSettings>(IAnsiConsole console) : AsyncComm
             Error(e.Message);
             return ExitCodes.BadInput;
         }
+        catch (Exception e)
+        {
+            string log;
+            try { log = CrashLog.Write(e, CommandLine()); }
+            catch (Exception logError) when (logError is IOException or UnauthorizedAccessException)
+            {
+                log = $"no log written ({logError.Message}); {e}";
+            }
+            Error($"internal error: {e.Message} (details: {log})");
+            return ExitCodes.Failed;
+        }
     }
 
     protected abstract Task<int> RunAsync(TSettings settings, CancellationToken cancellation);
 
     /// <summary>One plain line "error: ..." on standard error, so that JSON or CSV on standard output stays clean.</summary>
-    protected static void Error(string message) => System.Console.Error.WriteLine("error: " + message.ReplaceLineEndings(" "));
+    protected void Error(string message) => terminal.ErrorLine(message);
+
+    /// <summary>One plain line "warning: ..." on standard error.</summary>
+    protected void Warning(string message) => terminal.WarningLine(message);
 
     protected void Line(string text) => Console.WriteLine(text, Style.Plain);
 

@@ -11,7 +11,7 @@ public sealed record Batch(byte[] Pixels, int Count, int Size, float[] Labels, I
     /// </summary>
     public int[]? Views { get; init; }
 
-    /// <summary>The model input [Count, Size, Size, 3] float32 (channels last), when the loader prepared it (see <see cref="Preprocessing.Input"/>); else null.</summary>
+    /// <summary>The model input [Count, Size, Size, 3] float32 (channels last), when the loader prepared it (see <see cref="PreprocessingOperations"/>'s <c>Input</c>); else null.</summary>
     public float[]? Input { get; init; }
 
     /// <summary>An unlabelled batch of decoded square images of one size.</summary>

@@ -15,7 +15,7 @@ namespace Pneumo.Data;
 /// has been computed once (see <see cref="Batch.Views"/>).
 /// <para>
 /// With <paramref name="prepare"/>, the loader also turns each image into the model's float input
-/// (<see cref="Preprocessing.ApplyChannelsLast"/>), so the training thread only computes.
+/// (<see cref="PreprocessingOperations"/>'s <c>ApplyChannelsLast</c>), so the training thread only computes.
 /// </para>
 /// <para>
 /// With <paramref name="prefetch"/> 0 there is no background thread: each batch is built when the consumer asks for

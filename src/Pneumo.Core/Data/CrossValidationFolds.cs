@@ -20,16 +20,16 @@ public sealed record CrossValidationFolds(IReadOnlyList<IReadOnlyList<ImageRecor
     /// of that class so far; ties go to the fold with the fewest images in all, then to the lowest index. Every fold's
     /// count of a class is then within the largest group's size of that class's count / K.
     /// </remarks>
-    /// <exception cref="ArgumentException">Fewer than 2 folds, or a class with fewer groups than folds.</exception>
+    /// <exception cref="UserError">Fewer than 2 folds, or a class with fewer groups than folds.</exception>
     public static CrossValidationFolds Create(IReadOnlyList<ImageRecord> records, int folds, int seed, SplitBy by = SplitBy.Patient)
     {
-        if (folds < 2) throw new ArgumentException($"--folds must be at least 2 (got {folds})");
+        if (folds < 2) throw new UserError($"--folds must be at least 2 (got {folds})");
         var foldOf = new Dictionary<ImageRecord, int>(ReferenceEqualityComparer.Instance);
         var total = new int[folds];
         foreach (var (label, ofClass) in ImageGroups.ShuffledByClass(ImageGroups.Of(records, by), new Random(seed)))
         {
             if (ofClass.Count < folds)
-                throw new ArgumentException($"--folds {folds}: class {label.FolderName()} has only {ofClass.Count} {(by == SplitBy.Patient ? "patients" : "images")}");
+                throw new UserError($"--folds {folds}: class {label.FolderName()} has only {ofClass.Count} {(by == SplitBy.Patient ? "patients" : "images")}");
             var ofLabel = new int[folds];
             foreach (var group in ofClass.OrderByDescending(g => g.Count))
             {

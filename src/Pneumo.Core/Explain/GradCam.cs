@@ -60,7 +60,7 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
 
     /// <summary>
     /// Maps [B, 1, h, w] onto the image they explain, [B, 1, height, width]: upsampled bilinearly over the part of the
-    /// image the model sees (all of it, or the central window of <see cref="Data.Preprocessing.CenterCrop"/>), zero
+    /// image the model sees (all of it, or the central window of <see cref="Preprocessing.CenterCrop"/>), zero
     /// outside it (the model has no evidence where it does not look).
     /// </summary>
     private Tensor OnImage(Tensor cam, int height, int width)

@@ -14,7 +14,7 @@ namespace Pneumo.Export;
 /// <para>
 /// Input <c>pixels</c>: float32 [N, 3, S, S], RGB, values 0..255 (the decoded image resized to S x S without keeping the
 /// aspect ratio, S = the model's input size). The graph applies the model's own preprocessing (scale, channel order,
-/// mean and std, per-image standardisation as in <see cref="Preprocessing.Apply"/>), then the network in evaluation
+/// mean and std, per-image standardisation as in <c>Data.PreprocessingOperations</c>'s <c>Apply</c>), then the network in evaluation
 /// mode, and — when the model uses horizontal-flip test-time augmentation — the mean over each image and its mirror
 /// image. Outputs: <c>probability</c> of PNEUMONIA [N] and <c>logit</c> [N] (the logit of that probability).
 /// </para>
@@ -83,7 +83,7 @@ public static class OnnxExporter
         return proto;
     }
 
-    /// <summary>The preprocessing of <see cref="Preprocessing.Apply"/> as graph nodes, from 0..255 RGB floats.</summary>
+    /// <summary>The preprocessing of <c>Data.PreprocessingOperations</c>'s <c>Apply</c> as graph nodes, from 0..255 RGB floats.</summary>
     public static string AppendPreprocessing(OnnxGraphBuilder graph, string pixels, Preprocessing p)
     {
         var x = pixels;

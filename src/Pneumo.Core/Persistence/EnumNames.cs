@@ -20,6 +20,7 @@ public static class EnumNames
     public static IReadOnlyList<string> All<T>() where T : struct, Enum => Enum.GetValues<T>().Select(Name).ToList();
 
     /// <summary>The value named <paramref name="text"/> (case-insensitive).</summary>
+    /// <param name="text">A value's name, as given.</param>
     /// <param name="option">The option or field the text came from, for the message (e.g. <c>--tta</c>).</param>
     /// <exception cref="ArgumentException">No value has that name; the message names the option and the accepted values.</exception>
     public static T Parse<T>(string text, string option) where T : struct, Enum =>

@@ -44,7 +44,7 @@ public sealed record Preprocessing
     /// <summary>The paper's: RGB scaled to [0, 1].</summary>
     public static Preprocessing UnitScale(bool perImageStandardize = false) => new() { PerImageStandardize = perImageStandardize };
 
-    /// <summary>Whether <see cref="ApplyChannelsLast"/> can prepare images on the CPU: any preprocessing without a per-pixel mean image.</summary>
+    /// <summary>Whether <c>Data.PreprocessingOperations</c>'s <c>ApplyChannelsLast</c> can prepare images on the CPU: any preprocessing without a per-pixel mean image.</summary>
     [JsonIgnore]
     public bool CanPrepareChannelsLast => MeanImage is null && CenterCrop >= 1 ;
 }

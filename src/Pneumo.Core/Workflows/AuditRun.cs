@@ -27,7 +27,7 @@ public static class AuditRun
                                       IReportWriter reports, Action<string>? log = null, CancellationToken cancel = default)
     {
         log ??= _ => { };
-        if (settings.Validate() is { } problem) throw new ArgumentException(problem);
+        if (settings.Validate() is { } problem) throw new UserError(problem);
         var clock = Stopwatch.StartNew();
         TorchThreads.Use(settings.Threads);
         using var model = ModelDirectory.Load(modelDir);

@@ -28,12 +28,12 @@ public static class CrossValidationRun
     public static string FoldDirectory(string outDir, int fold) => Path.Combine(outDir, $"fold-{fold + 1}");
 
     /// <summary>Runs the missing folds (or only <paramref name="onlyFold"/>, 0-based), then summarises every finished fold.</summary>
-    /// <exception cref="InvalidOperationException">The folder holds a cross-validation with other settings.</exception>
+    /// <exception cref="UserError">The folder holds a cross-validation with other settings.</exception>
     public static CrossValidationSummary Execute(TrainingConfig config, int folds, string dataRoot, string outDir, int? onlyFold,
                                                  string command, IReadOnlyList<Callback> callbacks, Action<string> log, IReportWriter reports,
                                                  int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default)
     {
-        if (onlyFold is int f && (f < 0 || f >= folds)) throw new ArgumentException($"--fold must be between 1 and {folds}");
+        if (onlyFold is int f && (f < 0 || f >= folds)) throw new UserError($"--fold must be between 1 and {folds}");
         var settings = new CrossValidationSettings(config, folds, Path.GetFullPath(dataRoot));
         CheckSettings(outDir, settings);
         IReadOnlyList<ImageRecord> records = ChestXrayDataset.Load(dataRoot, "train");
@@ -64,7 +64,7 @@ public static class CrossValidationRun
             var existing = Json.Read<CrossValidationSettings>(path);
             var comparable = existing with { Config = existing.Config with { Threads = settings.Config.Threads } };
             if (Json.Serialize(comparable) != Json.Serialize(settings))
-                throw new InvalidOperationException($"{outDir}: holds a cross-validation with other settings (see {path}); use another --out");
+                throw new UserError($"{outDir}: holds a cross-validation with other settings (see {path}); use another --out");
             return;
         }
         Json.Write(path, settings);

@@ -22,7 +22,7 @@ public static class PruningRun
 {
 
     /// <summary>Runs (or continues) a sweep of the model in <paramref name="modelDir"/>, writing into <paramref name="outDir"/>.</summary>
-    /// <exception cref="InvalidOperationException"><paramref name="outDir"/> holds a sweep of another model or with other settings.</exception>
+    /// <exception cref="UserError"><paramref name="outDir"/> holds a sweep of another model or with other settings.</exception>
     public static PruningSummary Execute(string modelDir, string dataRoot, string outDir, PruningSettings settings, string command,
                                          IReportWriter reports, Action<string>? log = null, CancellationToken cancel = default)
     {
@@ -93,13 +93,13 @@ public static class PruningRun
         if (!File.Exists(path)) return null;
         var summary = Json.Read<PruningSummary>(path);
         if (summary.FormatVersion != PruningSummary.CurrentFormatVersion)
-            throw new InvalidOperationException($"{path}: a sweep of format {summary.FormatVersion} (every row at the dense model's threshold), " +
+            throw new UserError($"{path}: a sweep of format {summary.FormatVersion} (every row at the dense model's threshold), " +
                                                 $"not {PruningSummary.CurrentFormatVersion} (every row at its own validation threshold); " +
                                                 "remove it and its reports, or use another --out");
         if (summary.Model != densePath)
-            throw new InvalidOperationException($"{outDir}: holds a pruning sweep of {summary.Model}, not {densePath}; use another --out");
+            throw new UserError($"{outDir}: holds a pruning sweep of {summary.Model}, not {densePath}; use another --out");
         if (Json.Serialize(summary.Settings with { Threads = 0 }) != Json.Serialize(settings with { Threads = 0 }))
-            throw new InvalidOperationException($"{outDir}: holds a pruning sweep with other settings (see its {FileNames.PruningSummary}); use the same options to continue it, or another --out");
+            throw new UserError($"{outDir}: holds a pruning sweep with other settings (see its {FileNames.PruningSummary}); use the same options to continue it, or another --out");
         RemoveStaleModels(outDir, summary);
         if (!summary.Complete) log($"continuing the sweep in {outDir}: {summary.Rows.Count} of {settings.Plan().Count} steps done");
         return summary;

@@ -17,7 +17,7 @@ namespace Pneumo.Workflows;
 /// </summary>
 /// <remarks>
 /// Each stage calls the code of its command (<see cref="TrainingRun"/>, <see cref="ModelEvaluation"/>,
-/// <see cref="PruningRun"/>, <see cref="CrossValidationRun"/>, <see cref="StudyReport"/>) and is finished when its output
+/// <see cref="PruningRun"/>, <see cref="CrossValidationRun"/>, the reporting layer's study report, through <see cref="IReportWriter"/>) and is finished when its output
 /// marker exists, so a rerun skips it; an interrupted training, sweep or cross-validation continues where it stopped. The
 /// report is rewritten whenever another stage did work in the same run. Files: <c>study.json</c>, <c>data/</c>,
 /// <c>runs/ARCH/</c> (model directories with <c>test/</c>), <c>pruning/</c>, <c>cv/ARCH/</c>, <c>report/</c>.
@@ -49,12 +49,12 @@ public sealed class StudyRun
     }
 
     /// <summary>Runs (or continues) the study in <paramref name="outDir"/>.</summary>
-    /// <exception cref="ArgumentException">An invalid option; the message names it.</exception>
-    /// <exception cref="InvalidOperationException">The folder holds a study with other options or another data root.</exception>
+    /// <exception cref="UserError">An invalid option; the message names it.</exception>
+    /// <exception cref="UserError">The folder holds a study with other options or another data root.</exception>
     public static StudyRecord Execute(StudyOptions options, string dataRoot, string outDir, string command, IReportWriter reports,
                                       IReadOnlyList<Callback>? callbacks = null, Action<string>? log = null, CancellationToken cancel = default)
     {
-        if (options.Validate() is { } problem) throw new ArgumentException(problem);
+        if (options.Validate() is { } problem) throw new UserError(problem);
         dataRoot = Path.GetFullPath(dataRoot);
         var existing = Existing(outDir, options, dataRoot);
         // Cross-validation once added stays part of the study, so the report keeps covering it.
@@ -73,9 +73,9 @@ public sealed class StudyRun
         if (!File.Exists(path)) return null;
         var existing = Json.Read<StudyRecord>(path);
         if (existing.DataRoot != dataRoot)
-            throw new InvalidOperationException($"{outDir}: holds a study of {existing.DataRoot}, not {dataRoot}; use another --out");
+            throw new UserError($"{outDir}: holds a study of {existing.DataRoot}, not {dataRoot}; use another --out");
         if (Json.Serialize(existing.Options.Comparable()) != Json.Serialize(options.Comparable()))
-            throw new InvalidOperationException($"{outDir}: holds a study with other options (see {path}); use the same options to continue it, or another --out");
+            throw new UserError($"{outDir}: holds a study with other options (see {path}); use the same options to continue it, or another --out");
         return existing;
     }
 

@@ -55,7 +55,7 @@ public sealed class TrainingRun
     {
         using var folderLock = RunFolderLock.Acquire(runDir);
         if (File.Exists(Path.Combine(runDir, FileNames.Run)))
-            throw new InvalidOperationException($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
+            throw new UserError($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
         var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command))
         {
             GivenSplit = split is null ? null : splitDescription ?? "given",
@@ -77,7 +77,7 @@ public sealed class TrainingRun
                                        int? threads = null, int? epochs = null, WeightsPrecision? weightsPrecision = null)
     {
         var runPath = Path.Combine(runDir, FileNames.Run);
-        if (!File.Exists(runPath)) throw new InvalidOperationException($"{runDir}: not a training run (no {FileNames.Run})");
+        if (!File.Exists(runPath)) throw new UserError($"{runDir}: not a training run (no {FileNames.Run})");
         using var folderLock = RunFolderLock.Acquire(runDir);
         // Holding the lock, no other process is writing here: any temporary is a killed write's leftover.
         if (CheckpointManifest.RemoveStaleTemporaries(runDir) is > 0 and var removed)
@@ -92,7 +92,7 @@ public sealed class TrainingRun
         }
         if (epochs is int e && e != record.Config.Epochs)
         {
-            if (e < 1) throw new ArgumentException("--epochs must be at least 1");
+            if (e < 1) throw new UserError("--epochs must be at least 1");
             Say(callbacks, $"maximum epochs changed from {record.Config.Epochs} to {e}");
             record = record with { Config = record.Config with { Epochs = e } };
             Json.Write(runPath, record);
@@ -293,13 +293,13 @@ public sealed class TrainingRun
     private void Initialise(ClassifierModel model, string modelDir)
     {
         var metaPath = Path.Combine(modelDir, FileNames.ModelMetadata);
-        if (!File.Exists(metaPath)) throw new InvalidOperationException($"--init {modelDir}: not a model directory (no {FileNames.ModelMetadata})");
+        if (!File.Exists(metaPath)) throw new UserError($"--init {modelDir}: not a model directory (no {FileNames.ModelMetadata})");
         var source = Json.Read<ModelMetadata>(metaPath);
         var weights = Path.Combine(modelDir, source.Weights);
         var loaded = new Dictionary<string, bool>();
         model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);
         int count = loaded.Count(kv => kv.Value);
-        if (count == 0) throw new InvalidOperationException($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
+        if (count == 0) throw new UserError($"--init {modelDir}: its weights share nothing with a {Config.Architecture} model");
         Log($"initialised {count} weight tensors from {modelDir} ({source.Architecture})");
     }
 

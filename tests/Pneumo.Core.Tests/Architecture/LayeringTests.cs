@@ -32,7 +32,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
     public void Every_folder_of_the_library_has_a_layer()
     {
         var folders = Library.GetTypes().Select(Folder).Where(f => f is not null).Distinct().ToList();
-        Assert.Empty(folders.Where(f => !LayerOf.ContainsKey(f!)));
+        Assert.DoesNotContain(folders, f => !LayerOf.ContainsKey(f!));
         Assert.True(folders.Count >= 10, $"only {folders.Count} folders found: is the assembly the library?");
     }
 

@@ -75,9 +75,9 @@ public class CrossValidationFoldsTests
     public void TooFewPatientsForTheFoldsIsRefusedNamingTheClass()
     {
         var records = Records(patients: 10);  // 3 NORMAL patients
-        var e = Assert.Throws<ArgumentException>(() => CrossValidationFolds.Create(records, 5, seed: 1));
+        var e = Assert.Throws<UserError>(() => CrossValidationFolds.Create(records, 5, seed: 1));
         Assert.Contains("NORMAL has only 3 patients", e.Message);
-        Assert.Throws<ArgumentException>(() => CrossValidationFolds.Create(records, 1, seed: 1));
+        Assert.Throws<UserError>(() => CrossValidationFolds.Create(records, 1, seed: 1));
     }
 
     [SkippableFact]

@@ -48,9 +48,9 @@ public class OnnxBackboneModelTests
     [Fact]
     public void AWrongInputOrOutputNameIsRefusedListingTheRealOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => new OnnxBackboneModel(Spec(input: "image"), Input.InputSize));
+        var e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(input: "image"), Input.InputSize));
         Assert.Contains("Input247", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new OnnxBackboneModel(Spec(output: "features"), Input.InputSize));
+        e = Assert.Throws<UserError>(() => new OnnxBackboneModel(Spec(output: "features"), Input.InputSize));
         Assert.Contains("Pooling395_Output_0", e.Message);
     }
 

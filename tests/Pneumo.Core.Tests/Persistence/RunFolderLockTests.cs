@@ -18,7 +18,7 @@ public class RunFolderLockTests
             Assert.StartsWith(dir.Path + ": in use by another pneumo process", e.Message);
             Assert.Contains($"(pid {Environment.ProcessId})", e.Message);
             Assert.Equal(Environment.ProcessId, e.Pid);
-            Assert.IsAssignableFrom<InvalidOperationException>(e);  // the CLI's one-line error with exit code 2
+            Assert.IsAssignableFrom<UserError>(e);  // the CLI's one-line error with exit code 2
         }
         using (RunFolderLock.Acquire(dir.Path)) { }  // released on dispose
     }

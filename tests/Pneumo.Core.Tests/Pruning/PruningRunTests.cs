@@ -160,13 +160,13 @@ public class PruningRunTests
         Assert.Equal(partial.Rows[0], resumed.Rows[0]);  // kept, not recomputed
         Assert.Equal(partial.Provenance, resumed.Provenance);
 
-        var e = Assert.Throws<InvalidOperationException>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings with { Seed = 6 }, "test", Reports));
+        var e = Assert.Throws<UserError>(() => PruningRun.Execute(denseDir, data.Path, outDir, settings with { Seed = 6 }, "test", Reports));
         Assert.Contains("other settings", e.Message);
 
         // a sweep written before rows had their own thresholds is not continued or re-reported as if they had
         var oldDir = work.Combine("old");
         Json.Write(Path.Combine(oldDir, FileNames.PruningSummary), resumed with { FormatVersion = 1 });
-        var old = Assert.Throws<InvalidOperationException>(() => PruningRun.Execute(denseDir, data.Path, oldDir, settings, "test", Reports));
+        var old = Assert.Throws<UserError>(() => PruningRun.Execute(denseDir, data.Path, oldDir, settings, "test", Reports));
         Assert.Contains("format 1", old.Message);
     }
 }

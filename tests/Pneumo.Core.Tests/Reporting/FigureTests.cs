@@ -5,6 +5,7 @@ using Pneumo.Persistence;
 using Pneumo.Reporting;
 using Pneumo.Reporting.Figures;
 using Pneumo.Training;
+using ScottPlot;
 using SkiaSharp;
 using Xunit;
 
@@ -70,12 +71,40 @@ public class FigureTests : IDisposable
         Assert.InRange((double)differing / total, 0.01, 1.0);
     }
 
+    /// <summary>The legend's texts, in drawing order.</summary>
+    private static string[] Legend(Plot plot) =>
+        plot.GetPlottables().SelectMany(p => p.LegendItems).Select(i => i.LabelText).Where(t => !string.IsNullOrEmpty(t)).ToArray();
+
+    private static void AssertUnitSquare(Plot plot)
+    {
+        var limits = plot.Axes.GetLimits();
+        Assert.Equal((-0.01, 1.01, -0.01, 1.01), (limits.Left, limits.Right, limits.Bottom, limits.Top));
+    }
+
     [Fact]
     public void RocCurvesOfSeveralModelsOnOneChart()
     {
         var path = temp.Combine("figures", "roc.png");
-        RocFigure.Save([("good", SyntheticPredictions("a", 0.3, 1)), ("weak", SyntheticPredictions("b", 0.05, 2))], path, width: 600, height: 500);
+        var (good, weak) = (SyntheticPredictions("a", 0.3, 1), SyntheticPredictions("b", 0.05, 2));
+        RocFigure.Save([("good", good), ("weak", weak)], path, width: 600, height: 500);
         AssertPicture(path, 600, 500);
+
+        var plot = RocFigure.Build([("good", good), ("weak", weak)], "ROC");
+        var (goodAuc, weakAuc) = (RocCurve.Compute(good.Labels, good.Probabilities).Auc, RocCurve.Compute(weak.Labels, weak.Probabilities).Auc);
+        Assert.True(goodAuc > weakAuc + 0.1, $"{goodAuc} against {weakAuc}");
+        // One entry per model with its own AUC, then the chance line.
+        Assert.Equal([$"good (AUC {goodAuc.ToString("F3", CultureInfo.InvariantCulture)}, n=60)",
+                      $"weak (AUC {weakAuc.ToString("F3", CultureInfo.InvariantCulture)}, n=60)", "chance (AUC 0.5)"], Legend(plot));
+        AssertUnitSquare(plot);
+        // Each curve runs from (0, 0) to (1, 1) without stepping back.
+        var curves = plot.GetPlottables<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.Equal(2, curves.Count);
+        foreach (var points in curves.Select(c => c.Data.GetScatterPoints()))
+        {
+            Assert.Equal((0.0, 0.0), (points[0].X, points[0].Y));
+            Assert.Equal((1.0, 1.0), (points[^1].X, points[^1].Y));
+            Assert.All(points.Zip(points.Skip(1)), p => Assert.True(p.Second.X >= p.First.X && p.Second.Y >= p.First.Y));
+        }
     }
 
     [Fact]
@@ -86,6 +115,12 @@ public class FigureTests : IDisposable
         ConfusionMatrixFigure.Save([("model A", ConfusionMatrix.At(p.Labels, p.Probabilities, 0.5)), ("paper", new ConfusionMatrix(384, 102, 132, 6))],
                                    path, panelWidth: 400, panelHeight: 420);
         AssertPicture(path, 800, 420);
+
+        // The paper's panel: TN, FP in the NORMAL row, FN, TP in the PNEUMONIA row, each with its share of the row.
+        var paper = ConfusionMatrixFigure.Build([("paper", new ConfusionMatrix(Tp: 384, Fp: 102, Tn: 132, Fn: 6))], columns: 4).GetPlot(0);
+        Assert.Equal(["132", "56.4%", "102", "43.6%", "6", "1.5%", "384", "98.5%"],
+                     paper.GetPlottables<ScottPlot.Plottables.Text>().Select(t => t.LabelText));
+        Assert.Equal("paper\naccuracy 82.7%, n=624", paper.Axes.Title.Label.Text);
     }
 
     [Fact]
@@ -96,14 +131,30 @@ public class FigureTests : IDisposable
         var matrices = Enumerable.Range(1, 6).Select(i => ($"model {i}", ConfusionMatrix.At(p.Labels, p.Probabilities, i / 7.0))).ToList();
         ConfusionMatrixFigure.Save(matrices, path, panelWidth: 400, panelHeight: 420);
         AssertPicture(path, 4 * 400, 2 * 420);
+
+        var panels = ConfusionMatrixFigure.Build(matrices, columns: 4);
+        Assert.Equal(6, panels.GetPlots().Length);
+        for (int i = 0; i < 6; i++)
+            Assert.StartsWith($"model {i + 1}\naccuracy {matrices[i].Item2.Accuracy * 100:F1}%", panels.GetPlot(i).Axes.Title.Label.Text);
     }
 
     [Fact]
     public void TrainingCurvesFromHistory()
     {
         var path = temp.Combine("curves.png");
-        TrainingCurvesFigure.Save(SyntheticHistory(), "szanet", path, width: 900, height: 400);
+        var history = SyntheticHistory();
+        TrainingCurvesFigure.Save(history, "szanet", path, width: 900, height: 400);
         AssertPicture(path, 900, 400);
+
+        // Two panels, loss then accuracy, each with both curves and the best epoch (lowest validation loss: epoch 7).
+        var panels = TrainingCurvesFigure.Build(history, "szanet");
+        Assert.Equal(2, panels.GetPlots().Length);
+        var (loss, accuracy) = (panels.GetPlot(0), panels.GetPlot(1));
+        Assert.Equal(("szanet: loss", "szanet: accuracy"), (loss.Axes.Title.Label.Text, accuracy.Axes.Title.Label.Text));
+        Assert.All(new[] { loss, accuracy }, plot => Assert.Equal(["training", "validation", "best validation loss (epoch 7)"], Legend(plot)));
+        var curves = loss.GetPlottables<ScottPlot.Plottables.Scatter>().Select(c => c.Data.GetScatterPoints().Select(q => q.Y)).ToList();
+        Assert.Equal(history.Select(h => h.Loss), curves[0]);
+        Assert.Equal(history.Select(h => h.ValLoss), curves[1]);
     }
 
     [Fact]
@@ -124,8 +175,16 @@ public class FigureTests : IDisposable
     {
         var path = temp.Combine("reliability.png");
         var p = SyntheticPredictions("a", 0.2, 1);
-        ReliabilityFigure.Save([("model A", Calibration.Compute(p.Labels, p.Probabilities))], path, width: 500, height: 500);
+        var calibration = Calibration.Compute(p.Labels, p.Probabilities);
+        ReliabilityFigure.Save([("model A", calibration)], path, width: 500, height: 500);
         AssertPicture(path, 500, 500);
+
+        var plot = ReliabilityFigure.Build([("model A", calibration), ("model B", calibration)]);
+        var ece = calibration.ExpectedCalibrationError.ToString("F3", CultureInfo.InvariantCulture);
+        Assert.Equal(["perfect calibration", $"model A (ECE {ece})", $"model B (ECE {ece})"], Legend(plot));
+        AssertUnitSquare(plot);
+        var points = plot.GetPlottables<ScottPlot.Plottables.Scatter>().First().Data.GetScatterPoints();
+        Assert.Equal(calibration.Bins.Where(b => b.Count > 0).Select(b => (b.MeanProbability, b.FractionPositive)), points.Select(q => (q.X, q.Y)));
     }
 
     [Fact]

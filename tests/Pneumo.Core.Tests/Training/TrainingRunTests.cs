@@ -112,7 +112,7 @@ public class TrainingRunTests
         using var data = TestData.SmallDataRoot(6, "train");
         using var run = new TempDir();
         TrainingRun.Start(Quick(1), data.Path, run.Path, "test");
-        var e = Assert.Throws<InvalidOperationException>(() => TrainingRun.Start(Quick(1), data.Path, run.Path, "test"));
+        var e = Assert.Throws<UserError>(() => TrainingRun.Start(Quick(1), data.Path, run.Path, "test"));
         Assert.Contains("--resume", e.Message);
     }
 }

@@ -26,22 +26,22 @@ public sealed class OnnxBackboneModel : ClassifierModel
     private readonly Linear fc1, fc2;
     private readonly Dropout dropout;
 
-    /// <exception cref="ArgumentException">The graph lacks the named input or output, or their shapes do not fit.</exception>
+    /// <exception cref="UserError">The graph lacks the named input or output, or their shapes do not fit.</exception>
     public OnnxBackboneModel(BackboneSpec spec, int inputSize) : base(Name)
     {
         spec.Verify();
         this.spec = spec;
         session = new InferenceSession(spec.File);
         if (!session.InputMetadata.TryGetValue(spec.Input, out var input))
-            throw new ArgumentException($"{spec.File}: no input named '{spec.Input}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}); pass --backbone-input");
+            throw new UserError($"{spec.File}: no input named '{spec.Input}' (inputs: {string.Join(", ", session.InputMetadata.Keys)}); pass --backbone-input");
         if (!session.OutputMetadata.TryGetValue(spec.Output, out var output))
-            throw new ArgumentException($"{spec.File}: no output named '{spec.Output}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); pass --backbone-output");
+            throw new UserError($"{spec.File}: no output named '{spec.Output}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); pass --backbone-output");
         var dims = input.Dimensions;
         if (dims.Length != 4 || dims[1] != 3 || dims[2] is > 0 && dims[2] != inputSize || dims[3] is > 0 && dims[3] != inputSize)
-            throw new ArgumentException($"{spec.File}: input '{spec.Input}' is [{string.Join(",", dims)}], expected [N,3,{inputSize},{inputSize}] (channels first)");
+            throw new UserError($"{spec.File}: input '{spec.Input}' is [{string.Join(",", dims)}], expected [N,3,{inputSize},{inputSize}] (channels first)");
         oneAtATime = dims[0] == 1;
         if (output.Dimensions.Length is not (2 or 4) || output.Dimensions[1] <= 0)
-            throw new ArgumentException($"{spec.File}: output '{spec.Output}' is [{string.Join(",", output.Dimensions)}], expected [N,C] or [N,C,h,w] with C known");
+            throw new UserError($"{spec.File}: output '{spec.Output}' is [{string.Join(",", output.Dimensions)}], expected [N,C] or [N,C,h,w] with C known");
         FeatureCount = output.Dimensions[1];
         (fc1, dropout, fc2) = TransferHead.Create(FeatureCount);
         RegisterComponents();
@@ -65,7 +65,7 @@ public sealed class OnnxBackboneModel : ClassifierModel
     public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);
 
     public override string AppendOnnx(OnnxGraphBuilder graph, string input) =>
-        throw new NotSupportedException($"{Name}: the base is an external ONNX file ({spec.File}); export the head with --format safetensors instead");
+        throw new UserError($"{Name}: the base is an external ONNX file ({spec.File}); export the head with --format safetensors instead");
 
     protected override void Dispose(bool disposing)
     {

@@ -15,11 +15,18 @@ public static class ConfusionMatrixFigure
     /// <summary>Panels in rows of at most <paramref name="columns"/>, so that a report page shows their numbers at a readable size.</summary>
     public static void Save(IReadOnlyList<(string Name, ConfusionMatrix Matrix)> matrices, string path, int panelWidth = 520, int panelHeight = 560, int columns = 4)
     {
+        var multiplot = Build(matrices, columns);
+        var (across, down) = FigureFile.GridShape(matrices.Count, columns);
+        FigureFile.Save(multiplot, path, panelWidth * across, panelHeight * down);
+    }
+
+    /// <summary>The panels <see cref="Save"/> writes: their cells and titles can be checked before they are drawn.</summary>
+    internal static Multiplot Build(IReadOnlyList<(string Name, ConfusionMatrix Matrix)> matrices, int columns)
+    {
         if (matrices.Count == 0) throw new ArgumentException("no confusion matrices to plot");
         var multiplot = FigureFile.Grid(matrices.Count, columns);
         for (int i = 0; i < matrices.Count; i++) Draw(multiplot.GetPlot(i), matrices[i].Name, matrices[i].Matrix);
-        var (across, down) = FigureFile.GridShape(matrices.Count, columns);
-        FigureFile.Save(multiplot, path, panelWidth * across, panelHeight * down);
+        return multiplot;
     }
 
     private static void Draw(Plot plot, string name, ConfusionMatrix m)

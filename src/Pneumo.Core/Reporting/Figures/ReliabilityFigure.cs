@@ -6,7 +6,11 @@ namespace Pneumo.Reporting.Figures;
 /// <summary>Reliability diagrams: observed fraction of PNEUMONIA against mean predicted probability per bin, ECE in the legend.</summary>
 public static class ReliabilityFigure
 {
-    public static void Save(IReadOnlyList<(string Name, Calibration Calibration)> models, string path, int width = 900, int height = 800)
+    public static void Save(IReadOnlyList<(string Name, Calibration Calibration)> models, string path, int width = 900, int height = 800) =>
+        FigureFile.Save(Build(models), path, width, height);
+
+    /// <summary>The chart <see cref="Save"/> writes: its curves, legend and axes can be checked before it is drawn.</summary>
+    internal static Plot Build(IReadOnlyList<(string Name, Calibration Calibration)> models)
     {
         if (models.Count == 0) throw new ArgumentException("no models to plot");
         var plot = FigureFile.NewPlot();
@@ -29,6 +33,6 @@ public static class ReliabilityFigure
         plot.XLabel("mean predicted probability of PNEUMONIA in the bin");
         plot.YLabel("fraction of PNEUMONIA in the bin");
         plot.ShowLegend(Alignment.UpperLeft);
-        FigureFile.Save(plot, path, width, height);
+        return plot;
     }
 }

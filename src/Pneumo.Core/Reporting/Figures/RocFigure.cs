@@ -9,7 +9,11 @@ namespace Pneumo.Reporting.Figures;
 public static class RocFigure
 {
     public static void Save(IReadOnlyList<(string Name, Predictions Predictions)> models, string path, string title = "ROC curves on the test set",
-                            int width = 900, int height = 800)
+                            int width = 900, int height = 800) =>
+        FigureFile.Save(Build(models, title), path, width, height);
+
+    /// <summary>The chart <see cref="Save"/> writes: its curves, legend and axes can be checked before it is drawn.</summary>
+    internal static Plot Build(IReadOnlyList<(string Name, Predictions Predictions)> models, string title)
     {
         if (models.Count == 0) throw new ArgumentException("no models to plot");
         var plot = FigureFile.NewPlot();
@@ -32,6 +36,6 @@ public static class RocFigure
         plot.XLabel("false positive rate (1 - specificity)");
         plot.YLabel("true positive rate (sensitivity)");
         plot.ShowLegend(Alignment.LowerRight);
-        FigureFile.Save(plot, path, width, height);
+        return plot;
     }
 }

@@ -8,7 +8,11 @@ namespace Pneumo.Reporting.Figures;
 /// <remarks>The epoch with the lowest validation loss (the weights a run keeps) is marked on both panels.</remarks>
 public static class TrainingCurvesFigure
 {
-    public static void Save(IReadOnlyList<EpochLogs> history, string title, string path, int width = 1400, int height = 560)
+    public static void Save(IReadOnlyList<EpochLogs> history, string title, string path, int width = 1400, int height = 560) =>
+        FigureFile.Save(Build(history, title), path, width, height);
+
+    /// <summary>The panels <see cref="Save"/> writes: their curves, legends and titles can be checked before they are drawn.</summary>
+    internal static Multiplot Build(IReadOnlyList<EpochLogs> history, string title)
     {
         if (history.Count == 0) throw new ArgumentException($"{title}: no epochs to plot");
         var multiplot = FigureFile.Columns(2);
@@ -16,7 +20,7 @@ public static class TrainingCurvesFigure
         int best = history.MinBy(h => h.ValLoss)!.Epoch;
         Draw(multiplot.GetPlot(0), epochs, history.Select(h => h.Loss), history.Select(h => h.ValLoss), best, $"{title}: loss", "binary cross-entropy", Alignment.UpperRight);
         Draw(multiplot.GetPlot(1), epochs, history.Select(h => h.Accuracy), history.Select(h => h.ValAccuracy), best, $"{title}: accuracy", "accuracy (threshold 0.5)", Alignment.LowerRight);
-        FigureFile.Save(multiplot, path, width, height);
+        return multiplot;
     }
 
     private static void Draw(Plot plot, double[] epochs, IEnumerable<double> train, IEnumerable<double> validation, int best, string title, string yLabel,

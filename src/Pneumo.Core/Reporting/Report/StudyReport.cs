@@ -21,7 +21,7 @@ public static class StudyReport
     public static ReportSummary Write(IReadOnlyList<ReportEntry> entries, string? dataRoot, string outDir, string command,
                                       int resamples = Bootstrap.DefaultResamples, Action<string>? log = null)
     {
-        if (entries.Count == 0) throw new ArgumentException("--runs: no result folders given");
+        if (entries.Count == 0) throw new UserError("--runs: no result folders given");
         var report = new Sections(outDir, log);
         var data = dataRoot is not null && Directory.Exists(dataRoot) ? DataSummary.Read(dataRoot) : null;
         var analyses = entries.Select(e => EntryAnalysis.Of(e, resamples)).ToList();

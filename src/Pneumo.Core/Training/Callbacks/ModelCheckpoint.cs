@@ -11,6 +11,8 @@ namespace Pneumo.Training.Callbacks;
 /// </summary>
 /// <param name="path">Where the best weights go (a run's <c>best.pt</c>).</param>
 /// <param name="model">The model whose weights count (the weight average when there is one).</param>
+/// <param name="monitor">The metric that decides (validation loss).</param>
+/// <param name="mode">Whether the metric should fall or rise.</param>
 public sealed class ModelCheckpoint(string path, Func<ClassifierModel> model, string monitor = "val_loss", MonitorMode mode = MonitorMode.Min)
     : MonitorCallback(monitor, mode, minDelta: 0, patience: int.MaxValue)
 {

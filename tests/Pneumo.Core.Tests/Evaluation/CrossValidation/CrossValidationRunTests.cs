@@ -44,7 +44,7 @@ public class CrossValidationRunTests
         Assert.StartsWith("fold 1 of 2", given);
         Assert.True(File.Exists(cv.Combine(FileNames.CrossValidationSummary)));
 
-        var e = Assert.Throws<InvalidOperationException>(() => Run(data.Path, cv.Path, null, Quick with { Epochs = 2 }));
+        var e = Assert.Throws<UserError>(() => Run(data.Path, cv.Path, null, Quick with { Epochs = 2 }));
         Assert.Contains("other settings", e.Message);
     }
 }

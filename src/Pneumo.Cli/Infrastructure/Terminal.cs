@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace Pneumo.Cli.Infrastructure;
+
+/// <summary>
+/// Where the command line writes: <see cref="Out"/>, standard output (results, tables, progress), and
+/// <see cref="Error"/>, standard error (one-line errors and warnings). Injected into every verb, so tests run the
+/// commands in-process with test consoles and read both.
+/// </summary>
+/// <remarks>
+/// Machine-readable output (JSON, CSV) and the error lines are written verbatim to the console's writer: no markup, no
+/// wrapping, no styling, whatever the console's width or colour support. <see cref="LiveProgress"/> says whether a live
+/// progress bar can be drawn (standard output is an interactive terminal).
+/// </remarks>
+public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LiveProgress = false)
+{
+    /// <summary>This process's standard output and standard error.</summary>
+    public static Terminal ForProcess()
+    {
+        var output = AnsiConsole.Console;
+        var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+        // Redirected output (log files, CI) is read by tools and people later: never wrap lines at a guessed width.
+        if (System.Console.IsOutputRedirected) output.Profile.Width = 4096;
+        if (System.Console.IsErrorRedirected) error.Profile.Width = 4096;
+        return new Terminal(output, error, !System.Console.IsOutputRedirected && output.Profile.Capabilities.Interactive);
+    }
+
+    /// <summary>Text on standard output exactly as given (JSON, CSV), followed by a line end.</summary>
+    public void Verbatim(string text) => Out.Profile.Out.Writer.WriteLine(text);
+
+    /// <summary>One plain line "error: ..." on standard error, so that JSON or CSV on standard output stays clean.</summary>
+    public void ErrorLine(string message) => Error.Profile.Out.Writer.WriteLine("error: " + OneLine(message));
+
+    /// <summary>One plain line "warning: ..." on standard error (something worth knowing; the work goes on).</summary>
+    public void WarningLine(string message) => Error.Profile.Out.Writer.WriteLine("warning: " + OneLine(message));
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

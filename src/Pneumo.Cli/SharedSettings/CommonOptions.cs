@@ -1,0 +1,23 @@
+namespace Pneumo.Cli.SharedSettings;
+
+/// <summary>
+/// The text of the options many verbs share, in one place: the settings types of the two chains
+/// (<see cref="DataSettings"/> and <see cref="ModelSettings"/> and their subclasses) use it, so that an option reads
+/// the same in every verb's help.
+/// </summary>
+public static class CommonOptions
+{
+    public const string Data = "--data <DIR>";
+    public const string DataHelp = "Data root, with train/ and test/ folders of NORMAL and PNEUMONIA images (default: $PNEUMO_DATA, data/chest_xray, ../shared/data/chest_xray).";
+    public const string Threads = "--threads <N>";
+    public const string ThreadsHelp = "Torch threads, and ONNX Runtime's for a frozen base (0 = all cores).";
+    public const string Seed = "--seed <S>";
+    public const string SeedHelp = "Seed of every random choice (split, folds, initialisation, shuffling, augmentation, subsets, bootstrap): the same seed, the same result.";
+    public const int DefaultSeed = 42;
+    public const string Model = "--model <MODEL_DIR>";
+    public const string ModelHelp = "Model directory (default: $PNEUMO_MODEL or models/resnet18-full).";
+    public const string EnsembleHelp = "Model directory; repeat for an ensemble (mean probability). Default: $PNEUMO_MODEL or models/resnet18-full.";
+
+    /// <summary>The check of <c>--threads</c>, shared by both chains.</summary>
+    public static string? ThreadsProblem(int threads) => threads < 0 ? "--threads must be 0 (all cores) or more" : null;
+}

@@ -1,0 +1,11 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.SharedSettings;
+
+/// <summary><c>--model</c>: one trained model (export; the base of the verbs that work on a model).</summary>
+public class ModelSettings : CommandSettings
+{
+    [CommandOption(CommonOptions.Model), Description(CommonOptions.ModelHelp)]
+    public string? Model { get; init; }
+}

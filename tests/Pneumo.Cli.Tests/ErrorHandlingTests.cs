@@ -1,0 +1,82 @@
+using System.ComponentModel;
+using Pneumo.Cli.Infrastructure;
+using Spectre.Console.Cli;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>
+/// What a command's failure becomes, in-process: a user error is one line and exit code 2; a bug is exit code 1, one
+/// line with the path of a log file, and the log holds the exception with its stack trace.
+/// </summary>
+public class ErrorHandlingTests
+{
+    /// <summary>A verb that throws what it is told to, through the same base as every pneumo verb.</summary>
+    private sealed class ThrowingCommand(Terminal terminal) : PneumoCommand<ThrowingCommand.Settings>(terminal)
+    {
+        public sealed class Settings : CommandSettings
+        {
+            [CommandOption("--kind <KIND>"), Description("user, data, missing-file or bug.")]
+            public string Kind { get; init; } = "bug";
+        }
+
+        protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+        {
+            Line("started");
+            return settings.Kind switch
+            {
+                "user" => throw new UserError("--widgets: 3 is not a widget count\nthat fits"),
+                "data" => throw new Pneumo.Data.DataException("scan.jpeg: not a readable image"),
+                "missing-file" => throw new FileNotFoundException("scan.jpeg: file not found"),
+                _ => Fail(),
+            };
+        }
+
+        private static Task<int> Fail() => throw new InvalidOperationException("the widget table is inconsistent");
+    }
+
+    private static Task<InProcessCli.Result> Run(string kind) =>
+        InProcessCli.RunAsync(config => config.AddCommand<ThrowingCommand>("throw"), "throw", "--kind", kind);
+
+    [Theory]
+    [InlineData("user", "error: --widgets: 3 is not a widget count that fits")]
+    [InlineData("data", "error: scan.jpeg: not a readable image")]
+    [InlineData("missing-file", "error: scan.jpeg: file not found")]
+    public async Task AUserErrorIsExitTwoAndOneLine(string kind, string line)
+    {
+        var r = await Run(kind);
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Equal([line], r.ErrorLines);
+        Assert.Equal("started\n", r.Stdout.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task ABugIsExitOneWithTheStackTraceInALogFile()
+    {
+        var r = await Run("bug");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        var line = Assert.Single(r.ErrorLines);
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^error: internal error: the widget table is inconsistent \(details: (.+\.log)\)$");
+        Assert.True(match.Success, line);
+        var log = match.Groups[1].Value;
+        try
+        {
+            Assert.StartsWith(CrashLog.Folder, log);
+            var text = File.ReadAllText(log);
+            Assert.Contains("System.InvalidOperationException: the widget table is inconsistent", text);
+            Assert.Contains($"   at {typeof(ThrowingCommand).FullName!.Replace('+', '.')}.Fail()", text);
+            Assert.DoesNotContain("   at ", r.Stdout + r.Stderr); // the trace is in the file only
+        }
+        finally { File.Delete(log); }
+    }
+
+    [Fact]
+    public void ArgumentAndInvalidOperationExceptionsAreBugsNotUserErrors()
+    {
+        Assert.False(UserErrors.IsUserError(new ArgumentException("x")));
+        Assert.False(UserErrors.IsUserError(new InvalidOperationException("x")));
+        Assert.False(UserErrors.IsUserError(new NullReferenceException()));
+        Assert.True(UserErrors.IsUserError(new Pneumo.Persistence.RunFolderLockedException("runs/x", 7)));
+        Assert.True(UserErrors.IsUserError(new InvalidDataException("model.json: invalid JSON")));
+    }
+}
