@@ -166,7 +166,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
             if (Normalize is not (null or "per-image" or "none")) return ValidationResult.Error("--normalize must be per-image or none");
             TrainingConfig config;
             try { config = ToConfig(); }
-            catch (ArgumentException e) { return ValidationResult.Error(e.Message); }  // an option naming no value of its enum
+            catch (UserError e) { return ValidationResult.Error(e.Message); }  // an option naming no value of its enum
             var problem = config.Validate();
             return problem is null ? ValidationResult.Success() : ValidationResult.Error(problem);
         }

@@ -6,7 +6,6 @@ namespace Pneumo.Inference;
 /// <summary>A trained model on disk: a directory with the weights and <c>model.json</c>.</summary>
 public sealed class ModelDirectory : IDisposable
 {
-
     private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata, string version)
     {
         Path = path;

@@ -9,7 +9,6 @@ namespace Pneumo.Persistence;
 /// <param name="Files">Hex SHA-256 per file, by path relative to the run folder ('/' separated).</param>
 public sealed record CheckpointManifest(SortedDictionary<string, string> Files)
 {
-
     /// <summary>Hashes <paramref name="relativePaths"/> (those that exist) and writes the manifest into <paramref name="checkpointDir"/>.</summary>
     public static void Write(string runDir, string checkpointDir, IEnumerable<string> relativePaths)
     {

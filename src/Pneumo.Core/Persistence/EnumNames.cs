@@ -22,11 +22,11 @@ public static class EnumNames
     /// <summary>The value named <paramref name="text"/> (case-insensitive).</summary>
     /// <param name="text">A value's name, as given.</param>
     /// <param name="option">The option or field the text came from, for the message (e.g. <c>--tta</c>).</param>
-    /// <exception cref="ArgumentException">No value has that name; the message names the option and the accepted values.</exception>
+    /// <exception cref="UserError">No value has that name; the message names the option and the accepted values.</exception>
     public static T Parse<T>(string text, string option) where T : struct, Enum =>
         TryParse<T>(text, out var value)
             ? value
-            : throw new ArgumentException($"{option} must be {string.Join(" or ", All<T>())}, not '{text}'");
+            : throw new UserError($"{option} must be {string.Join(" or ", All<T>())}, not '{text}'");
 
     public static bool TryParse<T>(string text, out T value) where T : struct, Enum
     {

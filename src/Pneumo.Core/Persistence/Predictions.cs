@@ -18,10 +18,10 @@ public sealed record Predictions(IReadOnlyList<string> Paths, IReadOnlyList<int>
     /// <summary>Writes <c>path,label,probability</c> rows.</summary>
     public void WriteCsv(string path)
     {
-        var lines = new List<string>(Paths.Count + 1) { "path,label,probability" };
+        var lines = new List<string>(Paths.Count + 1) { ResultFiles.PredictionsHeader };
         for (int i = 0; i < Paths.Count; i++)
             lines.Add($"{Csv.Escape(Paths[i])},{Labels[i]},{Probabilities[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
-        Persistence.AtomicFile.WriteAllText(path, string.Join("\n", lines) + "\n");
+        AtomicFile.WriteAllText(path, string.Join("\n", lines) + "\n");
     }
 }
 

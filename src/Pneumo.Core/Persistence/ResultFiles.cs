@@ -9,7 +9,7 @@ public static class ResultFiles
     /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>
     public static Predictions ReadPredictions(string path)
     {
-        var rows = ReadRows(path, "path,label,probability");
+        var rows = ReadRows(path, PredictionsHeader);
         var paths = new List<string>(rows.Count);
         var labels = new List<int>(rows.Count);
         var probabilities = new List<double>(rows.Count);
@@ -24,6 +24,7 @@ public static class ResultFiles
         return new Predictions(paths, labels, probabilities);
     }
 
+    internal const string PredictionsHeader = "path,label,probability";
     private const string HistoryHeader = "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second";
 
     /// <summary>Writes a run's <c>history.csv</c> (one row per epoch), atomically.</summary>
@@ -51,6 +52,26 @@ public static class ResultFiles
         return history;
     }
 
+    private const string SplitHeader = "path,label,patient,part";
+
+    /// <summary>Writes a run's <c>split.csv</c>: every image of the training set with the part (train or validation) it is in.</summary>
+    public static void WriteSplit(string path, IEnumerable<SplitRow> rows)
+    {
+        var lines = rows.Select(r => $"{Csv.Escape(r.Path)},{r.Label},{Csv.Escape(r.Patient)},{(r.Validation ? "validation" : "train")}").Prepend(SplitHeader);
+        AtomicFile.WriteAllText(path, string.Join("\n", lines) + "\n");
+    }
+
+    /// <summary>Reads a run's <c>split.csv</c>, with each row's line number for messages.</summary>
+    /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>
+    public static List<(int Line, SplitRow Row)> ReadSplit(string path) =>
+        ReadRows(path, SplitHeader).Select(x =>
+        {
+            var f = x.Fields;
+            if (f.Count != 4 || f[1] is not ("0" or "1") || f[3] is not ("train" or "validation"))
+                throw new InvalidDataException($"{path}: line {x.Line} is not path,label,patient,train|validation");
+            return (x.Line, new SplitRow(f[0], f[1] == "1" ? 1 : 0, f[2], f[3] == "validation"));
+        }).ToList();
+
     private static List<(int Line, List<string> Fields)> ReadRows(string path, string header)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
@@ -64,3 +85,6 @@ public static class ResultFiles
     private static bool TryDouble(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 }
+
+/// <summary>One row of a run's <c>split.csv</c>: an image (relative path), its label (1 = PNEUMONIA), its patient and its part.</summary>
+public sealed record SplitRow(string Path, int Label, string Patient, bool Validation);

@@ -91,18 +91,11 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         var byPath = records.ToDictionary(r => r.RelativePath, StringComparer.Ordinal);
         var train = new List<ImageRecord>();
         var validation = new List<ImageRecord>();
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != "path,label,patient,part")
-            throw new InvalidDataException($"{path}: expected the header path,label,patient,part");
-        for (int i = 1; i < lines.Length; i++)
+        foreach (var (line, row) in ResultFiles.ReadSplit(path))
         {
-            if (lines[i].Length == 0) continue;
-            var fields = Csv.ParseLine(lines[i]);
-            if (fields.Count != 4 || fields[3] is not ("train" or "validation"))
-                throw new InvalidDataException($"{path}: line {i + 1} is not path,label,patient,train|validation");
-            if (!byPath.TryGetValue(fields[0], out var record))
-                throw new DataException($"{path}: line {i + 1} names {fields[0]}, which is not a readable image of the data root");
-            (fields[3] == "train" ? train : validation).Add(record);
+            if (!byPath.TryGetValue(row.Path, out var record))
+                throw new DataException($"{path}: line {line} names {row.Path}, which is not a readable image of the data root");
+            (row.Validation ? validation : train).Add(record);
         }
         return new TrainValidationSplit(train, validation);
     }

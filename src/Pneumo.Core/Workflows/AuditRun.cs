@@ -19,7 +19,6 @@ namespace Pneumo.Workflows;
 /// </summary>
 public static class AuditRun
 {
-
     /// <summary>Audits the model in <paramref name="modelDir"/> on the split <paramref name="settings"/> names.</summary>
     /// <exception cref="InvalidDataException">Not a loadable model, or (validation) one without a training configuration.</exception>
     /// <exception cref="DataException">The data root lacks the split, or (validation) is not the data the model was trained on.</exception>

@@ -23,9 +23,8 @@ public sealed record CrossValidationSettings(TrainingConfig Config, int Folds, s
 /// </remarks>
 public static class CrossValidationRun
 {
-
     /// <summary>The run folder of fold <paramref name="fold"/> (0-based): <c>fold-1</c>, <c>fold-2</c>, ...</summary>
-    public static string FoldDirectory(string outDir, int fold) => Path.Combine(outDir, $"fold-{fold + 1}");
+    public static string FoldDirectory(string outDir, int fold) => Path.Combine(outDir, FileNames.Fold(fold));
 
     /// <summary>Runs the missing folds (or only <paramref name="onlyFold"/>, 0-based), then summarises every finished fold.</summary>
     /// <exception cref="UserError">The folder holds a cross-validation with other settings.</exception>

@@ -20,7 +20,6 @@ namespace Pneumo.Workflows;
 /// </remarks>
 public static class PruningRun
 {
-
     /// <summary>Runs (or continues) a sweep of the model in <paramref name="modelDir"/>, writing into <paramref name="outDir"/>.</summary>
     /// <exception cref="UserError"><paramref name="outDir"/> holds a sweep of another model or with other settings.</exception>
     public static PruningSummary Execute(string modelDir, string dataRoot, string outDir, PruningSettings settings, string command,

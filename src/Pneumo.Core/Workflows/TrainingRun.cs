@@ -362,11 +362,9 @@ public sealed class TrainingRun
         return data;
     }
 
-    private void WriteSplit(TrainValidationSplit split)
-    {
-        var lines = new List<string> { "path,label,patient,part" };
-        lines.AddRange(split.Train.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},train"));
-        lines.AddRange(split.Validation.Select(r => $"{Csv.Escape(r.RelativePath)},{(int)r.Label},{Csv.Escape(r.PatientId)},validation"));
-        AtomicFile.WriteAllText(Path.Combine(runDir, FileNames.Split), string.Join("\n", lines) + "\n");
-    }
+    private void WriteSplit(TrainValidationSplit split) =>
+        ResultFiles.WriteSplit(Path.Combine(runDir, FileNames.Split),
+            split.Train.Select(r => Row(r, validation: false)).Concat(split.Validation.Select(r => Row(r, validation: true))));
+
+    private static SplitRow Row(ImageRecord r, bool validation) => new(r.RelativePath, (int)r.Label, r.PatientId, validation);
 }

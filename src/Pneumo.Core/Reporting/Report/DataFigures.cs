@@ -7,7 +7,6 @@ namespace Pneumo.Reporting.Report;
 /// <summary>The data figures of a study (the paper's Fig. 1a and 1b), from a data root's file names and images.</summary>
 public static class DataFigures
 {
-
     /// <summary>Images per class in each split (Fig. 1a).</summary>
     public static void SaveClassDistribution(DataSummary data, string path) =>
         ClassDistributionFigure.Save(data.Splits.Select(s => new SplitCounts(s.Split, s.Normal, s.Pneumonia)).ToList(), path);

@@ -44,7 +44,7 @@ public class ThresholdSelectorTests
         Assert.Equal(0.2, ThresholdSelector.Choose(ThresholdMethod.Youden, labels, [0.05, 0.1, 0.15, 0.25, 0.9]), 12);  // the middle of the gap (.15, .25]
         Assert.Equal(ThresholdSelector.Default, ThresholdSelector.Choose(ThresholdMethod.Default, labels, [0.05, 0.1, 0.15, 0.25, 0.9]));
         Assert.Equal(ThresholdSelector.Youden(labels, scores), ThresholdSelector.Choose(ThresholdMethod.Youden, labels, scores));
-        var e = Assert.Throws<ArgumentException>(() => EnumNames.Parse<ThresholdMethod>("f1", "--threshold-rule"));
+        var e = Assert.Throws<UserError>(() => EnumNames.Parse<ThresholdMethod>("f1", "--threshold-rule"));
         Assert.Equal("--threshold-rule must be default or youden, not 'f1'", e.Message);
         Assert.Equal(ThresholdMethod.Youden, EnumNames.Parse<ThresholdMethod>("Youden", "--threshold-rule"));
     }
