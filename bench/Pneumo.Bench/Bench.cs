@@ -8,8 +8,8 @@ using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Runtime;
 using Pneumo.Training;
-using TorchSharp;
 using Pneumo.Workflows;
+using TorchSharp;
 using static TorchSharp.torch;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 

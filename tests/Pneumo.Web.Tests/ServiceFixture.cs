@@ -1,10 +1,9 @@
-using Pneumo.Data;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Web;
 using TorchSharp;
 using Xunit;
-using Pneumo.Inference;
 
 namespace Pneumo.Tests;
 

@@ -1,14 +1,14 @@
 using System.ComponentModel;
-using Pneumo.Reporting;
-using Pneumo.Persistence;
 using System.Globalization;
 using Pneumo.Audit;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
+using Pneumo.Persistence;
+using Pneumo.Reporting;
+using Pneumo.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 

@@ -3,12 +3,11 @@ using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Models;
+using Pneumo.Persistence;
 using Pneumo.Reporting;
-using Pneumo.Training;
+using Pneumo.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Pneumo.Persistence;
-using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 

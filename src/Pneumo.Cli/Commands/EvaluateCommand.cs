@@ -4,11 +4,11 @@ using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Evaluation;
+using Pneumo.Inference;
 using Pneumo.Persistence;
+using Pneumo.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Pneumo.Inference;
-using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 

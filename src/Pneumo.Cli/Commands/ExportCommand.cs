@@ -2,10 +2,9 @@ using System.ComponentModel;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Export;
-using Pneumo.Persistence;
+using Pneumo.Inference;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Pneumo.Inference;
 
 namespace Pneumo.Cli.Commands;
 

@@ -1,15 +1,14 @@
 using System.ComponentModel;
-using Pneumo.Reporting;
 using System.Globalization;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
+using Pneumo.Inference;
 using Pneumo.Persistence;
-using Pneumo.Pruning;
+using Pneumo.Reporting;
+using Pneumo.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Pneumo.Inference;
-using Pneumo.Workflows;
 
 namespace Pneumo.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using Pneumo.Persistence;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Data;
+using Pneumo.Persistence;
 using Pneumo.Reporting.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;

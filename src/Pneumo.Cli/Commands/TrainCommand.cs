@@ -4,11 +4,10 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Models;
-using Pneumo.Training;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
 

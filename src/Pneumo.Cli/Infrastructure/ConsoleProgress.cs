@@ -1,8 +1,8 @@
 using System.Globalization;
+using Pneumo.Persistence;
 using Pneumo.Training;
 using Pneumo.Training.Callbacks;
 using Spectre.Console;
-using Pneumo.Persistence;
 
 namespace Pneumo.Cli.Infrastructure;
 

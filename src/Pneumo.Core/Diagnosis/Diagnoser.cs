@@ -3,8 +3,8 @@ using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
-using Pneumo.Persistence;
 using Pneumo.Inference;
+using Pneumo.Persistence;
 
 namespace Pneumo.Diagnosis;
 

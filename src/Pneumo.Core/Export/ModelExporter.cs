@@ -1,4 +1,3 @@
-using Pneumo.Persistence;
 using Pneumo.Inference;
 
 namespace Pneumo.Export;

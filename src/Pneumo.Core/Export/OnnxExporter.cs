@@ -2,10 +2,10 @@ using System.Globalization;
 using Google.Protobuf;
 using Onnx;
 using Pneumo.Data;
-using Pneumo.Models;
-using Pneumo.Persistence;
-using Pneumo.Models.Onnx;
 using Pneumo.Inference;
+using Pneumo.Models;
+using Pneumo.Models.Onnx;
+using Pneumo.Persistence;
 
 namespace Pneumo.Export;
 

@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Pneumo.Persistence;
 using Pneumo.Inference;
+using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Export;

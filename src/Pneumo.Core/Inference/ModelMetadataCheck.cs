@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Pneumo.Models;
 using Pneumo.Data;
+using Pneumo.Models;
 using Pneumo.Persistence;
 
 namespace Pneumo.Inference;

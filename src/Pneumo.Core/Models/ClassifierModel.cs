@@ -1,6 +1,5 @@
-using Pneumo.Export;
-using TorchSharp;
 using Pneumo.Models.Onnx;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models;

@@ -1,7 +1,7 @@
+using Pneumo.Data;
 using Pneumo.Models.Onnx;
 using Pneumo.Models.ResNet;
 using Pneumo.Persistence;
-using Pneumo.Data;
 
 namespace Pneumo.Models;
 

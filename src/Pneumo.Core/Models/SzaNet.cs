@@ -1,7 +1,6 @@
-using Pneumo.Export;
+using Pneumo.Models.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
-using Pneumo.Models.Onnx;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models;

@@ -1,6 +1,4 @@
 using Pneumo.Data;
-using Pneumo.Evaluation.Metrics;
-using Pneumo.Training;
 
 namespace Pneumo.Persistence;
 

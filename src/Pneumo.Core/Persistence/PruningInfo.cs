@@ -1,4 +1,3 @@
-using Pneumo.Pruning;
 
 namespace Pneumo.Persistence;
 

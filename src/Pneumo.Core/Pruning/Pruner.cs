@@ -1,6 +1,6 @@
+using Pneumo.Persistence;
 using TorchSharp;
 using TorchSharp.Modules;
-using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Pruning;

@@ -1,5 +1,5 @@
-using TorchSharp;
 using Pneumo.Persistence;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pneumo.Pruning;

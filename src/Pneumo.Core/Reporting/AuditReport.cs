@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Pneumo.Audit;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
-using Pneumo.Workflows;
-using Pneumo.Audit;
 
 namespace Pneumo.Reporting;
 

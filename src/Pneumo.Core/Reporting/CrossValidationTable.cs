@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
 

@@ -1,7 +1,6 @@
-using Pneumo.Pruning;
-using ScottPlot;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
+using ScottPlot;
 
 namespace Pneumo.Reporting;
 

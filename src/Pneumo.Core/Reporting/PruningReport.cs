@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Pneumo.Pruning;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
 

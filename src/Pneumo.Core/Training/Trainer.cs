@@ -1,9 +1,9 @@
 using Pneumo.Data;
 using Pneumo.Evaluation;
-using Pneumo.Models;
-using TorchSharp;
-using Pneumo.Persistence;
 using Pneumo.Inference;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pneumo.Training;

@@ -2,8 +2,6 @@ using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Models;
 using Pneumo.Persistence;
-using Pneumo.Inference;
-using Pneumo.Workflows;
 
 namespace Pneumo.Training;
 

@@ -1,15 +1,13 @@
 using System.Diagnostics;
-using Pneumo.Runtime;
 using System.Globalization;
+using Pneumo.Audit;
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
-using Pneumo.Persistence;
-using Pneumo.Training;
 using Pneumo.Inference;
-using Pneumo.Reporting.Figures;
-using Pneumo.Reporting;
-using Pneumo.Audit;
+using Pneumo.Persistence;
+using Pneumo.Runtime;
+using Pneumo.Training;
 
 namespace Pneumo.Workflows;
 

@@ -1,8 +1,8 @@
 using Pneumo.Data;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Training;
-using Pneumo.Inference;
 using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Workflows;

@@ -1,6 +1,4 @@
-using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
-using Pneumo.Training;
 
 namespace Pneumo.Workflows;
 

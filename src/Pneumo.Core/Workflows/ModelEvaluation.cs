@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Pneumo.Data;
 using Pneumo.Evaluation.Metrics;
-using Pneumo.Persistence;
 using Pneumo.Inference;
+using Pneumo.Persistence;
 
 namespace Pneumo.Workflows;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using Pneumo.Runtime;
 using Pneumo.Data;
 using Pneumo.Evaluation.Metrics;
-using Pneumo.Persistence;
-using Pneumo.Training;
 using Pneumo.Inference;
+using Pneumo.Persistence;
 using Pneumo.Pruning;
+using Pneumo.Runtime;
+using Pneumo.Training;
 
 namespace Pneumo.Workflows;
 

@@ -4,13 +4,13 @@ using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
+using Pneumo.Pruning;
 using Pneumo.Training;
 using Pneumo.Training.Callbacks;
 using TorchSharp;
-using Pneumo.Inference;
-using Pneumo.Pruning;
 
 namespace Pneumo.Workflows;
 

@@ -1,6 +1,4 @@
 using Pneumo.Evaluation.Metrics;
-using Pneumo.Pruning;
-using Pneumo.Training;
 using Pneumo.Persistence;
 
 namespace Pneumo.Workflows;

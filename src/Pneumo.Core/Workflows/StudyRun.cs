@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using Pneumo.Runtime;
-using Pneumo.Evaluation;
-using Pneumo.Persistence;
-using Pneumo.Pruning;
-using Pneumo.Training;
-using Pneumo.Inference;
 using Pneumo.Data;
+using Pneumo.Evaluation;
+using Pneumo.Inference;
+using Pneumo.Persistence;
+using Pneumo.Runtime;
 using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Workflows;

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using Pneumo.Runtime;
 using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
+using Pneumo.Runtime;
+using Pneumo.Training;
 using Pneumo.Training.Callbacks;
 using TorchSharp;
-using Pneumo.Inference;
-using Pneumo.Training;
 
 namespace Pneumo.Workflows;
 

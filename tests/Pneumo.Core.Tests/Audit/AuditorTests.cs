@@ -2,10 +2,10 @@ using Pneumo.Audit;
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
+using Pneumo.Inference;
 using Pneumo.Tests.Explain;
 using Xunit;
 using Xunit.Abstractions;
-using Pneumo.Inference;
 
 namespace Pneumo.Tests.Audit;
 

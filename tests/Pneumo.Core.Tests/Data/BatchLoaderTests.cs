@@ -1,8 +1,8 @@
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
+using Pneumo.Persistence;
 using SkiaSharp;
 using Xunit;
-using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Data;
 

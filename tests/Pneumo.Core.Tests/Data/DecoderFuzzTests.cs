@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Pneumo.Data;
 using Pneumo.Evaluation;
+using Pneumo.Inference;
 using Pneumo.Tests.Explain;
 using SkiaSharp;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
-using Pneumo.Inference;
 
 namespace Pneumo.Tests.Data;
 

@@ -1,7 +1,7 @@
 using Pneumo.Data;
+using Pneumo.Persistence;
 using TorchSharp;
 using Xunit;
-using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Data;

@@ -1,6 +1,6 @@
 using Pneumo.Data;
-using Xunit;
 using Pneumo.Persistence;
+using Xunit;
 
 namespace Pneumo.Tests.Data;
 

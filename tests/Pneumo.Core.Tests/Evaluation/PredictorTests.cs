@@ -1,10 +1,10 @@
 using Pneumo.Data;
 using Pneumo.Evaluation;
+using Pneumo.Inference;
 using Pneumo.Models;
+using Pneumo.Persistence;
 using TorchSharp;
 using Xunit;
-using Pneumo.Inference;
-using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Evaluation;
 

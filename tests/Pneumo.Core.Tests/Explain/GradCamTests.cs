@@ -1,11 +1,11 @@
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Explain;
+using Pneumo.Inference;
 using Pneumo.Models;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
-using Pneumo.Inference;
 
 namespace Pneumo.Tests.Explain;
 

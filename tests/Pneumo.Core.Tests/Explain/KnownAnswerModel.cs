@@ -1,7 +1,7 @@
 using Pneumo.Data;
 using Pneumo.Models;
-using TorchSharp;
 using Pneumo.Persistence;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Explain;

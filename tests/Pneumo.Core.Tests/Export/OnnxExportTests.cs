@@ -1,17 +1,17 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Google.Protobuf;
 using Pneumo.Data;
 using Pneumo.Evaluation;
 using Pneumo.Export;
+using Pneumo.Inference;
 using Pneumo.Models;
-using ModelDirectory = Pneumo.Inference.ModelDirectory;
-using ModelMetadata = Pneumo.Persistence.ModelMetadata;
+using Pneumo.Persistence;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
-using Pneumo.Inference;
-using Pneumo.Persistence;
+using ModelDirectory = Pneumo.Inference.ModelDirectory;
+using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Export;

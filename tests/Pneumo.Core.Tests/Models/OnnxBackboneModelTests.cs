@@ -1,10 +1,10 @@
 using Pneumo.Data;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Models.Onnx;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Xunit;
-using Pneumo.Inference;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Models;

@@ -1,4 +1,3 @@
-using Pneumo.Data;
 using Pneumo.Models;
 using Pneumo.Models.ResNet;
 using Pneumo.Training;

@@ -1,14 +1,14 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Data;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Models.ResNet;
+using Pneumo.Persistence;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
-using Pneumo.Inference;
-using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Models;

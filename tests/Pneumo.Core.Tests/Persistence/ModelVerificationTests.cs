@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Pneumo.Data;
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Tests.Explain;
 using SkiaSharp;
 using TorchSharp;
 using Xunit;
-using Pneumo.Inference;
 
 namespace Pneumo.Tests.Persistence;
 

@@ -1,7 +1,6 @@
 using Pneumo.Persistence;
-using Pneumo.Training;
-using Xunit;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Persistence;
 

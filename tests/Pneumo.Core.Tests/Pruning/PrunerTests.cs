@@ -1,10 +1,10 @@
 using Pneumo.Data;
 using Pneumo.Models;
+using Pneumo.Persistence;
 using Pneumo.Pruning;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
-using Pneumo.Persistence;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Pruning;

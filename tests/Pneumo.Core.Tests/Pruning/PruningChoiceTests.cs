@@ -1,7 +1,7 @@
-using Pneumo.Pruning;
-using Xunit;
 using Pneumo.Persistence;
+using Pneumo.Pruning;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Pruning;
 

@@ -1,9 +1,9 @@
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
-using Pneumo.Pruning;
-using Xunit;
 using Pneumo.Persistence;
+using Pneumo.Pruning;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Pruning;
 

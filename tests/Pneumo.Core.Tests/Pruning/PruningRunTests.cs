@@ -1,15 +1,15 @@
-using Pneumo.Reporting;
 using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Pruning;
+using Pneumo.Reporting;
 using Pneumo.Training;
-using Xunit;
-using Pneumo.Inference;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Pruning;
 

@@ -1,7 +1,6 @@
-using Pneumo.Pruning;
-using Xunit;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Pruning;
 

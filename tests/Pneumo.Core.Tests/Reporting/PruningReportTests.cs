@@ -1,9 +1,8 @@
 using Pneumo.Persistence;
-using Pneumo.Pruning;
 using Pneumo.Reporting;
 using Pneumo.Tests.Pruning;
-using Xunit;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Reporting;
 

@@ -1,9 +1,9 @@
 using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
-using Xunit;
-using Pneumo.Workflows;
 using Pneumo.Training.Callbacks;
+using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Training;
 

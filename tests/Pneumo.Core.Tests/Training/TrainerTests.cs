@@ -1,9 +1,9 @@
 using Pneumo.Data;
 using Pneumo.Models;
+using Pneumo.Persistence;
 using Pneumo.Training;
 using TorchSharp;
 using Xunit;
-using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Training;
 

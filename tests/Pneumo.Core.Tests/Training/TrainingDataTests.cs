@@ -1,11 +1,11 @@
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Evaluation;
+using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Training;
-using Xunit;
-using Pneumo.Inference;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Training;
 

@@ -1,10 +1,10 @@
 using Pneumo.Data.Transforms;
+using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Training;
-using Xunit;
-using Pneumo.Inference;
-using Pneumo.Workflows;
 using Pneumo.Training.Callbacks;
+using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Training;
 

@@ -1,8 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
-using Tensor = TorchSharp.torch.Tensor;
-using Pneumo.Export;
-using TorchSharp.Modules;
 using Pneumo.Persistence;
+using TorchSharp.Modules;
+using Tensor = TorchSharp.torch.Tensor;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models.Onnx;

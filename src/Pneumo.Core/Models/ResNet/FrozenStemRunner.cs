@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
-using Pneumo.Export;
 using Pneumo.Models.Onnx;
 using Tensor = TorchSharp.torch.Tensor;
 using static TorchSharp.torch;

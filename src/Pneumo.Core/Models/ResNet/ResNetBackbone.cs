@@ -1,8 +1,7 @@
-using Pneumo.Export;
-using TorchSharp;
-using TorchSharp.Modules;
 using Pneumo.Models.Onnx;
 using Pneumo.Persistence;
+using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Pneumo.Models.ResNet;

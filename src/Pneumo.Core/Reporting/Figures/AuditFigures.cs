@@ -1,6 +1,6 @@
+using Pneumo.Audit;
 using Pneumo.Reporting.Figures;
 using ScottPlot;
-using Pneumo.Audit;
 
 namespace Pneumo.Reporting.Figures;
 

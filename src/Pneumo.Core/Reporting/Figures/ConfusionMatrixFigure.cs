@@ -1,6 +1,5 @@
-using Pneumo.Evaluation.Metrics;
-using ScottPlot;
 using Pneumo.Persistence;
+using ScottPlot;
 
 namespace Pneumo.Reporting.Figures;
 

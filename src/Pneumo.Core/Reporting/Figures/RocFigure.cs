@@ -1,7 +1,7 @@
 using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
-using ScottPlot;
 using Pneumo.Persistence;
+using ScottPlot;
 
 namespace Pneumo.Reporting.Figures;
 

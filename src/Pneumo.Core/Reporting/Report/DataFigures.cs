@@ -1,5 +1,4 @@
 using Pneumo.Data;
-using Pneumo.Persistence;
 using Pneumo.Reporting.Figures;
 
 namespace Pneumo.Reporting.Report;

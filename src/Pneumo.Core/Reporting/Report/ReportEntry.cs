@@ -1,7 +1,6 @@
 using Pneumo.Evaluation;
-using Pneumo.Persistence;
-using Pneumo.Training;
 using Pneumo.Inference;
+using Pneumo.Persistence;
 using Pneumo.Workflows;
 
 namespace Pneumo.Reporting.Report;

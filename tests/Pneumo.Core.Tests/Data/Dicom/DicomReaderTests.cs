@@ -2,9 +2,9 @@ using System.Text.Json;
 using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Xunit;
 using Xunit.Abstractions;
-using Pneumo.Inference;
 
 namespace Pneumo.Tests.Data.Dicom;
 

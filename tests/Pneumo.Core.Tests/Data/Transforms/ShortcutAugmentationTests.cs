@@ -1,7 +1,7 @@
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
-using Xunit;
 using Pneumo.Persistence;
+using Xunit;
 
 namespace Pneumo.Tests.Data.Transforms;
 

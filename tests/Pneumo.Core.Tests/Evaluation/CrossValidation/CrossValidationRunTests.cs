@@ -1,9 +1,8 @@
-using Pneumo.Reporting;
 using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
-using Pneumo.Training;
-using Xunit;
+using Pneumo.Reporting;
 using Pneumo.Workflows;
+using Xunit;
 
 namespace Pneumo.Tests.Evaluation.CrossValidation;
 

@@ -1,6 +1,6 @@
 using Pneumo.Evaluation.Metrics;
-using Xunit;
 using Pneumo.Persistence;
+using Xunit;
 
 namespace Pneumo.Tests.Evaluation.Metrics;
 

@@ -1,7 +1,7 @@
+using Pneumo.Persistence;
 using Pneumo.Training;
 using Pneumo.Training.Callbacks;
 using Xunit;
-using Pneumo.Persistence;
 
 namespace Pneumo.Tests.Training.Callbacks;
 
