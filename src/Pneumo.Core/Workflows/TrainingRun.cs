@@ -141,11 +141,13 @@ public sealed class TrainingRun
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
         var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing.InputSize, Config.Backbone), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
-                                        flipAveraging: Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip, backboneLrScale: Config.BackboneLrScale,
-                                        layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
+                                        flipAveraging: Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
+                                        backboneLrScale: Config.BackboneLrScale, layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
         var best = new ModelCheckpoint(Path.Combine(runDir, FileNames.BestWeights), () => trainer.EvaluatedModel);
         var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, Callbacks(best));
-        state = state?.Checkpoint is null ? new TrainingState { LearningRate = Config.LearningRate } : Restore(state, model, trainer, context, best);
+        state = state is null ? new TrainingState { LearningRate = Config.LearningRate }
+              : state.Checkpoint is null ? state
+              : Restore(state, model, trainer, context, best);
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
         var (trainLoader, valLoader) = Loaders(data, preprocessing, model.HasFrozenFront);
         if (Config.Schedule == LearningRateSchedule.Cosine)
