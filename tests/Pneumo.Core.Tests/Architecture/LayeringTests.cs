@@ -13,7 +13,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
 {
     private static readonly System.Reflection.Assembly Library = typeof(Pneumo.Persistence.Json).Assembly;
 
-    /// <summary>The layers from the bottom up (README, "Layout"). The root namespace <c>Pneumo</c> is below them all.</summary>
+    /// <summary>The layers from the bottom up: index 0 is README's layer 1 ("Layout"). The root namespace <c>Pneumo</c> (layer 0) is below them all.</summary>
     internal static readonly string[][] Layers =
     [
         ["Persistence", "Runtime"],
@@ -46,7 +46,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
             var result = Types.InAssembly(Library).That().ResideInNamespace(Namespace(folder))
                               .ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
             if (!result.IsSuccessful)
-                violations.AddRange(result.FailingTypeNames.Select(t => $"{t} (layer {layer}) uses a folder of its own layer or above"));
+                violations.AddRange(result.FailingTypeNames.Select(t => $"{t} (layer {layer + 1}, README numbering) uses a folder of its own layer or above"));
         }
         Assert.True(violations.Count == 0, string.Join("\n", violations));
     }
