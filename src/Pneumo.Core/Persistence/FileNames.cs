@@ -71,6 +71,8 @@ public static class FileNames
     public const string ReportHtml = "report.html";
     public const string ReportSummary = "summary.json";
     public const string ReportFigures = "figures";
+    /// <summary>The report's copies of every entry's per-image test predictions (and out-of-fold predictions), so its numbers can be recomputed.</summary>
+    public const string ReportPredictions = "predictions";
     public const string ClassDistributionFigure = "class-distribution.png";
     public const string ExamplesFigure = "examples.png";
 }

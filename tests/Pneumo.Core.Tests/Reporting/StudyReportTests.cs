@@ -36,6 +36,15 @@ public class StudyReportTests
         var html = File.ReadAllText(temp.Combine("report", FileNames.ReportHtml));
         Assert.Equal(summary.Figures.Count, html.Split("src=\"data:image/png;base64,iVBOR").Length - 1);  // every figure embedded
         Assert.Equal(4, summary.Figures.Count);  // ROC, confusion, metrics, reliability (no data root, no history)
+        Assert.Equal(["predictions/model-a-test.csv", "predictions/model-b-test.csv"], summary.Predictions);
+        foreach (var (entry, file) in entries.Zip(summary.Predictions))
+        {
+            var copy = ResultFiles.ReadPredictions(temp.Combine("report", file));
+            Assert.Equal(entry.Test.Paths, copy.Paths);
+            Assert.Equal(entry.Test.Labels, copy.Labels);
+            Assert.Equal(entry.Test.Probabilities, copy.Probabilities);  // "R" round trip: the numbers recompute exactly
+            Assert.Contains($"]({file})", md);
+        }
         var a = summary.Models[0];
         Assert.Equal(["bacteria", "normal", "virus"], a.ByFinding.Select(f => f.Finding));
         var bacteria = a.ByFinding[0];

@@ -10,7 +10,11 @@ namespace Pneumo.Reporting.Report;
 
 /// <summary>The contents of the report's <c>summary.json</c>.</summary>
 public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models, List<CrossValidationSummary> CrossValidations,
-                                   List<PublishedResult> Paper, List<string> Figures, Provenance Provenance);
+                                   List<PublishedResult> Paper, List<string> Figures, Provenance Provenance)
+{
+    /// <summary>The per-image prediction files the numbers are computed from, relative to the report's folder.</summary>
+    public List<string> Predictions { get; init; } = [];
+}
 
 /// <summary>
 /// Writes the study report from result files only: <c>report.md</c>, a self-contained <c>report.html</c>,
@@ -32,13 +36,14 @@ public static class StudyReport
         report.Calibration(entries, analyses);
         var cvs = entries.Where(e => e.CrossValidation is not null).ToList();
         report.CrossValidation(cvs);
+        report.PerImagePredictions(entries);
         report.DifferencesFromThePaper();
 
         var markdown = report.Markdown;
         AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportMarkdown), markdown);
         AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportHtml), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
         var summary = new ReportSummary(data, analyses, cvs.Select(e => e.CrossValidation!).ToList(), PaperResults.All.ToList(),
-                                        report.Figures, Provenance.Capture(command));
+                                        report.Figures, Provenance.Capture(command)) { Predictions = report.PredictionFiles };
         Json.Write(Path.Combine(outDir, FileNames.ReportSummary), summary);
         return summary;
     }
@@ -165,6 +170,35 @@ public static class StudyReport
                                        ResultFiles.ReadPredictions(Path.Combine(e.Directory, FileNames.OutOfFold, FileNames.Predictions)))).ToList();
             RocFigure.Save(oof, Figure("roc-out-of-fold.png"), "Pooled out-of-fold ROC curves (training set)");
             md.AppendLine("![Pooled out-of-fold ROC](figures/roc-out-of-fold.png)\n");
+        }
+
+        /// <summary>The prediction files written, relative to the report's folder.</summary>
+        public List<string> PredictionFiles { get; } = [];
+
+        /// <summary>
+        /// Copies every entry's per-image test predictions (and a cross-validation's pooled out-of-fold predictions) into
+        /// the report's folder, so that anyone can recompute every number of the report from them.
+        /// </summary>
+        public void PerImagePredictions(IReadOnlyList<ReportEntry> entries)
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(outDir, FileNames.ReportPredictions)).FullName;
+            void Write(Predictions predictions, string name)
+            {
+                predictions.WriteCsv(Path.Combine(dir, name));
+                PredictionFiles.Add($"{FileNames.ReportPredictions}/{name}");
+            }
+            foreach (var e in entries)
+            {
+                Write(e.Test, $"{Slug(e.Name)}-test.csv");
+                if (e.CrossValidation is not null)
+                    Write(ResultFiles.ReadPredictions(Path.Combine(e.Directory, FileNames.OutOfFold, FileNames.Predictions)),
+                          $"{Slug(e.Name)}-out-of-fold.csv");
+            }
+            md.AppendLine("## Per-image predictions\n");
+            md.AppendLine("Every number above is computed from these files (`path,label,probability`; label 1 = PNEUMONIA), with each " +
+                          "model's threshold from the tables:\n");
+            foreach (var f in PredictionFiles) md.AppendLine($"- [{f}]({f})");
+            md.AppendLine();
         }
 
         public void DifferencesFromThePaper()
