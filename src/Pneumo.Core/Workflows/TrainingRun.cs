@@ -348,6 +348,9 @@ public sealed class TrainingRun
             ? TrainingData.Prepare(Config, run.DataRoot, Decoding)
             : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, FileNames.Split), Decoding);
         foreach (var f in data.Skipped) Log($"skipped: {f.Message}");
+        Log(data.Cache.StoreDirectory is { } store
+            ? $"images: from the image store in {store} ({data.Cache.Decoded} decoded this run)"
+            : $"images: {data.Cache.Decoded} decoded into memory (image store off)");
         var split = data.Split;
         var weights = data.ClassWeights;
         var tc = ChestXrayDataset.ClassCounts(split.Train);
