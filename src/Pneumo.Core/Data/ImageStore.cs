@@ -60,15 +60,16 @@ public static class ImageStore
         Directory.CreateDirectory(directory);
         RemoveStaleTemporaries(directory);
         var settings = Settings(decoder);
-        keys = new ImageKey[records.Count];
+        var keyOf = new ImageKey[records.Count];
         var sizes = new long[records.Count];
-        for (int i = 0; i < records.Count; i++)
+        Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var info = new FileInfo(records[i].FullPath);
             bool exists = info.Exists;
             sizes[i] = exists ? info.Length : -1;
-            keys[i] = ImageKey.Of(records[i].FullPath, sizes[i], exists ? info.LastWriteTimeUtc.Ticks : 0);
-        }
+            keyOf[i] = ImageKey.Of(records[i].FullPath, sizes[i], exists ? info.LastWriteTimeUtc.Ticks : 0);
+        });
+        keys = keyOf;
         var fingerprint = ChestXrayDataset.Fingerprint(records.Select((r, i) => (r, sizes[i])));
         var settingsId = Hex(Encoding.UTF8.GetBytes(settings), 12);
         var setHash = new StringBuilder(settings);
