@@ -18,6 +18,13 @@ internal static class TestImageStore
     {
         var existing = Environment.GetEnvironmentVariable("PNEUMO_IMAGE_STORE");
         if (!string.IsNullOrWhiteSpace(existing)) { Directory = existing; return; }
+        // A test host that is killed (or ends without its exit handlers) leaves its store: the next test run deletes it.
+        foreach (var stale in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), "pneumo-test-store-*"))
+        {
+            if (int.TryParse(Path.GetFileName(stale)["pneumo-test-store-".Length..], out var pid) && !System.IO.Directory.Exists($"/proc/{pid}")
+                && System.IO.Directory.Exists("/proc"))
+                try { System.IO.Directory.Delete(stale, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
         Directory = Path.Combine(Path.GetTempPath(), $"pneumo-test-store-{Environment.ProcessId}");
         Environment.SetEnvironmentVariable("PNEUMO_IMAGE_STORE", Directory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
