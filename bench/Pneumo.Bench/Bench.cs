@@ -43,7 +43,7 @@ public static class Bench
         int needed = (o.WarmupBatches + o.TrainingBatches) * o.BatchSize;
         int memoryImages = Math.Min(o.MemoryImages ?? all.Count, all.Count);
         var records = shuffled.Take(Math.Max(needed, memoryImages)).ToList();
-        var cache = new ImageCache(new ImageDecoder(224));
+        var cache = new ImageCache(new ImageDecoder(224), storeDirectory: null); // decoded here: the decode rate is measured (the store: --image-store)
         var decodeClock = Stopwatch.StartNew();
         var (usable, failures) = cache.LoadAll(records, cancel: cancel);
         double decodeRate = records.Count / decodeClock.Elapsed.TotalSeconds;
@@ -136,7 +136,7 @@ public static class Bench
         return flops / 1e9;
     }
 
-    private static TrainingThroughput MeasureTraining(string arch, string precision, string variant, ImageCache cache, IReadOnlyList<ImageRecord> records,
+    internal static TrainingThroughput MeasureTraining(string arch, string precision, string variant, ImageCache cache, IReadOnlyList<ImageRecord> records,
                                                       double[] weights, Augmentation augmentation, BenchOptions o, double peak, CancellationToken cancel)
     {
         var info = ModelRegistry.Get(arch);

@@ -38,6 +38,9 @@ public sealed record BenchOptions
 
     public int MemoryEpochs { get; init; } = 3;
 
+    /// <summary>Batches of the image-store bench's training epoch, drawn at random from the whole set; 0 = every image.</summary>
+    public int StoreEpochBatches { get; init; } = 40;
+
     /// <summary>Warm single-image predictions timed for the latency percentiles.</summary>
     public int PredictRuns { get; init; } = 100;
 
@@ -51,6 +54,7 @@ public sealed record BenchOptions
     public BenchOptions AsQuick() => this with
     {
         Quick = true, TrainingBatches = 8, WarmupBatches = 2, Rounds = 3, InferenceRepeats = 3, MemoryImages = 320, PredictRuns = 30,
+        StoreEpochBatches = 8,
     };
 
     public string? Validate()

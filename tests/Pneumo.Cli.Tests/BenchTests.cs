@@ -101,6 +101,35 @@ public sealed class BenchTests
         Assert.Contains(named, result.Stderr);
     }
 
+    [SkippableFact]
+    public void TheImageStoreBenchLoadsASecondRunWithoutDecodingAndMeasuresAnEpoch()
+    {
+        using var data = TestData.SmallDataRoot(6, "train");
+        using var store = new TempDir();
+        var options = new BenchOptions { DataRoot = data.Path, BatchSize = 4, StoreEpochBatches = 2, Threads = 2 };
+        var lines = new List<string>();
+        var memory = ImageStoreBench.RunPhase(options, ImageStoreBench.MemoryPhase, store.Path, epoch: false, pipeline: false, lines.Add, default);
+        var first = ImageStoreBench.RunPhase(options, ImageStoreBench.FirstPhase, store.Path, epoch: false, pipeline: false, lines.Add, default);
+        var second = ImageStoreBench.RunPhase(options, ImageStoreBench.SecondPhase, store.Path, epoch: true, pipeline: false, lines.Add, default);
+        Assert.Equal((12, 12, 12), (memory.Decoded, first.Decoded, 12));
+        Assert.Equal(0, second.Decoded);
+        Assert.Equal(12, second.Images);
+        Assert.Empty(memory.StoreFiles);
+        Assert.Equal(first.StoreFiles, second.StoreFiles);
+        Assert.True(memory.ManagedImageMb > 0);
+        Assert.Equal(0, second.ManagedImageMb);
+        Assert.Equal(8, second.Epoch!.Images);
+        Assert.True(second.Epoch.PeakRssAnonMb > 0 && second.Epoch.PeakRssFileMb > 0 && second.Epoch.ImagesPerSecond > 0);
+        var report = new ImageStoreReport
+        {
+            Provenance = Pneumo.Persistence.Provenance.Capture("pneumo bench --image-store (test)"), Quick = true, Seed = 42, EpochBatches = 2, BatchSize = 4,
+            Phases = [memory with { Scale = "1x" }, first with { Scale = "1x" }, second with { Scale = "1x" }], StoreBytes = 1, Seconds = 1,
+        };
+        var readme = ImageStoreBench.Markdown(report);
+        Assert.Contains("faster than decoding", readme);
+        Assert.Contains("| 1x | store-second | 12 | 0 |", readme);
+    }
+
     private static void Positive(JsonElement e, params string[] keys)
     {
         foreach (var key in keys)

@@ -152,15 +152,28 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             }
             ForEachImage(count, i =>
             {
-                var image = cache.Get(batchRecords[i]);
                 var target = pixels.AsSpan(i * plane, plane);
-                if (augmented) draws[i].Apply(image, target);
-                else image.Pixels.CopyTo(target);
+                if (augmented)
+                {
+                    var source = Scratch(size);
+                    cache.CopyTo(batchRecords[i], source.Pixels);
+                    draws[i].Apply(source, target);
+                }
+                else cache.CopyTo(batchRecords[i], target);
                 if (input is not null) prepare!.ApplyChannelsLast(target, size, input.AsSpan(i * plane, plane));
             });
             yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmented ? null : views, Input = input };
         }
     }
+
+    /// <summary>This thread's 3-plane image of <paramref name="size"/>, that augmentation reads from (the cache keeps grey images as one plane, or maps them).</summary>
+    private static RgbImage Scratch(int size)
+    {
+        if (scratch is not { } image || image.Width != size) scratch = image = new RgbImage(size, size);
+        return image;
+    }
+
+    [ThreadStatic] private static RgbImage? scratch;
 
     private void ForEachImage(int count, Action<int> body)
     {

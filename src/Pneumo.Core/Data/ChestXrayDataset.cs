@@ -67,12 +67,14 @@ public static class ChestXrayDataset
     /// A short fingerprint of a set of images (SHA-256 over relative paths, labels and file sizes), recorded in
     /// model metadata so a model can be traced to the data it was trained on.
     /// </summary>
-    public static string Fingerprint(IEnumerable<ImageRecord> records)
+    public static string Fingerprint(IEnumerable<ImageRecord> records) => Fingerprint(records.Select(r => (r, new FileInfo(r.FullPath).Length)));
+
+    /// <summary><see cref="Fingerprint(IEnumerable{ImageRecord})"/> of records whose file sizes are known.</summary>
+    public static string Fingerprint(IEnumerable<(ImageRecord Record, long Size)> records)
     {
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var r in records.OrderBy(r => r.RelativePath, StringComparer.Ordinal))
+        foreach (var (r, size) in records.OrderBy(r => r.Record.RelativePath, StringComparer.Ordinal))
         {
-            var size = new FileInfo(r.FullPath).Length;
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{r.RelativePath}\t{(int)r.Label}\t{size}\n"));
         }
         return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset())[..16];

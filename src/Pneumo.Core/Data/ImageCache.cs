@@ -3,32 +3,128 @@ using System.Collections.Concurrent;
 namespace Pneumo.Data;
 
 /// <summary>
-/// Decodes each image once per run and keeps its 8-bit pixels, so epochs re-use them (augmentation works on the
-/// cached bytes). Decoding runs in parallel; images that fail are reported, not cached.
+/// The decoded images of a run: read from the decoded-image store (<see cref="ImageStore"/>, memory-mapped, decoded
+/// into it once for every later run), or, with the store off, decoded once per run and kept in managed memory.
+/// Either way a grey image is kept as one plane and served as three equal planes; augmentation works on those bytes.
+/// Images that fail to decode are reported, not cached.
 /// </summary>
-public sealed class ImageCache(ImageDecoder decoder)
+/// <remarks>
+/// Both paths stay: the store is the default; the in-memory path serves <c>PNEUMO_IMAGE_STORE=off</c>, a store folder
+/// that cannot be written (read-only home, full disk: the run goes on with a warning), and images asked for that were
+/// not loaded first. They give the same pixels (tested).
+/// </remarks>
+public sealed class ImageCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, RgbImage> images = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredImage> memory = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ImageStoreFile File, ImageStoreFile.Entry Entry)> stored = new(StringComparer.Ordinal);
+    private readonly List<ImageStoreFile> files = [];
+    private readonly Lock loading = new();
+    private int decoded;
 
-    public ImageDecoder Decoder { get; } = decoder;
+    /// <summary>A cache on the default store (<see cref="ImageStore.DefaultDirectory"/>; in memory when that is off).</summary>
+    public ImageCache(ImageDecoder decoder) : this(decoder, ImageStore.DefaultDirectory()) { }
 
-    public int Count => images.Count;
+    /// <summary>A cache on the store in <paramref name="storeDirectory"/>, or in memory when it is null.</summary>
+    public ImageCache(ImageDecoder decoder, string? storeDirectory)
+    {
+        Decoder = decoder;
+        StoreDirectory = storeDirectory;
+    }
 
-    /// <summary>The cached image of a record, decoding it if needed.</summary>
-    public RgbImage Get(ImageRecord record) => images.GetOrAdd(record.FullPath, p => Decoder.Decode(p));
+    public ImageDecoder Decoder { get; }
 
-    /// <summary>Decodes all records not yet cached, in parallel. Returns the images that could not be decoded, with why.</summary>
+    /// <summary>The store's folder; null when images are kept in memory.</summary>
+    public string? StoreDirectory { get; private set; }
+
+    /// <summary>The images cached (mapped or in memory), failures included for mapped ones.</summary>
+    public int Count => memory.Count + stored.Count;
+
+    /// <summary>How many images this cache has decoded (0 when a run found everything in the store).</summary>
+    public int Decoded => Volatile.Read(ref decoded);
+
+    /// <summary>The store files this cache reads.</summary>
+    public IReadOnlyList<string> StoreFiles
+    {
+        get { lock (loading) return files.Select(f => f.Path).ToList(); }
+    }
+
+    /// <summary>The bytes held in managed memory for images (the in-memory path's share; mapped images are not counted).</summary>
+    public long ManagedBytes => memory.Values.Sum(m => (long)m.Planes.Length);
+
+    /// <summary>The cached image of a record (a new 3-plane copy), decoding it if needed.</summary>
+    /// <exception cref="DataException">The image cannot be decoded.</exception>
+    public RgbImage Get(ImageRecord record)
+    {
+        var image = new RgbImage(Decoder.Size, Decoder.Size);
+        CopyTo(record, image.Pixels);
+        return image;
+    }
+
+    /// <summary>Writes the record's image as 3 planes (planar RGB, <c>3 x size x size</c> bytes) to <paramref name="target"/>, decoding it if needed.</summary>
+    /// <exception cref="DataException">The image cannot be decoded, or the store file holding it is damaged.</exception>
+    public void CopyTo(ImageRecord record, Span<byte> target)
+    {
+        if (stored.TryGetValue(record.FullPath, out var s))
+        {
+            if (s.Entry.Failure is not null) throw new DataException(s.Entry.Failure);
+            StoredImage.Expand(s.File.Pixels(s.Entry, record.FullPath), s.Entry.Channels, target);
+            return;
+        }
+        var image = memory.GetOrAdd(record.FullPath, path =>
+        {
+            Interlocked.Increment(ref decoded);
+            return StoredImage.From(Decoder.Decode(path));
+        });
+        StoredImage.Expand(image.Planes, image.Channels, target);
+    }
+
+    /// <summary>Decodes (or finds in the store) all records not yet cached. Returns the images that could not be decoded, with why.</summary>
     public IReadOnlyList<DecodeFailure> Preload(IReadOnlyList<ImageRecord> records, IProgress<int>? progress = null,
                                                 CancellationToken cancel = default)
     {
+        if (StoreDirectory is string directory)
+        {
+            var missing = records.Where(r => !stored.ContainsKey(r.FullPath) && !memory.ContainsKey(r.FullPath))
+                                 .DistinctBy(r => r.FullPath, StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                try
+                {
+                    var file = ImageStore.Open(directory, Decoder, missing, progress, Decoder.OnWarning, cancel, out int decodedNow, out var keys);
+                    Interlocked.Add(ref decoded, decodedNow);
+                    lock (loading) files.Add(file);
+                    for (int i = 0; i < missing.Count; i++)
+                        if (file.TryGet(keys[i], out var entry)) stored[missing[i].FullPath] = (file, entry);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Decoder.OnWarning?.Invoke($"{directory}: the image store cannot be used ({e.Message}); images are kept in memory this run");
+                    StoreDirectory = null;
+                }
+            }
+        }
+        return Failures(records, progress, cancel);
+    }
+
+    /// <summary>Decodes into memory what is not cached, in parallel, and collects every record's failure.</summary>
+    private List<DecodeFailure> Failures(IReadOnlyList<ImageRecord> records, IProgress<int>? progress, CancellationToken cancel)
+    {
         var failures = new ConcurrentBag<DecodeFailure>();
         int done = 0;
+        bool reportEach = StoreDirectory is null;
         Parallel.ForEach(records, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount },
             record =>
             {
-                try { Get(record); }
-                catch (DataException e) { failures.Add(new DecodeFailure(record, e.Message)); }
-                progress?.Report(Interlocked.Increment(ref done));
+                if (stored.TryGetValue(record.FullPath, out var s))
+                {
+                    if (s.Entry.Failure is not null) failures.Add(new DecodeFailure(record, s.Entry.Failure));
+                }
+                else
+                {
+                    try { memory.GetOrAdd(record.FullPath, path => { Interlocked.Increment(ref decoded); return StoredImage.From(Decoder.Decode(path)); }); }
+                    catch (DataException e) { failures.Add(new DecodeFailure(record, e.Message)); }
+                }
+                if (reportEach) progress?.Report(Interlocked.Increment(ref done));
             });
         return failures.OrderBy(f => f.Record.RelativePath, StringComparer.Ordinal).ToList();
     }
@@ -40,6 +136,17 @@ public sealed class ImageCache(ImageDecoder decoder)
         var failures = Preload(records, progress, cancel);
         var bad = failures.Select(f => f.Record).ToHashSet(ReferenceEqualityComparer.Instance);
         return (records.Where(r => !bad.Contains(r)).ToList(), failures);
+    }
+
+    /// <summary>Unmaps the store files (the images read from them must not be used afterwards).</summary>
+    public void Dispose()
+    {
+        lock (loading)
+        {
+            stored.Clear();
+            foreach (var f in files) f.Dispose();
+            files.Clear();
+        }
     }
 }
 

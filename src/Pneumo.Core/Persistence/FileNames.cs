@@ -66,6 +66,10 @@ public static class FileNames
     public const string StudyCrossValidation = "cv";
     public const string StudyReport = "report";
 
+    // The decoded-image store (Data/ImageStore): a folder in the user cache folder, one file per set of images.
+    public const string ImageStoreFolder = "pneumo/images";
+    public const string ImageStoreExtension = ".pxs";
+
     // A report (pneumo report).
     public const string ReportMarkdown = "report.md";
     public const string ReportHtml = "report.html";

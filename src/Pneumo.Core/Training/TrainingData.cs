@@ -14,16 +14,16 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
 {
     /// <summary>
     /// The data of a new run: loads <c>ROOT/train</c> and splits it as <paramref name="config"/> says;
-    /// <paramref name="decoding"/> receives the decoding progress (done, total).
+    /// <paramref name="decoding"/> receives the decoding progress (done, total), <paramref name="warn"/> the decoder's and the image store's warnings.
     /// </summary>
     public static TrainingData Prepare(TrainingConfig config, string dataRoot, Action<int, int>? decoding = null,
-                                       CancellationToken cancel = default) =>
-        Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), null, cancel);
+                                       CancellationToken cancel = default, Action<string>? warn = null) =>
+        Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), null, cancel, warn);
 
     /// <summary>The data of a run that was given its split: the training set split as its <c>split.csv</c> records.</summary>
     public static TrainingData FromSplitFile(TrainingConfig config, string dataRoot, string splitFile, Action<int, int>? decoding = null,
-                                             CancellationToken cancel = default) =>
-        Build(config, dataRoot, decoding, usable => ReadSplit(splitFile, usable), null, cancel);
+                                             CancellationToken cancel = default, Action<string>? warn = null) =>
+        Build(config, dataRoot, decoding, usable => ReadSplit(splitFile, usable), null, cancel, warn);
 
     /// <summary>
     /// The data a saved model was trained on, rebuilt from its <c>model.json</c>: the split recorded in the model
@@ -56,13 +56,17 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
 
     private static TrainingData Build(TrainingConfig config, string dataRoot, Action<int, int>? decoding,
                                       Func<IReadOnlyList<ImageRecord>, TrainValidationSplit> split,
-                                      Action<string>? checkFingerprint, CancellationToken cancel)
+                                      Action<string>? checkFingerprint, CancellationToken cancel, Action<string>? warn = null)
     {
         var all = ChestXrayDataset.Load(dataRoot, "train");
         var records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
         var fingerprint = ChestXrayDataset.Fingerprint(records);
         checkFingerprint?.Invoke(fingerprint);
-        var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize));
+        var warnings = new Lock(); // decoding runs in parallel; one line at a time
+        var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize)
+        {
+            OnWarning = warn is null ? null : w => { lock (warnings) warn($"warning: {w}"); },
+        });
         var (usable, failures) = cache.LoadAll(records, decoding is null ? null : new Progress<int>(d => decoding(d, records.Count)), cancel);
         var parts = split(usable);
         var weights = config.ClassWeights ? Pneumo.Data.ClassWeights.Balanced(parts.Train) : [1.0, 1.0];

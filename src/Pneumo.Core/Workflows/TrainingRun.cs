@@ -347,9 +347,12 @@ public sealed class TrainingRun
     private TrainingData PrepareData()
     {
         var data = run.GivenSplit is null
-            ? TrainingData.Prepare(Config, run.DataRoot, Decoding)
-            : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, FileNames.Split), Decoding);
+            ? TrainingData.Prepare(Config, run.DataRoot, Decoding, warn: Log)
+            : TrainingData.FromSplitFile(Config, run.DataRoot, Path.Combine(runDir, FileNames.Split), Decoding, warn: Log);
         foreach (var f in data.Skipped) Log($"skipped: {f.Message}");
+        Log(data.Cache.StoreDirectory is { } store
+            ? $"images: from the image store in {store} ({data.Cache.Decoded} decoded this run)"
+            : $"images: {data.Cache.Decoded} decoded into memory (image store off)");
         var split = data.Split;
         var weights = data.ClassWeights;
         var tc = ChestXrayDataset.ClassCounts(split.Train);

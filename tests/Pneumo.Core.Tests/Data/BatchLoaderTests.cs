@@ -70,8 +70,9 @@ public class BatchLoaderTests
         var first = cache.Get(records[0]);
         _ = loader.Epoch(0).ToList();
         _ = loader.Epoch(1).ToList();
-        Assert.Same(first, cache.Get(records[0]));
+        Assert.Equal(first.Pixels, cache.Get(records[0]).Pixels);
         Assert.Equal(10, cache.Count);
+        Assert.Equal(10, cache.Decoded); // each image once, over two epochs and two reads
     }
 
     /// <summary><paramref name="count"/> 16 x 16 grey noise PNGs in <paramref name="dir"/>.</summary>

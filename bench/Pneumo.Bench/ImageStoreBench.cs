@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Pneumo.Data;
+using Pneumo.Data.Transforms;
+using Pneumo.Models;
+using Pneumo.Persistence;
+using Pneumo.Runtime;
+using Pneumo.Training;
+using TorchSharp;
+
+namespace Pneumo.Bench;
+
+/// <summary>
+/// <c>pneumo bench --image-store</c>: the decoded-image store against decoding into memory, on the training set (1x)
+/// and on a 10x set of hard links under other names; each phase in a fresh process, so that its memory is its own.
+/// </summary>
+public static class ImageStoreBench
+{
+    public const string MemoryPhase = "memory", FirstPhase = "store-first", SecondPhase = "store-second";
+
+    /// <summary>Runs every phase in a child process (<paramref name="phaseProcess"/>) and collects the results.</summary>
+    public static ImageStoreReport Run(BenchOptions o, string command, Func<IReadOnlyList<string>, ProcessStartInfo> phaseProcess,
+                                       Action<string> log, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var provenance = Provenance.Capture(command);
+        var work = Path.Combine(Path.GetTempPath(), $"pneumo-bench-store-{Environment.ProcessId}");
+        var store = Path.Combine(work, "store");
+        var results = new List<ImageStorePhase>();
+        try
+        {
+            var all = ChestXrayDataset.Load(o.DataRoot, "train");
+            int baseImages = o.Quick ? 640 : all.Count;
+            var one = BuildSet(o.DataRoot, all, Path.Combine(work, "x1"), 1, baseImages, o.Seed);
+            var ten = BuildSet(o.DataRoot, all, Path.Combine(work, "x10"), 10, baseImages, o.Seed);
+            log($"sets: 1x = {one.Images} images ({one.How}), 10x = {ten.Images} images ({ten.How}) under {work}");
+            foreach (var (scale, set) in new[] { ("1x", one), ("10x", ten) })
+            {
+                foreach (var phase in new[] { MemoryPhase, FirstPhase, SecondPhase })
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    // The training epoch: in memory and on the second store run (the first one only decodes); pipeline/bound on 1x.
+                    bool epoch = phase != FirstPhase && !(phase == MemoryPhase && scale == "10x");
+                    bool pipeline = scale == "1x" && phase != FirstPhase;
+                    var result = RunChild(phaseProcess, o, phase, scale, set.Root, store, epoch, pipeline, work, log);
+                    results.Add(result);
+                    log($"  {scale} {phase}: {result.Images} images, {result.Decoded} decoded, load {result.LoadSeconds:F2} s" +
+                        $" (+ reading every image {result.ReadAllSeconds:F2} s); peak RssAnon {result.PeakRssAnonMb:F0} MB, RssFile {result.PeakRssFileMb:F0} MB" +
+                        (result.Epoch is { } e ? $"; epoch of {e.Images} images at {e.ImagesPerSecond:F1} img/s, peak RssAnon {e.PeakRssAnonMb:F0} MB, RssFile {e.PeakRssFileMb:F0} MB" : "") +
+                        (result.Training is { } t ? $"; pipeline {t.PipelineImagesPerSecond:F1} img/s, bound {t.BoundImagesPerSecond:F1}, ratio {t.Ratio:F3}" : ""));
+                }
+            }
+            long storeBytes = Directory.Exists(store) ? new DirectoryInfo(store).EnumerateFiles().Sum(f => f.Length) : 0;
+            return new ImageStoreReport
+            {
+                Provenance = provenance, Quick = o.Quick, Seed = o.Seed, EpochBatches = o.StoreEpochBatches, BatchSize = o.BatchSize,
+                Phases = results, StoreBytes = storeBytes, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            };
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static ImageStorePhase RunChild(Func<IReadOnlyList<string>, ProcessStartInfo> phaseProcess, BenchOptions o, string phase, string scale,
+                                            string root, string store, bool epoch, bool pipeline, string work, Action<string> log)
+    {
+        var output = Path.Combine(work, $"{scale}-{phase}.json");
+        var args = new List<string> { "bench", "--image-store-phase", phase, "--data", root, "--image-store-dir", store, "--out", output,
+                                      "--image-store-epoch", epoch ? "yes" : "no", "--image-store-pipeline", pipeline ? "yes" : "no" };
+        if (o.Quick) args.Add("--quick");
+        if (o.Threads > 0) { args.Add("--threads"); args.Add(o.Threads.ToString(CultureInfo.InvariantCulture)); }
+        using var p = Process.Start(phaseProcess(args)) ?? throw new InvalidOperationException("could not start the bench phase");
+        var stderr = p.StandardError.ReadToEndAsync();
+        while (p.StandardOutput.ReadLine() is { } line) log($"    [{scale} {phase}] {line}");
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"bench phase {scale} {phase} exited with code {p.ExitCode}: {stderr.Result}");
+        return Json.Read<ImageStorePhase>(output) with { Scale = scale };
+    }
+
+    /// <summary>A data root whose train/ holds <paramref name="copies"/> hard links (symbolic ones where that fails) to each of <paramref name="count"/> training images.</summary>
+    private static (string Root, int Images, string How) BuildSet(string dataRoot, IReadOnlyList<ImageRecord> all, string root, int copies, int count, int seed)
+    {
+        var chosen = all.ToArray();
+        if (count < chosen.Length)
+        {
+            new Random(seed).Shuffle(chosen);
+            chosen = chosen.Take(count).ToArray();
+        }
+        int hard = 0, soft = 0;
+        foreach (var r in chosen)
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root, "train", r.Label.FolderName())).FullName;
+            for (int k = 0; k < copies; k++)
+            {
+                var target = Path.Combine(dir, copies == 1 ? Path.GetFileName(r.FullPath) : $"x{k}-{Path.GetFileName(r.FullPath)}");
+                if (OperatingSystem.IsLinux() && link(r.FullPath, target) == 0) hard++;
+                else { File.CreateSymbolicLink(target, r.FullPath); soft++; }
+            }
+        }
+        return (root, chosen.Length * copies, soft == 0 ? "hard links" : hard == 0 ? "symbolic links" : $"{hard} hard, {soft} symbolic links");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int link(string oldpath, string newpath);
+
+    /// <summary>One phase, in this (fresh) process: load the set, read every image once, optionally train an epoch and measure the pipeline.</summary>
+    public static ImageStorePhase RunPhase(BenchOptions o, string phase, string storeDir, bool epoch, bool pipeline, Action<string> log,
+                                           CancellationToken cancel)
+    {
+        int threads = TorchThreads.Use(o.Threads);
+        using var sampler = new RssSampler();
+        var records = ChestXrayDataset.Load(o.DataRoot, "train");
+        var decoder = new ImageDecoder(224);
+        using var cache = new ImageCache(decoder, phase == MemoryPhase ? null : storeDir);
+        var clock = Stopwatch.StartNew();
+        var (usable, failures) = cache.LoadAll(records, cancel: cancel);
+        double load = clock.Elapsed.TotalSeconds;
+        var scratch = new byte[3 * 224 * 224];
+        clock.Restart();
+        foreach (var r in usable) cache.CopyTo(r, scratch);
+        double readAll = clock.Elapsed.TotalSeconds;
+        var afterLoad = sampler.Peak();
+        log($"loaded {usable.Count} images ({failures.Count} unreadable, {cache.Decoded} decoded) in {load:F2} s; read all in {readAll:F2} s; " +
+            $"RssAnon {afterLoad.Anon:F0} MB, RssFile {afterLoad.File:F0} MB");
+
+        EpochMemory? epochMemory = null;
+        TrainingThroughput? training = null;
+        if (epoch)
+        {
+            var augmentation = Augmentation.For(new AugmentationOptions());
+            var weights = ClassWeights.Balanced(usable);
+            var info = ModelRegistry.Get(SzaNet.Name);
+            var preprocessing = info.DefaultPreprocessing;
+            torch.manual_seed(o.Seed);
+            using var model = info.Build(preprocessing.InputSize);
+            using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing.InputSize), 0.998), flipAveraging: true);
+            var (prefetch, workers) = BatchLoader.ForThisProcess();
+            // The epoch's images: all of them, or StoreEpochBatches batches drawn at random from the whole set (the pages they touch are anywhere in the store).
+            var shuffled = usable.ToArray();
+            new Random(o.Seed).Shuffle(shuffled);
+            var epochRecords = o.StoreEpochBatches > 0 ? shuffled.Take(o.StoreEpochBatches * o.BatchSize).ToList() : usable;
+            var loader = new BatchLoader(epochRecords, cache, o.BatchSize, augmentation, shuffle: true, seed: o.Seed, prefetch: prefetch,
+                                         prepare: preprocessing, workers: workers);
+            // As the memory measurement of the main bench: start the epoch from what the process holds, not from the garbage of the load.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            Machine.ReleaseFreeNativeMemory();
+            sampler.Reset();
+            var (_, _, speed) = trainer.TrainOneEpoch(loader, 1, cancel: cancel);
+            var peak = sampler.Peak();
+            epochMemory = new EpochMemory(epochRecords.Count, Math.Round(speed, 1), Math.Round(peak.Anon, 1), Math.Round(peak.File, 1), Math.Round(peak.Total, 1),
+                                          Math.Round(Machine.Rss().Peak, 1));
+            log($"epoch: {epochRecords.Count} images at {speed:F1} img/s; peak RssAnon {peak.Anon:F0} MB, RssFile {peak.File:F0} MB");
+        }
+        if (pipeline)
+        {
+            var augmentation = Augmentation.For(new AugmentationOptions());
+            var shuffled = usable.ToArray();
+            new Random(o.Seed).Shuffle(shuffled);
+            var machinePeak = Machine.Describe(threads).Fp32PeakGflops;
+            training = Bench.MeasureTraining(SzaNet.Name, "fp32", Bench.DefaultVariant, cache, shuffled, ClassWeights.Balanced(usable), augmentation, o,
+                                             machinePeak, cancel);
+            log($"pipeline {training.PipelineImagesPerSecond:F1} img/s, bound {training.BoundImagesPerSecond:F1} img/s, ratio {training.Ratio:F3}");
+        }
+        var all = sampler.Peak();
+        return new ImageStorePhase
+        {
+            Phase = phase, Images = usable.Count, Decoded = cache.Decoded, LoadSeconds = Math.Round(load, 3), ReadAllSeconds = Math.Round(readAll, 3),
+            PeakRssAnonMb = Math.Round(afterLoad.Anon, 1), PeakRssFileMb = Math.Round(afterLoad.File, 1), ManagedImageMb = Math.Round(cache.ManagedBytes / 1048576.0, 1),
+            StoreFiles = cache.StoreFiles.Select(f => Path.GetFileName(f)).ToList(), Epoch = epochMemory, Training = training,
+            ProcessPeakRssAnonMb = Math.Round(all.Anon, 1), ProcessPeakRssFileMb = Math.Round(all.File, 1),
+        };
+    }
+
+    /// <summary>Samples RssAnon and RssFile (/proc/self/status) every 10 ms on its own thread and keeps their peaks.</summary>
+    private sealed class RssSampler : IDisposable
+    {
+        private readonly Thread thread;
+        private volatile bool stop;
+        private readonly Lock gate = new();
+        private double anon, file, total;
+
+        public RssSampler()
+        {
+            Sample();
+            thread = new Thread(() => { while (!stop) { Sample(); Thread.Sleep(10); } }) { IsBackground = true, Name = "rss-sampler" };
+            thread.Start();
+        }
+
+        private void Sample()
+        {
+            var (a, f) = Read();
+            lock (gate) { anon = Math.Max(anon, a); file = Math.Max(file, f); total = Math.Max(total, a + f); }
+        }
+
+        public static (double Anon, double File) Read()
+        {
+            if (!File.Exists("/proc/self/status")) return (0, 0);
+            double a = 0, f = 0;
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) a = Kb(line);
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) f = Kb(line);
+            }
+            return (a / 1024, f / 1024);
+        }
+
+        private static double Kb(string line) => double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+
+        public (double Anon, double File, double Total) Peak()
+        {
+            Sample();
+            lock (gate) return (anon, file, total);
+        }
+
+        public void Reset()
+        {
+            lock (gate) { anon = file = total = 0; }
+            Sample();
+        }
+
+        public void Dispose()
+        {
+            stop = true;
+            thread.Join();
+        }
+    }
+
+    /// <summary>The report as Markdown.</summary>
+    public static string Markdown(ImageStoreReport r)
+    {
+        var s = new StringBuilder();
+        void L(FormattableString line) => s.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+        L($"# Decoded-image store{(r.Quick ? " (quick)" : "")}");
+        s.AppendLine();
+        L($"- Command: `{r.Provenance.Command}`");
+        L($"- Commit: `{r.Provenance.Commit}`, {r.Provenance.CreatedUtc}, {r.Seconds:F0} s");
+        L($"- Each phase ran in a new process. `memory`: decoded into managed memory (`PNEUMO_IMAGE_STORE=off`); `store-first`: decoded into an empty store; `store-second`: the same images again, from the store (OS file cache warm: the file was just written).");
+        L($"- Load: `ImageCache.LoadAll` (decode, or find and map the store file); read all: then every image copied out once. RssAnon is the process's own memory (heap); RssFile its file pages (the mapped store, the program's libraries), which the OS can drop.");
+        L($"- Epoch: SZANet, batch {r.BatchSize}, augmentation and preprocessing as `pneumo train` does them; {(r.EpochBatches > 0 ? $"{r.EpochBatches} batches drawn at random from the whole set (not a full pass: a full 10x epoch is about 15 minutes here)" : "every image")}.");
+        L($"- Store size on disk after all phases: {r.StoreBytes / 1048576.0:F0} MB.");
+        s.AppendLine();
+        s.AppendLine("| set | phase | images | decoded | load s | read all s | RssAnon after load MB | RssFile after load MB | managed image bytes MB | epoch img/s | epoch peak RssAnon MB | epoch peak RssFile MB | pipeline img/s | bound img/s | pipeline/bound |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var p in r.Phases)
+            L($"| {p.Scale} | {p.Phase} | {p.Images} | {p.Decoded} | {p.LoadSeconds:F2} | {p.ReadAllSeconds:F2} | {p.PeakRssAnonMb:F0} | {p.PeakRssFileMb:F0} | {p.ManagedImageMb:F0} | {Opt(p.Epoch?.ImagesPerSecond, "F1")} | {Opt(p.Epoch?.PeakRssAnonMb, "F0")} | {Opt(p.Epoch?.PeakRssFileMb, "F0")} | {Opt(p.Training?.PipelineImagesPerSecond, "F1")} | {Opt(p.Training?.BoundImagesPerSecond, "F1")} | {Opt(p.Training?.Ratio, "F3")} |");
+        s.AppendLine();
+        s.AppendLine("## Ratios");
+        s.AppendLine();
+        foreach (var scale in r.Phases.Select(p => p.Scale).Distinct())
+        {
+            var first = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == FirstPhase);
+            var second = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == SecondPhase);
+            var memory = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == MemoryPhase);
+            if (first is null || second is null || memory is null) continue;
+            L($"- {scale}: decoding into memory {memory.LoadSeconds:F2} s, into the store {first.LoadSeconds:F2} s; second run {second.LoadSeconds:F3} s: **{memory.LoadSeconds / second.LoadSeconds:F0}x** faster than decoding ({first.LoadSeconds / second.LoadSeconds:F0}x than the first store run); with every image read once {second.LoadSeconds + second.ReadAllSeconds:F2} s: {memory.LoadSeconds / (second.LoadSeconds + second.ReadAllSeconds):F0}x.");
+        }
+        return s.ToString();
+    }
+
+    private static string Opt(double? v, string format) => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "";
+}
+
+/// <summary>The contents of the image-store bench's <c>bench.json</c>.</summary>
+public sealed record ImageStoreReport
+{
+    public required Provenance Provenance { get; init; }
+    public required bool Quick { get; init; }
+    public required int Seed { get; init; }
+    public required int EpochBatches { get; init; }
+    public required int BatchSize { get; init; }
+    public required List<ImageStorePhase> Phases { get; init; }
+    public required long StoreBytes { get; init; }
+    public required double Seconds { get; init; }
+}
+
+/// <summary>One phase in its own process: the load, a read of every image, and optionally an epoch and the training pipeline.</summary>
+public sealed record ImageStorePhase
+{
+    public string Scale { get; init; } = "";
+    public required string Phase { get; init; }
+    public required int Images { get; init; }
+    public required int Decoded { get; init; }
+    public required double LoadSeconds { get; init; }
+    public required double ReadAllSeconds { get; init; }
+    /// <summary>Peaks from the process's start to the end of the load and read (MB).</summary>
+    public required double PeakRssAnonMb { get; init; }
+    public required double PeakRssFileMb { get; init; }
+    public required double ManagedImageMb { get; init; }
+    public required List<string> StoreFiles { get; init; }
+    public EpochMemory? Epoch { get; init; }
+    public TrainingThroughput? Training { get; init; }
+    /// <summary>Peaks over the whole phase (MB).</summary>
+    public required double ProcessPeakRssAnonMb { get; init; }
+    public required double ProcessPeakRssFileMb { get; init; }
+}
+
+/// <summary>One SZANet training epoch: images, images/s, and the peaks sampled during it (MB); VmHWM is the process's peak total RSS.</summary>
+public sealed record EpochMemory(int Images, double ImagesPerSecond, double PeakRssAnonMb, double PeakRssFileMb, double PeakRssTotalMb, double VmHwmMb);
