@@ -42,7 +42,7 @@ public static class SoakFiles
             L($"| {t.Name} | {t.Engine ?? "?"} | {t.Requests} | {Statuses(t.Statuses)} | {t.ServerErrors} | {t.RequestsPerSecond:F2} | {t.P50Ms:F0} | {t.P99Ms:F0} | {t.MaxMs:F0} | {Mb(t.RssFirstMb)} → {Mb(t.RssLastMb)} | {Pct(t.RssLastHalfSpread)} |");
         s.AppendLine();
         foreach (var c in r.Comparisons)
-            L($"- **{c.Target}** against **{c.Baseline}**: {c.Speedup:F2}x the requests/s, p99 {c.P99Ratio:F2}x; probabilities of the {c.ImagesCompared} images both answered differ by at most {(c.MaxProbabilityDifference is double d ? d.ToString("E1", CultureInfo.InvariantCulture) : "n/a")}.");
+            L($"- **{c.Target}** against **{c.Baseline}**: {c.Speedup:F2}x the requests/s, p99 {c.P99Ratio:F2}x (over the {c.InterleavedRequests} requests in the blocks that alternated with the baseline's, the same minutes of the machine: {c.InterleavedSpeedup:F2}x, p99 {c.InterleavedP99Ratio:F2}x); probabilities of the {c.ImagesCompared} images both answered differ by at most {(c.MaxProbabilityDifference is double d ? d.ToString("E1", CultureInfo.InvariantCulture) : "n/a")}.");
         s.AppendLine();
         s.AppendLine("Checks (each target): no 5xx; RSS flat within 10% over the last half of its requests ((max - min) / min of the readings after each block from there on).");
         s.AppendLine();

@@ -40,4 +40,10 @@ public sealed record SoakBlock(int Index, int FirstRequest, int Requests, Sorted
 /// A target against the baseline: the ratio of requests/s and of p99, and the largest difference in the probability
 /// answered for the same image (over the images both answered with 200).
 /// </summary>
-public sealed record SoakComparison(string Target, string Baseline, double Speedup, double P99Ratio, int ImagesCompared, double? MaxProbabilityDifference);
+/// <remarks>
+/// When the baseline made fewer requests, <see cref="InterleavedSpeedup"/> and <see cref="InterleavedP99Ratio"/>
+/// compare only the target's blocks that alternated with the baseline's (the same minutes of a shared machine);
+/// <see cref="InterleavedRequests"/> is how many requests of the target that is.
+/// </remarks>
+public sealed record SoakComparison(string Target, string Baseline, double Speedup, double P99Ratio, int ImagesCompared, double? MaxProbabilityDifference,
+                                    int InterleavedRequests, double InterleavedSpeedup, double InterleavedP99Ratio);

@@ -119,7 +119,7 @@ public static class SoakRun
         await Task.WhenAll(Enumerable.Range(0, Math.Min(o.Concurrency, count)).Select(_ => Task.Run(Worker, cancel)));
         double seconds = clock.Elapsed.TotalSeconds;
         var sorted = latencies.OrderBy(v => v).ToList();
-        if (record) s.Latencies.AddRange(sorted);
+        if (record) s.Latencies.AddRange(sorted);  // block by block: the first blocks' latencies come first
         var (rss, anon, file) = Memory(s.Pid);
         return new SoakBlock(0, first, count, new SortedDictionary<string, int>(statuses), Math.Round(seconds, 2), Math.Round(count / seconds, 2),
                              Math.Round(Percentile(sorted, 0.5), 1), Math.Round(Percentile(sorted, 0.99), 1), rss, anon, file);
@@ -214,8 +214,14 @@ public static class SoakRun
         var b = results.First(x => x.Name == baseline.Target.Name);
         var shared = s.Probabilities.Keys.Intersect(baseline.Probabilities.Keys).ToList();
         double? diff = shared.Count == 0 ? null : shared.Max(k => Math.Abs(s.Probabilities[k] - baseline.Probabilities[k]));
+        // The target's blocks that alternated with the baseline's: the same stretch of time on a shared machine.
+        var together = s.Blocks.Take(baseline.Blocks.Count).ToList();
+        int requests = together.Sum(x => x.Requests);
+        var latencies = s.Latencies.Count == s.Done ? s.InterleavedLatencies(requests) : [];
+        double rate = requests / together.Sum(x => x.Seconds);
         return new SoakComparison(s.Target.Name, baseline.Target.Name, Math.Round(r.RequestsPerSecond / b.RequestsPerSecond, 3),
-                                  Math.Round(r.P99Ms / b.P99Ms, 3), shared.Count, diff);
+                                  Math.Round(r.P99Ms / b.P99Ms, 3), shared.Count, diff, requests, Math.Round(rate / b.RequestsPerSecond, 3),
+                                  Math.Round(Percentile(latencies, 0.99) / b.P99Ms, 3));
     }
 
     private static string Statuses(IReadOnlyDictionary<string, int> statuses) => string.Join(" ", statuses.Select(kv => $"{kv.Key}:{kv.Value}"));
@@ -233,6 +239,9 @@ public static class SoakRun
         public List<SoakBlock> Blocks { get; } = [];
         public List<double> Latencies { get; } = [];
         public ConcurrentDictionary<string, double> Probabilities { get; } = new();
+
+        /// <summary>The latencies of the first <paramref name="requests"/> measured requests, sorted.</summary>
+        public List<double> InterleavedLatencies(int requests) => Latencies.Take(requests).OrderBy(v => v).ToList();
 
         public SoakTargetResult Result(SoakOptions o)
         {
