@@ -25,6 +25,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The models in use.</summary>
     public IReadOnlyList<ModelInfo> Models => diagnoser.Models;
 
+    /// <summary>The engine each model runs in.</summary>
+    public IReadOnlyList<InferenceEngine> Engines => diagnoser.Engines;
+
     /// <summary>Completes when <paramref name="cancel"/> fires (Ctrl+C) or the host shuts down.</summary>
     public async Task WaitForShutdownAsync(CancellationToken cancel)
     {

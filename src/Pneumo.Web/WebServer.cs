@@ -23,7 +23,7 @@ public static class WebServer
     public static async Task<RunningServer> StartAsync(WebServerOptions options, CancellationToken cancel = default)
     {
         var diagnoser = Diagnoser.Load(options.ModelDirectories, options.MaxPixels, options.DisplaySize,
-                                       new Pneumo.Data.Dicom.DicomOptions { AnyModality = options.AnyModality });
+                                       new Pneumo.Data.Dicom.DicomOptions { AnyModality = options.AnyModality }, options.Engine);
         try
         {
             var app = Build(options, diagnoser);
@@ -81,7 +81,7 @@ public static class WebServer
         app.MapGet("/", IndexPage.Handle);
         app.MapPost("/api/predict", predict.HandleAsync);
         app.MapGet("/health", () => Results.Json(
-            new HealthResponse("ok", diagnoser.Models.Select(ModelInfoView.From).ToList(), diagnoser.Threshold, options.MaxUploadBytes,
+            new HealthResponse("ok", diagnoser.Models.Select((m, i) => ModelInfoView.From(m, diagnoser.Engines[i])).ToList(), diagnoser.Threshold, options.MaxUploadBytes,
                                options.MaxPixels, (long)started.Elapsed.TotalSeconds, Interlocked.Read(ref requests)),
             Json.CompactOptions));
         return app;

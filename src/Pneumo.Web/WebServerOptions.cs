@@ -18,6 +18,12 @@ public sealed record WebServerOptions
     /// <summary>Score DICOM uploads of any modality (CT, MR, ...) instead of answering 422 for those that are not radiographs.</summary>
     public bool AnyModality { get; init; }
 
+    /// <summary>
+    /// What runs the networks: ONNX Runtime (the default: requests run concurrently, one core each; measured in
+    /// results/soak) or TorchSharp under one lock (the service before; kept for comparison).
+    /// </summary>
+    public Pneumo.Diagnosis.InferenceEngine Engine { get; init; } = Pneumo.Diagnosis.InferenceEngine.OnnxRuntime;
+
     /// <summary>How many requests decode and diagnose at once; the others wait their turn (without holding a thread).</summary>
     public int MaxConcurrentJobs { get; init; } = Math.Max(2, Environment.ProcessorCount);
 

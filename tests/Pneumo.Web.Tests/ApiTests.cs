@@ -150,6 +150,7 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         Assert.Equal(ServiceFixture.MaxUploadBytes, body.GetProperty("max_upload_bytes").GetInt64());
         var model = Assert.Single(body.GetProperty("models").EnumerateArray().ToList());
         Assert.Equal(Path.GetFileName(service.ModelDir), model.GetProperty("name").GetString());
+        Assert.Equal("onnx", model.GetProperty("engine").GetString());  // the default engine: ONNX Runtime, concurrent
         Assert.DoesNotContain(service.ModelDir, body.ToString());  // no server paths
     }
 

@@ -1,9 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Pneumo.Bench;
+using Pneumo.Bench.Soak;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
+using Pneumo.Diagnosis;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,8 +16,8 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
 {
     public sealed class Settings : ModelThreadsSettings
     {
-        [CommandOption("--out <DIR>"), Description("Where bench.json and README.md go."), DefaultValue("results/bench")]
-        public string Out { get; init; } = "results/bench";
+        [CommandOption("--out <DIR>"), Description("Where bench.json (soak.json with --soak) and README.md go (default: results/bench; with --soak results/soak).")]
+        public string? Out { get; init; }
 
         [CommandOption("--quick"), Description("Small sizes everywhere: about two minutes on 2 cores (the memory measurement uses 320 images per epoch, not the whole training set).")]
         public bool Quick { get; init; }
@@ -42,19 +44,59 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         [CommandOption("--image-store-pipeline <YES>", IsHidden = true)]
         public string? ImageStorePipeline { get; init; }
 
-        public override ValidationResult Validate() =>
-            Arch?.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a)) is string bad
-                ? ValidationResult.Error($"--arch: unknown architecture '{bad}' (known: {string.Join(", ", Pneumo.Models.ModelRegistry.Names)})")
-                : base.Validate();
+        [CommandOption("--soak"), Description("Soak the web service instead: --requests at --concurrency, reporting status counts, p50/p99 latency, requests/s and the server's RSS every 500 requests. Starts one server per --engine (default: torch, then onnx, side by side in alternating blocks), or soaks --url.")]
+        public bool Soak { get; init; }
+
+        [CommandOption("--engine <ENGINE>"), Description("With --soak: start `pneumo serve --engine ENGINE` (onnx or torch) and soak it; repeat to compare (the first is the baseline).")]
+        public string[]? Engine { get; init; }
+
+        [CommandOption("--url <URL>"), Description("With --soak: a running service to soak instead (e.g. http://127.0.0.1:5080).")]
+        public string? Url { get; init; }
+
+        [CommandOption("--pid <PID>"), Description("With --url: the server's process id, for its RSS (/proc/PID/status).")]
+        public int? Pid { get; init; }
+
+        [CommandOption("--requests <N>"), Description("With --soak: measured requests per target."), DefaultValue(10_000)]
+        public int Requests { get; init; } = 10_000;
+
+        [CommandOption("--baseline-requests <N>"), Description("With --soak: measured requests for the first target (the baseline), when fewer will do (default: --requests).")]
+        public int? BaselineRequests { get; init; }
+
+        [CommandOption("--concurrency <C>"), Description("With --soak: requests in flight at once."), DefaultValue(8)]
+        public int Concurrency { get; init; } = 8;
+
+        [CommandOption("--explain-fraction <F>"), Description("With --soak: share of requests asking for Grad-CAM (1 = all: what the page and a plain API call send)."), DefaultValue(1.0)]
+        public double ExplainFraction { get; init; } = 1.0;
+
+        [CommandOption(CommonOptions.Seed), Description("Seed of the benchmark's random choices (with --soak: the order of the images)."), DefaultValue(CommonOptions.DefaultSeed)]
+        public int Seed { get; init; } = CommonOptions.DefaultSeed;
+
+        public override ValidationResult Validate()
+        {
+            if (Arch?.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a)) is string bad)
+                return ValidationResult.Error($"--arch: unknown architecture '{bad}' (known: {string.Join(", ", Pneumo.Models.ModelRegistry.Names)})");
+            if (!Soak && (Engine is { Length: > 0 } || Url is not null || Pid is not null || BaselineRequests is not null))
+                return ValidationResult.Error("--engine, --url, --pid and --baseline-requests go with --soak");
+            if (Soak && Url is not null && Engine is { Length: > 0 }) return ValidationResult.Error("--soak: give --url (a running service) or --engine (servers to start), not both");
+            if (Url is not null && (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+                return ValidationResult.Error($"--url: '{Url}' is not an http:// URL");
+            if (Engine?.FirstOrDefault(e => InferenceEngines.Parse(e) is null) is string badEngine)
+                return ValidationResult.Error($"--engine: '{badEngine}' is not onnx or torch");
+            if (Requests < 1 || BaselineRequests is < 1) return ValidationResult.Error("--requests must be at least 1");
+            if (Concurrency < 1) return ValidationResult.Error("--concurrency must be at least 1");
+            if (ExplainFraction is < 0 or > 1 || double.IsNaN(ExplainFraction)) return ValidationResult.Error("--explain-fraction must be between 0 and 1");
+            return base.Validate();
+        }
     }
 
-    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
+        if (settings.Soak) return await SoakAsync(settings, cancellation);
         var root = DataRoot.Resolve(settings.Data);
         var model = ModelLocator.Resolve(settings.Model);
         var options = new BenchOptions
         {
-            DataRoot = root, Threads = settings.Threads, PredictModel = model,
+            DataRoot = root, Threads = settings.Threads, PredictModel = model, Seed = settings.Seed,
             Architectures = settings.Arch is { Length: > 0 } a ? a : BenchOptions.DefaultArchitectures,
             PredictProcess = PredictProcess,
         };
@@ -64,29 +106,76 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         {
             var result = ImageStoreBench.RunPhase(options, phase, settings.ImageStoreDir ?? throw new UserError("--image-store-dir is required"),
                                                   settings.ImageStoreEpoch == "yes", settings.ImageStorePipeline == "yes", Line, cancellation);
-            Pneumo.Persistence.Json.Write(settings.Out, result);
-            return Task.FromResult(ExitCodes.Success);
+            Pneumo.Persistence.Json.Write(settings.Out ?? throw new UserError("--out is required"), result);
+            return ExitCodes.Success;
         }
         if (settings.ImageStore)
         {
-            var dir = settings.Out == "results/bench" ? "results/bench/image-store" : settings.Out;
+            var dir = settings.Out ?? "results/bench/image-store";
             Line($"data: {root}; {(options.Quick ? "quick " : "")}image-store benchmark, results in {dir}");
             var store = ImageStoreBench.Run(options, CommandLine(), PhaseProcess, Line, cancellation);
             Directory.CreateDirectory(dir);
             Pneumo.Persistence.Json.Write(Path.Combine(dir, Pneumo.Bench.Bench.JsonFile), store);
             Pneumo.Persistence.AtomicFile.WriteAllText(Path.Combine(dir, Pneumo.Bench.Bench.ReadmeFile), ImageStoreBench.Markdown(store));
             Line($"wrote {Path.Combine(dir, Pneumo.Bench.Bench.JsonFile)} and {Path.Combine(dir, Pneumo.Bench.Bench.ReadmeFile)} ({store.Seconds:F0} s)");
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         }
-        Line($"data: {root}; {(options.Quick ? "quick" : "full")} benchmark, results in {settings.Out}");
+        var output = settings.Out ?? "results/bench";
+        Line($"data: {root}; {(options.Quick ? "quick" : "full")} benchmark, results in {output}");
         var report = Pneumo.Bench.Bench.Run(options, CommandLine(), Line, cancellation);
-        BenchFiles.Write(report, settings.Out);
-        Line($"wrote {Path.Combine(settings.Out, Pneumo.Bench.Bench.JsonFile)} and {Path.Combine(settings.Out, Pneumo.Bench.Bench.ReadmeFile)} ({report.Seconds:F0} s)");
-        return Task.FromResult(ExitCodes.Success);
+        BenchFiles.Write(report, output);
+        Line($"wrote {Path.Combine(output, Pneumo.Bench.Bench.JsonFile)} and {Path.Combine(output, Pneumo.Bench.Bench.ReadmeFile)} ({report.Seconds:F0} s)");
+        return ExitCodes.Success;
     }
 
     /// <summary>This same program with <paramref name="args"/>, in a new process.</summary>
-    private static ProcessStartInfo PhaseProcess(IReadOnlyList<string> args)
+    private static ProcessStartInfo PhaseProcess(IReadOnlyList<string> args) => Self([.. args]);
+
+    /// <summary><c>pneumo bench --soak</c>: the web service under load (<see cref="SoakRun"/>).</summary>
+    private async Task<int> SoakAsync(Settings settings, CancellationToken cancellation)
+    {
+        var test = Path.Combine(DataRoot.Resolve(settings.Data), "test");
+        var images = new[] { "NORMAL", "PNEUMONIA" }.Select(c => Path.Combine(test, c)).Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateFiles)
+            .Where(f => f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToList();
+        if (images.Count == 0) throw new UserError($"{test}: no NORMAL or PNEUMONIA images to send");
+        List<SoakTarget> targets;
+        if (settings.Url is not null)
+            targets = [new SoakTarget("service", new Uri(settings.Url.TrimEnd('/') + "/"), settings.Pid, Requests: settings.BaselineRequests)];
+        else
+        {
+            var model = ModelLocator.Resolve(settings.Model);
+            var engines = settings.Engine is { Length: > 0 } e ? e.Select(n => InferenceEngines.Parse(n)!.Value.Name()).ToArray()
+                                                               : [InferenceEngines.TorchName, InferenceEngines.OnnxName];
+            targets = engines.Select((engine, i) => new SoakTarget(engine, Start: ServeProcess(engine, model),
+                                                                   Requests: i == 0 ? settings.BaselineRequests : null)).ToList();
+        }
+        var options = new SoakOptions
+        {
+            Targets = targets, Images = images, Requests = settings.Requests, Concurrency = settings.Concurrency,
+            ExplainFraction = settings.ExplainFraction, Seed = settings.Seed,
+        };
+        var output = settings.Out ?? "results/soak";
+        Line($"soak: {string.Join(", ", targets.Select(t => t.Name))}; {settings.Requests} requests at concurrency {settings.Concurrency}, {images.Count} images from {test}; results in {output}");
+        var report = await SoakRun.RunAsync(options, CommandLine(), Line, cancellation);
+        SoakFiles.Write(report, output);
+        foreach (var t in report.Targets)
+            Line($"{t.Name}: {t.Requests} requests, {t.RequestsPerSecond:F2} req/s, p50 {t.P50Ms:F0} ms, p99 {t.P99Ms:F0} ms, 5xx {t.ServerErrors}, RSS {t.RssFirstMb} -> {t.RssLastMb} MB");
+        foreach (var c in report.Comparisons) Line($"{c.Target} vs {c.Baseline}: {c.Speedup:F2}x requests/s, p99 {c.P99Ratio:F2}x (alternating blocks: {c.InterleavedSpeedup:F2}x, p99 {c.InterleavedP99Ratio:F2}x), max |dp| {c.MaxProbabilityDifference?.ToString("E1", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}");
+        Line($"wrote {Path.Combine(output, SoakRun.JsonFile)} and {Path.Combine(output, SoakRun.ReadmeFile)} ({report.Seconds:F0} s)");
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>pneumo serve --engine E --model M</c> on a free loopback port, in a new process of this same program.</summary>
+    private static ProcessStartInfo ServeProcess(string engine, string model) =>
+        Self("serve", "--engine", engine, "--model", model, "--urls", "http://127.0.0.1:0", "--quiet");
+
+    /// <summary><c>pneumo predict --model M IMAGE</c> in a new process of this same program.</summary>
+    private static ProcessStartInfo PredictProcess(string model, string image) => Self("predict", "--model", model, image);
+
+    /// <summary>This program with <paramref name="args"/>, output redirected.</summary>
+    private static ProcessStartInfo Self(params string[] args)
     {
         var self = typeof(BenchCommand).Assembly.Location;
         var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
@@ -95,19 +184,6 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(self);
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        return start;
-    }
-
-    /// <summary><c>pneumo predict --model M IMAGE</c> in a new process of this same program.</summary>
-    private static ProcessStartInfo PredictProcess(string model, string image)
-    {
-        var self = typeof(BenchCommand).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(self);
-        foreach (var arg in new[] { "predict", "--model", model, image }) start.ArgumentList.Add(arg);
         return start;
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Net;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
+using Pneumo.Diagnosis;
 using Pneumo.Web;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,6 +26,9 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         [CommandOption("--any-modality"), Description("Score DICOM uploads of any modality (CT, MR, ...); by default only CR, DX and RG (422 otherwise).")]
         public bool AnyModality { get; init; }
 
+        [CommandOption("--engine <ENGINE>"), Description("What runs the networks: onnx (ONNX Runtime, concurrent requests) or torch (TorchSharp under one lock, the service before)."), DefaultValue("onnx")]
+        public string Engine { get; init; } = "onnx";
+
         [CommandOption("--quiet"), Description("Do not print a line per request.")]
         public bool Quiet { get; init; }
 
@@ -32,6 +36,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         {
             if (MaxUploadMb < 1) return ValidationResult.Error("--max-upload-mb must be at least 1");
             if (MaxMegapixels < 1) return ValidationResult.Error("--max-megapixels must be at least 1");
+            if (InferenceEngines.Parse(Engine) is null) return ValidationResult.Error($"--engine: '{Engine}' is not onnx or torch");
             foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
                     return ValidationResult.Error($"--urls: '{url}' is not an http:// URL");
@@ -56,6 +61,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024,
             MaxPixels = settings.MaxMegapixels * 1_000_000L,
             AnyModality = settings.AnyModality,
+            Engine = InferenceEngines.Parse(settings.Engine)!.Value,
             Log = settings.Quiet ? null : Log,
         };
         RunningServer server;
@@ -64,7 +70,11 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
 
         await using (server)
         {
-            foreach (var m in server.Models) Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3})");
+            for (int i = 0; i < server.Models.Count; i++)
+            {
+                var m = server.Models[i];
+                Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3}, engine {server.Engines[i].Name()})");
+            }
             foreach (var address in server.Addresses)
             {
                 Line($"listening on {address}");

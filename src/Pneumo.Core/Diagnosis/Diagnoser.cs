@@ -20,8 +20,9 @@ namespace Pneumo.Diagnosis;
 /// maximum of 1.
 /// </para>
 /// <para>
-/// Thread-safe: images are decoded concurrently, but TorchSharp modules must not run concurrently, so the models are
-/// used under one lock (on two cores the models use every core anyway).
+/// Thread-safe: images are decoded concurrently, but TorchSharp modules must not run concurrently, so the TorchSharp
+/// models are used under one lock (<see cref="InferenceEngine.TorchSharp"/>). With <see cref="InferenceEngine.OnnxRuntime"/>
+/// the networks run in ONNX Runtime outside the lock, concurrently, and only the heads' gradients for Grad-CAM take it.
 /// </para>
 /// </remarks>
 public sealed class Diagnoser : IDisposable
@@ -45,6 +46,7 @@ public sealed class Diagnoser : IDisposable
 
     private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom)
     {
+        Engines = members.Select(m => m.Onnx is null ? InferenceEngine.TorchSharp : InferenceEngine.OnnxRuntime).ToList();
         this.members = members;
         this.maxPixels = maxPixels;
         dicomOptions = dicom;
@@ -61,15 +63,19 @@ public sealed class Diagnoser : IDisposable
 
     public int DisplaySize { get; }
 
+    /// <summary>The engine each model of <see cref="Models"/> runs in (an architecture without an ONNX graph stays in TorchSharp).</summary>
+    public IReadOnlyList<InferenceEngine> Engines { get; }
+
     /// <summary>Loads model directories (at least one).</summary>
     /// <remarks>
     /// Images with more than <paramref name="maxPixels"/> pixels are refused from their header, before decoding;
     /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side;
-    /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only).
+    /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only); <paramref name="engine"/>
+    /// what runs the networks.
     /// </remarks>
     /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
     public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize,
-                                 DicomOptions? dicom = null)
+                                 DicomOptions? dicom = null, InferenceEngine engine = InferenceEngine.TorchSharp)
     {
         dicom ??= new DicomOptions();
         if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
@@ -84,13 +90,30 @@ public sealed class Diagnoser : IDisposable
             throw;
         }
         var decoders = new Dictionary<int, ImageDecoder>();
-        var members = loaded.Select(m =>
+        var members = new List<Member>();
+        try
         {
-            var size = m.Metadata.Preprocessing.InputSize;
-            if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels, Dicom = dicom };
-            return new Member(m, Describe(m), decoder);
-        }).ToList();
+            foreach (var m in loaded)
+            {
+                var size = m.Metadata.Preprocessing.InputSize;
+                if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels, Dicom = dicom };
+                members.Add(new Member(m, Describe(m), decoder, engine == InferenceEngine.OnnxRuntime ? TryOnnx(m) : null));
+            }
+        }
+        catch
+        {
+            foreach (var m in members) m.Onnx?.Dispose();
+            foreach (var m in loaded) m.Dispose();
+            throw;
+        }
         return new Diagnoser(members, maxPixels, displaySize, dicom);
+    }
+
+    /// <summary>The model's ONNX graph in ONNX Runtime; null for an architecture that writes none (it stays in TorchSharp).</summary>
+    private static OnnxScorer? TryOnnx(ModelDirectory model)
+    {
+        try { return new OnnxScorer(model); }
+        catch (UserError) { return null; }
     }
 
     /// <summary>Diagnoses an image file.</summary>
@@ -115,6 +138,10 @@ public sealed class Diagnoser : IDisposable
             : dicom is null ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize)
             : displayDecoder.DecodeForDisplay(dicom, name, DisplaySize);
 
+        // ONNX Runtime runs concurrently: its members are scored before the lock (with the feature maps Grad-CAM needs).
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var scored = members.Select(m => m.Onnx?.Score(inputs[m.Decoder], features: display is not null)).ToList();
+
         var opinions = new List<ModelOpinion>(members.Count);
         var maps = new List<Heatmap>();
         double probability;
@@ -122,9 +149,10 @@ public sealed class Diagnoser : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            foreach (var m in members)
+            for (int i = 0; i < members.Count; i++)
             {
-                double p = m.Predictor.Predict([inputs[m.Decoder]])[0];
+                var m = members[i];
+                double p = scored[i]?.Probability ?? m.Predictor.Predict([inputs[m.Decoder]])[0];
                 // A damaged model's NaN would be compared with the threshold and called NORMAL: refuse it instead.
                 if (!double.IsFinite(p))
                     throw new DataException(string.Create(CultureInfo.InvariantCulture,
@@ -134,8 +162,14 @@ public sealed class Diagnoser : IDisposable
             probability = opinions.Average(o => o.Probability);
             label = probability >= Threshold ? ClassLabel.Pneumonia : ClassLabel.Normal;
             if (display is not null)
-                foreach (var m in members)
-                    maps.Add(m.GradCam.Explain(inputs[m.Decoder], label).Resize(display.Width, display.Height));
+                for (int i = 0; i < members.Count; i++)
+                {
+                    var (m, input) = (members[i], inputs[members[i].Decoder]);
+                    var map = scored[i] is { Features: { } features, Shape: { } shape }
+                        ? m.GradCam.Explain(features, shape, input.Width, input.Height, label)
+                        : m.GradCam.Explain(input, label);
+                    maps.Add(map.Resize(display.Width, display.Height));
+                }
         }
 
         Explanation? explanation = null;
@@ -171,12 +205,18 @@ public sealed class Diagnoser : IDisposable
         {
             if (disposed) return;
             disposed = true;
-            foreach (var m in members) m.Directory.Dispose();
+            foreach (var m in members)
+            {
+                m.Onnx?.Dispose();
+                m.Directory.Dispose();
+            }
         }
     }
 
-    private sealed class Member(ModelDirectory directory, ModelInfo info, ImageDecoder decoder)
+    private sealed class Member(ModelDirectory directory, ModelInfo info, ImageDecoder decoder, OnnxScorer? onnx)
     {
+        /// <summary>The network in ONNX Runtime; null = TorchSharp under the lock.</summary>
+        public OnnxScorer? Onnx { get; } = onnx;
         public ModelDirectory Directory { get; } = directory;
         public ModelInfo Info { get; } = info;
         public ImageDecoder Decoder { get; } = decoder;

@@ -28,12 +28,12 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
 
     /// <summary>
     /// The unnormalised maps for <paramref name="target"/> of images of one size, in one forward and one backward pass:
-    /// per image, ReLU(sum_c w_c A_c) upsampled to the image, row by row (the map <see cref="Explain"/> divides by its maximum).
+    /// per image, ReLU(sum_c w_c A_c) upsampled to the image, row by row (the map <see cref="Explain(RgbImage, ClassLabel)"/> divides by its maximum).
     /// </summary>
     /// <remarks>
     /// The model runs in evaluation mode, where images do not interact (batch norm uses its running statistics), so the
     /// gradient of the summed scores at each image's feature map is that image's own gradient: the maps equal
-    /// <see cref="Explain"/>'s, up to the division by the maximum.
+    /// <see cref="Explain(RgbImage, ClassLabel)"/>'s, up to the division by the maximum.
     /// </remarks>
     public float[][] RawMaps(IReadOnlyList<RgbImage> images, ClassLabel target)
     {
@@ -43,7 +43,27 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         using var gradMode = enable_grad();
         Model.eval();
         var pixels = tensor(Batch.FromImages(images).Pixels, [images.Count, 3, height, width], ScalarType.Byte);
-        var features = Model.ForwardFeatures(Preprocessing.Apply(pixels));
+        return Maps(Model.ForwardFeatures(Preprocessing.Apply(pixels)), images.Count, height, width, target);
+    }
+
+    /// <summary>
+    /// The relevance map for <paramref name="target"/> from a feature map computed elsewhere (the same
+    /// <see cref="ClassifierModel.ForwardFeatures"/> of the image, e.g. by ONNX Runtime): only the head runs here, with
+    /// its gradient. <paramref name="features"/> is [C, h, w] (row-major), the image <paramref name="width"/> x
+    /// <paramref name="height"/> (the model's input size).
+    /// </summary>
+    public Heatmap Explain(float[] features, long[] shape, int width, int height, ClassLabel target)
+    {
+        using var scope = NewDisposeScope();
+        using var gradMode = enable_grad();
+        Model.eval();
+        long[] dims = [1, .. shape];
+        var map = Maps(tensor(features, dims), 1, height, width, target)[0];
+        return Heatmap.Normalized(width, height, map);
+    }
+
+    private float[][] Maps(Tensor features, int count, int height, int width, ClassLabel target)
+    {
         if (!features.requires_grad) features = features.detach().requires_grad_();
         var logit = Model.ForwardHead(features).sum();
         var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
@@ -55,7 +75,7 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         cam = OnImage(cam, height, width);
         var values = cam.flatten().to_type(ScalarType.Float32).data<float>().ToArray();
         int plane = width * height;
-        return Enumerable.Range(0, images.Count).Select(i => values.AsSpan(i * plane, plane).ToArray()).ToArray();
+        return Enumerable.Range(0, count).Select(i => values.AsSpan(i * plane, plane).ToArray()).ToArray();
     }
 
     /// <summary>

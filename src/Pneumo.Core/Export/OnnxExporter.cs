@@ -29,6 +29,7 @@ public static class OnnxExporter
     public const string InputName = "pixels";
     public const string ProbabilityName = "probability";
     public const string LogitName = "logit";
+    public const string FeaturesName = "features";
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (atomically).</summary>
     public static void Export(ModelDirectory model, string path)
@@ -42,13 +43,21 @@ public static class OnnxExporter
     }
 
     /// <summary>The ONNX model of a classifier with its metadata.</summary>
-    public static ModelProto Build(ClassifierModel model, ModelMetadata metadata, string? version = null)
+    /// <param name="model">The classifier (its weights become the graph's initializers).</param>
+    /// <param name="metadata">Its preprocessing, test-time augmentation and thresholds.</param>
+    /// <param name="version">The weights' version, recorded in the metadata properties; null = none.</param>
+    /// <param name="withFeatures">
+    /// Also output <see cref="FeaturesName"/>: the feature map [N, C, h, w] of each (un-mirrored) image, the map
+    /// Grad-CAM explains (<see cref="ClassifierModel.ForwardFeatures"/> on the preprocessed image), so that an
+    /// explanation needs only the head's gradient, not a second run of the network.
+    /// </param>
+    public static ModelProto Build(ClassifierModel model, ModelMetadata metadata, string? version = null, bool withFeatures = false)
     {
         var p = metadata.Preprocessing;
         var graph = new OnnxGraphBuilder($"pneumo_{model.Architecture}");
         var pixels = graph.Input(InputName, "N", 3, p.InputSize, p.InputSize);
         var input = AppendPreprocessing(graph, pixels, p);
-        string logit, probability;
+        string logit, probability, features;
         if (metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip)
         {
             // As Predictor's flip averaging: run the batch and its mirror image as one batch of 2N, then average the
@@ -56,18 +65,24 @@ public static class OnnxExporter
             var mirrored = graph.Node("Slice", [input, graph.Int64Initializer("flip_starts", [-1], 1), graph.Int64Initializer("flip_ends", [long.MinValue], 1),
                                                 graph.Int64Initializer("flip_axes", [3], 1), graph.Int64Initializer("flip_steps", [-1], 1)]);
             var both = graph.Node("Concat", [input, mirrored], OnnxGraphBuilder.Int("axis", 0));
-            var pairs = graph.Reshape(graph.Sigmoid(graph.Reshape(model.AppendOnnx(graph, both), -1)), 2, -1);
+            var bothFeatures = model.AppendOnnxFeatures(graph, both);
+            // The first N of the 2N feature maps are the un-mirrored images'.
+            var count = graph.Node("Slice", [graph.Node("Shape", [input]), graph.Int64Initializer("n_start", [0], 1), graph.Int64Initializer("n_end", [1], 1)]);
+            features = graph.Node("Slice", [bothFeatures, graph.Int64Initializer("features_start", [0], 1), count, graph.Int64Initializer("features_axes", [0], 1)]);
+            var pairs = graph.Reshape(graph.Sigmoid(graph.Reshape(model.AppendOnnxHead(graph, bothFeatures), -1)), 2, -1);
             probability = graph.Identity(graph.ReduceMean(pairs, [0], keepDims: false), ProbabilityName);
             var complement = graph.Sub(graph.Scalar(1f, "one"), probability);
             logit = graph.Identity(graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement])), LogitName);
         }
         else
         {
-            logit = graph.Identity(graph.Reshape(model.AppendOnnx(graph, input), -1), LogitName);
+            features = model.AppendOnnxFeatures(graph, input);
+            logit = graph.Identity(graph.Reshape(model.AppendOnnxHead(graph, features), -1), LogitName);
             probability = graph.Identity(graph.Sigmoid(logit), ProbabilityName);
         }
         graph.Output(probability, "N");
         graph.Output(logit, "N");
+        if (withFeatures) graph.Output(graph.Identity(features, FeaturesName), "N", "C", "h", "w");
 
         var proto = new ModelProto
         {

@@ -35,7 +35,16 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// batch [N, 3, H, W]) to the logits; returns the name of the logits value, shape [N, 1].
     /// </summary>
     /// <remarks>Dropout is the identity and batch norm uses its running statistics, as in <c>eval()</c>.</remarks>
-    public abstract string AppendOnnx(OnnxGraphBuilder graph, string input);
+    public string AppendOnnx(OnnxGraphBuilder graph, string input) => AppendOnnxHead(graph, AppendOnnxFeatures(graph, input));
+
+    /// <summary>
+    /// Appends <see cref="ForwardFeatures"/> in evaluation mode: from the preprocessed float batch [N, 3, H, W] to the
+    /// feature map [N, C, h, w]; returns the name of that value.
+    /// </summary>
+    public abstract string AppendOnnxFeatures(OnnxGraphBuilder graph, string input);
+
+    /// <summary>Appends <see cref="ForwardHead"/> in evaluation mode: from the feature map to the logits [N, 1].</summary>
+    public abstract string AppendOnnxHead(OnnxGraphBuilder graph, string features);
 
     public override Tensor forward(Tensor input) => ForwardHead(ForwardFeatures(input));
 

@@ -81,12 +81,16 @@ public sealed class SzaNet : ClassifierModel
         return fc2.call(x).squeeze(1).MoveToOuterDisposeScope();
     }
 
-    public override string AppendOnnx(OnnxGraphBuilder graph, string input)
+    public override string AppendOnnxFeatures(OnnxGraphBuilder graph, string input)
     {
         var x = OnnxBlock(graph, input, conv1, "conv1", bn1, "bn1");
         x = OnnxBlock(graph, x, conv2, "conv2", bn2, "bn2");
-        x = OnnxBlock(graph, x, conv3, "conv3", bn3, "bn3");
-        x = graph.Flatten(x);
+        return OnnxBlock(graph, x, conv3, "conv3", bn3, "bn3");
+    }
+
+    public override string AppendOnnxHead(OnnxGraphBuilder graph, string features)
+    {
+        var x = graph.Flatten(features);
         x = graph.Relu(graph.Linear(x, fc1, "fc1"));
         return graph.Linear(x, fc2, "fc2");
     }

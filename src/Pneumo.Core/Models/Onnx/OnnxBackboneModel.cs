@@ -63,8 +63,15 @@ public sealed class OnnxBackboneModel : ClassifierModel
 
     public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);
 
-    public override string AppendOnnx(OnnxGraphBuilder graph, string input) =>
+    public override string AppendOnnxFeatures(OnnxGraphBuilder graph, string input) =>
         throw new UserError($"{Name}: the base is an external ONNX file ({spec.File}); export the head with --format safetensors instead");
+
+    public override string AppendOnnxHead(OnnxGraphBuilder graph, string features)
+    {
+        var x = graph.Flatten(graph.Node("GlobalAveragePool", [features]));
+        x = graph.Relu(graph.Linear(x, fc1, "fc1"));
+        return graph.Linear(x, fc2, "fc2");
+    }
 
     protected override void Dispose(bool disposing)
     {

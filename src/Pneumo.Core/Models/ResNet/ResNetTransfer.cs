@@ -147,10 +147,11 @@ public sealed class ResNetTransfer : ClassifierModel
         base.Dispose(disposing);
     }
 
-    public override string AppendOnnx(OnnxGraphBuilder graph, string input)
+    public override string AppendOnnxFeatures(OnnxGraphBuilder graph, string input) => backbone.AppendOnnx(graph, input, "backbone");
+
+    public override string AppendOnnxHead(OnnxGraphBuilder graph, string features)
     {
-        var x = backbone.AppendOnnx(graph, input, "backbone");
-        x = graph.Flatten(graph.Node("GlobalAveragePool", [x]));
+        var x = graph.Flatten(graph.Node("GlobalAveragePool", [features]));
         x = graph.Relu(graph.Linear(x, fc1, "fc1"));
         return graph.Linear(x, fc2, "fc2");
     }
