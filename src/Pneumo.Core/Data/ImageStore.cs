@@ -50,6 +50,12 @@ public static class ImageStore
         $"size {decoder.Size}; max pixels {decoder.MaxPixels}; DICOM any modality {(decoder.Dicom.AnyModality ? "yes" : "no")}";
 
     /// <summary>The images of <paramref name="records"/> in the store at <paramref name="directory"/>, decoded into it first where needed.</summary>
+    /// <param name="directory">The store's folder (see <see cref="DefaultDirectory"/>).</param>
+    /// <param name="decoder">Decodes the images the store lacks; its settings key the file.</param>
+    /// <param name="records">The images, in the order their keys are returned.</param>
+    /// <param name="progress">Receives how many images are done while decoding; null = none.</param>
+    /// <param name="warn">Receives one line per warning (a rebuilt file, a decoder warning); null = none.</param>
+    /// <param name="cancel">Stops decoding; nothing half-written is left trusted.</param>
     /// <param name="decoded">How many images this call decoded (0 when the store already held them all).</param>
     /// <param name="keys">The key of each record, in order.</param>
     /// <exception cref="IOException">The folder or file could not be written.</exception>

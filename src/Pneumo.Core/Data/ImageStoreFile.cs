@@ -161,6 +161,10 @@ internal sealed unsafe class ImageStoreFile : IDisposable
     /// Writes a store file: under a temporary name beside <paramref name="path"/> (<c>.NAME.PID.GUID.tmp</c>), flushed to
     /// disk, then renamed into place. A process killed while writing leaves only the temporary file, which no reader opens.
     /// </summary>
+    /// <param name="path">The store file.</param>
+    /// <param name="settings">The decoder settings the file is keyed by.</param>
+    /// <param name="fingerprint">The dataset fingerprint the file is checked against.</param>
+    /// <param name="size">The images' side in pixels.</param>
     /// <param name="items">The images in order; consumed once (they may be decoded as they are asked for).</param>
     public static void Write(string path, string settings, string fingerprint, int size, IEnumerable<Item> items)
     {
