@@ -94,8 +94,8 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--center-crop <F>"), Description("Evaluation-time framing stored in the model: the central fraction F of each side, resized to the input size (1 = the whole image).")]
         public double? CenterCrop { get; init; }
 
-        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation) or default (0.5). Both are recorded."), DefaultValue("youden")]
-        public string ThresholdRule { get; init; } = "youden";
+        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation), default (0.5), or perturbed (the Youden point of validation pooled over acquisition perturbations; 7 extra validation passes). All computed are recorded. Allowed with --resume, also on a finished run (it is then written again). Default: youden.")]
+        public string? ThresholdRule { get; init; }
 
         [CommandOption("--weights-precision <P>"), Description("How the finished model's weights are stored: fp32, or fp16 (half the size; validated as rounded). Allowed with --resume, also on a finished run (it is then written again)."), DefaultValue("fp32")]
         public string WeightsPrecision { get; init; } = "fp32";
@@ -206,7 +206,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
             Schedule = EnumNames.Parse<LearningRateSchedule>(Schedule, "--schedule"),
             WarmupEpochs = Warmup,
             CenterCrop = CenterCrop,
-            ThresholdRule = EnumNames.Parse<ThresholdMethod>(ThresholdRule, "--threshold-rule"),
+            ThresholdRule = EnumNames.Parse<ThresholdMethod>(ThresholdRule ?? EnumNames.Name(ThresholdMethod.Youden), "--threshold-rule"),
             WeightsPrecision = EnumNames.Parse<WeightsPrecision>(WeightsPrecision, "--weights-precision"),
             InitFrom = Init is null ? null : Path.GetFullPath(Init),
             EarlyStoppingPatience = Patience,
@@ -239,7 +239,8 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         if (settings.Resume is not null)
         {
             train = () => TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
-                                                settings.WeightsPrecision == "fp32" ? null : EnumNames.Parse<WeightsPrecision>(settings.WeightsPrecision, "--weights-precision"));
+                                                settings.WeightsPrecision == "fp32" ? null : EnumNames.Parse<WeightsPrecision>(settings.WeightsPrecision, "--weights-precision"),
+                                                settings.ThresholdRule is null ? null : EnumNames.Parse<ThresholdMethod>(settings.ThresholdRule, "--threshold-rule"));
         }
         else
         {

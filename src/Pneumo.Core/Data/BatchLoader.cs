@@ -22,10 +22,15 @@ namespace Pneumo.Data;
 /// it, its images on <paramref name="workers"/> threads. Where the model's compute threads already occupy every core,
 /// this beats building batches beside it (see <see cref="ForCores"/>). The batches are the same either way.
 /// </para>
+/// <para>
+/// With <paramref name="perturbation"/> (and no augmentation), every image is served through that one fixed change of
+/// acquisition (<see cref="AcquisitionPerturbation"/>); such batches carry no views, so no frozen-front cache reuses them.
+/// </para>
 /// </remarks>
 public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache cache, int batchSize,
                                 Augmentation? augmentation = null, bool shuffle = false, int seed = 0, int prefetch = 3,
-                                int? augmentationPool = null, Preprocessing? prepare = null, int workers = 1)
+                                int? augmentationPool = null, Preprocessing? prepare = null, int workers = 1,
+                                AcquisitionPerturbation? perturbation = null)
 {
     public IReadOnlyList<ImageRecord> Records { get; } = records;
     public int BatchSize { get; } = batchSize;
@@ -159,10 +164,16 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
                     cache.CopyTo(batchRecords[i], source.Pixels);
                     draws[i].Apply(source, target);
                 }
+                else if (perturbation is not null)
+                {
+                    var source = Scratch(size);
+                    cache.CopyTo(batchRecords[i], source.Pixels);
+                    perturbation.Apply(source, target);
+                }
                 else cache.CopyTo(batchRecords[i], target);
                 if (input is not null) prepare!.ApplyChannelsLast(target, size, input.AsSpan(i * plane, plane));
             });
-            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = augmentationPool is null && augmented ? null : views, Input = input };
+            yield return new Batch(pixels, count, size, labels, batchRecords) { Views = (augmentationPool is null && augmented) || perturbation is not null ? null : views, Input = input };
         }
     }
 

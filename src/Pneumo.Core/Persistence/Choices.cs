@@ -44,6 +44,13 @@ public enum ThresholdMethod
     Default,
     /// <summary>The validation split's Youden point (maximum sensitivity + specificity - 1).</summary>
     Youden,
+    /// <summary>
+    /// The Youden point of the validation split pooled over a battery of acquisition perturbations (exposure,
+    /// contrast, compression, framing): a cut chosen where the classes overlap once the acquisition moves, not in the
+    /// middle of the empty gap a near-separable split leaves. Costs one validation pass per perturbation, so it is
+    /// computed only for a model trained with this rule.
+    /// </summary>
+    Perturbed,
 }
 
 /// <summary>How the learning rate changes during training.</summary>

@@ -10,6 +10,8 @@ public static class FileNames
     public const string ModelMetadata = "model.json";
     public const string Weights = "weights.pt";
     public const string ValidationPredictions = "validation_predictions.csv";
+    /// <summary>Validation predictions under each acquisition perturbation (the <c>perturbed</c> threshold rule's data).</summary>
+    public const string PerturbedValidationPredictions = "validation_perturbed.csv";
     public const string Split = "split.csv";
 
     // A training run.

@@ -23,7 +23,7 @@ public sealed record ModelMetadata
     public required Preprocessing Preprocessing { get; init; }
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = DefaultThreshold;
-    /// <summary>How <see cref="Threshold"/> was chosen (default or youden).</summary>
+    /// <summary>How <see cref="Threshold"/> was chosen (default, youden or perturbed).</summary>
     public ThresholdMethod ThresholdMethod { get; init; } = ThresholdMethod.Default;
     /// <summary>Every candidate threshold considered, by method, all chosen on validation data.</summary>
     public Dictionary<string, double> Thresholds { get; init; } = new() { [EnumNames.Name(ThresholdMethod.Default)] = DefaultThreshold };

@@ -29,6 +29,9 @@ public static class PruningRun
         var clock = Stopwatch.StartNew();
         TorchThreads.Use(settings.Threads);
         using var dense = ModelDirectory.Load(modelDir);
+        if (!ThresholdSelector.NeedsOnlyValidation(dense.Metadata.ThresholdMethod))
+            throw new UserError($"{modelDir}: its threshold rule ({EnumNames.Name(dense.Metadata.ThresholdMethod)}) needs validation passes under " +
+                                "the perturbation battery for every pruned model, which pruning does not run; prune a model trained with --threshold-rule youden or default");
         var densePath = Path.TrimEndingDirectorySeparator(dense.Path);  // models/szanet/ and models/szanet are one model
         var summary = Existing(outDir, densePath, settings, log);
         if (summary is { Complete: true })
@@ -124,7 +127,7 @@ public static class PruningRun
         // The pruned model is a new model: every threshold rule the dense model carries is re-run on its own validation predictions.
         var own = EnumNames.Name(dense.Metadata.ThresholdMethod);
         var thresholds = dense.Metadata.Thresholds.Keys.Append(own).Distinct()
-            .Where(m => EnumNames.TryParse<ThresholdMethod>(m, out _))
+            .Where(m => EnumNames.TryParse<ThresholdMethod>(m, out var method) && ThresholdSelector.NeedsOnlyValidation(method))
             .ToDictionary(m => m, m => m == own ? row.Threshold
                                                 : ThresholdSelector.Choose(EnumNames.Parse<ThresholdMethod>(m, "thresholds"), validation.Labels, validation.Probabilities));
         var metadata = dense.Metadata with

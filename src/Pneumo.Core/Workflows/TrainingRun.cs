@@ -73,8 +73,10 @@ public sealed class TrainingRun
     /// <param name="threads">Torch threads for this process (an execution setting, not part of the experiment); null = as recorded.</param>
     /// <param name="epochs">A new maximum number of epochs, recorded in run.json; at or below the epochs done, the run ends now with its best weights.</param>
     /// <param name="weightsPrecision">A new storage precision for the finished model's weights (how it ships, not how it trains), recorded in run.json; null = as recorded.</param>
+    /// <param name="thresholdRule">A new threshold rule for the finished model (chosen on validation after training), recorded in run.json; null = as recorded.</param>
     public static ModelMetadata Resume(string runDir, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
-                                       int? threads = null, int? epochs = null, WeightsPrecision? weightsPrecision = null)
+                                       int? threads = null, int? epochs = null, WeightsPrecision? weightsPrecision = null,
+                                       ThresholdMethod? thresholdRule = null)
     {
         var runPath = Path.Combine(runDir, FileNames.Run);
         if (!File.Exists(runPath)) throw new UserError($"{runDir}: not a training run (no {FileNames.Run})");
@@ -88,6 +90,13 @@ public sealed class TrainingRun
         {
             // How the finished model is stored, not how it trains: may change, and is recorded.
             record = record with { Config = record.Config with { WeightsPrecision = precision } };
+            Json.Write(runPath, record);
+        }
+        if (thresholdRule is { } rule && rule != record.Config.ThresholdRule)
+        {
+            // How the finished model decides, chosen on validation after training: may change, and is recorded.
+            Say(callbacks, $"threshold rule changed from {EnumNames.Name(record.Config.ThresholdRule)} to {EnumNames.Name(rule)}");
+            record = record with { Config = record.Config with { ThresholdRule = rule } };
             Json.Write(runPath, record);
         }
         if (epochs is int e && e != record.Config.Epochs)
@@ -313,8 +322,16 @@ public sealed class TrainingRun
         if (half) model.RoundToHalf();  // validate what ships
         var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip, cache).Predict(valLoader, cancel);
         val.WriteCsv(Path.Combine(runDir, FileNames.ValidationPredictions));
-        var thresholds = Enum.GetValues<ThresholdMethod>()
+        var thresholds = Enum.GetValues<ThresholdMethod>().Where(ThresholdSelector.NeedsOnlyValidation)
             .ToDictionary(EnumNames.Name, m => ThresholdSelector.Choose(m, val.Labels, val.Probabilities));
+        if (Config.ThresholdRule == ThresholdMethod.Perturbed)
+        {
+            Log($"the perturbed threshold rule: validation under {AcquisitionPerturbation.Battery.Count} acquisition perturbations");
+            var perturbed = PerturbedValidation.Run(model, preprocessing, Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
+                                                    data.Split.Validation, data.Cache, Config.BatchSize, val, Log, cancel);
+            perturbed.WriteCsv(Path.Combine(runDir, FileNames.PerturbedValidationPredictions));
+            thresholds[EnumNames.Name(ThresholdMethod.Perturbed)] = perturbed.Threshold();
+        }
         var metrics = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(val.Labels, val.Probabilities, t.Value));
         var metadata = new ModelMetadata
         {

@@ -61,6 +61,27 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void APerturbedLoaderServesEveryImageThroughThePerturbationAndNoViews()
+    {
+        var (dir, records) = Images();
+        using var cleanup = dir;
+        var cache = new ImageCache(new ImageDecoder(8));
+        var darker = AcquisitionPerturbation.Battery.Single(p => p.Name == "gamma-1.5");
+        var batches = new BatchLoader(records, cache, 4, perturbation: darker).Epoch(0).ToList();
+        foreach (var b in batches)
+        {
+            Assert.Null(b.Views);  // a frozen-front cache must not serve these as the plain images
+            for (int i = 0; i < b.Count; i++)
+            {
+                var expected = new byte[3 * 64];
+                darker.Apply(cache.Get(b.Records[i]), expected);
+                Assert.Equal(expected, b.Pixels.AsSpan(i * 3 * 64, 3 * 64).ToArray());
+            }
+        }
+        Assert.Equal(Math.Round(255 * Math.Pow(20 * 5 / 255.0, 1.5)), batches[1].Pixels[1 * 3 * 64]);  // img5: 100 -> 39
+    }
+
+    [Fact]
     public void ImagesAreDecodedOncePerRun()
     {
         var (dir, records) = Images();

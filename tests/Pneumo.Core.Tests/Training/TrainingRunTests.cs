@@ -1,4 +1,6 @@
+using System.Globalization;
 using Pneumo.Data.Transforms;
+using Pneumo.Evaluation.Metrics;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Training;
@@ -114,5 +116,32 @@ public class TrainingRunTests
         TrainingRun.Start(Quick(1), data.Path, run.Path, "test");
         var e = Assert.Throws<UserError>(() => TrainingRun.Start(Quick(1), data.Path, run.Path, "test"));
         Assert.Contains("--resume", e.Message);
+    }
+    [SkippableFact]
+    public void ThePerturbedRulePoolsValidationOverTheBatteryAndCanBeChosenForAFinishedRun()
+    {
+        using var data = TestData.SmallDataRoot(12, "train");
+        using var run = new TempDir();
+        var youden = TrainingRun.Start(Quick(1), data.Path, run.Path, "test");
+        Assert.False(youden.Thresholds.ContainsKey("perturbed"));  // costly: computed only when asked for
+        Assert.False(File.Exists(run.Combine("validation_perturbed.csv")));
+
+        var perturbed = TrainingRun.Resume(run.Path, thresholdRule: ThresholdMethod.Perturbed);
+        Assert.Equal(ThresholdMethod.Perturbed, perturbed.ThresholdMethod);
+        Assert.Equal(perturbed.Thresholds["perturbed"], perturbed.Threshold);
+        Assert.Equal(youden.Thresholds["youden"], perturbed.Thresholds["youden"], 9);  // the same weights, written again
+        Assert.Equal(ThresholdMethod.Perturbed, Json.Read<RunRecord>(run.Combine("run.json")).Config.ThresholdRule);
+        using (var loaded = ModelDirectory.Load(run.Path)) Assert.Equal(perturbed.Threshold, loaded.Metadata.Threshold);
+
+        var rows = File.ReadAllLines(run.Combine("validation_perturbed.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        int n = youden.Dataset!.ValidationCount;
+        Assert.Equal(AcquisitionPerturbation.Battery.Count * n, rows.Count);
+        Assert.Equal(AcquisitionPerturbation.Battery.Select(p => p.Name), rows.Select(r => r[0]).Distinct());
+        var plain = File.ReadAllLines(run.Combine("validation_predictions.csv")).Skip(1);
+        Assert.Equal(plain, rows.Where(r => r[0] == "none").Select(r => string.Join(",", r.Skip(1))));
+        Assert.Contains(rows.Where(r => r[0] != "none"), r => !plain.Contains(string.Join(",", r.Skip(1))));  // the perturbations move scores
+        var labels = rows.Select(r => int.Parse(r[2], CultureInfo.InvariantCulture)).ToList();
+        var scores = rows.Select(r => double.Parse(r[3], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(ThresholdSelector.Youden(labels, scores), perturbed.Threshold, 12);
     }
 }

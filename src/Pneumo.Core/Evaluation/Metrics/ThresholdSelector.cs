@@ -8,12 +8,23 @@ public static class ThresholdSelector
     public const double Default = ModelMetadata.DefaultThreshold;
 
     /// <summary>The threshold a rule chooses on validation data: 0.5, or the Youden point.</summary>
+    /// <exception cref="ArgumentException"><see cref="ThresholdMethod.Perturbed"/>: it needs the perturbed predictions (<see cref="Perturbed"/>).</exception>
     public static double Choose(ThresholdMethod method, IReadOnlyList<int> labels, IReadOnlyList<double> scores) => method switch
     {
         ThresholdMethod.Default => Default,
         ThresholdMethod.Youden => Youden(labels, scores),
+        ThresholdMethod.Perturbed => throw new ArgumentException("the perturbed rule needs validation predictions under the perturbation battery", nameof(method)),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
+
+    /// <summary>Whether <see cref="Choose"/> can apply <paramref name="method"/> to plain validation predictions.</summary>
+    public static bool NeedsOnlyValidation(ThresholdMethod method) => method != ThresholdMethod.Perturbed;
+
+    /// <summary>
+    /// The <see cref="ThresholdMethod.Perturbed"/> rule: the Youden point of the validation predictions of every
+    /// perturbation of the battery, pooled (each image once per perturbation, the unperturbed one included).
+    /// </summary>
+    public static double Perturbed(IReadOnlyList<int> pooledLabels, IReadOnlyList<double> pooledScores) => Youden(pooledLabels, pooledScores);
 
     /// <summary>
     /// Youden's J: the threshold maximising sensitivity + specificity - 1. Among the cut points that reach the maximum

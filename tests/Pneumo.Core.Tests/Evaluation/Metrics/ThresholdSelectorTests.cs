@@ -45,7 +45,20 @@ public class ThresholdSelectorTests
         Assert.Equal(ThresholdSelector.Default, ThresholdSelector.Choose(ThresholdMethod.Default, labels, [0.05, 0.1, 0.15, 0.25, 0.9]));
         Assert.Equal(ThresholdSelector.Youden(labels, scores), ThresholdSelector.Choose(ThresholdMethod.Youden, labels, scores));
         var e = Assert.Throws<UserError>(() => EnumNames.Parse<ThresholdMethod>("f1", "--threshold-rule"));
-        Assert.Equal("--threshold-rule must be default or youden, not 'f1'", e.Message);
+        Assert.Equal("--threshold-rule must be default or youden or perturbed, not 'f1'", e.Message);
         Assert.Equal(ThresholdMethod.Youden, EnumNames.Parse<ThresholdMethod>("Youden", "--threshold-rule"));
+    }
+    [Fact]
+    public void ThePerturbedRuleNeedsPooledPredictionsAndIsTheirYoudenPoint()
+    {
+        Assert.Throws<ArgumentException>(() => ThresholdSelector.Choose(ThresholdMethod.Perturbed, [0, 1], [0.2, 0.8]));
+        Assert.False(ThresholdSelector.NeedsOnlyValidation(ThresholdMethod.Perturbed));
+        Assert.True(ThresholdSelector.NeedsOnlyValidation(ThresholdMethod.Youden));
+        // Plain validation separable with a wide gap (Youden .5); under a perturbation the NORMAL scores rise to .55-.65:
+        // pooled, the cut moves above them, where the classes still separate best.
+        int[] labels = [0, 0, 1, 1, 0, 0, 1, 1];
+        double[] scores = [0.1, 0.2, 0.8, 0.9, 0.55, 0.65, 0.75, 0.95];
+        Assert.Equal(0.5, ThresholdSelector.Youden(labels[..4], scores[..4]), 12);
+        Assert.Equal(0.7, ThresholdSelector.Perturbed(labels, scores), 12);
     }
 }

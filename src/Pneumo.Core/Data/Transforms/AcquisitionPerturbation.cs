@@ -1,0 +1,71 @@
+using SkiaSharp;
+
+namespace Pneumo.Data.Transforms;
+
+/// <summary>
+/// One fixed change of how an X-ray was acquired or stored: an exposure curve (gamma), a contrast, a framing (zoom) or a
+/// lossy re-compression. Unlike <see cref="Augmentation"/> it draws nothing: every image gets the same change, so a
+/// validation split seen through each member of <see cref="Battery"/> shows how a model's scores move when the
+/// acquisition does.
+/// </summary>
+/// <param name="Name">How results name it, e.g. <c>gamma-1.5</c>.</param>
+/// <param name="Warp">The output-to-input matrix (identity: no change of framing).</param>
+/// <param name="Table">An intensity table applied after the warp (null: none).</param>
+/// <param name="JpegQuality">Encode as JPEG at this quality and decode again, last (null: none).</param>
+public sealed record AcquisitionPerturbation(string Name, AffineMatrix Warp, byte[]? Table = null, int? JpegQuality = null)
+{
+    /// <summary>
+    /// The battery the <c>perturbed</c> threshold rule pools: the image as it is, exposure curves one way and the
+    /// other (gamma 1/1.5 and 1.5), contrast about mid-grey down and up by a quarter, a heavy JPEG re-compression
+    /// (quality 20), and the framing zoomed out and in by a tenth. Each is within what differs between hospitals,
+    /// machines and export settings; none changes what is in the lungs.
+    /// </summary>
+    public static IReadOnlyList<AcquisitionPerturbation> Battery { get; } =
+    [
+        new("none", AffineMatrix.Identity),
+        new("gamma-0.67", AffineMatrix.Identity, PixelJitter.Table(1 / 1.5, 1, 1)),
+        new("gamma-1.5", AffineMatrix.Identity, PixelJitter.Table(1.5, 1, 1)),
+        new("contrast-0.75", AffineMatrix.Identity, PixelJitter.Table(1, 1, 0.75)),
+        new("contrast-1.25", AffineMatrix.Identity, PixelJitter.Table(1, 1, 1.25)),
+        new("jpeg-20", AffineMatrix.Identity, JpegQuality: 20),
+        new("zoom-out-0.9", Zoom(0.9)),
+        new("zoom-in-1.1", Zoom(1.1)),
+    ];
+
+    /// <summary>The content scaled by <paramref name="factor"/> about the centre (below 1: more of the surroundings, filled from the edges).</summary>
+    public static AffineMatrix Zoom(double factor) => new(1 / factor, 0, 0, 1 / factor);
+
+    /// <summary>Writes the perturbed image (planar, the source's size; square) to <paramref name="dst"/>.</summary>
+    public void Apply(RgbImage source, Span<byte> dst)
+    {
+        new AugmentationDraw(Warp, Table).Apply(source, dst);
+        if (JpegQuality is int quality) JpegRoundTrip(dst, source.Width, source.Height, quality);
+    }
+
+    /// <summary>The image after a JPEG encode at <paramref name="quality"/> and a decode (grey when its planes are equal, as X-rays are).</summary>
+    private static void JpegRoundTrip(Span<byte> planar, int width, int height, int quality)
+    {
+        int plane = width * height;
+        bool grey = planar[..plane].SequenceEqual(planar.Slice(plane, plane)) && planar[..plane].SequenceEqual(planar.Slice(2 * plane, plane));
+        var info = new SKImageInfo(width, height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var bitmap = new SKBitmap(info);
+        var pixels = bitmap.GetPixelSpan();
+        if (grey) planar[..plane].CopyTo(pixels);
+        else
+            for (int i = 0; i < plane; i++)
+            {
+                pixels[4 * i] = planar[i];
+                pixels[4 * i + 1] = planar[plane + i];
+                pixels[4 * i + 2] = planar[2 * plane + i];
+                pixels[4 * i + 3] = 255;
+            }
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality);
+        using var decoded = SKBitmap.Decode(encoded, info);
+        var result = decoded.GetPixelSpan();
+        if (grey)
+            for (int c = 0; c < 3; c++) result[..plane].CopyTo(planar.Slice(c * plane, plane));
+        else
+            for (int i = 0; i < plane; i++)
+                for (int c = 0; c < 3; c++) planar[c * plane + i] = result[4 * i + c];
+    }
+}
