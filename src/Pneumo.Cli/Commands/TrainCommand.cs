@@ -121,7 +121,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--augmentation-pool <K>"), Description("Augment from K seeded draws per image (epoch e uses draw e mod K) so a frozen base's outputs are computed once per draw and cached. Default: 6 for models with a frozen base, a fresh draw every epoch otherwise.")]
         public int? AugmentationPool { get; init; }
 
-        [CommandOption("--precision <P>"), Description("Arithmetic of the training convolutions: fp32, or bf16 (bfloat16 convolutions as autocast does; weights, gradients and evaluation stay float32; faster on CPUs with AVX-512 BF16). SZANet only."), DefaultValue("fp32")]
+        [CommandOption("--precision <P>"), Description("Arithmetic of the training convolutions: fp32, or bf16 (bfloat16 convolutions as autocast does; weights, gradients and evaluation stay float32; faster on CPUs with AVX-512 BF16). SZANet and the trained layers of the ResNets."), DefaultValue("fp32")]
         public string Precision { get; init; } = "fp32";
 
         [CommandOption("--backbone <FILE>"), Description("With --arch onnx-frozen: an ONNX image featurizer to use as the frozen base (see the README).")]

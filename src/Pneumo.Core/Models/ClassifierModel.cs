@@ -123,20 +123,24 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// <summary>
     /// Run the convolutions of training steps in bfloat16 (inputs and weights rounded to bfloat16, accumulation,
     /// gradients, weights and everything else in float32), as autocast does; evaluation stays in float32. Honoured by
-    /// the architectures that compute their own convolutions through <see cref="Convolve"/>.
+    /// the architectures that compute their convolutions through <see cref="Convolve"/> or <see cref="Bfloat16Convolution"/>
+    /// (SZANet, the ResNets' trained blocks).
     /// </summary>
-    public bool MixedPrecision { get; set; }
+    public bool MixedPrecision
+    {
+        get;
+        set
+        {
+            field = value;
+            OnMixedPrecisionChanged(value);
+        }
+    }
+
+    /// <summary>Passes <see cref="MixedPrecision"/> on to submodules that compute their own convolutions.</summary>
+    protected virtual void OnMixedPrecisionChanged(bool enabled) { }
 
     /// <summary>A convolution layer applied to <paramref name="x"/>, in bfloat16 when training with <see cref="MixedPrecision"/>.</summary>
-    protected Tensor Convolve(TorchSharp.Modules.Conv2d conv, Tensor x)
-    {
-        if (!(MixedPrecision && training)) return conv.call(x);
-        using var scope = NewDisposeScope();
-        const ScalarType half = ScalarType.BFloat16;
-        var y = nn.functional.conv2d(x.to_type(half), conv.weight!.to_type(half), conv.bias?.to_type(half),
-                                     strides: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups);
-        return y.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
-    }
+    protected Tensor Convolve(TorchSharp.Modules.Conv2d conv, Tensor x) => Bfloat16Convolution.Apply(conv, x, MixedPrecision && training);
 
     /// <summary>Probabilities of PNEUMONIA, [B].</summary>
     public Tensor PredictProbabilities(Tensor input) => forward(input).sigmoid();

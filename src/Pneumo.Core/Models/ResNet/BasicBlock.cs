@@ -34,6 +34,11 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 
     public long Stride { get; }
 
+    /// <summary>Compute the convolutions of training steps in bfloat16 (see <see cref="ClassifierModel.MixedPrecision"/>).</summary>
+    public bool MixedPrecision { get; set; }
+
+    private Tensor Conv(Conv2d conv, Tensor x) => Bfloat16Convolution.Apply(conv, x, MixedPrecision && training);
+
     /// <summary>The (convolution, batch norm) pairs in the order the exported graph computes them: projection first.</summary>
     public IEnumerable<(Conv2d Conv, BatchNorm2d Bn, string Name)> Layers()
     {
@@ -45,10 +50,10 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var identity = downsample_conv is null ? x : downsample_bn!.call(downsample_conv.call(x));
+        var identity = downsample_conv is null ? x : downsample_bn!.call(Conv(downsample_conv, x));
         var input = Stride == 1 ? x : nn.functional.pad(x, [1, 0, 1, 0]);
-        var y = nn.functional.relu(bn1.call(conv1.call(input)));
-        y = bn2.call(conv2.call(y));
+        var y = nn.functional.relu(bn1.call(Conv(conv1, input)));
+        y = bn2.call(Conv(conv2, y));
         using var one = 1.ToScalar(); // explicit: add_(Tensor) makes an implicit Scalar (see ScalarSafeAdam)
         return nn.functional.relu(y.add_(identity, alpha: one)).MoveToOuterDisposeScope();
     }

@@ -44,6 +44,17 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Compute the convolutions of training steps in bfloat16, the stem's and every block's (see <see cref="ClassifierModel.MixedPrecision"/>).</summary>
+    public bool MixedPrecision
+    {
+        get;
+        set
+        {
+            field = value;
+            foreach (var (_, block) in Blocks()) block.MixedPrecision = value;
+        }
+    }
+
     /// <summary>Channels of the output map.</summary>
     public long OutputChannels => Widths[^1];
 
@@ -64,7 +75,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // The export pads the 7x7 stem by 3 at the top/left and 2 at the bottom/right, and the pooling by 1 at the
         // top/left only; zero padding is exact for the pooling because its input is non-negative (after ReLU).
-        x = nn.functional.relu(bn1.call(conv1.call(nn.functional.pad(x, [3, 2, 3, 2]))));
+        x = nn.functional.relu(bn1.call(Bfloat16Convolution.Apply(conv1, nn.functional.pad(x, [3, 2, 3, 2]), MixedPrecision && training)));
         x = nn.functional.max_pool2d(nn.functional.pad(x, [1, 0, 1, 0]), 3, 2);
         foreach (var (_, block) in Blocks().Take(blockCount)) x = block.call(x);
         return x.MoveToOuterDisposeScope();

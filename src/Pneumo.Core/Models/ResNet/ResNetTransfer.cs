@@ -66,6 +66,9 @@ public sealed class ResNetTransfer : ClassifierModel
 
     public override string Architecture => architecture;
 
+    /// <inheritdoc/>
+    protected override void OnMixedPrecisionChanged(bool enabled) => backbone.MixedPrecision = enabled;
+
     /// <summary>The backbone blocks that train (state-dict prefixes under <c>backbone.</c>).</summary>
     public IReadOnlyCollection<string> TrainableBlocks => trainableBlocks;
 
