@@ -77,28 +77,7 @@ public class ResNetFullTests
         manual_seed(5);
         using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);
         using var input = rand(2, 3, 224, 224);
-        model.eval();
-        using var fp32 = model.call(input);
-        model.MixedPrecision = true;
-        using var evaluated = model.call(input);
-        Assert.Equal(fp32.data<float>().ToArray(), evaluated.data<float>().ToArray());
-
-        model.train();
-        Tensor Logits(bool bf16) { model.MixedPrecision = bf16; manual_seed(11); return model.call(input); }  // the same dropout draws
-        using var logits32 = Logits(false);
-        using var logits16 = Logits(true);
-        Assert.Equal(ScalarType.Float32, logits16.dtype);
-        Assert.False(logits16.allclose(logits32, rtol: 0, atol: 0), "bfloat16 convolutions should round differently");
-        double relative = logits16.sub(logits32).norm().item<float>() / logits32.norm().item<float>();
-        Assert.True(relative < 0.05, $"bfloat16 convolutions should stay close to float32 (relative difference {relative:G3})");
-        using var loss = logits16.square().mean();
-        loss.backward();
-        foreach (var name in new[] { "backbone.conv1.weight", "backbone.layer1.0.conv1.weight", "backbone.layer4.1.conv2.weight" })
-        {
-            var grad = model.named_parameters().Single(p => p.name == name).parameter.grad;
-            Assert.NotNull(grad);
-            Assert.Equal(ScalarType.Float32, grad!.dtype);
-            Assert.True(grad.abs().sum().item<float>() > 0, $"{name}: no gradient");
-        }
+        MixedPrecisionAssertions.TrainsInBfloat16AndEvaluatesInFloat32(model, input, () => model.call(input), 0.05,
+                                                                       "backbone.conv1.weight", "backbone.layer1.0.conv1.weight", "backbone.layer4.1.conv2.weight");
     }
 }

@@ -71,30 +71,6 @@ public class SzaNetTests
         manual_seed(5);
         using var model = new SzaNet(64);
         using var input = rand(4, 3, 64, 64);
-        model.eval();
-        using var fp32 = model.call(input);
-        model.MixedPrecision = true;
-        using var evaluated = model.call(input);
-        Assert.Equal(fp32.data<float>().ToArray(), evaluated.data<float>().ToArray());
-
-        model.train();
-        using var features32 = WithSeed(() => { model.MixedPrecision = false; return model.ForwardFeatures(input); });
-        using var features16 = WithSeed(() => { model.MixedPrecision = true; return model.ForwardFeatures(input); });
-        Assert.Equal(ScalarType.Float32, features16.dtype);
-        Assert.False(features16.allclose(features32, rtol: 0, atol: 0), "bfloat16 convolutions should round differently");
-        double relative = features16.sub(features32).norm().item<float>() / features32.norm().item<float>();
-        Assert.True(relative < 0.02, $"bfloat16 convolutions should stay close to float32 (relative difference {relative:G3})");
-        using var loss = features16.square().mean();
-        loss.backward();
-        var grad = model.named_parameters().First(p => p.name == "conv1.weight").parameter.grad;
-        Assert.NotNull(grad);
-        Assert.Equal(ScalarType.Float32, grad!.dtype);
-        Assert.True(grad.abs().sum().item<float>() > 0);
-    }
-
-    private static Tensor WithSeed(Func<Tensor> f)
-    {
-        manual_seed(11);
-        return f();
+        MixedPrecisionAssertions.TrainsInBfloat16AndEvaluatesInFloat32(model, input, () => model.ForwardFeatures(input), 0.02, "conv1.weight");
     }
 }
