@@ -65,15 +65,25 @@ public static class ImageStoreBench
         }
     }
 
+    /// <summary>The command line of one phase's process: every option that shapes the measurement goes with it (the epoch's size included).</summary>
+    internal static List<string> PhaseArguments(BenchOptions o, string phase, string root, string store, string output, bool epoch, bool pipeline)
+    {
+        var args = new List<string> { "bench", "--image-store-phase", phase, "--data", root, "--image-store-dir", store, "--out", output,
+                                      "--image-store-epoch", epoch ? "yes" : "no", "--image-store-pipeline", pipeline ? "yes" : "no" };
+        if (o.Quick) args.Add("--quick");
+        args.Add("--image-store-batches");
+        args.Add(o.StoreEpochBatches.ToString(CultureInfo.InvariantCulture));
+        if (o.Threads > 0) { args.Add("--threads"); args.Add(o.Threads.ToString(CultureInfo.InvariantCulture)); }
+        args.Add("--seed");
+        args.Add(o.Seed.ToString(CultureInfo.InvariantCulture));
+        return args;
+    }
+
     private static ImageStorePhase RunChild(Func<IReadOnlyList<string>, ProcessStartInfo> phaseProcess, BenchOptions o, string phase, string scale,
                                             string root, string store, bool epoch, bool pipeline, string work, Action<string> log)
     {
         var output = Path.Combine(work, $"{scale}-{phase}.json");
-        var args = new List<string> { "bench", "--image-store-phase", phase, "--data", root, "--image-store-dir", store, "--out", output,
-                                      "--image-store-epoch", epoch ? "yes" : "no", "--image-store-pipeline", pipeline ? "yes" : "no" };
-        if (o.Quick) args.Add("--quick");
-        if (o.Threads > 0) { args.Add("--threads"); args.Add(o.Threads.ToString(CultureInfo.InvariantCulture)); }
-        using var p = Process.Start(phaseProcess(args)) ?? throw new InvalidOperationException("could not start the bench phase");
+        using var p = Process.Start(phaseProcess(PhaseArguments(o, phase, root, store, output, epoch, pipeline))) ?? throw new InvalidOperationException("could not start the bench phase");
         var stderr = p.StandardError.ReadToEndAsync();
         while (p.StandardOutput.ReadLine() is { } line) log($"    [{scale} {phase}] {line}");
         p.WaitForExit();

@@ -130,6 +130,19 @@ public sealed class BenchTests
         Assert.Contains("| 1x | store-second | 12 | 0 |", readme);
     }
 
+    [Fact]
+    public void EachImageStorePhaseProcessIsToldTheEpochSize()
+    {
+        // A phase runs in its own process: an epoch size or seed left off its command line would silently fall back to the default.
+        var full = new BenchOptions { DataRoot = "data", StoreEpochBatches = 0, Seed = 7 };
+        var args = ImageStoreBench.PhaseArguments(full, ImageStoreBench.SecondPhase, "x10", "store", "out.json", epoch: true, pipeline: false);
+        Assert.Equal("0", args[args.IndexOf("--image-store-batches") + 1]);
+        Assert.Equal("7", args[args.IndexOf("--seed") + 1]);
+        var quick = ImageStoreBench.PhaseArguments(full.AsQuick(), ImageStoreBench.FirstPhase, "x1", "store", "out.json", epoch: false, pipeline: false);
+        Assert.Contains("--quick", quick);
+        Assert.Equal(full.AsQuick().StoreEpochBatches.ToString(), quick[quick.IndexOf("--image-store-batches") + 1]);
+    }
+
     private static void Positive(JsonElement e, params string[] keys)
     {
         foreach (var key in keys)
