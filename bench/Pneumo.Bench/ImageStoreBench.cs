@@ -206,19 +206,8 @@ public static class ImageStoreBench
             lock (gate) { anon = Math.Max(anon, a); file = Math.Max(file, f); total = Math.Max(total, a + f); }
         }
 
-        public static (double Anon, double File) Read()
-        {
-            if (!File.Exists("/proc/self/status")) return (0, 0);
-            double a = 0, f = 0;
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) a = Kb(line);
-                else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) f = Kb(line);
-            }
-            return (a / 1024, f / 1024);
-        }
-
-        private static double Kb(string line) => double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        public static (double Anon, double File) Read() =>
+            ProcessStatus.Read() is { } status ? (status.GetValueOrDefault("RssAnon"), status.GetValueOrDefault("RssFile")) : (0, 0);
 
         public (double Anon, double File, double Total) Peak()
         {

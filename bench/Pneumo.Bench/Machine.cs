@@ -94,14 +94,10 @@ public static class Machine
     private static float Sink;
 
     /// <summary>Resident memory now and its peak since the last <see cref="ResetPeakRss"/> (Linux /proc; 0 elsewhere), MB.</summary>
-    public static (double Current, double Peak) Rss()
-    {
-        if (!File.Exists("/proc/self/status")) return (Environment.WorkingSet / 1048576.0, 0);
-        double Kb(string key) => File.ReadLines("/proc/self/status").Where(l => l.StartsWith(key, StringComparison.Ordinal))
-                                     .Select(l => double.Parse(l.Split(':')[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
-                                     .FirstOrDefault();
-        return (Kb("VmRSS") / 1024, Kb("VmHWM") / 1024);
-    }
+    public static (double Current, double Peak) Rss() =>
+        ProcessStatus.Read() is { } status
+            ? (status.GetValueOrDefault("VmRSS"), status.GetValueOrDefault("VmHWM"))
+            : (Environment.WorkingSet / 1048576.0, 0);
 
     /// <summary>
     /// What the native heap has handed out and not taken back (glibc's <c>mallinfo2</c>: bytes in use in every arena plus

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pneumo.Bench;
 using Pneumo.Bench.Soak;
 using Pneumo.Diagnosis;
 using Pneumo.Web;
@@ -75,5 +76,16 @@ public sealed class SoakTests
         var (rss, anon, file) = SoakRun.Memory(Environment.ProcessId);
         Assert.True(rss > 0 && anon > 0 && file > 0);
         Assert.Equal((null, null, null), SoakRun.Memory(null));
+    }
+
+    [Fact]
+    public void ProcessStatusGivesTheMemoryFieldsInMegabytesAndNullForAGoneProcess()
+    {
+        var self = ProcessStatus.Read();
+        Assert.NotNull(self);
+        Assert.InRange(self!["VmRSS"], 1, 1 << 20);
+        Assert.True(self["VmHWM"] >= self["VmRSS"] - 1);  // the peak is at least the current
+        Assert.Equal(self["RssAnon"] + self["RssFile"] + self.GetValueOrDefault("RssShmem"), self["VmRSS"], 1.0);
+        Assert.Null(ProcessStatus.Read(int.MaxValue));
     }
 }

@@ -76,21 +76,9 @@ public static class SoakRun
     /// <summary>Resident memory of a process from /proc/PID/status, MB: VmRSS, RssAnon, RssFile; nulls when unreadable.</summary>
     public static (double? VmRss, double? RssAnon, double? RssFile) Memory(int? pid)
     {
-        if (pid is null) return (null, null, null);
-        try
-        {
-            var lines = File.ReadAllLines($"/proc/{pid}/status");
-            double? Field(string name)
-            {
-                var line = lines.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal));
-                if (line is null) return null;
-                var parts = line[(name.Length + 1)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var kb) ? Math.Round(kb / 1024, 1) : null;
-            }
-            return (Field("VmRSS"), Field("RssAnon"), Field("RssFile"));
-        }
-        catch (IOException) { return (null, null, null); }
-        catch (UnauthorizedAccessException) { return (null, null, null); }
+        if (pid is null || ProcessStatus.Read(pid) is not { } status) return (null, null, null);
+        double? Field(string name) => status.TryGetValue(name, out var mb) ? Math.Round(mb, 1) : null;
+        return (Field("VmRSS"), Field("RssAnon"), Field("RssFile"));
     }
 
     /// <summary>The nearest-rank percentile of sorted values.</summary>

@@ -158,17 +158,12 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
             ForEachImage(count, i =>
             {
                 var target = pixels.AsSpan(i * plane, plane);
-                if (augmented)
+                if (augmented || perturbation is not null)
                 {
                     var source = Scratch(size);
                     cache.CopyTo(batchRecords[i], source.Pixels);
-                    draws[i].Apply(source, target);
-                }
-                else if (perturbation is not null)
-                {
-                    var source = Scratch(size);
-                    cache.CopyTo(batchRecords[i], source.Pixels);
-                    perturbation.Apply(source, target);
+                    if (augmented) draws[i].Apply(source, target);
+                    else perturbation!.Apply(source, target);
                 }
                 else cache.CopyTo(batchRecords[i], target);
                 if (input is not null) prepare!.ApplyChannelsLast(target, size, input.AsSpan(i * plane, plane));

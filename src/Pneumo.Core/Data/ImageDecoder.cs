@@ -25,6 +25,17 @@ public sealed class ImageDecoder(int size = 224)
     /// <summary>Receives "NAME: warning" lines about images that were decoded anyway (a multi-frame DICOM file, ...); null for none.</summary>
     public Action<string>? OnWarning { get; init; }
 
+    /// <summary>
+    /// An <see cref="OnWarning"/> that passes each warning to <paramref name="log"/> as one <c>warning: ...</c> line,
+    /// one at a time (images decode in parallel); null when <paramref name="log"/> is null.
+    /// </summary>
+    public static Action<string>? WarningsTo(Action<string>? log)
+    {
+        if (log is null) return null;
+        var gate = new Lock();
+        return w => { lock (gate) log($"warning: {w}"); };
+    }
+
     /// <summary>Decodes a file.</summary>
     public RgbImage Decode(string path) => Decode(ReadFile(path), path);
 

@@ -62,10 +62,9 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         var records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
         var fingerprint = ChestXrayDataset.Fingerprint(records);
         checkFingerprint?.Invoke(fingerprint);
-        var warnings = new Lock(); // decoding runs in parallel; one line at a time
         var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize)
         {
-            OnWarning = warn is null ? null : w => { lock (warnings) warn($"warning: {w}"); },
+            OnWarning = ImageDecoder.WarningsTo(warn),
         });
         var (usable, failures) = cache.LoadAll(records, decoding is null ? null : new Progress<int>(d => decoding(d, records.Count)), cancel);
         var parts = split(usable);

@@ -19,11 +19,7 @@ public static class ModelEvaluation
     {
         var clock = Stopwatch.StartNew();
         var records = ChestXrayDataset.Load(dataRoot, split);
-        var warnings = new Lock(); // decoding runs in parallel; the log takes one line at a time
-        var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize)
-        {
-            OnWarning = w => { lock (warnings) log?.Invoke($"warning: {w}"); },
-        });
+        var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize) { OnWarning = ImageDecoder.WarningsTo(log) });
         var (usable, decodeFailures) = cache.LoadAll(records, cancel: cancel);
         var failures = decodeFailures.Select(f => f.Message).ToList();
         foreach (var f in failures) log?.Invoke($"skipped: {f}");

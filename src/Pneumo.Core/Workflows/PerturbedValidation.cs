@@ -28,7 +28,7 @@ public sealed record PerturbedValidation(IReadOnlyList<(string Perturbation, Pre
         var passes = new List<(string, Predictions)>();
         foreach (var perturbation in AcquisitionPerturbation.Battery)
         {
-            var predictions = perturbation.Warp.IsIdentity && perturbation.Table is null && perturbation.JpegQuality is null
+            var predictions = perturbation.ChangesNothing
                 ? unperturbed
                 : predictor.Predict(new BatchLoader(records, cache, batchSize, prefetch: prefetch, prepare: preprocessing, workers: workers,
                                                     perturbation: perturbation), cancel);

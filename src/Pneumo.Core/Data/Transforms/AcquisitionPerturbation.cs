@@ -32,6 +32,9 @@ public sealed record AcquisitionPerturbation(string Name, AffineMatrix Warp, byt
         new("zoom-in-1.1", Zoom(1.1)),
     ];
 
+    /// <summary>Whether it leaves the image as it is (the battery's <c>none</c>).</summary>
+    public bool ChangesNothing => Warp.IsIdentity && Table is null && JpegQuality is null;
+
     /// <summary>The content scaled by <paramref name="factor"/> about the centre (below 1: more of the surroundings, filled from the edges).</summary>
     public static AffineMatrix Zoom(double factor) => new(1 / factor, 0, 0, 1 / factor);
 
