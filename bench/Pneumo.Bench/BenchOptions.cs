@@ -41,6 +41,15 @@ public sealed record BenchOptions
     /// <summary>Batches of the image-store bench's training epoch, drawn at random from the whole set; 0 = every image.</summary>
     public int StoreEpochBatches { get; init; } = 40;
 
+    /// <summary>
+    /// Further short epochs (<see cref="StoreRepeatBatches"/> batches, each in a new process) per set, alternating the sets:
+    /// an epoch's peak RssAnon is libtorch's heap high-water mark, which varies from run to run by more than the images' bookkeeping.
+    /// </summary>
+    public int StoreEpochRepeats { get; init; } = 3;
+
+    /// <summary>Batches of each repeated epoch (<see cref="StoreEpochRepeats"/>).</summary>
+    public int StoreRepeatBatches { get; init; } = 40;
+
     /// <summary>Warm single-image predictions timed for the latency percentiles.</summary>
     public int PredictRuns { get; init; } = 100;
 
@@ -54,7 +63,7 @@ public sealed record BenchOptions
     public BenchOptions AsQuick() => this with
     {
         Quick = true, TrainingBatches = 8, WarmupBatches = 2, Rounds = 3, InferenceRepeats = 3, MemoryImages = 320, PredictRuns = 30,
-        StoreEpochBatches = 8,
+        StoreEpochBatches = 8, StoreEpochRepeats = 1, StoreRepeatBatches = 8,
     };
 
     public string? Validate()

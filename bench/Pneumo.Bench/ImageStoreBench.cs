@@ -52,6 +52,15 @@ public static class ImageStoreBench
                         (result.Training is { } t ? $"; pipeline {t.PipelineImagesPerSecond:F1} img/s, bound {t.BoundImagesPerSecond:F1}, ratio {t.Ratio:F3}" : ""));
                 }
             }
+            // The spread of an epoch's peak: short epochs from the store, alternating the sets so that drift of the machine falls on both.
+            for (int r = 1; r <= o.StoreEpochRepeats; r++)
+                foreach (var (scale, set) in new[] { ("1x", one), ("10x", ten) })
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var result = RunChild(phaseProcess, o, SecondPhase, scale, set.Root, store, epoch: true, pipeline: false, work, log, r) with { Repeat = r };
+                    results.Add(result);
+                    log($"  {scale} repeat {r}: epoch of {result.Epoch!.Batches} batches, RssAnon {result.Epoch.StartRssAnonMb:F0} MB at its start, peak {result.Epoch.PeakRssAnonMb:F0} MB");
+                }
             long storeBytes = Directory.Exists(store) ? new DirectoryInfo(store).EnumerateFiles().Sum(f => f.Length) : 0;
             return new ImageStoreReport
             {
@@ -66,13 +75,14 @@ public static class ImageStoreBench
     }
 
     /// <summary>The command line of one phase's process: every option that shapes the measurement goes with it (the epoch's size included).</summary>
-    internal static List<string> PhaseArguments(BenchOptions o, string phase, string root, string store, string output, bool epoch, bool pipeline)
+    internal static List<string> PhaseArguments(BenchOptions o, string phase, string root, string store, string output, bool epoch, bool pipeline,
+                                                int repeat = 0)
     {
         var args = new List<string> { "bench", "--image-store-phase", phase, "--data", root, "--image-store-dir", store, "--out", output,
                                       "--image-store-epoch", epoch ? "yes" : "no", "--image-store-pipeline", pipeline ? "yes" : "no" };
         if (o.Quick) args.Add("--quick");
         args.Add("--image-store-batches");
-        args.Add(o.StoreEpochBatches.ToString(CultureInfo.InvariantCulture));
+        args.Add((repeat > 0 ? o.StoreRepeatBatches : o.StoreEpochBatches).ToString(CultureInfo.InvariantCulture));
         if (o.Threads > 0) { args.Add("--threads"); args.Add(o.Threads.ToString(CultureInfo.InvariantCulture)); }
         args.Add("--seed");
         args.Add(o.Seed.ToString(CultureInfo.InvariantCulture));
@@ -80,10 +90,10 @@ public static class ImageStoreBench
     }
 
     private static ImageStorePhase RunChild(Func<IReadOnlyList<string>, ProcessStartInfo> phaseProcess, BenchOptions o, string phase, string scale,
-                                            string root, string store, bool epoch, bool pipeline, string work, Action<string> log)
+                                            string root, string store, bool epoch, bool pipeline, string work, Action<string> log, int repeat = 0)
     {
-        var output = Path.Combine(work, $"{scale}-{phase}.json");
-        using var p = Process.Start(phaseProcess(PhaseArguments(o, phase, root, store, output, epoch, pipeline))) ?? throw new InvalidOperationException("could not start the bench phase");
+        var output = Path.Combine(work, $"{scale}-{phase}-{repeat}.json");
+        using var p = Process.Start(phaseProcess(PhaseArguments(o, phase, root, store, output, epoch, pipeline, repeat))) ?? throw new InvalidOperationException("could not start the bench phase");
         var stderr = p.StandardError.ReadToEndAsync();
         while (p.StandardOutput.ReadLine() is { } line) log($"    [{scale} {phase}] {line}");
         p.WaitForExit();
@@ -112,6 +122,19 @@ public static class ImageStoreBench
             }
         }
         return (root, chosen.Length * copies, soft == 0 ? "hard links" : hard == 0 ? "symbolic links" : $"{hard} hard, {soft} symbolic links");
+    }
+
+    /// <summary>
+    /// The images of the measured epoch: all of them when <paramref name="count"/> is 0, else <paramref name="count"/>
+    /// drawn at random from the whole set (the pages they touch are anywhere in the store), cycling through the set again
+    /// when it is smaller, so that a small set can be measured over as many batches as a large one.
+    /// </summary>
+    internal static List<ImageRecord> EpochImages(IReadOnlyList<ImageRecord> usable, int count, int seed)
+    {
+        if (count <= 0) return usable.ToList();
+        var shuffled = usable.ToArray();
+        new Random(seed).Shuffle(shuffled);
+        return Enumerable.Range(0, count).Select(i => shuffled[i % shuffled.Length]).ToList();
     }
 
     [DllImport("libc", SetLastError = true)]
@@ -149,21 +172,30 @@ public static class ImageStoreBench
             using var model = info.Build(preprocessing.InputSize);
             using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing.InputSize), 0.998), flipAveraging: true);
             var (prefetch, workers) = BatchLoader.ForThisProcess();
-            // The epoch's images: all of them, or StoreEpochBatches batches drawn at random from the whole set (the pages they touch are anywhere in the store).
-            var shuffled = usable.ToArray();
-            new Random(o.Seed).Shuffle(shuffled);
-            var epochRecords = o.StoreEpochBatches > 0 ? shuffled.Take(o.StoreEpochBatches * o.BatchSize).ToList() : usable;
+            var epochRecords = EpochImages(usable, o.StoreEpochBatches * o.BatchSize, o.Seed);
             var loader = new BatchLoader(epochRecords, cache, o.BatchSize, augmentation, shuffle: true, seed: o.Seed, prefetch: prefetch,
                                          prepare: preprocessing, workers: workers);
             // As the memory measurement of the main bench: start the epoch from what the process holds, not from the garbage of the load.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             Machine.ReleaseFreeNativeMemory();
+            double managed = GC.GetTotalMemory(forceFullCollection: false) / 1048576.0;
             sampler.Reset();
-            var (_, _, speed) = trainer.TrainOneEpoch(loader, 1, cancel: cancel);
+            var start = sampler.Peak();
+            // The peak so far at the end of each tenth of the epoch's batches: creep through the epoch shows as a rising curve.
+            var curve = new List<double>();
+            int batches = loader.BatchCount;
+            var (_, _, speed) = trainer.TrainOneEpoch(loader, 1, (b, _) =>
+            {
+                while (b * 10L / batches > curve.Count) curve.Add(Math.Round(sampler.Peak().Anon, 1));
+            }, cancel);
             var peak = sampler.Peak();
             epochMemory = new EpochMemory(epochRecords.Count, Math.Round(speed, 1), Math.Round(peak.Anon, 1), Math.Round(peak.File, 1), Math.Round(peak.Total, 1),
-                                          Math.Round(Machine.Rss().Peak, 1));
-            log($"epoch: {epochRecords.Count} images at {speed:F1} img/s; peak RssAnon {peak.Anon:F0} MB, RssFile {peak.File:F0} MB");
+                                          Math.Round(Machine.Rss().Peak, 1))
+            {
+                Batches = batches, StartRssAnonMb = Math.Round(start.Anon, 1), ManagedHeapMb = Math.Round(managed, 1), PeakRssAnonByTenthMb = curve,
+            };
+            log($"epoch: {epochRecords.Count} images ({batches} batches) at {speed:F1} img/s; RssAnon {start.Anon:F0} MB at its start (managed heap {managed:F0} MB), " +
+                $"peak {peak.Anon:F0} MB, by tenths {string.Join(" ", curve.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}; RssFile {peak.File:F0} MB");
         }
         if (pipeline)
         {
@@ -242,22 +274,47 @@ public static class ImageStoreBench
         L($"- Epoch: SZANet, batch {r.BatchSize}, augmentation and preprocessing as `pneumo train` does them; {(r.EpochBatches > 0 ? $"{r.EpochBatches} batches drawn at random from the whole set (not a full pass: a full 10x epoch is about 15 minutes here)" : "every image")}.");
         L($"- Store size on disk after all phases: {r.StoreBytes / 1048576.0:F0} MB.");
         s.AppendLine();
-        s.AppendLine("| set | phase | images | decoded | load s | read all s | RssAnon after load MB | RssFile after load MB | managed image bytes MB | epoch img/s | epoch peak RssAnon MB | epoch peak RssFile MB | pipeline img/s | bound img/s | pipeline/bound |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var p in r.Phases)
-            L($"| {p.Scale} | {p.Phase} | {p.Images} | {p.Decoded} | {p.LoadSeconds:F2} | {p.ReadAllSeconds:F2} | {p.PeakRssAnonMb:F0} | {p.PeakRssFileMb:F0} | {p.ManagedImageMb:F0} | {Opt(p.Epoch?.ImagesPerSecond, "F1")} | {Opt(p.Epoch?.PeakRssAnonMb, "F0")} | {Opt(p.Epoch?.PeakRssFileMb, "F0")} | {Opt(p.Training?.PipelineImagesPerSecond, "F1")} | {Opt(p.Training?.BoundImagesPerSecond, "F1")} | {Opt(p.Training?.Ratio, "F3")} |");
+        s.AppendLine("| set | phase | images | decoded | load s | read all s | RssAnon after load MB | RssFile after load MB | managed image bytes MB | epoch batches | epoch img/s | epoch start RssAnon MB | managed heap MB | epoch peak RssAnon MB | peak by tenths of the epoch MB | epoch peak RssFile MB | pipeline img/s | bound img/s | pipeline/bound |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var p in r.Phases.Where(p => p.Repeat == 0))
+            L($"| {p.Scale} | {p.Phase} | {p.Images} | {p.Decoded} | {p.LoadSeconds:F2} | {p.ReadAllSeconds:F2} | {p.PeakRssAnonMb:F0} | {p.PeakRssFileMb:F0} | {p.ManagedImageMb:F0} | {Opt(p.Epoch?.Batches, "F0")} | {Opt(p.Epoch?.ImagesPerSecond, "F1")} | {Opt(p.Epoch?.StartRssAnonMb, "F0")} | {Opt(p.Epoch?.ManagedHeapMb, "F0")} | {Opt(p.Epoch?.PeakRssAnonMb, "F0")} | {Curve(p.Epoch)} | {Opt(p.Epoch?.PeakRssFileMb, "F0")} | {Opt(p.Training?.PipelineImagesPerSecond, "F1")} | {Opt(p.Training?.BoundImagesPerSecond, "F1")} | {Opt(p.Training?.Ratio, "F3")} |");
         s.AppendLine();
+        var repeats = r.Phases.Where(p => p.Repeat > 0 && p.Epoch is not null).ToList();
+        if (repeats.Count > 0)
+        {
+            s.AppendLine("## An epoch's peak, repeated");
+            s.AppendLine();
+            L($"Short epochs from the store ({repeats[0].Epoch!.Batches} batches drawn at random from the set), each in a new process, the sets alternating. An epoch's peak RssAnon is mostly libtorch's heap high-water mark; its spread between runs of the same set is the noise that any difference between the sets has to be read against.");
+            s.AppendLine();
+            s.AppendLine("| set | runs | start RssAnon MB (median) | managed heap MB (median) | peak RssAnon MB, each run | median | min | max |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var g in repeats.GroupBy(p => p.Scale))
+            {
+                var peaks = g.Select(p => p.Epoch!.PeakRssAnonMb).ToList();
+                L($"| {g.Key} | {peaks.Count} | {Median(g.Select(p => p.Epoch!.StartRssAnonMb)):F0} | {Median(g.Select(p => p.Epoch!.ManagedHeapMb)):F0} | {string.Join(", ", peaks.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | {Median(peaks):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
+            }
+            s.AppendLine();
+        }
         s.AppendLine("## Ratios");
         s.AppendLine();
         foreach (var scale in r.Phases.Select(p => p.Scale).Distinct())
         {
-            var first = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == FirstPhase);
-            var second = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == SecondPhase);
-            var memory = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == MemoryPhase);
+            var first = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == FirstPhase && p.Repeat == 0);
+            var second = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == SecondPhase && p.Repeat == 0);
+            var memory = r.Phases.FirstOrDefault(p => p.Scale == scale && p.Phase == MemoryPhase && p.Repeat == 0);
             if (first is null || second is null || memory is null) continue;
             L($"- {scale}: decoding into memory {memory.LoadSeconds:F2} s, into the store {first.LoadSeconds:F2} s; second run {second.LoadSeconds:F3} s: **{memory.LoadSeconds / second.LoadSeconds:F0}x** faster than decoding ({first.LoadSeconds / second.LoadSeconds:F0}x than the first store run); with every image read once {second.LoadSeconds + second.ReadAllSeconds:F2} s: {memory.LoadSeconds / (second.LoadSeconds + second.ReadAllSeconds):F0}x.");
         }
         return s.ToString();
+    }
+
+    private static string Curve(EpochMemory? e) =>
+        e is { PeakRssAnonByTenthMb.Count: > 0 } ? string.Join(" ", e.PeakRssAnonByTenthMb.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))) : "";
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
     private static string Opt(double? v, string format) => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "";
@@ -281,6 +338,8 @@ public sealed record ImageStorePhase
 {
     public string Scale { get; init; } = "";
     public required string Phase { get; init; }
+    /// <summary>0 for the phase itself, 1.. for the repeated short epochs (<see cref="BenchOptions.StoreEpochRepeats"/>).</summary>
+    public int Repeat { get; init; }
     public required int Images { get; init; }
     public required int Decoded { get; init; }
     public required double LoadSeconds { get; init; }
@@ -298,4 +357,12 @@ public sealed record ImageStorePhase
 }
 
 /// <summary>One SZANet training epoch: images, images/s, and the peaks sampled during it (MB); VmHWM is the process's peak total RSS.</summary>
-public sealed record EpochMemory(int Images, double ImagesPerSecond, double PeakRssAnonMb, double PeakRssFileMb, double PeakRssTotalMb, double VmHwmMb);
+public sealed record EpochMemory(int Images, double ImagesPerSecond, double PeakRssAnonMb, double PeakRssFileMb, double PeakRssTotalMb, double VmHwmMb)
+{
+    public int Batches { get; init; }
+    /// <summary>RssAnon when the epoch starts (after a full collection and a trim of the native heap), and the managed heap then.</summary>
+    public double StartRssAnonMb { get; init; }
+    public double ManagedHeapMb { get; init; }
+    /// <summary>The peak RssAnon so far at the end of each tenth of the batches.</summary>
+    public List<double> PeakRssAnonByTenthMb { get; init; } = [];
+}

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Pneumo.Bench;
+using Pneumo.Data;
 using Xunit;
 
 namespace Pneumo.Tests;
@@ -93,6 +94,8 @@ public sealed class BenchTests
     [Theory]
     [InlineData("--threads", "-1", "--threads")]
     [InlineData("--arch", "vgg16", "--arch")]
+    [InlineData("--image-store-repeats", "-1", "--image-store-repeats")]
+    [InlineData("--image-store-batches", "-2", "--image-store-batches")]
     public async Task BadOptionsAreOneLineErrorsNamingTheOption(string option, string value, string named)
     {
         var result = await InProcessCli.RunAsync("bench", "--quick", option, value);
@@ -120,14 +123,36 @@ public sealed class BenchTests
         Assert.Equal(0, second.ManagedImageMb);
         Assert.Equal(8, second.Epoch!.Images);
         Assert.True(second.Epoch.PeakRssAnonMb > 0 && second.Epoch.PeakRssFileMb > 0 && second.Epoch.ImagesPerSecond > 0);
+        Assert.Equal(2, second.Epoch.Batches);
+        Assert.True(second.Epoch.StartRssAnonMb > 0 && second.Epoch.ManagedHeapMb > 0);
+        var curve = second.Epoch.PeakRssAnonByTenthMb;
+        Assert.Equal(10, curve.Count);
+        Assert.True(curve.Zip(curve.Skip(1)).All(p => p.First <= p.Second) && curve[0] >= second.Epoch.StartRssAnonMb && curve[^1] <= second.Epoch.PeakRssAnonMb);
         var report = new ImageStoreReport
         {
             Provenance = Pneumo.Persistence.Provenance.Capture("pneumo bench --image-store (test)"), Quick = true, Seed = 42, EpochBatches = 2, BatchSize = 4,
-            Phases = [memory with { Scale = "1x" }, first with { Scale = "1x" }, second with { Scale = "1x" }], StoreBytes = 1, Seconds = 1,
+            Phases = [memory with { Scale = "1x" }, first with { Scale = "1x" }, second with { Scale = "1x" },
+                      second with { Scale = "1x", Repeat = 1, Epoch = second.Epoch with { PeakRssAnonMb = 1000 } },
+                      second with { Scale = "1x", Repeat = 2, Epoch = second.Epoch with { PeakRssAnonMb = 1300 } },
+                      second with { Scale = "1x", Repeat = 3, Epoch = second.Epoch with { PeakRssAnonMb = 1100 } }],
+            StoreBytes = 1, Seconds = 1,
         };
         var readme = ImageStoreBench.Markdown(report);
         Assert.Contains("faster than decoding", readme);
-        Assert.Contains("| 1x | store-second | 12 | 0 |", readme);
+        Assert.Single(readme.Split('\n'), l => l.StartsWith("| 1x | store-second | 12 | 0 |"));
+        Assert.Contains("| 1000, 1300, 1100 | 1100 | 1000 | 1300 |", readme);
+    }
+
+    [Fact]
+    public void AnImageStoreEpochLongerThanItsSetCyclesThroughTheSet()
+    {
+        var records = Enumerable.Range(0, 3).Select(i => new ImageRecord($"train/NORMAL/{i}.png", $"/d/train/NORMAL/{i}.png", ClassLabel.Normal, $"{i}", "normal")).ToList();
+        Assert.Equal(records, ImageStoreBench.EpochImages(records, 0, 1));
+        var seven = ImageStoreBench.EpochImages(records, 7, 1);
+        Assert.Equal(7, seven.Count);
+        Assert.All(records, r => Assert.InRange(seven.Count(s => ReferenceEquals(s, r)), 2, 3));
+        Assert.Equal(seven, ImageStoreBench.EpochImages(records, 7, 1));
+        Assert.Equal(2, ImageStoreBench.EpochImages(records, 2, 1).Distinct().Count());
     }
 
     [Fact]
@@ -141,6 +166,8 @@ public sealed class BenchTests
         var quick = ImageStoreBench.PhaseArguments(full.AsQuick(), ImageStoreBench.FirstPhase, "x1", "store", "out.json", epoch: false, pipeline: false);
         Assert.Contains("--quick", quick);
         Assert.Equal(full.AsQuick().StoreEpochBatches.ToString(), quick[quick.IndexOf("--image-store-batches") + 1]);
+        var repeat = ImageStoreBench.PhaseArguments(full with { StoreRepeatBatches = 40 }, ImageStoreBench.SecondPhase, "x10", "store", "out.json", epoch: true, pipeline: false, repeat: 2);
+        Assert.Equal("40", repeat[repeat.IndexOf("--image-store-batches") + 1]);
     }
 
     private static void Positive(JsonElement e, params string[] keys)

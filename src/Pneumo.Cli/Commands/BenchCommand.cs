@@ -28,8 +28,11 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         [CommandOption("--image-store"), Description("Measure the decoded-image store instead: decode-or-load time and memory on the training set and on a 10x set of hard links, first run against second run (results in results/bench/image-store unless --out is given).")]
         public bool ImageStore { get; init; }
 
-        [CommandOption("--image-store-batches <N>"), Description("Batches of the image-store bench's training epoch, drawn at random from the whole set (0 = a full epoch). Default 40, 8 with --quick.")]
+        [CommandOption("--image-store-batches <N>"), Description("Batches of the image-store bench's training epoch, drawn at random from the whole set, cycling through it again when it has fewer (0 = a full epoch). Default 40, 8 with --quick.")]
         public int? ImageStoreBatches { get; init; }
+
+        [CommandOption("--image-store-repeats <N>"), Description("Further 40-batch epochs per set of the image-store bench, each in a new process, for the spread of an epoch's peak memory. Default 3, 1 with --quick.")]
+        public int? ImageStoreRepeats { get; init; }
 
         // One phase of --image-store, in a child process (internal).
         [CommandOption("--image-store-phase <PHASE>", IsHidden = true)]
@@ -82,6 +85,8 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
                 return ValidationResult.Error($"--url: '{Url}' is not an http:// URL");
             if (Engine?.FirstOrDefault(e => InferenceEngines.Parse(e) is null) is string badEngine)
                 return ValidationResult.Error($"--engine: '{badEngine}' is not onnx or torch");
+            if (ImageStoreBatches is < 0) return ValidationResult.Error("--image-store-batches must be 0 (a full epoch) or more");
+            if (ImageStoreRepeats is < 0) return ValidationResult.Error("--image-store-repeats must be 0 or more");
             if (Requests < 1 || BaselineRequests is < 1) return ValidationResult.Error("--requests must be at least 1");
             if (Concurrency < 1) return ValidationResult.Error("--concurrency must be at least 1");
             if (ExplainFraction is < 0 or > 1 || double.IsNaN(ExplainFraction)) return ValidationResult.Error("--explain-fraction must be between 0 and 1");
@@ -102,6 +107,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         };
         if (settings.Quick) options = options.AsQuick();
         if (settings.ImageStoreBatches is int batches) options = options with { StoreEpochBatches = batches };
+        if (settings.ImageStoreRepeats is int repeats) options = options with { StoreEpochRepeats = repeats };
         if (settings.ImageStorePhase is string phase)
         {
             var result = ImageStoreBench.RunPhase(options, phase, settings.ImageStoreDir ?? throw new UserError("--image-store-dir is required"),
