@@ -178,7 +178,7 @@ public static class ImageStoreBench
             // As the memory measurement of the main bench: start the epoch from what the process holds, not from the garbage of the load.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             Machine.ReleaseFreeNativeMemory();
-            double managed = GC.GetTotalMemory(forceFullCollection: false) / 1048576.0;
+            double managed = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes / 1048576.0;
             sampler.Reset();
             var start = sampler.Peak();
             // The peak so far at the end of each tenth of the epoch's batches: creep through the epoch shows as a rising curve.
