@@ -291,7 +291,7 @@ public static class ImageStoreBench
             foreach (var g in repeats.GroupBy(p => p.Scale))
             {
                 var peaks = g.Select(p => p.Epoch!.PeakRssAnonMb).ToList();
-                L($"| {g.Key} | {peaks.Count} | {Median(g.Select(p => p.Epoch!.StartRssAnonMb)):F0} | {Median(g.Select(p => p.Epoch!.ManagedHeapMb)):F0} | {string.Join(", ", peaks.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | {Median(peaks):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
+                L($"| {g.Key} | {peaks.Count} | {Bench.Percentile(g.Select(p => p.Epoch!.StartRssAnonMb).ToList(), 0.5):F0} | {Bench.Percentile(g.Select(p => p.Epoch!.ManagedHeapMb).ToList(), 0.5):F0} | {string.Join(", ", peaks.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | {Bench.Percentile(peaks, 0.5):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
             }
             s.AppendLine();
         }
@@ -310,12 +310,6 @@ public static class ImageStoreBench
 
     private static string Curve(EpochMemory? e) =>
         e is { PeakRssAnonByTenthMb.Count: > 0 } ? string.Join(" ", e.PeakRssAnonByTenthMb.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))) : "";
-
-    internal static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
 
     private static string Opt(double? v, string format) => v is double d ? d.ToString(format, CultureInfo.InvariantCulture) : "";
 }
