@@ -200,8 +200,7 @@ public static class ImageStoreBench
         if (pipeline)
         {
             var augmentation = Augmentation.For(new AugmentationOptions());
-            var shuffled = usable.ToArray();
-            new Random(o.Seed).Shuffle(shuffled);
+            var shuffled = EpochImages(usable, usable.Count, o.Seed);
             var machinePeak = Machine.Describe(threads).Fp32PeakGflops;
             training = Bench.MeasureTraining(SzaNet.Name, "fp32", Bench.DefaultVariant, cache, shuffled, ClassWeights.Balanced(usable), augmentation, o,
                                              machinePeak, cancel);
@@ -271,7 +270,7 @@ public static class ImageStoreBench
         L($"- Commit: `{r.Provenance.Commit}`, {r.Provenance.CreatedUtc}, {r.Seconds:F0} s");
         L($"- Each phase ran in a new process. `memory`: decoded into managed memory (`PNEUMO_IMAGE_STORE=off`); `store-first`: decoded into an empty store; `store-second`: the same images again, from the store (OS file cache warm: the file was just written).");
         L($"- Load: `ImageCache.LoadAll` (decode, or find and map the store file); read all: then every image copied out once. RssAnon is the process's own memory (heap); RssFile its file pages (the mapped store, the program's libraries), which the OS can drop.");
-        L($"- Epoch: SZANet, batch {r.BatchSize}, augmentation and preprocessing as `pneumo train` does them; {(r.EpochBatches > 0 ? $"{r.EpochBatches} batches drawn at random from the whole set (not a full pass: a full 10x epoch is about 15 minutes here)" : "every image")}.");
+        L($"- Epoch: SZANet, batch {r.BatchSize}, augmentation and preprocessing as `pneumo train` does them; {(r.EpochBatches > 0 ? $"{r.EpochBatches} batches drawn at random from the whole set (not a full pass: a full 10x epoch is about 17 minutes here)" : "every image")}.");
         L($"- Store size on disk after all phases: {r.StoreBytes / 1048576.0:F0} MB.");
         s.AppendLine();
         s.AppendLine("| set | phase | images | decoded | load s | read all s | RssAnon after load MB | RssFile after load MB | managed image bytes MB | epoch batches | epoch img/s | epoch start RssAnon MB | managed heap MB | epoch peak RssAnon MB | peak by tenths of the epoch MB | epoch peak RssFile MB | pipeline img/s | bound img/s | pipeline/bound |");

@@ -31,7 +31,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         [CommandOption("--image-store-batches <N>"), Description("Batches of the image-store bench's training epoch, drawn at random from the whole set, cycling through it again when it has fewer (0 = a full epoch). Default 40, 8 with --quick.")]
         public int? ImageStoreBatches { get; init; }
 
-        [CommandOption("--image-store-repeats <N>"), Description("Further 40-batch epochs per set of the image-store bench, each in a new process, for the spread of an epoch's peak memory. Default 3, 1 with --quick.")]
+        [CommandOption("--image-store-repeats <N>"), Description("Further short epochs per set of the image-store bench (40 batches, 8 with --quick), each in a new process, for the spread of an epoch's peak memory. Default 3, 1 with --quick.")]
         public int? ImageStoreRepeats { get; init; }
 
         // One phase of --image-store, in a child process (internal).
