@@ -193,9 +193,12 @@ public static class ImageStoreBench
                                           Math.Round(Machine.Rss().Peak, 1))
             {
                 Batches = batches, StartRssAnonMb = Math.Round(start.Anon, 1), ManagedHeapMb = Math.Round(managed, 1), PeakRssAnonByTenthMb = curve,
+                AtPeak = sampler.Parts,
             };
             log($"epoch: {epochRecords.Count} images ({batches} batches) at {speed:F1} img/s; RssAnon {start.Anon:F0} MB at its start (managed heap {managed:F0} MB), " +
-                $"peak {peak.Anon:F0} MB, by tenths {string.Join(" ", curve.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}; RssFile {peak.File:F0} MB");
+                $"peak {peak.Anon:F0} MB, by tenths {string.Join(" ", curve.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}; RssFile {peak.File:F0} MB; " +
+                $"at the peak: managed committed {sampler.Parts.ManagedCommittedMb:F0} MB, native arenas {sampler.Parts.NativeArenaMb:F0} MB " +
+                $"({sampler.Parts.NativeInUseMb:F0} in use), mmapped {sampler.Parts.NativeMmappedMb:F0} MB");
         }
         if (pipeline)
         {
@@ -231,11 +234,31 @@ public static class ImageStoreBench
             thread.Start();
         }
 
+        private PeakParts parts = new(0, 0, 0, 0);
+
         private void Sample()
         {
             var (a, f) = Read();
-            lock (gate) { anon = Math.Max(anon, a); file = Math.Max(file, f); total = Math.Max(total, a + f); }
+            bool higher;
+            lock (gate)
+            {
+                higher = a > anon;
+                anon = Math.Max(anon, a); file = Math.Max(file, f); total = Math.Max(total, a + f);
+            }
+            if (higher) Attribute(a);
         }
+
+        /// <summary>What the new peak is made of: the managed heap's committed memory and the native heap's, read right after it.</summary>
+        private void Attribute(double peak)
+        {
+            double managed = GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0;
+            var heap = Machine.NativeHeap();
+            var now = new PeakParts(Math.Round(managed, 1), Math.Round(heap?.ArenaMb ?? 0, 1), Math.Round(heap?.InUseMb ?? 0, 1), Math.Round(heap?.MmappedMb ?? 0, 1));
+            lock (gate) if (peak >= anon) parts = now;
+        }
+
+        /// <summary>The parts of the current peak (<see cref="Attribute"/>).</summary>
+        public PeakParts Parts { get { lock (gate) return parts; } }
 
         public static (double Anon, double File) Read() =>
             ProcessStatus.Read() is { } status ? (status.GetValueOrDefault("RssAnon"), status.GetValueOrDefault("RssFile")) : (0, 0);
@@ -248,7 +271,7 @@ public static class ImageStoreBench
 
         public void Reset()
         {
-            lock (gate) { anon = file = total = 0; }
+            lock (gate) { anon = file = total = 0; parts = new(0, 0, 0, 0); }
             Sample();
         }
 
@@ -291,6 +314,22 @@ public static class ImageStoreBench
             {
                 var peaks = g.Select(p => p.Epoch!.PeakRssAnonMb).ToList();
                 L($"| {g.Key} | {peaks.Count} | {Bench.Percentile(g.Select(p => p.Epoch!.StartRssAnonMb).ToList(), 0.5):F0} | {Bench.Percentile(g.Select(p => p.Epoch!.ManagedHeapMb).ToList(), 0.5):F0} | {string.Join(", ", peaks.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | {Bench.Percentile(peaks, 0.5):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
+            }
+            s.AppendLine();
+        }
+        var attributed = r.Phases.Where(p => p.Epoch?.AtPeak is not null).ToList();
+        if (attributed.Count > 0)
+        {
+            s.AppendLine("## What each epoch's peak was made of");
+            s.AppendLine();
+            s.AppendLine("Read when the peak was reached: the managed heap's committed memory, and the native heap (glibc's mallinfo2) — what its arenas took from the system (reserved, not all of it touched), the part handed out, and blocks mapped on their own. A peak far above the native memory in use is the high-water mark of a fragmented heap.");
+            s.AppendLine();
+            s.AppendLine("| set | phase | run | peak RssAnon MB | managed committed MB | native arenas MB | native in use MB | native mmapped MB |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var p in attributed)
+            {
+                var a = p.Epoch!.AtPeak!;
+                L($"| {p.Scale} | {p.Phase} | {p.Repeat} | {p.Epoch.PeakRssAnonMb:F0} | {a.ManagedCommittedMb:F0} | {a.NativeArenaMb:F0} | {a.NativeInUseMb:F0} | {a.NativeMmappedMb:F0} |");
             }
             s.AppendLine();
         }
@@ -358,4 +397,12 @@ public sealed record EpochMemory(int Images, double ImagesPerSecond, double Peak
     public double ManagedHeapMb { get; init; }
     /// <summary>The peak RssAnon so far at the end of each tenth of the batches.</summary>
     public List<double> PeakRssAnonByTenthMb { get; init; } = [];
+    /// <summary>What the peak RssAnon was made of, read when it was reached.</summary>
+    public PeakParts? AtPeak { get; init; }
 }
+
+/// <summary>
+/// The memory behind an RssAnon peak (MB): the managed heap's committed memory, and the native heap's arenas (what they
+/// took from the system), the part of them handed out, and the blocks mapped on their own (glibc's mallinfo2).
+/// </summary>
+public sealed record PeakParts(double ManagedCommittedMb, double NativeArenaMb, double NativeInUseMb, double NativeMmappedMb);

@@ -103,13 +103,19 @@ public static class Machine
     /// What the native heap has handed out and not taken back (glibc's <c>mallinfo2</c>: bytes in use in every arena plus
     /// mmapped blocks), MB; null without glibc. libtorch's tensors live here: a leak of tensors shows as growth.
     /// </summary>
-    public static double? NativeHeapInUseMb()
+    public static double? NativeHeapInUseMb() => NativeHeap() is { } heap ? heap.InUseMb + heap.MmappedMb : null;
+
+    /// <summary>
+    /// The native heap in MB (glibc's <c>mallinfo2</c>, every arena): <c>ArenaMb</c> what the arenas took from the system,
+    /// <c>InUseMb</c> what of it is handed out, <c>MmappedMb</c> blocks mapped on their own; null without glibc.
+    /// </summary>
+    public static (double ArenaMb, double InUseMb, double MmappedMb)? NativeHeap()
     {
         if (!OperatingSystem.IsLinux()) return null;
         try
         {
             var info = mallinfo2();
-            return (info.InUse + info.Mmapped) / 1048576.0;
+            return (info.Arena / 1048576.0, info.InUse / 1048576.0, info.Mmapped / 1048576.0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -121,7 +127,8 @@ public static class Machine
     private readonly struct MallInfo2
     {
         // glibc's struct mallinfo2, field for field
-        private readonly nuint arena, ordblks, smblks, hblks;
+        public readonly nuint Arena;
+        private readonly nuint ordblks, smblks, hblks;
         public readonly nuint Mmapped;
         private readonly nuint usmblks, fsmblks;
         public readonly nuint InUse;

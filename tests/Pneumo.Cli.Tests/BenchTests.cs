@@ -128,6 +128,12 @@ public sealed class BenchTests
         var curve = second.Epoch.PeakRssAnonByTenthMb;
         Assert.Equal(10, curve.Count);
         Assert.True(curve.Zip(curve.Skip(1)).All(p => p.First <= p.Second) && curve[0] >= second.Epoch.StartRssAnonMb && curve[^1] <= second.Epoch.PeakRssAnonMb);
+        if (Machine.NativeHeap() is not null)
+        {
+            // The peak's parts: the managed heap and libtorch's native heap were both in use when it was reached.
+            var parts = second.Epoch.AtPeak!;
+            Assert.True(parts.ManagedCommittedMb > 0 && parts.NativeInUseMb > 0 && parts.NativeArenaMb >= parts.NativeInUseMb);
+        }
         var report = new ImageStoreReport
         {
             Provenance = Pneumo.Persistence.Provenance.Capture("pneumo bench --image-store (test)"), Quick = true, Seed = 42, EpochBatches = 2, BatchSize = 4,
@@ -141,6 +147,7 @@ public sealed class BenchTests
         Assert.Contains("faster than decoding", readme);
         Assert.Single(readme.Split('\n'), l => l.StartsWith("| 1x | store-second | 12 | 0 |"));
         Assert.Contains("| 1000, 1300, 1100 | 1100 | 1000 | 1300 |", readme);
+        if (second.Epoch.AtPeak is { } p) Assert.Contains($"| 1x | store-second | 2 | 1300 | {p.ManagedCommittedMb:F0} |", readme);
     }
 
     [Fact]
@@ -153,6 +160,25 @@ public sealed class BenchTests
         Assert.All(records, r => Assert.InRange(seven.Count(s => ReferenceEquals(s, r)), 2, 3));
         Assert.Equal(seven, ImageStoreBench.EpochImages(records, 7, 1));
         Assert.Equal(2, ImageStoreBench.EpochImages(records, 2, 1).Distinct().Count());
+    }
+
+    [SkippableFact]
+    public void TheNativeHeapReadingFollowsAnAllocation()
+    {
+        // The bench splits an RssAnon peak into managed and native parts: a wrong mallinfo2 layout would read garbage here.
+        Skip.IfNot(OperatingSystem.IsLinux() && Machine.NativeHeap() is not null, "glibc's mallinfo2 is needed");
+        var before = Machine.NativeHeap()!.Value;
+        Assert.InRange(before.InUseMb, 0.01, before.ArenaMb);
+        nint block = System.Runtime.InteropServices.Marshal.AllocHGlobal(8 << 20);  // malloc on Unix
+        try
+        {
+            var during = Machine.NativeHeap()!.Value;
+            Assert.InRange(during.InUseMb + during.MmappedMb - (before.InUseMb + before.MmappedMb), 7.9, 9);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.Marshal.FreeHGlobal(block);
+        }
     }
 
     [Fact]
