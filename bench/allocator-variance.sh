@@ -6,7 +6,8 @@
 #   bench/allocator-variance.sh OUT [RUNS] [BATCHES] [SETTINGS...]
 #
 # SETTINGS: `pneumo` (Pneumo's own: no mmap, no trimming; Runtime/NativeAllocator.cs) or `mmapN` (glibc's allocator
-# with blocks of N MB and more mapped on their own, trimming still off). Writes OUT/runs.tsv, OUT/README.md and each
+# with blocks of N MB and more mapped on their own, trimming still off) or `gen0-N` (Pneumo's allocator, and a .NET
+# gen0 budget of N MB, so that an epoch of a few batches runs without a garbage collection). Writes OUT/runs.tsv, OUT/README.md and each
 # run's phase JSON and log.
 set -euo pipefail
 args="$*"
@@ -25,8 +26,9 @@ for r in $(seq 1 "$runs"); do
   for s in "${settings[@]}"; do
     case $s in
       pneumo) env=() ;;
+      gen0-*) env=(DOTNET_GCgen0size=$(printf '0x%x' $(( ${s#gen0-} * 1048576 )))) ;;
       mmap*) mb=${s#mmap}; env=(PNEUMO_DEFAULT_MALLOC=1 MALLOC_MMAP_THRESHOLD_=$((mb * 1048576)) MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456) ;;
-      *) echo "unknown setting '$s' (pneumo or mmapN)" >&2; exit 2 ;;
+      *) echo "unknown setting '$s' (pneumo, mmapN or gen0-N)" >&2; exit 2 ;;
     esac
     json="$out/$s-$r.json"
     env "${env[@]}" ./pneumo bench --image-store-phase store-second --data "$data" --image-store-dir "$store" --out "$json" \
