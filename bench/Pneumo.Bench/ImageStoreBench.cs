@@ -248,7 +248,7 @@ public static class ImageStoreBench
             if (higher) Attribute(a);
         }
 
-        /// <summary>What the new peak is made of: the managed heap's committed memory and the native heap's, read right after it.</summary>
+        /// <summary>What the new peak is made of: the managed heap's committed memory (as of the last collection) and the native heap's, read right after it.</summary>
         private void Attribute(double peak)
         {
             double managed = GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0;
@@ -322,7 +322,7 @@ public static class ImageStoreBench
         {
             s.AppendLine("## What each epoch's peak was made of");
             s.AppendLine();
-            s.AppendLine("Read when the peak was reached: the managed heap's committed memory, and the native heap (glibc's mallinfo2) — what its arenas took from the system (reserved, not all of it touched), the part handed out, and blocks mapped on their own. A peak far above the native memory in use is the high-water mark of a fragmented heap.");
+            s.AppendLine("Read when the peak was reached: the managed heap's committed memory as of the last collection before it, and the native heap (glibc's mallinfo2) — what its arenas took from the system (reserved, not all of it touched), the part handed out, and blocks mapped on their own. A peak far above the native memory in use is the high-water mark of a fragmented heap.");
             s.AppendLine();
             s.AppendLine("| set | phase | run | peak RssAnon MB | managed committed MB | native arenas MB | native in use MB | native mmapped MB |");
             s.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -402,7 +402,7 @@ public sealed record EpochMemory(int Images, double ImagesPerSecond, double Peak
 }
 
 /// <summary>
-/// The memory behind an RssAnon peak (MB): the managed heap's committed memory, and the native heap's arenas (what they
+/// The memory behind an RssAnon peak (MB): the managed heap's committed memory (as of the last collection), and the native heap's arenas (what they
 /// took from the system), the part of them handed out, and the blocks mapped on their own (glibc's mallinfo2).
 /// </summary>
 public sealed record PeakParts(double ManagedCommittedMb, double NativeArenaMb, double NativeInUseMb, double NativeMmappedMb);
