@@ -35,8 +35,9 @@ for r in $(seq 1 "$runs"); do
       --image-store-epoch yes --image-store-pipeline no --image-store-batches "$batches" --seed $seed > "$out/$s-$r.log"
     # the phase's epoch line: "... at X img/s; RssAnon S MB at its start ..., peak P MB, ...; at the peak: managed committed M MB, native arenas A MB (U in use), mmapped N MB"
     sed -nE "s/^epoch: .* at ([0-9.]+) img\/s; RssAnon ([0-9]+) MB at its start.*, peak ([0-9]+) MB, .*managed committed ([0-9]+) MB, native arenas ([0-9]+) MB \(([0-9]+) in use\), mmapped ([0-9]+) MB$/$s\t$r\t\1\t\2\t\3\t\4\t\5\t\6\t\7/p" \
-      "$out/$s-$r.log" >> "$out/runs.tsv"
-    tail -1 "$out/runs.tsv"
+      "$out/$s-$r.log" > "$out/row"
+    [ -s "$out/row" ] || { echo "$out/$s-$r.log: no epoch line to read (has the phase's log format changed?)" >&2; exit 1; }
+    cat "$out/row" | tee -a "$out/runs.tsv"; rm -f "$out/row"
   done
 done
 rm -rf "$store"
