@@ -7,7 +7,8 @@
 #
 # SETTINGS: `pneumo` (Pneumo's own: no mmap, no trimming; Runtime/NativeAllocator.cs) or `mmapN` (glibc's allocator
 # with blocks of N MB and more mapped on their own, trimming still off) or `gen0-N` (Pneumo's allocator, and a .NET
-# gen0 budget of N MB, so that an epoch of a few batches runs without a garbage collection). Writes OUT/runs.tsv, OUT/README.md and each
+# gen0 budget of N MB, so that an epoch of a few batches runs without a garbage collection) or `arenaN` (Pneumo's
+# allocator with at most N glibc arenas shared by all threads, MALLOC_ARENA_MAX). Writes OUT/runs.tsv, OUT/README.md and each
 # run's phase JSON and log.
 set -euo pipefail
 args="$*"
@@ -27,8 +28,9 @@ for r in $(seq 1 "$runs"); do
     case $s in
       pneumo) env=() ;;
       gen0-*) env=(DOTNET_GCgen0size=$(printf '0x%x' $(( ${s#gen0-} * 1048576 )))) ;;
+      arena*) env=(MALLOC_ARENA_MAX=${s#arena}) ;;
       mmap*) mb=${s#mmap}; env=(PNEUMO_DEFAULT_MALLOC=1 MALLOC_MMAP_THRESHOLD_=$((mb * 1048576)) MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456) ;;
-      *) echo "unknown setting '$s' (pneumo, mmapN or gen0-N)" >&2; exit 2 ;;
+      *) echo "unknown setting '$s' (pneumo, mmapN, gen0-N or arenaN)" >&2; exit 2 ;;
     esac
     json="$out/$s-$r.json"
     env "${env[@]}" ./pneumo bench --image-store-phase store-second --data "$data" --image-store-dir "$store" --out "$json" \
