@@ -33,6 +33,8 @@ public static class ChestXrayDataset
         if (missing.Count > 0)
             throw new DataException($"{splitDir}: missing class folder {string.Join(" and ", missing)} (expected {split}/NORMAL and {split}/PNEUMONIA)");
         var records = new List<ImageRecord>();
+        var fullRoot = Path.GetFullPath(root);
+        if (!Path.EndsInDirectorySeparator(fullRoot)) fullRoot += Path.DirectorySeparatorChar;  // one string shared by every record
         foreach (var label in Enum.GetValues<ClassLabel>())
         {
             var classDir = Path.Combine(splitDir, label.FolderName());
@@ -40,13 +42,7 @@ public static class ChestXrayDataset
             foreach (var file in Directory.EnumerateFiles(classDir))
             {
                 if (!IsImageFile(file)) continue;
-                var name = Path.GetFileName(file);
-                records.Add(new ImageRecord(
-                    RelativePath: $"{split}/{label.FolderName()}/{name}",
-                    FullPath: Path.GetFullPath(file),
-                    Label: label,
-                    PatientId: FileNameInfo.PatientId(name),
-                    Finding: FileNameInfo.Finding(name, label)));
+                records.Add(new ImageRecord(fullRoot, $"{split}/{label.FolderName()}/{Path.GetFileName(file)}", label));
             }
             if (records.Count == before)
                 throw new DataException($"{classDir}: no {ImageKinds} images");

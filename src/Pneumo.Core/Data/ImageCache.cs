@@ -16,7 +16,9 @@ namespace Pneumo.Data;
 public sealed class ImageCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, StoredImage> memory = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (ImageStoreFile File, ImageStoreFile.Entry Entry)> stored = new(StringComparer.Ordinal);
+    // A record's place in a store file: one lookup per image (the entry itself is read from the mapped index), keyed by
+    // the record, whose full path is derived on demand (a key string per image would be kept for the whole run).
+    private readonly ConcurrentDictionary<ImageRecord, (ImageStoreFile File, int Entry)> stored = new();
     private readonly List<ImageStoreFile> files = [];
     private readonly Lock loading = new();
     private int decoded;
@@ -64,10 +66,11 @@ public sealed class ImageCache : IDisposable
     /// <exception cref="DataException">The image cannot be decoded, or the store file holding it is damaged.</exception>
     public void CopyTo(ImageRecord record, Span<byte> target)
     {
-        if (stored.TryGetValue(record.FullPath, out var s))
+        if (stored.TryGetValue(record, out var s))
         {
-            if (s.Entry.Failure is not null) throw new DataException(s.Entry.Failure);
-            StoredImage.Expand(s.File.Pixels(s.Entry, record.FullPath), s.Entry.Channels, target);
+            var entry = s.File.EntryAt(s.Entry);
+            if (entry.Failure is not null) throw new DataException(entry.Failure);
+            StoredImage.Expand(s.File.Pixels(entry, record.FullPath), entry.Channels, target);
             return;
         }
         var image = memory.GetOrAdd(record.FullPath, path =>
@@ -84,17 +87,19 @@ public sealed class ImageCache : IDisposable
     {
         if (StoreDirectory is string directory)
         {
-            var missing = records.Where(r => !stored.ContainsKey(r.FullPath) && !memory.ContainsKey(r.FullPath))
-                                 .DistinctBy(r => r.FullPath, StringComparer.Ordinal).ToList();
+            var missing = records.Where(r => !stored.ContainsKey(r) && !memory.ContainsKey(r.FullPath)).Distinct().ToList();
             if (missing.Count > 0)
             {
                 try
                 {
-                    var file = ImageStore.Open(directory, Decoder, missing, progress, Decoder.OnWarning, cancel, out int decodedNow, out var keys);
+                    var keyOf = new Dictionary<string, ImageKey>(missing.Count, StringComparer.Ordinal);  // one file per path, though records may repeat it
+                    var distinct = missing.Where(r => keyOf.TryAdd(r.FullPath, default)).ToList();
+                    var file = ImageStore.Open(directory, Decoder, distinct, progress, Decoder.OnWarning, cancel, out int decodedNow, out var keys);
                     Interlocked.Add(ref decoded, decodedNow);
                     lock (loading) files.Add(file);
-                    for (int i = 0; i < missing.Count; i++)
-                        if (file.TryGet(keys[i], out var entry)) stored[missing[i].FullPath] = (file, entry);
+                    for (int i = 0; i < distinct.Count; i++) keyOf[distinct[i].FullPath] = keys[i];
+                    foreach (var record in missing)
+                        if (file.TryFind(keyOf[record.FullPath], out int entry)) stored[record] = (file, entry);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -115,9 +120,9 @@ public sealed class ImageCache : IDisposable
         Parallel.ForEach(records, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount },
             record =>
             {
-                if (stored.TryGetValue(record.FullPath, out var s))
+                if (stored.TryGetValue(record, out var s))
                 {
-                    if (s.Entry.Failure is not null) failures.Add(new DecodeFailure(record, s.Entry.Failure));
+                    if (s.File.EntryAt(s.Entry).Failure is { } failure) failures.Add(new DecodeFailure(record, failure));
                 }
                 else
                 {

@@ -26,20 +26,23 @@ internal sealed unsafe class ImageStoreFile : IDisposable
     private readonly MemoryMappedFile map;
     private readonly MemoryMappedViewAccessor view;
     private readonly byte* basePointer;
-    private readonly Dictionary<ImageKey, Entry> entries;
+    private readonly long indexOffset;
+    private readonly int indexLength;
+    private readonly Dictionary<ImageKey, int> numbers;  // key -> entry number
+    private readonly int[] positions;                   // entry number -> its place in the mapped index (read there when asked for)
     private readonly byte[] verified; // 0 = not yet, 1 = checksum matched (benign races: a second check)
 
     public string Path { get; }
     public string Settings { get; }
     public string Fingerprint { get; }
     public int Size { get; }
-    public int Count => entries.Count;
+    public int Count => positions.Length;
     public long Length { get; }
 
     public readonly record struct Entry(int Index, long Offset, int Channels, ulong Checksum, string? Failure);
 
     private ImageStoreFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pointer, long length, string settings,
-                           string fingerprint, int size, Dictionary<ImageKey, Entry> entries)
+                           string fingerprint, int size, long indexOffset, int indexLength, Dictionary<ImageKey, int> numbers, int[] positions)
     {
         Path = path;
         this.map = map;
@@ -49,13 +52,36 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         Settings = settings;
         Fingerprint = fingerprint;
         Size = size;
-        this.entries = entries;
-        verified = new byte[entries.Count];
+        this.indexOffset = indexOffset;
+        this.indexLength = indexLength;
+        this.numbers = numbers;
+        this.positions = positions;
+        verified = new byte[positions.Length];
     }
 
-    public bool TryGet(ImageKey key, out Entry entry) => entries.TryGetValue(key, out entry);
+    public bool TryGet(ImageKey key, out Entry entry)
+    {
+        bool found = numbers.TryGetValue(key, out int number);
+        entry = found ? EntryAt(number) : default;
+        return found;
+    }
 
-    public bool Contains(ImageKey key) => entries.ContainsKey(key);
+    /// <summary>The number of the entry of <paramref name="key"/> (for <see cref="EntryAt"/>), or false.</summary>
+    public bool TryFind(ImageKey key, out int number) => numbers.TryGetValue(key, out number);
+
+    /// <summary>Entry <paramref name="number"/>, read from the mapped index (checked when the file was opened).</summary>
+    public Entry EntryAt(int number)
+    {
+        var r = new SpanReader(new ReadOnlySpan<byte>(basePointer + indexOffset + positions[number], indexLength - positions[number]));
+        r.Skip(16); // the key
+        long offset = r.Int64();
+        int channels = r.Byte();
+        ulong checksum = r.UInt64();
+        int failureLength = r.Int32();
+        return new Entry(number, offset, channels, checksum, failureLength == 0 ? null : Encoding.UTF8.GetString(r.Take(failureLength)));
+    }
+
+    public bool Contains(ImageKey key) => numbers.ContainsKey(key);
 
     /// <summary>The stored planes of an entry (checked against its checksum the first time).</summary>
     /// <exception cref="ImageStoreDamagedException">The bytes no longer match the checksum written with them.</exception>
@@ -136,22 +162,24 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         var index = new ReadOnlySpan<byte>(pointer + indexOffset, checked((int)indexLength));
         problem = "damaged index (checksum)";
         if (!SHA256.HashData(index).AsSpan().SequenceEqual(indexHash)) return null;
-        var entries = new Dictionary<ImageKey, Entry>(count);
+        var numbers = new Dictionary<ImageKey, int>(count);
+        var positions = new int[count];
         var r = new SpanReader(index);
         long plane = (long)size * size;
         for (int i = 0; i < count; i++)
         {
+            positions[i] = r.Position;
             var key = new ImageKey(r.UInt64(), r.UInt64());
             long offset = r.Int64();
             int channels = r.Byte();
             ulong checksum = r.UInt64();
-            var failure = r.String();
+            r.Take(r.Int32()); // the failure, read when the entry is asked for
             problem = "damaged index (an entry outside the file)";
             if (channels is not (0 or 1 or 3) || offset < HeaderSize || offset + channels * plane > indexOffset) return null;
-            entries[key] = new Entry(i, offset, channels, checksum, failure.Length == 0 ? null : failure);
+            numbers[key] = i;
         }
         problem = null;
-        return new ImageStoreFile(path, map, view, pointer, length, fileSettings, fingerprint, size, entries);
+        return new ImageStoreFile(path, map, view, pointer, length, fileSettings, fingerprint, size, indexOffset, index.Length, numbers, positions);
     }
 
     /// <summary>One image to write: its key, and its planes (1 or 3) or why it could not be decoded.</summary>
@@ -263,7 +291,11 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         private readonly ReadOnlySpan<byte> data = data;
         private int position;
 
-        private ReadOnlySpan<byte> Take(int n)
+        public readonly int Position => position;
+
+        public void Skip(int n) => Take(n);
+
+        public ReadOnlySpan<byte> Take(int n)
         {
             if (n < 0 || position + n > data.Length) throw new EndOfStreamException();
             var s = data.Slice(position, n);
