@@ -69,16 +69,25 @@ internal sealed unsafe class ImageStoreFile : IDisposable
     /// <summary>The number of the entry of <paramref name="key"/> (for <see cref="EntryAt"/>), or false.</summary>
     public bool TryFind(ImageKey key, out int number) => numbers.TryGetValue(key, out number);
 
-    /// <summary>Entry <paramref name="number"/>, read from the mapped index (checked when the file was opened).</summary>
+    /// <summary>Entry <paramref name="number"/>, read from the mapped index (checked when the file was opened, and its bounds again here).</summary>
+    /// <exception cref="ImageStoreDamagedException">The index has changed since it was checked (the file was written over in place).</exception>
     public Entry EntryAt(int number)
     {
         var r = new SpanReader(new ReadOnlySpan<byte>(basePointer + indexOffset + positions[number], indexLength - positions[number]));
-        r.Skip(16); // the key
-        long offset = r.Int64();
-        int channels = r.Byte();
-        ulong checksum = r.UInt64();
-        int failureLength = r.Int32();
-        return new Entry(number, offset, channels, checksum, failureLength == 0 ? null : Encoding.UTF8.GetString(r.Take(failureLength)));
+        try
+        {
+            r.Skip(16); // the key
+            long offset = r.Int64();
+            int channels = r.Byte();
+            ulong checksum = r.UInt64();
+            int failureLength = r.Int32();
+            var failure = failureLength == 0 ? null : Encoding.UTF8.GetString(r.Take(failureLength));
+            if (channels is 0 or 1 or 3 && offset >= HeaderSize && offset + channels * (long)Size * Size <= indexOffset)
+                return new Entry(number, offset, channels, checksum, failure);
+        }
+        catch (EndOfStreamException) { }
+        ImageStore.TryDelete(Path);
+        throw new ImageStoreDamagedException(Path, $"entry {number} of its index has changed since the file was checked");
     }
 
     public bool Contains(ImageKey key) => numbers.ContainsKey(key);

@@ -163,6 +163,38 @@ public class ImageStoreTests
     }
 
     [Fact]
+    public void AnIndexWrittenOverAfterItWasCheckedIsRefusedWithOneLine()
+    {
+        using var root = SyntheticRoot();
+        using var store = new TempDir();
+        var records = ChestXrayDataset.Load(root.Path, "train");
+        using (var first = new ImageCache(Decoder(), store.Path)) first.LoadAll(records);
+        var path = Assert.Single(StoreFiles(store.Path));
+        using var second = new ImageCache(Decoder(), store.Path);
+        var (usable, _) = second.LoadAll(records);  // header and index checked, the file mapped
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+        {
+            var header = new byte[32];
+            f.ReadExactly(header);
+            long indexOffset = BitConverter.ToInt64(header, 24);
+            var index = new byte[f.Length - indexOffset];
+            f.Position = indexOffset;
+            f.ReadExactly(index);
+            // each entry: key (16 bytes), image offset (8), channels (1), checksum (8), failure (4-byte length, UTF-8)
+            for (int at = 0; at < index.Length; at += 16 + 8 + 1 + 8 + 4 + BitConverter.ToInt32(index, at + 33))
+            {
+                f.Position = indexOffset + at + 16;
+                f.Write(BitConverter.GetBytes(long.MaxValue / 2)); // an image far outside the file
+            }
+        }
+        var e = Assert.ThrowsAny<DataException>(() => { foreach (var r in usable) second.Get(r); });
+        Assert.Contains(path, e.Message);
+        Assert.Contains("damaged image store", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void AWriterKilledHalfwayLeavesNothingThatIsTrusted()
     {
         using var root = SyntheticRoot();
