@@ -76,14 +76,8 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         var r = new SpanReader(new ReadOnlySpan<byte>(basePointer + indexOffset + positions[number], indexLength - positions[number]));
         try
         {
-            r.Skip(16); // the key
-            long offset = r.Int64();
-            int channels = r.Byte();
-            ulong checksum = r.UInt64();
-            int failureLength = r.Int32();
-            var failure = failureLength == 0 ? null : Encoding.UTF8.GetString(r.Take(failureLength));
-            if (channels is 0 or 1 or 3 && offset >= HeaderSize && offset + channels * (long)Size * Size <= indexOffset)
-                return new Entry(number, offset, channels, checksum, failure);
+            var entry = ReadEntry(ref r, number, out _);
+            if (InBounds(entry, Size, indexOffset)) return entry;
         }
         catch (EndOfStreamException) { }
         ImageStore.TryDelete(Path);
@@ -91,6 +85,21 @@ internal sealed unsafe class ImageStoreFile : IDisposable
     }
 
     public bool Contains(ImageKey key) => numbers.ContainsKey(key);
+
+    /// <summary>One entry of the index: key (16 bytes), image offset (8), channels (1), checksum (8), failure (4-byte length, UTF-8).</summary>
+    private static Entry ReadEntry(ref SpanReader r, int number, out ImageKey key)
+    {
+        key = new ImageKey(r.UInt64(), r.UInt64());
+        long offset = r.Int64();
+        int channels = r.Byte();
+        ulong checksum = r.UInt64();
+        var failure = r.String();
+        return new Entry(number, offset, channels, checksum, failure.Length == 0 ? null : failure);
+    }
+
+    /// <summary>True when an entry's image lies between the header and the index of a file of <paramref name="size"/>-pixel images.</summary>
+    private static bool InBounds(in Entry entry, int size, long indexOffset) =>
+        entry.Channels is 0 or 1 or 3 && entry.Offset >= HeaderSize && entry.Offset + entry.Channels * (long)size * size <= indexOffset;
 
     /// <summary>The stored planes of an entry (checked against its checksum the first time).</summary>
     /// <exception cref="ImageStoreDamagedException">The bytes no longer match the checksum written with them.</exception>
@@ -174,17 +183,12 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         var numbers = new Dictionary<ImageKey, int>(count);
         var positions = new int[count];
         var r = new SpanReader(index);
-        long plane = (long)size * size;
         for (int i = 0; i < count; i++)
         {
             positions[i] = r.Position;
-            var key = new ImageKey(r.UInt64(), r.UInt64());
-            long offset = r.Int64();
-            int channels = r.Byte();
-            ulong checksum = r.UInt64();
-            r.Take(r.Int32()); // the failure, read when the entry is asked for
+            var entry = ReadEntry(ref r, i, out var key);
             problem = "damaged index (an entry outside the file)";
-            if (channels is not (0 or 1 or 3) || offset < HeaderSize || offset + channels * plane > indexOffset) return null;
+            if (!InBounds(entry, size, indexOffset)) return null;
             numbers[key] = i;
         }
         problem = null;
@@ -302,9 +306,7 @@ internal sealed unsafe class ImageStoreFile : IDisposable
 
         public readonly int Position => position;
 
-        public void Skip(int n) => Take(n);
-
-        public ReadOnlySpan<byte> Take(int n)
+        private ReadOnlySpan<byte> Take(int n)
         {
             if (n < 0 || position + n > data.Length) throw new EndOfStreamException();
             var s = data.Slice(position, n);
