@@ -57,9 +57,11 @@ public static class ImageStoreBench
                 foreach (var (scale, set) in new[] { ("1x", one), ("10x", ten) })
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var result = RunChild(phaseProcess, o, SecondPhase, scale, set.Root, store, epoch: true, pipeline: false, work, log, r) with { Repeat = r };
+                    // On 1x the pipeline is measured again after the epoch: its ratio, too, is read against its own spread.
+                    var result = RunChild(phaseProcess, o, SecondPhase, scale, set.Root, store, epoch: true, pipeline: scale == "1x", work, log, r) with { Repeat = r };
                     results.Add(result);
-                    log($"  {scale} repeat {r}: epoch of {result.Epoch!.Batches} batches, RssAnon {result.Epoch.StartRssAnonMb:F0} MB at its start, peak {result.Epoch.PeakRssAnonMb:F0} MB");
+                    log($"  {scale} repeat {r}: epoch of {result.Epoch!.Batches} batches, RssAnon {result.Epoch.StartRssAnonMb:F0} MB at its start, peak {result.Epoch.PeakRssAnonMb:F0} MB" +
+                        (result.Training is { } t ? $"; pipeline/bound {t.Ratio:F3}" : ""));
                 }
             long storeBytes = Directory.Exists(store) ? new DirectoryInfo(store).EnumerateFiles().Sum(f => f.Length) : 0;
             return new ImageStoreReport
@@ -129,12 +131,12 @@ public static class ImageStoreBench
     /// drawn at random from the whole set (the pages they touch are anywhere in the store), cycling through the set again
     /// when it is smaller, so that a small set can be measured over as many batches as a large one.
     /// </summary>
-    internal static List<ImageRecord> EpochImages(IReadOnlyList<ImageRecord> usable, int count, int seed)
+    internal static IReadOnlyList<ImageRecord> EpochImages(IReadOnlyList<ImageRecord> usable, int count, int seed)
     {
-        if (count <= 0) return usable.ToList();
-        var shuffled = usable.ToArray();
+        if (count <= 0) return usable;
+        var shuffled = Enumerable.Range(0, usable.Count).ToArray();
         new Random(seed).Shuffle(shuffled);
-        return Enumerable.Range(0, count).Select(i => shuffled[i % shuffled.Length]).ToList();
+        return usable.Subset(Enumerable.Range(0, count).Select(i => shuffled[i % shuffled.Length]));
     }
 
     [DllImport("libc", SetLastError = true)]
@@ -308,13 +310,32 @@ public static class ImageStoreBench
             s.AppendLine();
             L($"Short epochs from the store ({repeats[0].Epoch!.Batches} batches drawn at random from the set), each in a new process, the sets alternating. An epoch's peak RssAnon is mostly libtorch's heap high-water mark; its spread between runs of the same set is the noise that any difference between the sets has to be read against.");
             s.AppendLine();
-            s.AppendLine("| set | runs | start RssAnon MB (median) | managed heap MB (median) | peak RssAnon MB, each run | median | min | max |");
-            s.AppendLine("|---|---|---|---|---|---|---|---|");
+            s.AppendLine("| set | runs | start RssAnon MB, each run | median | managed heap MB (median) | peak RssAnon MB, each run | median | min | max |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var g in repeats.GroupBy(p => p.Scale))
             {
                 var peaks = g.Select(p => p.Epoch!.PeakRssAnonMb).ToList();
-                L($"| {g.Key} | {peaks.Count} | {Bench.Percentile(g.Select(p => p.Epoch!.StartRssAnonMb).ToList(), 0.5):F0} | {Bench.Percentile(g.Select(p => p.Epoch!.ManagedHeapMb).ToList(), 0.5):F0} | {string.Join(", ", peaks.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | {Bench.Percentile(peaks, 0.5):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
+                var starts = g.Select(p => p.Epoch!.StartRssAnonMb).ToList();
+                L($"| {g.Key} | {peaks.Count} | {Each(starts, "F1")} | {Bench.Percentile(starts, 0.5):F1} | {Bench.Percentile(g.Select(p => p.Epoch!.ManagedHeapMb).ToList(), 0.5):F1} | {Each(peaks, "F0")} | {Bench.Percentile(peaks, 0.5):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
             }
+            s.AppendLine();
+            if (ListGrowth(r) is { } growth)
+            {
+                L($"What grows with the number of images, the list of them: the epoch starts at {growth.Larger:F1} MB of RssAnon on {growth.LargerScale} against {growth.Smaller:F1} MB on {growth.SmallerScale} (medians), {growth.Larger - growth.Smaller:F1} MB for {growth.MoreImages:N0} more images, **{growth.BytesPerImage:F0} bytes an image**.");
+                s.AppendLine();
+            }
+        }
+        var ratios = r.Phases.Where(p => p.Phase == SecondPhase && p.Training is not null).ToList();
+        if (ratios.Count > 1)
+        {
+            s.AppendLine("## The training pipeline against its bound, repeated");
+            s.AppendLine();
+            L($"From the store, on {ratios[0].Scale}, in {ratios.Count} processes (the phase above, then after each repeated epoch); each ratio is the median of its run's {ratios[0].Training!.RoundRatios.Count} rounds.");
+            s.AppendLine();
+            s.AppendLine("| runs | pipeline/bound, each run | median | min | max | pipeline img/s (median) | bound img/s (median) |");
+            s.AppendLine("|---|---|---|---|---|---|---|");
+            var each = ratios.Select(p => p.Training!.Ratio).ToList();
+            L($"| {each.Count} | {Each(each, "F3")} | {Bench.Percentile(each, 0.5):F3} | {each.Min():F3} | {each.Max():F3} | {Bench.Percentile(ratios.Select(p => p.Training!.PipelineImagesPerSecond).ToList(), 0.5):F1} | {Bench.Percentile(ratios.Select(p => p.Training!.BoundImagesPerSecond).ToList(), 0.5):F1} |");
             s.AppendLine();
         }
         var attributed = r.Phases.Where(p => p.Epoch?.AtPeak is not null).ToList();
@@ -345,6 +366,24 @@ public static class ImageStoreBench
         }
         return s.ToString();
     }
+
+    /// <summary>
+    /// The medians of the repeated epochs' starting RssAnon on the smallest and the largest set, and what the difference
+    /// comes to per image; null without repeats of two sets.
+    /// </summary>
+    internal static (string SmallerScale, double Smaller, string LargerScale, double Larger, int MoreImages, double BytesPerImage)? ListGrowth(ImageStoreReport r)
+    {
+        var sets = r.Phases.Where(p => p.Repeat > 0 && p.Epoch is not null).GroupBy(p => p.Scale)
+            .Select(g => (Scale: g.Key, Images: g.First().Images, Start: Bench.Percentile(g.Select(p => p.Epoch!.StartRssAnonMb).ToList(), 0.5)))
+            .OrderBy(x => x.Images).ToList();
+        if (sets.Count < 2 || sets[^1].Images == sets[0].Images) return null;
+        var (small, large) = (sets[0], sets[^1]);
+        int more = large.Images - small.Images;
+        return (small.Scale, small.Start, large.Scale, large.Start, more, (large.Start - small.Start) * 1048576.0 / more);
+    }
+
+    private static string Each(IEnumerable<double> values, string format) =>
+        string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
 
     private static string Curve(EpochMemory? e) =>
         e is { PeakRssAnonByTenthMb.Count: > 0 } ? string.Join(" ", e.PeakRssAnonByTenthMb.Select(v => v.ToString("F0", CultureInfo.InvariantCulture))) : "";

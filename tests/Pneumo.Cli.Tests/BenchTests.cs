@@ -137,8 +137,9 @@ public sealed class BenchTests
         var report = new ImageStoreReport
         {
             Provenance = Pneumo.Persistence.Provenance.Capture("pneumo bench --image-store (test)"), Quick = true, Seed = 42, EpochBatches = 2, BatchSize = 4,
-            Phases = [memory with { Scale = "1x" }, first with { Scale = "1x" }, second with { Scale = "1x" },
-                      second with { Scale = "1x", Repeat = 1, Epoch = second.Epoch with { PeakRssAnonMb = 1000 } },
+            Phases = [memory with { Scale = "1x" }, first with { Scale = "1x" }, second with { Scale = "1x", Training = Throughput(0.968) },
+                      second with { Scale = "1x", Repeat = 1, Epoch = second.Epoch with { PeakRssAnonMb = 1000 }, Training = Throughput(0.95) },
+                      second with { Scale = "10x", Images = 120, Repeat = 1, Epoch = second.Epoch with { StartRssAnonMb = second.Epoch.StartRssAnonMb + 1 } },
                       second with { Scale = "1x", Repeat = 2, Epoch = second.Epoch with { PeakRssAnonMb = 1300 } },
                       second with { Scale = "1x", Repeat = 3, Epoch = second.Epoch with { PeakRssAnonMb = 1100 } }],
             StoreBytes = 1, Seconds = 1,
@@ -147,8 +148,14 @@ public sealed class BenchTests
         Assert.Contains("faster than decoding", readme);
         Assert.Single(readme.Split('\n'), l => l.StartsWith("| 1x | store-second | 12 | 0 |"));
         Assert.Contains("| 1000, 1300, 1100 | 1100 | 1000 | 1300 |", readme);
+        // What the list of images costs: 1 MB more at the start of 10x's epochs, for 108 more images.
+        Assert.Contains("**9709 bytes an image**", readme);
+        Assert.Contains("| 2 | 0.968, 0.950 | 0.959 | 0.950 | 0.968 |", readme);
         if (second.Epoch.AtPeak is { } p) Assert.Contains($"| 1x | store-second | 2 | 1300 | {p.ManagedCommittedMb:F0} |", readme);
     }
+
+    private static TrainingThroughput Throughput(double ratio) =>
+        new("szanet", "fp32", "default", 4, 8, 60 * ratio, 60, ratio, null, null, null, [ratio]);
 
     [Fact]
     public void AnImageStoreEpochLongerThanItsSetCyclesThroughTheSet()

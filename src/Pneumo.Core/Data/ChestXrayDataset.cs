@@ -22,9 +22,9 @@ public static class ChestXrayDataset
     public static bool HasSplit(string root, string split) =>
         ClassLabels.FolderNames.All(c => Directory.Exists(Path.Combine(root, split, c)));
 
-    /// <summary>The images of one split, sorted by relative path (a stable order for seeded splits).</summary>
+    /// <summary>The images of one split, sorted by relative path (a stable order for seeded splits), listed compactly (<see cref="ImageList"/>).</summary>
     /// <exception cref="DataException">The split or a class folder is missing, or a class has no images.</exception>
-    public static IReadOnlyList<ImageRecord> Load(string root, string split)
+    public static ImageList Load(string root, string split)
     {
         var splitDir = Path.Combine(root, split);
         if (!Directory.Exists(splitDir))
@@ -32,23 +32,23 @@ public static class ChestXrayDataset
         var missing = ClassLabels.FolderNames.Where(c => !Directory.Exists(Path.Combine(splitDir, c))).ToList();
         if (missing.Count > 0)
             throw new DataException($"{splitDir}: missing class folder {string.Join(" and ", missing)} (expected {split}/NORMAL and {split}/PNEUMONIA)");
-        var records = new List<ImageRecord>();
+        var images = new List<(string RelativePath, ClassLabel Label)>();
         var fullRoot = Path.GetFullPath(root);
         if (!Path.EndsInDirectorySeparator(fullRoot)) fullRoot += Path.DirectorySeparatorChar;  // one string shared by every record
         foreach (var label in Enum.GetValues<ClassLabel>())
         {
             var classDir = Path.Combine(splitDir, label.FolderName());
-            var before = records.Count;
+            var before = images.Count;
             foreach (var file in Directory.EnumerateFiles(classDir))
             {
                 if (!IsImageFile(file)) continue;
-                records.Add(new ImageRecord(fullRoot, $"{split}/{label.FolderName()}/{Path.GetFileName(file)}", label));
+                images.Add(($"{split}/{label.FolderName()}/{Path.GetFileName(file)}", label));
             }
-            if (records.Count == before)
+            if (images.Count == before)
                 throw new DataException($"{classDir}: no {ImageKinds} images");
         }
-        records.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return records;
+        images.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return ImageList.Of(fullRoot, images);
     }
 
     /// <summary>Counts per class: [NORMAL, PNEUMONIA].</summary>

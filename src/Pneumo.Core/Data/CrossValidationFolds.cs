@@ -24,7 +24,7 @@ public sealed record CrossValidationFolds(IReadOnlyList<IReadOnlyList<ImageRecor
     public static CrossValidationFolds Create(IReadOnlyList<ImageRecord> records, int folds, int seed, SplitBy by = SplitBy.Patient)
     {
         if (folds < 2) throw new UserError($"--folds must be at least 2 (got {folds})");
-        var foldOf = new Dictionary<ImageRecord, int>(ReferenceEqualityComparer.Instance);
+        var foldOf = new Dictionary<ImageRecord, int>();
         var total = new int[folds];
         foreach (var (label, ofClass) in ImageGroups.ShuffledByClass(ImageGroups.Of(records, by), new Random(seed)))
         {
@@ -40,7 +40,7 @@ public sealed record CrossValidationFolds(IReadOnlyList<IReadOnlyList<ImageRecor
             }
         }
         return new CrossValidationFolds(Enumerable.Range(0, folds)
-            .Select(f => (IReadOnlyList<ImageRecord>)records.Where(r => foldOf[r] == f).ToList())
+            .Select(f => records.Filter(r => foldOf[r] == f))
             .ToList());
     }
 
@@ -49,7 +49,7 @@ public sealed record CrossValidationFolds(IReadOnlyList<IReadOnlyList<ImageRecor
     {
         if (fold < 0 || fold >= Count) throw new ArgumentOutOfRangeException(nameof(fold), $"fold {fold} of {Count}");
         return new TrainValidationSplit(
-            Folds.Where((_, f) => f != fold).SelectMany(f => f).ToList(),
+            ImageSubsets.Concat(Folds.Where((_, f) => f != fold).ToList()),
             Folds[fold]);
     }
 }

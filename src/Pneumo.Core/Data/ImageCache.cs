@@ -16,12 +16,14 @@ namespace Pneumo.Data;
 public sealed class ImageCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, StoredImage> memory = new(StringComparer.Ordinal);
-    // A record's place in a store file: one lookup per image (the entry itself is read from the mapped index), keyed by
-    // the record, whose full path is derived on demand (a key string per image would be kept for the whole run).
+    // An image's place in a store file (the entry itself is read from the mapped index). For the images of an
+    // ImageList, 8 bytes an image in an array per table: (file number + 1) << 32 | entry, 0 when not stored. For records
+    // made otherwise (a few: predict's files, tests), a lookup by record.
+    private readonly ConcurrentDictionary<ImageTable, long[]> tables = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<ImageRecord, (ImageStoreFile File, int Entry)> stored = new();
-    private readonly List<ImageStoreFile> files = [];
+    private ImageStoreFile[] files = [];  // replaced, not changed, under the lock: readers take the array they see
     private readonly Lock loading = new();
-    private int decoded;
+    private int decoded, mapped;
 
     /// <summary>A cache on the default store (<see cref="ImageStore.DefaultDirectory"/>; in memory when that is off).</summary>
     public ImageCache(ImageDecoder decoder) : this(decoder, ImageStore.DefaultDirectory()) { }
@@ -39,7 +41,7 @@ public sealed class ImageCache : IDisposable
     public string? StoreDirectory { get; private set; }
 
     /// <summary>The images cached (mapped or in memory), failures included for mapped ones.</summary>
-    public int Count => memory.Count + stored.Count;
+    public int Count => memory.Count + Volatile.Read(ref mapped);
 
     /// <summary>How many images this cache has decoded (0 when a run found everything in the store).</summary>
     public int Decoded => Volatile.Read(ref decoded);
@@ -47,7 +49,7 @@ public sealed class ImageCache : IDisposable
     /// <summary>The store files this cache reads.</summary>
     public IReadOnlyList<string> StoreFiles
     {
-        get { lock (loading) return files.Select(f => f.Path).ToList(); }
+        get { return Volatile.Read(ref files).Select(f => f.Path).ToList(); }
     }
 
     /// <summary>The bytes held in managed memory for images (the in-memory path's share; mapped images are not counted).</summary>
@@ -66,11 +68,11 @@ public sealed class ImageCache : IDisposable
     /// <exception cref="DataException">The image cannot be decoded, or the store file holding it is damaged.</exception>
     public void CopyTo(ImageRecord record, Span<byte> target)
     {
-        if (stored.TryGetValue(record, out var s))
+        if (TryLocate(record, out var file, out int number))
         {
-            var entry = s.File.EntryAt(s.Entry);
+            var entry = file.EntryAt(number);
             if (entry.Failure is not null) throw new DataException(entry.Failure);
-            StoredImage.Expand(s.File.Pixels(entry, record.FullPath), entry.Channels, target);
+            StoredImage.Expand(file.Pixels(entry, record.FullPath), entry.Channels, target);
             return;
         }
         var image = memory.GetOrAdd(record.FullPath, path =>
@@ -87,7 +89,7 @@ public sealed class ImageCache : IDisposable
     {
         if (StoreDirectory is string directory)
         {
-            var missing = records.Where(r => !stored.ContainsKey(r) && !memory.ContainsKey(r.FullPath)).Distinct().ToList();
+            var missing = records.Where(r => !TryLocate(r, out _, out _) && !memory.ContainsKey(r.FullPath)).Distinct().ToList();
             if (missing.Count > 0)
             {
                 try
@@ -96,10 +98,16 @@ public sealed class ImageCache : IDisposable
                     var distinct = missing.Where(r => keyOf.TryAdd(r.FullPath, default)).ToList();
                     var file = ImageStore.Open(directory, Decoder, distinct, progress, Decoder.OnWarning, cancel, out int decodedNow, out var keys);
                     Interlocked.Add(ref decoded, decodedNow);
-                    lock (loading) files.Add(file);
+                    int number;
+                    lock (loading)
+                    {
+                        number = files.Length;
+                        files = [.. files, file];
+                    }
                     for (int i = 0; i < distinct.Count; i++) keyOf[distinct[i].FullPath] = keys[i];
                     foreach (var record in missing)
-                        if (file.TryFind(keyOf[record.FullPath], out int entry)) stored[record] = (file, entry);
+                        if (file.TryFind(keyOf[record.FullPath], out int entry)) Remember(record, number, entry);
+                    file.ReleaseLookup();
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -120,9 +128,9 @@ public sealed class ImageCache : IDisposable
         Parallel.ForEach(records, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount },
             record =>
             {
-                if (stored.TryGetValue(record, out var s))
+                if (TryLocate(record, out var file, out int number))
                 {
-                    if (s.File.EntryAt(s.Entry).Failure is { } failure) failures.Add(new DecodeFailure(record, failure));
+                    if (file.EntryAt(number).Failure is { } failure) failures.Add(new DecodeFailure(record, failure));
                 }
                 else
                 {
@@ -134,13 +142,51 @@ public sealed class ImageCache : IDisposable
         return failures.OrderBy(f => f.Record.RelativePath, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The records that decoded, in their original order, and the failures reported and left out.</summary>
-    public (List<ImageRecord> Usable, IReadOnlyList<DecodeFailure> Failures) LoadAll(
+    /// <summary>
+    /// The records that decoded, in their original order (<paramref name="records"/> itself when all did; a subset of
+    /// it, as compact as it is, otherwise), and the failures reported and left out.
+    /// </summary>
+    public (IReadOnlyList<ImageRecord> Usable, IReadOnlyList<DecodeFailure> Failures) LoadAll(
         IReadOnlyList<ImageRecord> records, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         var failures = Preload(records, progress, cancel);
-        var bad = failures.Select(f => f.Record).ToHashSet(ReferenceEqualityComparer.Instance);
-        return (records.Where(r => !bad.Contains(r)).ToList(), failures);
+        if (failures.Count == 0) return (records, failures);
+        var bad = failures.Select(f => f.Record).ToHashSet();
+        return (records.Filter(r => !bad.Contains(r)), failures);
+    }
+
+    /// <summary>Where a record's image is in the store files, if it is there.</summary>
+    private bool TryLocate(ImageRecord record, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ImageStoreFile? file, out int entry)
+    {
+        if (record.Source is { } source)
+        {
+            if (tables.TryGetValue(source.Table, out var slots) && Volatile.Read(ref slots[source.Index]) is long slot and not 0)
+            {
+                file = Volatile.Read(ref files)[(int)(slot >> 32) - 1];
+                entry = (int)(uint)slot;
+                return true;
+            }
+        }
+        else if (stored.TryGetValue(record, out var s))
+        {
+            (file, entry) = s;
+            return true;
+        }
+        file = null;
+        entry = 0;
+        return false;
+    }
+
+    /// <summary>Records that <paramref name="record"/>'s image is entry <paramref name="entry"/> of store file <paramref name="number"/>.</summary>
+    private void Remember(ImageRecord record, int number, int entry)
+    {
+        if (record.Source is { } source)
+        {
+            var slots = tables.GetOrAdd(source.Table, t => new long[t.Count]);
+            if (Interlocked.Exchange(ref slots[source.Index], ((long)(number + 1) << 32) | (uint)entry) == 0) Interlocked.Increment(ref mapped);
+        }
+        else if (stored.TryAdd(record, (Volatile.Read(ref files)[number], entry))) Interlocked.Increment(ref mapped);
+        else stored[record] = (Volatile.Read(ref files)[number], entry);
     }
 
     /// <summary>Unmaps the store files (the images read from them must not be used afterwards).</summary>
@@ -148,9 +194,11 @@ public sealed class ImageCache : IDisposable
     {
         lock (loading)
         {
+            tables.Clear();
             stored.Clear();
+            mapped = 0;
             foreach (var f in files) f.Dispose();
-            files.Clear();
+            files = [];
         }
     }
 }

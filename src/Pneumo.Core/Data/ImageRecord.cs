@@ -2,14 +2,15 @@ namespace Pneumo.Data;
 
 /// <summary>One labelled image of a dataset split.</summary>
 /// <remarks>
-/// A dataset can hold hundreds of thousands of these for a whole run, so a record read from a data root
-/// (<see cref="ChestXrayDataset.Load"/>) keeps only its relative path, its label and the root it shares with the
-/// others: its full path, patient and finding are derived when asked for. (With one store lookup per image instead of
-/// two, that took a training run's list of images from 0.65 to 0.46 KB an image: results/bench/image-store/NOTES.md.)
+/// A data root's images are listed by an <see cref="ImageList"/>, which makes their records when asked for: a record
+/// made from it keeps its relative path, its label, the root it shares with the others and its place in the list's
+/// table; its full path, patient and finding are derived when asked for. Records compare by value.
 /// </remarks>
 public sealed record ImageRecord
 {
     private readonly string? root, fullPath, patientId, finding;
+    private readonly ImageTable? table;
+    private readonly int index;
 
     /// <summary>A record with every attribute given.</summary>
     /// <param name="relativePath">Path relative to the data root, '/'-separated (e.g. <c>test/NORMAL/IM-0001-0001.jpeg</c>).</param>
@@ -37,6 +38,16 @@ public sealed record ImageRecord
         Label = label;
     }
 
+    /// <summary>Image <paramref name="index"/> of <paramref name="table"/>.</summary>
+    internal ImageRecord(ImageTable table, int index) : this(table.Root, table.RelativePath(index), table.Label(index))
+    {
+        this.table = table;
+        this.index = index;
+    }
+
+    /// <summary>The table the record was made from and its place there (null for a record made otherwise).</summary>
+    internal (ImageTable Table, int Index)? Source => table is null ? null : (table, index);
+
     /// <summary>Path relative to the data root, '/'-separated (e.g. <c>test/NORMAL/IM-0001-0001.jpeg</c>).</summary>
     public string RelativePath { get; }
 
@@ -51,6 +62,14 @@ public sealed record ImageRecord
 
     /// <summary>normal, bacteria, virus or unknown, parsed from the file name (<see cref="FileNameInfo.Finding"/>).</summary>
     public string Finding => finding ?? FileNameInfo.Finding(FileName, Label);
+
+    /// <summary>Equal when they describe the same image the same way: where a record was made from (its table) does not count.</summary>
+    public bool Equals(ImageRecord? other) =>
+        other is not null && (ReferenceEquals(this, other) ||
+            Label == other.Label && RelativePath == other.RelativePath && root == other.root && fullPath == other.fullPath &&
+            patientId == other.patientId && finding == other.finding);
+
+    public override int GetHashCode() => HashCode.Combine(RelativePath, Label, root, fullPath, patientId, finding);
 
     private string FileName => RelativePath[(RelativePath.LastIndexOf('/') + 1)..];
 }

@@ -28,7 +28,7 @@ internal sealed unsafe class ImageStoreFile : IDisposable
     private readonly byte* basePointer;
     private readonly long indexOffset;
     private readonly int indexLength;
-    private readonly Dictionary<ImageKey, int> numbers;  // key -> entry number
+    private Dictionary<ImageKey, int>? numbers;          // key -> entry number; built from the mapped index when asked for, dropped by ReleaseLookup
     private readonly int[] positions;                   // entry number -> its place in the mapped index (read there when asked for)
     private readonly byte[] verified; // 0 = not yet, 1 = checksum matched (benign races: a second check)
 
@@ -42,7 +42,7 @@ internal sealed unsafe class ImageStoreFile : IDisposable
     public readonly record struct Entry(int Index, long Offset, int Channels, ulong Checksum, string? Failure);
 
     private ImageStoreFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pointer, long length, string settings,
-                           string fingerprint, int size, long indexOffset, int indexLength, Dictionary<ImageKey, int> numbers, int[] positions)
+                           string fingerprint, int size, long indexOffset, int indexLength, int[] positions)
     {
         Path = path;
         this.map = map;
@@ -54,20 +54,48 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         Size = size;
         this.indexOffset = indexOffset;
         this.indexLength = indexLength;
-        this.numbers = numbers;
         this.positions = positions;
         verified = new byte[positions.Length];
     }
 
     public bool TryGet(ImageKey key, out Entry entry)
     {
-        bool found = numbers.TryGetValue(key, out int number);
+        bool found = Lookup().TryGetValue(key, out int number);
         entry = found ? EntryAt(number) : default;
         return found;
     }
 
     /// <summary>The number of the entry of <paramref name="key"/> (for <see cref="EntryAt"/>), or false.</summary>
-    public bool TryFind(ImageKey key, out int number) => numbers.TryGetValue(key, out number);
+    public bool TryFind(ImageKey key, out int number) => Lookup().TryGetValue(key, out number);
+
+    /// <summary>
+    /// Drops the lookup by key (about 36 bytes an image) once the images wanted have been found: a run keeps their
+    /// entry numbers, not the file's keys. A later lookup reads the keys from the mapped index again.
+    /// </summary>
+    public void ReleaseLookup() => Volatile.Write(ref numbers, null);
+
+    private Dictionary<ImageKey, int> Lookup()
+    {
+        if (Volatile.Read(ref numbers) is { } built) return built;
+        var lookup = new Dictionary<ImageKey, int>(positions.Length);
+        for (int i = 0; i < positions.Length; i++)
+        {
+            var r = new SpanReader(new ReadOnlySpan<byte>(basePointer + indexOffset + positions[i], indexLength - positions[i]));
+            try
+            {
+                var entry = ReadEntry(ref r, i, out var key);
+                if (!InBounds(entry, Size, indexOffset)) throw new EndOfStreamException();
+                lookup[key] = i;
+            }
+            catch (EndOfStreamException)
+            {
+                ImageStore.TryDelete(Path);
+                throw new ImageStoreDamagedException(Path, $"entry {i} of its index has changed since the file was checked");
+            }
+        }
+        Volatile.Write(ref numbers, lookup);
+        return lookup;
+    }
 
     /// <summary>Entry <paramref name="number"/>, read from the mapped index (checked when the file was opened, and its bounds again here).</summary>
     /// <exception cref="ImageStoreDamagedException">The index has changed since it was checked (the file was written over in place).</exception>
@@ -84,7 +112,7 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         throw new ImageStoreDamagedException(Path, $"entry {number} of its index has changed since the file was checked");
     }
 
-    public bool Contains(ImageKey key) => numbers.ContainsKey(key);
+    public bool Contains(ImageKey key) => Lookup().ContainsKey(key);
 
     /// <summary>One entry of the index: key (16 bytes), image offset (8), channels (1), checksum (8), failure (4-byte length, UTF-8).</summary>
     private static Entry ReadEntry(ref SpanReader r, int number, out ImageKey key)
@@ -180,19 +208,17 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         var index = new ReadOnlySpan<byte>(pointer + indexOffset, checked((int)indexLength));
         problem = "damaged index (checksum)";
         if (!SHA256.HashData(index).AsSpan().SequenceEqual(indexHash)) return null;
-        var numbers = new Dictionary<ImageKey, int>(count);
         var positions = new int[count];
         var r = new SpanReader(index);
         for (int i = 0; i < count; i++)
         {
             positions[i] = r.Position;
-            var entry = ReadEntry(ref r, i, out var key);
+            var entry = ReadEntry(ref r, i, out _);
             problem = "damaged index (an entry outside the file)";
             if (!InBounds(entry, size, indexOffset)) return null;
-            numbers[key] = i;
         }
         problem = null;
-        return new ImageStoreFile(path, map, view, pointer, length, fileSettings, fingerprint, size, indexOffset, index.Length, numbers, positions);
+        return new ImageStoreFile(path, map, view, pointer, length, fileSettings, fingerprint, size, indexOffset, index.Length, positions);
     }
 
     /// <summary>One image to write: its key, and its planes (1 or 3) or why it could not be decoded.</summary>

@@ -18,7 +18,7 @@ public sealed record TrainValidationSplit(IReadOnlyList<ImageRecord> Train, IRea
         if (validationFraction is <= 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be between 0 and 1");
         var random = new Random(seed);
-        var validation = new HashSet<ImageRecord>(ReferenceEqualityComparer.Instance);
+        var validation = new HashSet<ImageRecord>();
         foreach (var (_, ofClass) in ImageGroups.ShuffledByClass(ImageGroups.Of(records, by), random))
         {
             double target = ofClass.Sum(g => g.Count) * validationFraction;
@@ -31,7 +31,7 @@ public sealed record TrainValidationSplit(IReadOnlyList<ImageRecord> Train, IRea
             }
         }
         return new TrainValidationSplit(
-            records.Where(r => !validation.Contains(r)).ToList(),
-            records.Where(validation.Contains).ToList());
+            records.Filter(r => !validation.Contains(r)),
+            records.Filter(validation.Contains));
     }
 }

@@ -59,7 +59,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
                                       Action<string>? checkFingerprint, CancellationToken cancel, Action<string>? warn = null)
     {
         var all = ChestXrayDataset.Load(dataRoot, "train");
-        var records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
+        IReadOnlyList<ImageRecord> records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
         var fingerprint = ChestXrayDataset.Fingerprint(records);
         checkFingerprint?.Invoke(fingerprint);
         var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize)
@@ -73,31 +73,33 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
     }
 
     /// <summary>A seeded subset of at most <paramref name="perClass"/> images per class, whole patients first.</summary>
-    internal static List<ImageRecord> Subsample(IReadOnlyList<ImageRecord> records, int perClass, int seed)
+    internal static IReadOnlyList<ImageRecord> Subsample(IReadOnlyList<ImageRecord> records, int perClass, int seed)
     {
         var random = new Random(seed);
-        var result = new List<ImageRecord>();
+        var chosen = new List<int>();
         foreach (var label in Enum.GetValues<ClassLabel>())
         {
-            var patients = records.Where(r => r.Label == label).GroupBy(r => r.PatientId).Select(g => g.ToList()).ToArray();
+            var patients = Enumerable.Range(0, records.Count).Select(i => (Index: i, Record: records[i])).Where(x => x.Record.Label == label)
+                .GroupBy(x => x.Record.PatientId).Select(g => g.Select(x => x.Index).ToList()).ToArray();
             random.Shuffle(patients);
-            result.AddRange(patients.SelectMany(p => p).Take(perClass));
+            chosen.AddRange(patients.SelectMany(p => p).Take(perClass));
         }
-        return result.OrderBy(r => r.RelativePath, StringComparer.Ordinal).ToList();
+        var paths = chosen.ToDictionary(i => i, i => records[i].RelativePath);
+        return records.Subset(chosen.OrderBy(i => paths[i], StringComparer.Ordinal));
     }
 
-    /// <summary>The split recorded in a run's <c>split.csv</c> (<c>path,label,patient,part</c>), over the given records.</summary>
     internal static TrainValidationSplit ReadSplit(string path, IReadOnlyList<ImageRecord> records)
     {
-        var byPath = records.ToDictionary(r => r.RelativePath, StringComparer.Ordinal);
-        var train = new List<ImageRecord>();
-        var validation = new List<ImageRecord>();
+        var byPath = new Dictionary<string, int>(records.Count, StringComparer.Ordinal);
+        for (int i = 0; i < records.Count; i++) byPath[records[i].RelativePath] = i;
+        var train = new List<int>();
+        var validation = new List<int>();
         foreach (var (line, row) in ResultFiles.ReadSplit(path))
         {
-            if (!byPath.TryGetValue(row.Path, out var record))
+            if (!byPath.TryGetValue(row.Path, out var index))
                 throw new DataException($"{path}: line {line} names {row.Path}, which is not a readable image of the data root");
-            (row.Validation ? validation : train).Add(record);
+            (row.Validation ? validation : train).Add(index);
         }
-        return new TrainValidationSplit(train, validation);
+        return new TrainValidationSplit(records.Subset(train), records.Subset(validation));
     }
 }

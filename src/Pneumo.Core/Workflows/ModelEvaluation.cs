@@ -57,7 +57,7 @@ public static class ModelEvaluation
     /// Drops images whose probability is NaN or infinite (a damaged model, never a label), reporting each like an
     /// unreadable image.
     /// </summary>
-    private static (List<ImageRecord>, Predictions) WithoutNonFinite(List<ImageRecord> usable, Predictions predictions, string splitDir,
+    private static (IReadOnlyList<ImageRecord>, Predictions) WithoutNonFinite(IReadOnlyList<ImageRecord> usable, Predictions predictions, string splitDir,
                                                                      List<string> failures, Action<string>? log)
     {
         var keep = Enumerable.Range(0, usable.Count).Where(i => double.IsFinite(predictions.Probabilities[i])).ToList();
@@ -69,13 +69,13 @@ public static class ModelEvaluation
             log?.Invoke($"skipped: {message}");
         }
         if (keep.Count == 0) throw new DataException($"{splitDir}: the model gave no finite probability for any image: is the model damaged?");
-        return (keep.Select(i => usable[i]).ToList(),
+        return (usable.Subset(keep),
                 new Predictions(keep.Select(i => predictions.Paths[i]).ToList(), keep.Select(i => predictions.Labels[i]).ToList(),
                                 keep.Select(i => predictions.Probabilities[i]).ToList()));
     }
 
     /// <summary>AUC, sensitivity and specificity need both classes: a split with no scored image of one is refused.</summary>
-    private static void RequireBothClasses(List<ImageRecord> usable, IReadOnlyList<ImageRecord> all, string splitDir)
+    private static void RequireBothClasses(IReadOnlyList<ImageRecord> usable, IReadOnlyList<ImageRecord> all, string splitDir)
     {
         foreach (var label in new[] { ClassLabel.Normal, ClassLabel.Pneumonia })
         {

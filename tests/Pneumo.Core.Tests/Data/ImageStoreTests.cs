@@ -98,6 +98,37 @@ public class ImageStoreTests
     }
 
     [Fact]
+    public void RecordsMadeOneByOneFindTheListsImagesAndAFilesLookupComesBackAfterItIsReleased()
+    {
+        using var root = SyntheticRoot();
+        using var store = new TempDir();
+        var records = ChestXrayDataset.Load(root.Path, "train");
+        using (var first = new ImageCache(Decoder(), store.Path)) first.LoadAll(records);
+
+        // As predict makes them: not from a list's table, so the cache looks them up by record.
+        var made = records.Select(r => new ImageRecord(r.RelativePath, r.FullPath, r.Label, r.PatientId, r.Finding)).ToList();
+        using var cache = new ImageCache(Decoder(), store.Path);
+        var (usable, failures) = cache.LoadAll(made);
+        Assert.Equal(0, cache.Decoded);
+        Assert.Equal(records.Count, cache.Count);
+        Assert.Single(failures);
+        cache.LoadAll(records);  // the list's records too, in the same cache
+        Assert.Equal(0, cache.Decoded);
+        Assert.Equal(2 * records.Count, cache.Count);
+        foreach (var r in usable) Assert.Equal(cache.Get(r).Pixels, cache.Get(records.First(x => x.RelativePath == r.RelativePath)).Pixels);
+
+        using var file = ImageStoreFile.TryOpen(Assert.Single(StoreFiles(store.Path)), ImageStore.Settings(Decoder()), out var problem)!;
+        Assert.Null(problem);
+        var info = new FileInfo(records[2].FullPath);
+        var key = ImageKey.Of(records[2].FullPath, info.Length, info.LastWriteTimeUtc.Ticks);
+        Assert.True(file.TryFind(key, out int number));
+        file.ReleaseLookup();
+        Assert.True(file.TryFind(key, out int again));
+        Assert.Equal(number, again);
+        Assert.False(file.TryFind(new ImageKey(1, 2), out _));
+    }
+
+    [Fact]
     public void AChangedImageOrOtherSettingsAreDecodedAgain()
     {
         using var root = SyntheticRoot();
