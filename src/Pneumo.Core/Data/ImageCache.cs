@@ -185,8 +185,12 @@ public sealed class ImageCache : IDisposable
             var slots = tables.GetOrAdd(source.Table, t => new long[t.Count]);
             if (Interlocked.Exchange(ref slots[source.Index], ((long)(number + 1) << 32) | (uint)entry) == 0) Interlocked.Increment(ref mapped);
         }
-        else if (stored.TryAdd(record, (Volatile.Read(ref files)[number], entry))) Interlocked.Increment(ref mapped);
-        else stored[record] = (Volatile.Read(ref files)[number], entry);
+        else
+        {
+            var place = (Volatile.Read(ref files)[number], entry);
+            if (stored.TryAdd(record, place)) Interlocked.Increment(ref mapped);
+            else stored[record] = place;
+        }
     }
 
     /// <summary>Unmaps the store files (the images read from them must not be used afterwards).</summary>
