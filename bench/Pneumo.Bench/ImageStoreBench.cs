@@ -183,6 +183,7 @@ public static class ImageStoreBench
             double managed = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes / 1048576.0;
             sampler.Reset();
             var start = sampler.Peak();
+            var startParts = RssSampler.PartsNow();
             // The peak so far at the end of each tenth of the epoch's batches: creep through the epoch shows as a rising curve.
             var curve = new List<double>();
             int batches = loader.BatchCount;
@@ -195,9 +196,9 @@ public static class ImageStoreBench
                                           Math.Round(Machine.Rss().Peak, 1))
             {
                 Batches = batches, StartRssAnonMb = Math.Round(start.Anon, 1), ManagedHeapMb = Math.Round(managed, 1), PeakRssAnonByTenthMb = curve,
-                AtPeak = sampler.Parts,
+                AtStart = startParts, AtPeak = sampler.Parts,
             };
-            log($"epoch: {epochRecords.Count} images ({batches} batches) at {speed:F1} img/s; RssAnon {start.Anon:F0} MB at its start (managed heap {managed:F0} MB), " +
+            log($"epoch: {epochRecords.Count} images ({batches} batches) at {speed:F1} img/s; RssAnon {start.Anon:F0} MB at its start (managed heap {managed:F0} MB, committed {startParts.ManagedCommittedMb:F0}; native arenas {startParts.NativeArenaMb:F0} MB, {startParts.NativeInUseMb:F0} in use), " +
                 $"peak {peak.Anon:F0} MB, by tenths {string.Join(" ", curve.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}; RssFile {peak.File:F0} MB; " +
                 $"at the peak: managed committed {sampler.Parts.ManagedCommittedMb:F0} MB, native arenas {sampler.Parts.NativeArenaMb:F0} MB " +
                 $"({sampler.Parts.NativeInUseMb:F0} in use), mmapped {sampler.Parts.NativeMmappedMb:F0} MB");
@@ -253,10 +254,16 @@ public static class ImageStoreBench
         /// <summary>What the new peak is made of: the managed heap's committed memory (as of the last collection) and the native heap's, read right after it.</summary>
         private void Attribute(double peak)
         {
+            var now = PartsNow();
+            lock (gate) if (peak >= anon) parts = now;
+        }
+
+        /// <summary>The managed heap's committed memory (as of the last collection) and the native heap's parts, now.</summary>
+        public static PeakParts PartsNow()
+        {
             double managed = GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0;
             var heap = Machine.NativeHeap();
-            var now = new PeakParts(Math.Round(managed, 1), Math.Round(heap?.ArenaMb ?? 0, 1), Math.Round(heap?.InUseMb ?? 0, 1), Math.Round(heap?.MmappedMb ?? 0, 1));
-            lock (gate) if (peak >= anon) parts = now;
+            return new PeakParts(Math.Round(managed, 1), Math.Round(heap?.ArenaMb ?? 0, 1), Math.Round(heap?.InUseMb ?? 0, 1), Math.Round(heap?.MmappedMb ?? 0, 1));
         }
 
         /// <summary>The parts of the current peak (<see cref="Attribute"/>).</summary>
@@ -310,13 +317,15 @@ public static class ImageStoreBench
             s.AppendLine();
             L($"Short epochs from the store ({repeats[0].Epoch!.Batches} batches drawn at random from the set), each in a new process, the sets alternating. An epoch's peak RssAnon is mostly libtorch's heap high-water mark; its spread between runs of the same set is the noise that any difference between the sets has to be read against.");
             s.AppendLine();
-            s.AppendLine("| set | runs | start RssAnon MB, each run | median | managed heap MB (median) | peak RssAnon MB, each run | median | min | max |");
-            s.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            s.AppendLine("| set | runs | start RssAnon MB, each run | median | managed heap MB (median) | managed committed MB (median) | native arenas MB (median) | native in use MB (median) | peak RssAnon MB, each run | median | min | max |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var g in repeats.GroupBy(p => p.Scale))
             {
                 var peaks = g.Select(p => p.Epoch!.PeakRssAnonMb).ToList();
                 var starts = g.Select(p => p.Epoch!.StartRssAnonMb).ToList();
-                L($"| {g.Key} | {peaks.Count} | {Each(starts, "F1")} | {Bench.Percentile(starts, 0.5):F1} | {Bench.Percentile(g.Select(p => p.Epoch!.ManagedHeapMb).ToList(), 0.5):F1} | {Each(peaks, "F0")} | {Bench.Percentile(peaks, 0.5):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
+                string StartMedian(Func<PeakParts, double> part) =>
+                    g.Select(p => p.Epoch!.AtStart).OfType<PeakParts>().Select(part).ToList() is { Count: > 0 } v ? Bench.Percentile(v, 0.5).ToString("F1", CultureInfo.InvariantCulture) : "";
+                L($"| {g.Key} | {peaks.Count} | {Each(starts, "F1")} | {Bench.Percentile(starts, 0.5):F1} | {Bench.Percentile(g.Select(p => p.Epoch!.ManagedHeapMb).ToList(), 0.5):F1} | {StartMedian(a => a.ManagedCommittedMb)} | {StartMedian(a => a.NativeArenaMb)} | {StartMedian(a => a.NativeInUseMb)} | {Each(peaks, "F0")} | {Bench.Percentile(peaks, 0.5):F0} | {peaks.Min():F0} | {peaks.Max():F0} |");
             }
             s.AppendLine();
             if (ListGrowth(r) is { } growth)
@@ -436,6 +445,8 @@ public sealed record EpochMemory(int Images, double ImagesPerSecond, double Peak
     public double ManagedHeapMb { get; init; }
     /// <summary>The peak RssAnon so far at the end of each tenth of the batches.</summary>
     public List<double> PeakRssAnonByTenthMb { get; init; } = [];
+    /// <summary>The same parts at the epoch's start, read right after <see cref="StartRssAnonMb"/>: what a larger list of images adds shows here.</summary>
+    public PeakParts? AtStart { get; init; }
     /// <summary>What the peak RssAnon was made of, read when it was reached.</summary>
     public PeakParts? AtPeak { get; init; }
 }

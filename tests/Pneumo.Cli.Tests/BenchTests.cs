@@ -133,6 +133,9 @@ public sealed class BenchTests
             // The peak's parts: the managed heap and libtorch's native heap were both in use when it was reached.
             var parts = second.Epoch.AtPeak!;
             Assert.True(parts.ManagedCommittedMb > 0 && parts.NativeInUseMb > 0 && parts.NativeArenaMb >= parts.NativeInUseMb);
+            // And at the start: the model's weights are already in the native heap, the list of images in the managed one.
+            var start = second.Epoch.AtStart!;
+            Assert.True(start.ManagedCommittedMb > 0 && start.NativeInUseMb > 0 && start.NativeArenaMb >= start.NativeInUseMb);
         }
         var report = new ImageStoreReport
         {
@@ -152,6 +155,9 @@ public sealed class BenchTests
         Assert.Contains("**9709 bytes an image**", readme);
         Assert.Contains("| 2 | 0.968, 0.950 | 0.959 | 0.950 | 0.968 |", readme);
         if (second.Epoch.AtPeak is { } p) Assert.Contains($"| 1x | store-second | 2 | 1300 | {p.ManagedCommittedMb:F0} |", readme);
+        // The parts at the start, medians over the set's runs (all three 1x runs share one reading here).
+        if (second.Epoch.AtStart is { } s)
+            Assert.Contains(FormattableString.Invariant($"| {s.ManagedCommittedMb:F1} | {s.NativeArenaMb:F1} | {s.NativeInUseMb:F1} | 1000, 1300, 1100 |"), readme);
     }
 
     private static TrainingThroughput Throughput(double ratio) =>
