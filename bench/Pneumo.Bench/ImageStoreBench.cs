@@ -148,7 +148,10 @@ public static class ImageStoreBench
     {
         int threads = TorchThreads.Use(o.Threads);
         using var sampler = new RssSampler();
+        // What listing the set costs, by heap: read after a full collection and a trim before and after the listing.
+        var beforeListing = SettledParts();
         var records = ChestXrayDataset.Load(o.DataRoot, "train");
+        var afterListing = SettledParts();
         var decoder = new ImageDecoder(224);
         using var cache = new ImageCache(decoder, phase == MemoryPhase ? null : storeDir);
         var clock = Stopwatch.StartNew();
@@ -178,8 +181,7 @@ public static class ImageStoreBench
             var loader = new BatchLoader(epochRecords, cache, o.BatchSize, augmentation, shuffle: true, seed: o.Seed, prefetch: prefetch,
                                          prepare: preprocessing, workers: workers);
             // As the memory measurement of the main bench: start the epoch from what the process holds, not from the garbage of the load.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            Machine.ReleaseFreeNativeMemory();
+            Settle();
             double managed = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes / 1048576.0;
             sampler.Reset();
             var start = sampler.Peak();
@@ -219,7 +221,21 @@ public static class ImageStoreBench
             PeakRssAnonMb = Math.Round(afterLoad.Anon, 1), PeakRssFileMb = Math.Round(afterLoad.File, 1), ManagedImageMb = Math.Round(cache.ManagedBytes / 1048576.0, 1),
             StoreFiles = cache.StoreFiles.Select(f => Path.GetFileName(f)).ToList(), Epoch = epochMemory, Training = training,
             ProcessPeakRssAnonMb = Math.Round(all.Anon, 1), ProcessPeakRssFileMb = Math.Round(all.File, 1),
+            BeforeListing = beforeListing, AfterListing = afterListing,
         };
+    }
+
+    /// <summary>A full compacting collection and a trim of the native heap: what is left is what the process holds.</summary>
+    private static void Settle()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Machine.ReleaseFreeNativeMemory();
+    }
+
+    private static PeakParts SettledParts()
+    {
+        Settle();
+        return RssSampler.PartsNow();
     }
 
     /// <summary>Samples RssAnon and RssFile (/proc/self/status) every 10 ms on its own thread and keeps their peaks.</summary>
@@ -334,6 +350,22 @@ public static class ImageStoreBench
                 s.AppendLine();
             }
         }
+        var listed = r.Phases.Where(p => p.Phase == SecondPhase && p.BeforeListing is not null && p.AfterListing is not null).ToList();
+        if (listed.Count > 0)
+        {
+            s.AppendLine("## What listing the set costs");
+            s.AppendLine();
+            s.AppendLine("In each store run, the heaps' parts right before and right after `ChestXrayDataset.Load` lists the set's images (each after a full collection and a trim of the native heap), medians over the set's runs.");
+            s.AppendLine();
+            s.AppendLine("| set | runs | managed committed MB before | after | native in use MB before | after |");
+            s.AppendLine("|---|---|---|---|---|---|");
+            foreach (var g in listed.GroupBy(p => p.Scale))
+            {
+                double Median(Func<ImageStorePhase, double> part) => Bench.Percentile(g.Select(part).ToList(), 0.5);
+                L($"| {g.Key} | {g.Count()} | {Median(p => p.BeforeListing!.ManagedCommittedMb):F1} | {Median(p => p.AfterListing!.ManagedCommittedMb):F1} | {Median(p => p.BeforeListing!.NativeInUseMb):F1} | {Median(p => p.AfterListing!.NativeInUseMb):F1} |");
+            }
+            s.AppendLine();
+        }
         var ratios = r.Phases.Where(p => p.Phase == SecondPhase && p.Training is not null).ToList();
         if (ratios.Count > 1)
         {
@@ -434,6 +466,9 @@ public sealed record ImageStorePhase
     /// <summary>Peaks over the whole phase (MB).</summary>
     public required double ProcessPeakRssAnonMb { get; init; }
     public required double ProcessPeakRssFileMb { get; init; }
+    /// <summary>The heaps' parts (settled: after a full collection and a trim) before and after the set's images were listed.</summary>
+    public PeakParts? BeforeListing { get; init; }
+    public PeakParts? AfterListing { get; init; }
 }
 
 /// <summary>One SZANet training epoch: images, images/s, and the peaks sampled during it (MB); VmHWM is the process's peak total RSS.</summary>

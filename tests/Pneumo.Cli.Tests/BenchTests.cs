@@ -136,6 +136,8 @@ public sealed class BenchTests
             // And at the start: the model's weights are already in the native heap, the list of images in the managed one.
             var start = second.Epoch.AtStart!;
             Assert.True(start.ManagedCommittedMb > 0 && start.NativeInUseMb > 0 && start.NativeArenaMb >= start.NativeInUseMb);
+            // Listing the set: read before and after, and the list is in the managed heap after it.
+            Assert.True(second.BeforeListing!.NativeInUseMb > 0 && second.AfterListing!.ManagedCommittedMb > 0);
         }
         var report = new ImageStoreReport
         {
@@ -158,6 +160,9 @@ public sealed class BenchTests
         // The parts at the start, medians over the set's runs (all three 1x runs share one reading here).
         if (second.Epoch.AtStart is { } s)
             Assert.Contains(FormattableString.Invariant($"| {s.ManagedCommittedMb:F1} | {s.NativeArenaMb:F1} | {s.NativeInUseMb:F1} | 1000, 1300, 1100 |"), readme);
+        // Listing: the 1x store runs (the phase and three repeats) share one reading, given as their median.
+        if (second is { BeforeListing: { } b, AfterListing: { } l })
+            Assert.Contains(FormattableString.Invariant($"| 1x | 4 | {b.ManagedCommittedMb:F1} | {l.ManagedCommittedMb:F1} | {b.NativeInUseMb:F1} | {l.NativeInUseMb:F1} |"), readme);
     }
 
     private static TrainingThroughput Throughput(double ratio) =>
