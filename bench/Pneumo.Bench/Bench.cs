@@ -286,8 +286,7 @@ public static class Bench
         // Start from what a fresh training process holds: give back the memory the measurements before this one left
         // committed (the collector decommits its free regions lazily, glibc keeps freed blocks), else it drains away
         // during these epochs and hides growth (measured: RSS fell from 6,982 to 3,090 MB over the three epochs).
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        Machine.ReleaseFreeNativeMemory();
+        Machine.Settle();
         Machine.ResetPeakRss();
         List<double> after = [], managed = [];
         List<double?> native = [];

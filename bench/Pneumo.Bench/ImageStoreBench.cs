@@ -181,7 +181,7 @@ public static class ImageStoreBench
             var loader = new BatchLoader(epochRecords, cache, o.BatchSize, augmentation, shuffle: true, seed: o.Seed, prefetch: prefetch,
                                          prepare: preprocessing, workers: workers);
             // As the memory measurement of the main bench: start the epoch from what the process holds, not from the garbage of the load.
-            Settle();
+            Machine.Settle();
             double managed = GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes / 1048576.0;
             sampler.Reset();
             var start = sampler.Peak();
@@ -225,16 +225,9 @@ public static class ImageStoreBench
         };
     }
 
-    /// <summary>A full compacting collection and a trim of the native heap: what is left is what the process holds.</summary>
-    private static void Settle()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        Machine.ReleaseFreeNativeMemory();
-    }
-
     private static PeakParts SettledParts()
     {
-        Settle();
+        Machine.Settle();
         return RssSampler.PartsNow();
     }
 

@@ -149,6 +149,16 @@ public static class Machine
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern int malloc_trim(nuint pad);
 
+    /// <summary>
+    /// A full compacting collection, then the native heap's free memory back to the system: what the process holds
+    /// afterwards is what it uses, not what earlier work left committed.
+    /// </summary>
+    public static void Settle()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ReleaseFreeNativeMemory();
+    }
+
     /// <summary>Resets the kernel's peak-RSS counter (VmHWM); false when the kernel does not allow it.</summary>
     public static bool ResetPeakRss()
     {
