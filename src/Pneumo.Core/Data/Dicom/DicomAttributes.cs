@@ -31,7 +31,4 @@ public sealed record DicomAttributes
     public string TransferSyntax => TransferSyntaxes.Name(TransferSyntaxUid);
 
     public long Pixels => (long)Rows * Columns;
-
-    /// <summary>Where the pixel data's value starts in the file (for the truncation check); 0 when unknown.</summary>
-    internal long PixelDataOffset { get; init; }
 }

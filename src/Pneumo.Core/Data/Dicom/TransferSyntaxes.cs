@@ -21,5 +21,8 @@ public static class TransferSyntaxes
     };
 
     /// <summary>The name of a transfer syntax UID, or the UID itself when it is not one of the usual ones.</summary>
+    /// <summary>Whether Pneumo reads this transfer syntax: one of those named above; any other is refused before decoding.</summary>
+    public static bool IsKnown(string uid) => Names.ContainsKey(uid.TrimEnd('\0', ' '));
+
     public static string Name(string uid) => Names.TryGetValue(uid.TrimEnd('\0', ' '), out var name) ? name : uid;
 }
