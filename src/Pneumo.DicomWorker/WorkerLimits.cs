@@ -5,23 +5,24 @@ namespace Pneumo.DicomWorker;
 /// <summary>
 /// The worker's own limits, set at start: no core files (a dump would hold the patient's data), an address-space budget
 /// above what the runtime has mapped at start (a decoder that allocates without end fails here, not in the machine),
-/// CPU time, and death with its parent (Linux: PR_SET_PDEATHSIG).
+/// and CPU time.
 /// </summary>
 /// <remarks>
+/// The worker ends with its parent through its input: the pipe closes when Pneumo exits or dies, and the worker's read
+/// returns. (PR_SET_PDEATHSIG is not used: it fires when the thread that started the worker ends, and .NET starts
+/// processes from pool threads that retire when idle.)
 /// The managed heap has its own bound: Pneumo starts the worker with <c>DOTNET_GCHeapHardLimit</c>. The limits come
 /// from the environment that Pneumo sets (<c>PNEUMO_DICOM_WORKER_MEMORY_MB</c>, <c>PNEUMO_DICOM_WORKER_CPU_SECONDS</c>).
 /// </remarks>
 internal static partial class WorkerLimits
 {
     private const int RlimitCpu = 0, RlimitCore = 4, RlimitAs = 9;
-    private const int PrSetPdeathsig = 1, Sigkill = 9;
 
     public static void Apply()
     {
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            _ = Prctl(PrSetPdeathsig, Sigkill, 0, 0, 0);
             Set(RlimitCore, 0);
             if (long.TryParse(Environment.GetEnvironmentVariable("PNEUMO_DICOM_WORKER_CPU_SECONDS"), out var cpu) && cpu > 0) Set(RlimitCpu, (ulong)cpu);
             if (long.TryParse(Environment.GetEnvironmentVariable("PNEUMO_DICOM_WORKER_MEMORY_MB"), out var mb) && mb > 0)
@@ -54,7 +55,4 @@ internal static partial class WorkerLimits
 
     [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
     private static partial int SetRlimit(int resource, ref Rlimit limit);
-
-    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
-    private static partial int Prctl(int option, ulong a2, ulong a3, ulong a4, ulong a5);
 }

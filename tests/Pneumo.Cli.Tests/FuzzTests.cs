@@ -55,6 +55,8 @@ public class FuzzTests(ITestOutputHelper output)
             scored = scored.Count,
             refused = refused.Count,
             decoder_worker_deaths = deaths,
+            decoder_worker_deaths_by_reason = refused.Where(x => x.Reason.StartsWith("the DICOM decoder failed", StringComparison.Ordinal))
+                .GroupBy(x => x.Reason).ToDictionary(g => g.Key, g => g.Count()),
             process_deaths = 0,
             peak_rss_mb = Math.Round(peakKb / 1024.0, 1),
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
