@@ -65,7 +65,12 @@ internal sealed class DicomWorkerPool : IDisposable
         Worker? worker = null;
         try
         {
-            worker = idle.TryTake(out var w) && !w.HasExited ? w : Start(name);
+            while (idle.TryTake(out var w))
+            {
+                if (!w.HasExited) { worker = w; break; }
+                w.Dispose();
+            }
+            worker ??= Start(name);
             var answer = worker.Ask(new DicomWorkerProtocol.Request(kind, frameBytes, maxDecodedBytes, encoded), frameBytes, Timeout, name);
             idle.Add(worker);
             worker = null;
