@@ -54,6 +54,8 @@ public static class ModelMetadataCheck
         if (!IsProbability(m.Threshold)) Bad($"threshold {Number(m.Threshold)} is not a finite number in [0, 1]");
         foreach (var (method, value) in m.Thresholds ?? [])
             if (!IsProbability(value)) Bad($"thresholds.{method} {Number(value)} is not a finite number in [0, 1]");
+        // Pruning's retraining and cross-validation reuse the recorded configuration: a batch_size of 0 divided by zero there.
+        if (m.Training?.Validate() is { } training) Bad($"training is out of range ({training})");
         if (m.Preprocessing is not { } p)
         {
             Bad("preprocessing is missing");

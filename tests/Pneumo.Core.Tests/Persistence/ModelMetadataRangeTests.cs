@@ -48,6 +48,16 @@ public class ModelMetadataRangeTests
     }
 
     [Fact]
+    public void ARecordedTrainingConfigurationOutOfRangeIsRefused()
+    {
+        using var temp = new TempDir();
+        var dir = CopyShipped(temp, "szanet");
+        var metaPath = Edit(dir, j => j["training"]!["batch_size"] = 0);
+        var e = Assert.Throws<InvalidDataException>(() => ModelDirectory.Load(dir));
+        Assert.StartsWith(metaPath + ": training is out of range (--batch-size must be at least 1)", e.Message);
+    }
+
+    [Fact]
     public void AnInputSizeTheArchitectureCannotTakeIsRefused()
     {
         using var temp = new TempDir();
