@@ -331,7 +331,9 @@ public sealed class TrainingRun
     {
         var metaPath = Path.Combine(modelDir, FileNames.ModelMetadata);
         if (!File.Exists(metaPath)) throw new UserError($"--init {modelDir}: not a model directory (no {FileNames.ModelMetadata})");
-        var source = Json.Read<ModelMetadata>(metaPath);
+        // Verified as every model is (fields in range, weights_sha256 present and matching) before any weight is used.
+        ModelMetadata source;
+        using (var verified = ModelDirectory.Load(modelDir, Log)) source = verified.Metadata;
         var weights = Path.Combine(modelDir, source.Weights);
         var loaded = new Dictionary<string, bool>();
         model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);

@@ -86,6 +86,23 @@ public class DamagedRunTests
     }
 
     [SkippableFact]
+    public void InitialisingFromAnUnverifiedModelIsRefused()
+    {
+        using var data = TestData.SmallDataRoot(6, "train");
+        using var root = new TempDir();
+        var source = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
+        var init = root.Combine("unverified");
+        Directory.CreateDirectory(init);
+        foreach (var f in Directory.GetFiles(source)) File.Copy(f, Path.Combine(init, Path.GetFileName(f)));
+        var metaPath = Path.Combine(init, FileNames.ModelMetadata);
+        var json = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        json.Remove("weights_sha256");
+        File.WriteAllText(metaPath, json.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => TrainingRun.Start(Quick() with { Epochs = 1, InitFrom = init }, data.Path, root.Combine("run"), "test"));
+        Assert.StartsWith(metaPath + ": no weights_sha256", e.Message);
+    }
+
+    [SkippableFact]
     public void ADamagedBestPtIsNeverShipped()
     {
         using var data = TestData.SmallDataRoot(6, "train");
