@@ -36,7 +36,7 @@ public static class ImageQuality
     {
         ImageHeader? header = null;
         try { header = ImageDecoder.ReadHeader(File.ReadAllBytes(path), path); }
-        catch (DataException) { }  // it decoded, so the header read is a second opinion at most
+        catch (Exception e) when (e is DataException or IOException) { }  // it decoded, so the header read is a second opinion at most
         return (header is null ? null : SizeProblem(header.Width, header.Height)) ?? ContentProblem(decoded);
     }
 }
