@@ -20,8 +20,9 @@ namespace Pneumo.Workflows;
 /// </summary>
 /// <remarks>
 /// Files: <c>run.json</c> (config, data root, command, commit), <c>state.json</c> (progress, rewritten atomically each
-/// epoch), <c>checkpoints/epoch-NNN/</c> (last epoch's weights and optimizer, with a <see cref="CheckpointManifest"/>
-/// of their SHA-256 checked on resume), <c>best.pt</c>, <c>history.csv</c>, <c>split.csv</c>, and at the end
+/// epoch; both checked when read, see <see cref="RunFiles"/>), <c>checkpoints/epoch-NNN/</c> (last epoch's weights,
+/// optimizer and a copy of <c>best.pt</c>, with a <see cref="CheckpointManifest"/> of their SHA-256 checked on resume),
+/// <c>best.pt</c> (its SHA-256 recorded when written and checked before it is used), <c>history.csv</c>, <c>split.csv</c>, and at the end
 /// <c>model.json</c>, <c>weights.pt</c>, <c>validation_predictions.csv</c>. Starting and resuming hold the folder's
 /// <see cref="RunFolderLock"/>: a second process on the same folder is refused.
 /// </remarks>
