@@ -28,8 +28,16 @@ public class ErrorHandlingTests
                 "user" => throw new UserError("--widgets: 3 is not a widget count\nthat fits"),
                 "data" => throw new Pneumo.Data.DataException("scan.jpeg: not a readable image"),
                 "missing-file" => throw new FileNotFoundException("scan.jpeg: file not found"),
+                "disk-full" => WriteToAFullDisk(),
                 _ => Fail(),
             };
+        }
+
+        /// <summary>A real ENOSPC from the kernel: Linux's <c>/dev/full</c> refuses every write as a full disk does.</summary>
+        private static Task<int> WriteToAFullDisk()
+        {
+            File.WriteAllBytes("/dev/full", new byte[4096]);
+            return Task.FromResult(0);
         }
 
         private static Task<int> Fail() => throw new InvalidOperationException("the widget table is inconsistent");
@@ -37,6 +45,18 @@ public class ErrorHandlingTests
 
     private static Task<InProcessCli.Result> Run(string kind) =>
         InProcessCli.RunAsync(config => config.AddCommand<ThrowingCommand>("throw"), "throw", "--kind", kind);
+
+    /// <summary>Issue 29 N10: a full disk is the environment, not a bug: one line naming the path, exit code 2.</summary>
+    [SkippableFact]
+    public async Task AFullDiskIsExitTwoAndOneLineNamingThePath()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/dev/full"), "needs Linux's /dev/full");
+        var r = await Run("disk-full");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        var line = Assert.Single(r.ErrorLines);
+        Assert.StartsWith("error: /dev/full: no space left on device", line);
+        Assert.DoesNotContain("internal error", line);
+    }
 
     [Theory]
     [InlineData("user", "error: --widgets: 3 is not a widget count that fits")]

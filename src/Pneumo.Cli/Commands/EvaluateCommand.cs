@@ -35,7 +35,7 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
         var root = DataRoot.Resolve(settings.Data);
-        using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model));
+        using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model), Warning);
         Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {Path.Combine(root, settings.Split)}");
         var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, settings.Bootstrap, cancellation);
 
@@ -51,6 +51,8 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
             Line($"  {finding,-12} n={r.N,-4} called PNEUMONIA {F(r.FractionPredictedPneumonia.Estimate)}  [{F(r.FractionPredictedPneumonia.Lower)}, {F(r.FractionPredictedPneumonia.Upper)}]");
         Line($"  expected calibration error {F(result.ExpectedCalibrationError ?? double.NaN)}");
         Line($"wrote {Path.Combine(settings.Out!, FileNames.Metrics)} and predictions.csv");
+        // Left out of the metrics, listed in metrics.json (flagged) and here on standard error.
+        foreach (var f in result.Flagged) Warning($"not in the metrics: {f}");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
     }
 

@@ -29,7 +29,7 @@ public sealed class ExportCommand(Terminal terminal) : PneumoCommand<ExportComma
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
-        using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model));
+        using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model), Warning);
         ModelExporter.Export(model, ModelExporter.Parse(settings.Format), settings.Out!);
         Line($"{settings.Out}: {model.Metadata.Architecture} model {model.Version} as {settings.Format} ({new FileInfo(settings.Out!).Length:N0} bytes)");
         return Task.FromResult(ExitCodes.Success);

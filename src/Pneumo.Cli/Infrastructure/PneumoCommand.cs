@@ -28,7 +28,7 @@ public abstract class PneumoCommand<TSettings>(Terminal terminal) : AsyncCommand
         }
         catch (Exception e) when (UserErrors.IsUserError(e))
         {
-            Error(e.Message);
+            Error(UserErrors.Message(e));
             return ExitCodes.BadInput;
         }
         catch (Exception e)

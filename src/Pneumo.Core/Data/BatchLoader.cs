@@ -186,7 +186,15 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
         if (workers <= 1)
             for (int i = 0; i < count; i++) body(i);
         else
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
+        {
+            try { Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, body); }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // An image's own error (a damaged store entry is a one-line DataException), not the wrapper, which
+                // the front ends would report as an internal error.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
     }
 
     private void Recycle(Batch batch)

@@ -10,6 +10,9 @@ public static class MeanImages
     /// <summary>The ImageNet mean image of the packaged ResNet18, [3, 224, 224] in BGR order, 0..255.</summary>
     public const string ResNet18 = "resnet18-imagenet-bgr";
 
+    /// <summary>The side of every mean image, in pixels: a model that subtracts one takes inputs of this size only.</summary>
+    public const int Size = 224;
+
     private static readonly ConcurrentDictionary<string, Tensor> Loaded = new();
 
     public static IReadOnlyCollection<string> Names => [ResNet18];
@@ -29,6 +32,6 @@ public static class MeanImages
         if (name != ResNet18) throw new ArgumentException($"unknown mean image '{name}' (known: {string.Join(", ", Names)})");
         var values = OnnxInitializers.Read(PretrainedFiles.ResNetPreprocess).Get("MeanImage");
         using var scope = NewDisposeScope();
-        return tensor(values, [3, 224, 224]).DetachFromDisposeScope();
+        return tensor(values, [3, Size, Size]).DetachFromDisposeScope();
     }
 }

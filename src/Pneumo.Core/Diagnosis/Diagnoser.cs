@@ -34,7 +34,7 @@ public sealed class Diagnoser : IDisposable
     /// The shortest side, in pixels, below which an image is still scored but flagged (<see cref="DiagnosisResult.Warning"/>):
     /// the models saw X-rays of about a thousand pixels, scaled to their input size; a thumbnail or icon is not one.
     /// </summary>
-    public const int MinImageSide = 64;
+    public const int MinImageSide = ImageQuality.MinSide;
 
     private readonly IReadOnlyList<Member> members;
     private readonly ImageDecoder displayDecoder;

@@ -47,9 +47,28 @@ public sealed class ModelDirectory : IDisposable
         return written;
     }
 
+    /// <summary>
+    /// The environment variable that, set to <c>1</c>, lets a <c>model.json</c> without <c>weights_sha256</c> load
+    /// unverified, with a warning. An environment variable rather than an option, because every command and the service
+    /// load models, often through workflows; it names a deliberate choice, never a default.
+    /// </summary>
+    public const string AllowUnverifiedVariable = "PNEUMO_ALLOW_UNVERIFIED_MODEL";
+
+    /// <summary>Whether <see cref="AllowUnverifiedVariable"/> allows unverified models in this process.</summary>
+    public static bool UnverifiedAllowed => Environment.GetEnvironmentVariable(AllowUnverifiedVariable) == "1";
+
+    /// <summary>Loads a model directory, in evaluation mode (see <see cref="Load(string, Action{string})"/>).</summary>
+    public static ModelDirectory Load(string dir) => Load(dir, null);
+
     /// <summary>Loads a model directory, in evaluation mode.</summary>
-    /// <exception cref="InvalidDataException">Not a model directory, unknown architecture, or unreadable weights; the message names the path.</exception>
-    public static ModelDirectory Load(string dir)
+    /// <param name="dir">The model directory.</param>
+    /// <param name="warn">Receives the warning for a model loaded unverified (allowed by <see cref="AllowUnverifiedVariable"/>).</param>
+    /// <remarks>
+    /// Without <paramref name="warn"/> the warning goes to standard error: a warning about trusting weights must not be
+    /// lost because a caller passed no sink.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">Not a model directory, a field out of range, no or a wrong weights hash, or unreadable weights; the message names the path.</exception>
+    public static ModelDirectory Load(string dir, Action<string>? warn)
     {
         var metaPath = System.IO.Path.Combine(dir, FileNames.ModelMetadata);
         if (!Directory.Exists(dir)) throw new InvalidDataException($"{dir}: model directory not found");
@@ -63,6 +82,14 @@ public sealed class ModelDirectory : IDisposable
         if (problems.Count > 0) throw new InvalidDataException($"{metaPath}: {string.Join("; ", problems)}");
         var weights = System.IO.Path.Combine(dir, metadata.Weights);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
+        if (metadata.WeightsSha256 is null)
+        {
+            // An edited or hand-made model.json could point at any weights: loading them unverified is a choice to state.
+            if (!UnverifiedAllowed)
+                throw new InvalidDataException($"{metaPath}: no weights_sha256, so its weights cannot be verified; set {AllowUnverifiedVariable}=1 to load it anyway");
+            (warn ?? (w => Console.Error.WriteLine($"warning: {w}")))(
+                $"{metaPath}: no weights_sha256: the weights are loaded unverified ({AllowUnverifiedVariable}=1)");
+        }
         var sha = FileHash.Sha256(weights);
         if (metadata.WeightsSha256 is { } expected && sha != expected)
             throw new InvalidDataException(

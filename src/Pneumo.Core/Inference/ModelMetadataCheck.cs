@@ -15,6 +15,9 @@ public static class ModelMetadataCheck
     /// <summary>The smallest and largest input sizes a model may declare, in pixels per side.</summary>
     public const int MinInputSize = 32, MaxInputSize = 1024;
 
+    /// <summary>The fewest pixels per side (of the input size) the centre crop may keep.</summary>
+    public const int MinCropPixels = 16;
+
     /// <summary>
     /// The fields of a <c>model.json</c> document that must name one value of an enum setting: one sentence per field
     /// that names none, and the field removed from <paramref name="json"/> (so the rest can still be read and checked).
@@ -51,6 +54,8 @@ public static class ModelMetadataCheck
         if (!IsProbability(m.Threshold)) Bad($"threshold {Number(m.Threshold)} is not a finite number in [0, 1]");
         foreach (var (method, value) in m.Thresholds ?? [])
             if (!IsProbability(value)) Bad($"thresholds.{method} {Number(value)} is not a finite number in [0, 1]");
+        // Pruning's retraining and cross-validation reuse the recorded configuration: a batch_size of 0 divided by zero there.
+        if (m.Training?.Validate() is { } training) Bad($"training is out of range ({training})");
         if (m.Preprocessing is not { } p)
         {
             Bad("preprocessing is missing");
@@ -58,6 +63,15 @@ public static class ModelMetadataCheck
         }
         if (p.InputSize is < MinInputSize or > MaxInputSize)
             Bad($"preprocessing.input_size {p.InputSize} is outside {MinInputSize}..{MaxInputSize}");
+        else if (ModelRegistry.Contains(m.Architecture ?? "") && ModelRegistry.Get(m.Architecture!).FixedInputSize is int only && p.InputSize != only)
+            Bad($"preprocessing.input_size {p.InputSize} is not one {m.Architecture} takes (only {only})");
+        else if (p.MeanImage is not null && p.InputSize != MeanImages.Size)
+            Bad($"preprocessing.input_size {p.InputSize} does not match the {MeanImages.Size}x{MeanImages.Size} mean image");
+        // Above 1 is not a crop; a tiny one keeps a few pixels stretched over the input (1e-9 scored a NORMAL X-ray 0.9993).
+        if (!double.IsFinite(p.CenterCrop) || p.CenterCrop is <= 0 or > 1)
+            Bad($"preprocessing.center_crop {Number(p.CenterCrop)} is not a finite number in (0, 1]");
+        else if (p.CenterCrop * p.InputSize < MinCropPixels)
+            Bad($"preprocessing.center_crop {Number(p.CenterCrop)} keeps under {MinCropPixels} of the {p.InputSize} input pixels per side");
         if (!double.IsFinite(p.Scale) || p.Scale <= 0) Bad($"preprocessing.scale {Number(p.Scale)} must be a positive finite number");
         if (p.Mean is not { Length: 3 } || !p.Mean.All(double.IsFinite))
             Bad($"preprocessing.mean must be three finite numbers, got {Numbers(p.Mean)}");

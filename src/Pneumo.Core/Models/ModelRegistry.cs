@@ -12,6 +12,10 @@ public sealed record ArchitectureInfo(string Name, string Description, Func<int,
     /// <summary>Whether the architecture needs an external ONNX backbone (<c>--backbone FILE.onnx</c>).</summary>
     public bool NeedsBackbone { get; init; }
 
+    /// <summary>The one input size the architecture takes, when it takes only one; null when any size in range will do.</summary>
+    /// <remarks>The packaged ResNet18 subtracts a fixed 224x224 mean image, so its models cannot take another size.</remarks>
+    public int? FixedInputSize { get; init; }
+
     /// <summary>A new model for square inputs of <paramref name="inputSize"/> pixels (and a backbone, for architectures that take one).</summary>
     public ClassifierModel Build(int inputSize, BackboneSpec? backbone = null) => Create(inputSize, backbone);
 }
@@ -25,13 +29,13 @@ public static class ModelRegistry
                             (size, _) => new SzaNet(size), Preprocessing.UnitScale(perImageStandardize: true)),
         [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
                             "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input),
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input) { FixedInputSize = MeanImages.Size },
         [ResNetTransfer.FinetuneName] = new(ResNetTransfer.FinetuneName,
                             "the same with the last residual block (layer4.2) fine-tuned at a lower learning rate",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input),
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input) { FixedInputSize = MeanImages.Size },
         [ResNetTransfer.FullName] = new(ResNetTransfer.FullName,
                             "the same with every layer fine-tuned (layer-wise learning rates, batch norms training)",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks), PretrainedResNet18Input),
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks), PretrainedResNet18Input) { FixedInputSize = MeanImages.Size },
         [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
                             "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
                             (size, b) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size),

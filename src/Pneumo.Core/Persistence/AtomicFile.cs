@@ -16,6 +16,12 @@ public static class AtomicFile
             write(tmp);
             File.Move(tmp, path, overwrite: true);
         }
+        catch (IOException e) when (e.Message.Contains(tmp, StringComparison.Ordinal))
+        {
+            // Name the file the user asked for (a full disk: "No space left on device : 'PATH'"), not its temporary;
+            // the HResult (the errno on Unix) stays, so callers still tell a full disk from other failures.
+            throw new IOException(e.Message.Replace(tmp, path, StringComparison.Ordinal), e.HResult);
+        }
         finally
         {
             if (File.Exists(tmp)) File.Delete(tmp);

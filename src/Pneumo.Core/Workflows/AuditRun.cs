@@ -3,6 +3,7 @@ using System.Globalization;
 using Pneumo.Audit;
 using Pneumo.Data;
 using Pneumo.Evaluation;
+using Pneumo.Evaluation.Metrics;
 using Pneumo.Explain;
 using Pneumo.Inference;
 using Pneumo.Persistence;
@@ -48,6 +49,8 @@ public static class AuditRun
                 log(string.Create(CultureInfo.InvariantCulture, $"  {done}/{records.Count} images ({done / auditClock.Elapsed.TotalSeconds:F1} images/s)"));
         }, cancel);
         double imagesPerSecond = rows.Count / auditClock.Elapsed.TotalSeconds;
+        // A model with NaN weights scores nothing: said once, naming it, before any metric or figure is computed.
+        FiniteScores.Require(rows.Select(r => r.P).ToList(), Path.TrimEndingDirectorySeparator(model.Path), rows.Select(r => r.Path).ToList());
 
         Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.AuditRows), string.Join("\n", rows.Select(r => r.ToCsv()).Prepend(AuditRow.CsvHeader)) + "\n");

@@ -23,6 +23,8 @@ public static class ModelEvaluation
         var (usable, decodeFailures) = cache.LoadAll(records, cancel: cancel);
         var failures = decodeFailures.Select(f => f.Message).ToList();
         foreach (var f in failures) log?.Invoke($"skipped: {f}");
+        var flagged = new List<string>();
+        (usable, flagged) = WithoutUnreliable(usable, cache, log);
         if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
         var predictions = Predictor.For(model).Predict(new BatchLoader(usable, cache, 32), cancel);
         (usable, predictions) = WithoutNonFinite(usable, predictions, Path.Combine(dataRoot, split), failures, log);
@@ -44,6 +46,7 @@ public static class ModelEvaluation
             ExpectedCalibrationError = Calibration.Compute(predictions.Labels, predictions.Probabilities).ExpectedCalibrationError,
             ByFinding = byFinding,
             Skipped = failures,
+            Flagged = flagged,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Provenance = Provenance.Capture(command),
         };
@@ -51,6 +54,26 @@ public static class ModelEvaluation
         predictions.WriteCsv(Path.Combine(outDir, FileNames.Predictions));
         Json.Write(Path.Combine(outDir, FileNames.Metrics), result);
         return result;
+    }
+
+    /// <summary>
+    /// Sets apart the images whose score would mean nothing (<see cref="ImageQuality"/>: under the minimum size, or
+    /// blank): listed, each with its path and reason, never counted in the metrics.
+    /// </summary>
+    private static (IReadOnlyList<ImageRecord>, List<string>) WithoutUnreliable(IReadOnlyList<ImageRecord> usable, ImageCache cache, Action<string>? log)
+    {
+        var flagged = new List<string>();
+        var keep = new List<int>();
+        for (int i = 0; i < usable.Count; i++)
+        {
+            if (ImageQuality.Problem(usable[i].FullPath, cache.Get(usable[i])) is { } problem)
+            {
+                flagged.Add($"{usable[i].FullPath}: {problem}; left out of the metrics");
+                log?.Invoke($"flagged: {flagged[^1]}");
+            }
+            else keep.Add(i);
+        }
+        return (keep.Count == usable.Count ? usable : usable.Subset(keep), flagged);
     }
 
     /// <summary>
@@ -64,7 +87,7 @@ public static class ModelEvaluation
         if (keep.Count == usable.Count) return (usable, predictions);
         foreach (var i in Enumerable.Range(0, usable.Count).Except(keep))
         {
-            var message = $"{Path.Combine(splitDir, predictions.Paths[i])}: the model gave a non-finite probability ({predictions.Probabilities[i]}), no label";
+            var message = $"{usable[i].FullPath}: the model gave a non-finite probability ({predictions.Probabilities[i]}), no label";
             failures.Add(message);
             log?.Invoke($"skipped: {message}");
         }

@@ -20,8 +20,9 @@ namespace Pneumo.Workflows;
 /// </summary>
 /// <remarks>
 /// Files: <c>run.json</c> (config, data root, command, commit), <c>state.json</c> (progress, rewritten atomically each
-/// epoch), <c>checkpoints/epoch-NNN/</c> (last epoch's weights and optimizer, with a <see cref="CheckpointManifest"/>
-/// of their SHA-256 checked on resume), <c>best.pt</c>, <c>history.csv</c>, <c>split.csv</c>, and at the end
+/// epoch; both checked when read, see <see cref="RunFiles"/>), <c>checkpoints/epoch-NNN/</c> (last epoch's weights,
+/// optimizer and a copy of <c>best.pt</c>, with a <see cref="CheckpointManifest"/> of their SHA-256 checked on resume),
+/// <c>best.pt</c> (its SHA-256 recorded when written and checked before it is used), <c>history.csv</c>, <c>split.csv</c>, and at the end
 /// <c>model.json</c>, <c>weights.pt</c>, <c>validation_predictions.csv</c>. Starting and resuming hold the folder's
 /// <see cref="RunFolderLock"/>: a second process on the same folder is refused.
 /// </remarks>
@@ -56,6 +57,7 @@ public sealed class TrainingRun
         using var folderLock = RunFolderLock.Acquire(runDir);
         if (File.Exists(Path.Combine(runDir, FileNames.Run)))
             throw new UserError($"{runDir}: already holds a run; use --resume {runDir} to continue it, or another --out");
+        CheckpointManifest.RemoveStaleTemporaries(runDir);  // a start killed while writing run.json, under the lock now
         var record = new RunRecord(config, Path.GetFullPath(dataRoot), Provenance.Capture(command))
         {
             GivenSplit = split is null ? null : splitDescription ?? "given",
@@ -79,12 +81,15 @@ public sealed class TrainingRun
                                        ThresholdMethod? thresholdRule = null)
     {
         var runPath = Path.Combine(runDir, FileNames.Run);
-        if (!File.Exists(runPath)) throw new UserError($"{runDir}: not a training run (no {FileNames.Run})");
+        if (!File.Exists(runPath))
+            throw new UserError(Directory.Exists(runDir) && Directory.EnumerateFiles(runDir, $".{FileNames.Run}.*.tmp").Any()
+                ? $"{runDir}: the run was stopped while writing its {FileNames.Run}, before its first epoch: start it again (train --out {runDir})"
+                : $"{runDir}: not a training run (no {FileNames.Run})");
         using var folderLock = RunFolderLock.Acquire(runDir);
         // Holding the lock, no other process is writing here: any temporary is a killed write's leftover.
         if (CheckpointManifest.RemoveStaleTemporaries(runDir) is > 0 and var removed)
             Say(callbacks, $"removed {removed} temporary file(s) left by an interrupted write");
-        var record = Json.Read<RunRecord>(runPath);
+        var record = RunFiles.ReadRun(runPath);
         if (threads is int t) record = record with { Config = record.Config with { Threads = t } };
         if (weightsPrecision is { } precision && precision != record.Config.WeightsPrecision)
         {
@@ -107,7 +112,7 @@ public sealed class TrainingRun
             Json.Write(runPath, record);
         }
         var statePath = Path.Combine(runDir, FileNames.State);
-        var state = File.Exists(statePath) ? Json.Read<TrainingState>(statePath) : null;
+        var state = File.Exists(statePath) ? RunFiles.ReadState(statePath) : null;
         if (state is { Finished: true } && epochs is int more && more > state.EpochsDone &&
             state.StopReason?.StartsWith(MaxEpochsReason, StringComparison.Ordinal) == true)
         {
@@ -179,6 +184,7 @@ public sealed class TrainingRun
 
         var reason = state.StopReason ?? $"{MaxEpochsReason} {Config.Epochs} epochs";
         Log($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
+        best.Verify();  // what ships is what was written
         model.LoadWeights(best.Path);
         var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
         Json.Write(Path.Combine(runDir, FileNames.State), state with { Finished = true, StopReason = reason });
@@ -206,6 +212,7 @@ public sealed class TrainingRun
             (b, running) => context.Each(c => c.OnBatchEnd(context, b, trainLoader.BatchCount, running)), cancel);
         context.Each(c => c.OnValidationBegin(context));
         var val = trainer.Evaluate(valLoader, cancel);
+        FiniteScores.Require(val.Probabilities, $"{runDir}: the model after epoch {epoch} (validation)", val.Paths);
         var valMetrics = BinaryMetrics.Compute(val.Labels, val.Probabilities, ThresholdSelector.Default);
         return new EpochLogs(epoch, loss, accuracy, val.LogLoss(), valMetrics.Accuracy, valMetrics.Auc,
                              trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
@@ -224,9 +231,12 @@ public sealed class TrainingRun
         model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointWeights));
         trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, FileNames.CheckpointOptimizer));
         average?.Model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointAverage));
-        // best.pt is left out: a kill between its rewrite and the commit below would make the last checkpoint unusable.
+        // The run's best.pt is not listed (a kill between its rewrite and the commit below would make the last
+        // checkpoint unusable): a copy is, verified with the rest, from which a damaged best.pt is restored on resume.
+        best.Verify();
+        if (File.Exists(best.Path)) File.Copy(best.Path, Path.Combine(ckptDir, FileNames.BestWeights), overwrite: true);
         CheckpointManifest.Write(runDir, ckptDir,
-            new[] { FileNames.CheckpointWeights, FileNames.CheckpointOptimizer, FileNames.CheckpointAverage }.Select(f => $"{checkpoint}/{f}"));
+            new[] { FileNames.CheckpointWeights, FileNames.CheckpointOptimizer, FileNames.CheckpointAverage, FileNames.BestWeights }.Select(f => $"{checkpoint}/{f}"));
         var history = state.History.Append(logs).ToList();
         state = state with
         {
@@ -258,8 +268,25 @@ public sealed class TrainingRun
         trainer.LearningRate = state.LearningRate;
         best.Restore(state.BestEpoch, state.BestValLoss);  // runs saved before the best weights were a callback
         context.Each(c => { if (state.Callbacks.TryGetValue(c.Name, out var saved)) c.LoadState(saved); });
+        RestoreBestWeights(ckpt, best);
         Log($"resuming after epoch {state.EpochsDone} (learning rate {state.LearningRate:G3})");
         return state;
+    }
+
+    /// <summary>
+    /// Makes the run's <c>best.pt</c> the one the last checkpoint committed: a file that differs from the checkpoint's
+    /// verified copy (damaged, or rewritten by an epoch killed before its commit) is replaced by it, and said so; then it
+    /// is checked against the SHA-256 recorded in <c>state.json</c>.
+    /// </summary>
+    private void RestoreBestWeights(string ckpt, ModelCheckpoint best)
+    {
+        var copy = Path.Combine(ckpt, FileNames.BestWeights);
+        if (File.Exists(copy) && (!File.Exists(best.Path) || FileHash.Sha256(best.Path) != FileHash.Sha256(copy)))
+        {
+            Log($"{best.Path}: damaged or altered, or written by an epoch that was not committed; restored from {copy}");
+            AtomicFile.Write(best.Path, tmp => File.Copy(copy, tmp));
+        }
+        best.Verify();
     }
 
     /// <summary>The training loader (augmented, shuffled; a pool of draws for a frozen front) and the validation loader.</summary>
@@ -305,7 +332,9 @@ public sealed class TrainingRun
     {
         var metaPath = Path.Combine(modelDir, FileNames.ModelMetadata);
         if (!File.Exists(metaPath)) throw new UserError($"--init {modelDir}: not a model directory (no {FileNames.ModelMetadata})");
-        var source = Json.Read<ModelMetadata>(metaPath);
+        // Verified as every model is (fields in range, weights_sha256 present and matching) before any weight is used.
+        ModelMetadata source;
+        using (var verified = ModelDirectory.Load(modelDir, Log)) source = verified.Metadata;
         var weights = Path.Combine(modelDir, source.Weights);
         var loaded = new Dictionary<string, bool>();
         model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);
@@ -321,6 +350,7 @@ public sealed class TrainingRun
         bool half = Config.WeightsPrecision == WeightsPrecision.Fp16;
         if (half) model.RoundToHalf();  // validate what ships
         var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip, cache).Predict(valLoader, cancel);
+        FiniteScores.Require(val.Probabilities, $"{runDir}: the best weights (epoch {state.BestEpoch}, validation)", val.Paths);
         val.WriteCsv(Path.Combine(runDir, FileNames.ValidationPredictions));
         var thresholds = Enum.GetValues<ThresholdMethod>().Where(ThresholdSelector.NeedsOnlyValidation)
             .ToDictionary(EnumNames.Name, m => ThresholdSelector.Choose(m, val.Labels, val.Probabilities));

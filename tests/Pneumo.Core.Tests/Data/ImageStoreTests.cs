@@ -193,6 +193,32 @@ public class ImageStoreTests
         Assert.Equal(records.Count, third.Decoded);
     }
 
+    /// <summary>Issue 29 N10: found by a loader's worker threads during training, the damage is still the one line, not an internal error.</summary>
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(2, 2)]
+    public void ADamagedImageFoundByALoadersWorkersIsTheSameOneLine(int prefetch, int workers)
+    {
+        using var root = SyntheticRoot();
+        using var store = new TempDir();
+        var records = ChestXrayDataset.Load(root.Path, "train");
+        using (var first = new ImageCache(Decoder(), store.Path)) first.LoadAll(records);
+        var path = Assert.Single(StoreFiles(store.Path));
+        using (var f = new FileStream(path, FileMode.Open))
+        {
+            f.Position = ImageStoreFile.HeaderSize + 1000; // inside the first image
+            int b = f.ReadByte();
+            f.Position--;
+            f.WriteByte((byte)(b ^ 0x5A));
+        }
+        using var second = new ImageCache(Decoder(), store.Path);
+        var (usable, _) = second.LoadAll(records);
+        var loader = new BatchLoader(usable, second, usable.Count, prefetch: prefetch, workers: workers);
+        var e = Assert.ThrowsAny<DataException>(() => { foreach (var _ in loader.Epoch(1)) { } });
+        Assert.Contains(path, e.Message);
+        Assert.Contains("damaged image store", e.Message);
+    }
+
     [Fact]
     public void AnIndexWrittenOverAfterItWasCheckedIsRefusedWithOneLine()
     {

@@ -56,7 +56,7 @@ public class CheckpointVerificationTests
         // The manifest lists the checkpoint's files with their hashes.
         var run = Interrupted(data, root);
         var manifest = Json.Read<CheckpointManifest>(Path.Combine(run, ckpt, FileNames.CheckpointManifest));
-        Assert.Equal(new[] { "checkpoints/epoch-001/average.pt", "checkpoints/epoch-001/optimizer.pt", "checkpoints/epoch-001/weights.pt" },
+        Assert.Equal(new[] { "checkpoints/epoch-001/average.pt", "checkpoints/epoch-001/best.pt", "checkpoints/epoch-001/optimizer.pt", "checkpoints/epoch-001/weights.pt" },
                      manifest.Files.Keys);
         Assert.True(CheckpointManifest.Verify(run, Path.Combine(run, ckpt)));
 

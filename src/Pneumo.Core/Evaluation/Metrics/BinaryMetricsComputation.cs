@@ -34,12 +34,15 @@ public static class BinaryMetricsComputation
             return new ConfusionMatrix(tp, fp, tn, fn);
         }
 
+        /// <summary>Labels 0 or 1, as many as the scores, and every score finite (see <see cref="FiniteScores"/>).</summary>
+        /// <exception cref="NonFiniteScoresException">A score is NaN or infinite.</exception>
         public static void Check(IReadOnlyList<int> labels, IReadOnlyList<double> scores)
         {
             if (labels.Count != scores.Count)
                 throw new ArgumentException($"{labels.Count} labels but {scores.Count} scores");
             foreach (var l in labels)
                 if (l is not (0 or 1)) throw new ArgumentException($"labels must be 0 or 1, got {l}");
+            FiniteScores.Require(scores, "the model");
         }
     }
 }

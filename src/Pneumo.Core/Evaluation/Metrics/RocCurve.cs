@@ -9,6 +9,7 @@ public readonly record struct RocPoint(double Fpr, double Tpr, double Threshold)
 /// Points run from (0,0) (threshold +inf) to (1,1). Tied scores form one point, so a tie between a positive and a
 /// negative contributes a diagonal segment (half credit), which makes <see cref="Auc"/> equal to the Mann-Whitney
 /// probability P(score+ &gt; score-) + 0.5 P(score+ = score-). With only one class present the AUC is NaN.
+/// Scores must be finite (<see cref="FiniteScores"/>): NaN is unequal to itself, and once made the loop spin forever.
 /// </remarks>
 public sealed class RocCurve
 {
@@ -33,10 +34,11 @@ public sealed class RocCurve
         {
             double threshold = scores[order[k]];
             int tpBefore = tp, fpBefore = fp;
-            for (; k < order.Length && scores[order[k]] == threshold; k++)
+            do  // at least one score per point, so the loop always advances
             {
                 if (labels[order[k]] == 1) tp++; else fp++;
-            }
+                k++;
+            } while (k < order.Length && scores[order[k]] == threshold);
             area += (fp - fpBefore) * (tp + tpBefore) / 2.0;  // trapezoid in count units
             points.Add(new RocPoint(Rate(fp, negatives), Rate(tp, positives), threshold));
         }

@@ -43,3 +43,32 @@ public class RocCurveTests
     [Fact]
     public void SingleClassHasUndefinedAuc() => Assert.True(double.IsNaN(RocCurve.Compute([1, 1], [0.2, 0.4]).Auc));
 }
+
+/// <summary>Issue 29 N2: a NaN or infinite score is refused with one line, never looped on (it used to spin forever, growing).</summary>
+public class NonFiniteScoreTests
+{
+    public static TheoryData<double> NonFinite() => new(double.NaN, double.PositiveInfinity, double.NegativeInfinity);
+
+    [Theory, MemberData(nameof(NonFinite))]
+    public async Task RocCurveRefusesANonFiniteScoreWithinASecond(double bad)
+    {
+        // Run aside, so that the old endless loop fails the test instead of hanging the run (it grew by a GB a second).
+        var task = Task.Run(() => RocCurve.Compute([0, 1, 0, 1], [0.2, bad, 0.4, 0.9]));
+        Assert.True(await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(1))) == task, "RocCurve.Compute did not return within 1 s");
+        var e = Assert.IsType<NonFiniteScoresException>(task.Exception?.InnerException);
+        Assert.Contains("1 of 4", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void EveryMetricRefusesNonFiniteScoresNamingTheProducer()
+    {
+        double[] scores = [0.1, double.NaN, 0.7, double.NaN];
+        int[] labels = [0, 1, 0, 1];
+        Assert.Throws<NonFiniteScoresException>(() => Pneumo.Persistence.BinaryMetrics.Compute(labels, scores, 0.5));
+        Assert.Throws<NonFiniteScoresException>(() => ThresholdSelector.Choose(Pneumo.Persistence.ThresholdMethod.Youden, labels, scores));
+        var e = Assert.Throws<NonFiniteScoresException>(() => FiniteScores.Require(scores, "model m", ["a.png", "b.png", "c.png", "d.png"]));
+        Assert.Equal("model m gave NaN or infinite scores for 2 of 4 images (the first: b.png); no metric is computed from them (are its weights NaN or diverged?)", e.Message);
+        Assert.IsAssignableFrom<UserError>(e);
+    }
+}
