@@ -104,7 +104,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
             result.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Architecture, o.Model.Version, o.Probability, o.Model.Threshold)).ToList(),
             png, result.Explanation?.Target.FolderName(),
             new UploadedImage(format, header.Width, header.Height, bytes.Length),
-            clock.ElapsedMilliseconds, HeatmapOverlay.Notice) { Dicom = result.Dicom };
+            clock.ElapsedMilliseconds, HeatmapOverlay.Notice) { Dicom = result.Dicom, Warning = result.Warning };
         return Results.Json(response, Json.CompactOptions);
     }
 
