@@ -126,6 +126,6 @@ public class UntrustedInputTests
         Assert.True(r.ExitCode == 2, r.ToString());
         var line = Assert.Single(r.ErrorLines);
         Assert.StartsWith("error: photo.jpeg: ", line);
-        Assert.Contains("not a JPEG or PNG image, nor DICOM", line);
+        Assert.Contains("not a readable image (not JPEG, PNG or DICOM", line);
     }
 }

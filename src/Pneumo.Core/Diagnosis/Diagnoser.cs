@@ -128,7 +128,7 @@ public sealed class Diagnoser : IDisposable
         // The service's rule, everywhere: JPEG, PNG or DICOM by content (a DICOM file without the Part 10 preamble by
         // its .dcm name), never the other formats the decoder underneath would take (BMP, GIF, WebP, ICO, WBMP).
         if (encoded.Length > 0 && ImageFormats.Sniff(encoded) is null && !DicomFormat.HasExtension(name))
-            throw new DataException($"{name}: not a JPEG or PNG image, nor DICOM (its content is checked, not its name)");
+            throw new DataException($"{name}: not a readable image (not JPEG, PNG or DICOM; its content is checked, not its name)");
         // Decoding needs no lock: decode once per input size, and the display image for the explanation. A DICOM file
         // is read once, to display pixels, and resized from those.
         var dicom = DicomFormat.Is(encoded, name) ? DicomReader.Read(encoded, name, dicomOptions, maxPixels) : null;
