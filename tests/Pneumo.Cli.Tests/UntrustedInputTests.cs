@@ -99,7 +99,7 @@ public class UntrustedInputTests
     public void AFileOverTheSizeLimitIsRefused()
     {
         using var dir = new TempDir();
-        var big = DamagedImages.Jpeg(2000, 1500);
+        var big = DamagedImages.Jpeg(2400, 1800, SKJpegEncoderDownsample.Downsample444);
         Assert.True(big.Length > 1024 * 1024, $"the test image is only {big.Length} bytes");
         File.WriteAllBytes(dir.Combine("big.jpeg"), big);
         var r = Predict(dir, "--max-file-mb", "1", "big.jpeg");

@@ -49,6 +49,20 @@ public class UntrustedImageTests(ServiceFixture service)
         Assert.False(body.TryGetProperty("probability", out _), what);
     }
 
+    [Theory]
+    [InlineData(SKJpegEncoderDownsample.Downsample420, 224, 224)]
+    [InlineData(SKJpegEncoderDownsample.Downsample422, 301, 157)]
+    [InlineData(SKJpegEncoderDownsample.Downsample444, 97, 410)]
+    public async Task EveryChromaLayoutIsScoredWholeAndRefusedCut(SKJpegEncoderDownsample downsample, int width, int height)
+    {
+        var jpeg = DamagedImages.Jpeg(width, height, downsample);
+        var (status, body) = await Post(jpeg, "whole.jpeg", "?explain=false");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        (status, body) = await Post(DamagedImages.ScanCutWithEoi(jpeg, keep: 0.9), "cut.jpeg", "?explain=false");
+        Assert.True(status == HttpStatusCode.BadRequest, body.ToString());
+        Assert.Contains("truncated", body.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task ABlankImageIsScoredWithAWarning()
     {

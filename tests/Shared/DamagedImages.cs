@@ -16,8 +16,8 @@ internal static class DamagedImages
         return PngWriter.Write(width, height, bitDepth: 8, colourType: 0, raw);
     }
 
-    /// <summary>A baseline JPEG of a textured grey gradient (its entropy-coded data is not trivially small).</summary>
-    public static byte[] Jpeg(int width = 224, int height = 224)
+    /// <summary>A baseline JPEG of a textured colour gradient (its entropy-coded data is not trivially small), chroma subsampled as asked.</summary>
+    public static byte[] Jpeg(int width = 224, int height = 224, SKJpegEncoderDownsample downsample = SKJpegEncoderDownsample.Downsample420)
     {
         using var bitmap = new SKBitmap(width, height);
         var random = new Random(7);
@@ -25,9 +25,11 @@ internal static class DamagedImages
         for (int x = 0; x < width; x++)
         {
             var v = (byte)Math.Clamp(x * 200 / width + random.Next(40), 0, 255);
-            bitmap.SetPixel(x, y, new SKColor(v, v, v));
+            bitmap.SetPixel(x, y, new SKColor(v, (byte)(v / 2 + y % 64), (byte)(255 - v)));
         }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        using var pixmap = bitmap.PeekPixels();
+        using var data = pixmap.Encode(new SKJpegEncoderOptions(90, downsample, SKJpegEncoderAlphaOption.Ignore))
+            ?? throw new InvalidOperationException("SkiaSharp did not encode the JPEG");
         return data.ToArray();
     }
 
