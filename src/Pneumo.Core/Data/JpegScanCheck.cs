@@ -145,11 +145,13 @@ public static class JpegScanCheck
         return null;
     }
 
-    /// <summary>A Huffman table as canonical codes: per code length, the largest code and where its symbols start.</summary>
+    /// <summary>A Huffman table as canonical codes: per code length, the largest code and where its symbols start; codes up to 9 bits also in a lookup table.</summary>
     private sealed class HuffmanTable
     {
+        private const int LookupBits = 9;
         private readonly int[] maxCode = new int[17], offset = new int[17];
         private readonly byte[] symbols;
+        private readonly ushort[] lookup = new ushort[1 << LookupBits];  // length << 8 | symbol; 0 = a longer code
 
         public HuffmanTable(ReadOnlySpan<byte> data, out int used)
         {
@@ -161,8 +163,10 @@ public static class JpegScanCheck
             for (int l = 1; l <= 16; l++)
             {
                 offset[l] = k - code;
-                code += data[l - 1];
-                k += data[l - 1];
+                for (int n = 0; n < data[l - 1]; n++, code++, k++)
+                    if (l <= LookupBits && code < 1 << l)
+                        for (int fill = 0; fill < 1 << (LookupBits - l); fill++)
+                            lookup[code << (LookupBits - l) | fill] = (ushort)(l << 8 | symbols[k]);
                 maxCode[l] = data[l - 1] == 0 ? -1 : code - 1;
                 code <<= 1;
             }
@@ -171,53 +175,75 @@ public static class JpegScanCheck
         /// <summary>The next symbol; -1 when the data ended, -2 for a code not in the table.</summary>
         public int Decode(ref BitReader reader)
         {
-            int code = 0;
+            int available = reader.Available(16);
+            if (available >= LookupBits && lookup[reader.Peek(LookupBits)] is var entry and not 0)
+            {
+                reader.Drop(entry >> 8);
+                return entry & 0xFF;
+            }
             for (int l = 1; l <= 16; l++)
             {
-                int bit = reader.Bit();
-                if (bit < 0) return -1;
-                code = code << 1 | bit;
-                if (code <= maxCode[l]) return symbols[code + offset[l]];
+                if (l > available) return -1;
+                int code = reader.Peek(l);
+                if (code <= maxCode[l])
+                {
+                    reader.Drop(l);
+                    return symbols[code + offset[l]];
+                }
             }
             return -2;
         }
     }
 
-    /// <summary>Bits of entropy-coded data: stuffed 0xFF00 read as 0xFF, any other marker ends the data.</summary>
+    /// <summary>Bits of entropy-coded data, most significant first: stuffed 0xFF00 read as 0xFF, any other marker ends the data.</summary>
     private ref struct BitReader(ReadOnlySpan<byte> data, int start)
     {
         private readonly ReadOnlySpan<byte> data = data;
-        private int at = start, current, left;
+        private int at = start, bits;
+        private ulong buffer;  // the next bits, left-aligned
+        private bool ended;
 
-        /// <summary>The next bit, or -1 at a marker or the end of the file.</summary>
-        public int Bit()
+        /// <summary>How many bits can be read now, up to <paramref name="wanted"/> (fewer only at a marker or the end of the file).</summary>
+        public int Available(int wanted)
         {
-            if (left == 0)
+            while (bits < wanted && bits <= 56 && !ended)
             {
-                if (at >= data.Length) return -1;
-                if (data[at] == 0xFF)
+                if (at >= data.Length) { ended = true; break; }
+                byte b = data[at];
+                if (b == 0xFF)
                 {
-                    if (at + 1 >= data.Length || data[at + 1] != 0x00) return -1;
-                    current = 0xFF;
+                    if (at + 1 >= data.Length || data[at + 1] != 0x00) { ended = true; break; }
                     at += 2;
                 }
-                else current = data[at++];
-                left = 8;
+                else at++;
+                buffer |= (ulong)b << (56 - bits);
+                bits += 8;
             }
-            return current >> --left & 1;
+            return Math.Min(bits, wanted);
         }
 
-        public bool Skip(int bits)
+        /// <summary>The next <paramref name="n"/> bits (1-16), not consumed; call <see cref="Available"/> first.</summary>
+        public readonly int Peek(int n) => (int)(buffer >> (64 - n));
+
+        public void Drop(int n)
         {
-            for (int n = 0; n < bits; n++)
-                if (Bit() < 0) return false;
+            buffer <<= n;
+            bits -= n;
+        }
+
+        public bool Skip(int n)
+        {
+            if (Available(n) < n) return false;
+            Drop(n);
             return true;
         }
 
-        /// <summary>Drops the partial byte and reads a restart marker; false when there is none (the data ended).</summary>
+        /// <summary>Drops the padding bits and reads a restart marker; false when there is none (the data ended).</summary>
         public bool Restart()
         {
-            left = 0;
+            buffer = 0;
+            bits = 0;
+            ended = false;
             while (at + 1 < data.Length && data[at] == 0xFF && data[at + 1] == 0xFF) at++;
             if (at + 1 >= data.Length || data[at] != 0xFF || data[at + 1] is < 0xD0 or > 0xD7) return false;
             at += 2;
