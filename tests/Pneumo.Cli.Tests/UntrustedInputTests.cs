@@ -96,6 +96,18 @@ public class UntrustedInputTests
     }
 
     [Fact]
+    public void AFolderWithAFifoIsListedWithoutHanging()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Combine("in"));
+        File.WriteAllBytes(dir.Combine("in", "good.jpeg"), DamagedImages.Jpeg());
+        using (var mkfifo = Process.Start("mkfifo", [dir.Combine("in", "pipe")])) mkfifo.WaitForExit();
+        var r = CliRunner.Run(dir.Path, null, TimeSpan.FromMinutes(1), "predict", "--model", ShippedModel, "in");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.StartsWith("in/good.jpeg\t", Assert.Single(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
     public void AFileOverTheSizeLimitIsRefused()
     {
         using var dir = new TempDir();
