@@ -22,8 +22,7 @@ namespace Pneumo.Web;
 /// decoding (413 above <see cref="WebServerOptions.MaxPixels"/>), a DICOM modality that is a radiograph (422, unless
 /// <see cref="WebServerOptions.AnyModality"/>), a decodable image (400; 415 for a DICOM layout that is not read).
 /// A DICOM answer carries what was read and the window used, never a patient attribute (none is read).
-/// Uploads are held in memory or, above 64 KB, in ASP.NET's temporary folder, deleted after the request; nothing else
-/// is written. At most <see cref="WebServerOptions.MaxConcurrentJobs"/> requests decode and diagnose at once.
+/// Uploads are held in memory only, up to the size limit (never in ASP.NET's temporary files); nothing is written to disk. At most <see cref="WebServerOptions.MaxConcurrentJobs"/> requests decode and diagnose at once.
 /// </remarks>
 public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions options)
 {
@@ -34,6 +33,9 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
     private readonly FormOptions formOptions = new()
     {
         MultipartBodyLengthLimit = options.MaxUploadBytes,
+        // The whole upload in memory: above this threshold ASP.NET would spill it to ASPNETCORE_*.tmp in the temporary
+        // folder, where a DICOM file's patient name and ID would sit in clear (and stay after a crash).
+        MemoryBufferThreshold = (int)Math.Min(int.MaxValue, options.MaxUploadBytes + 64 * 1024),
         ValueCountLimit = 16,
         KeyLengthLimit = 256,
     };
@@ -104,7 +106,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
             result.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Architecture, o.Model.Version, o.Probability, o.Model.Threshold)).ToList(),
             png, result.Explanation?.Target.FolderName(),
             new UploadedImage(format, header.Width, header.Height, bytes.Length),
-            clock.ElapsedMilliseconds, HeatmapOverlay.Notice) { Dicom = result.Dicom };
+            clock.ElapsedMilliseconds, HeatmapOverlay.Notice) { Dicom = result.Dicom, Warning = result.Warning };
         return Results.Json(response, Json.CompactOptions);
     }
 

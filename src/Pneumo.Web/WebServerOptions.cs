@@ -30,6 +30,12 @@ public sealed record WebServerOptions
     /// <summary>The longer side, in pixels, of the X-ray drawn under the heatmap.</summary>
     public int DisplaySize { get; init; } = Pneumo.Diagnosis.Diagnoser.DefaultDisplaySize;
 
+    /// <summary>
+    /// The token clients must send (<c>Authorization: Bearer TOKEN</c>) for the API and the models' details in
+    /// <c>/health</c>; null for none. Required when <see cref="Urls"/> listens beyond loopback.
+    /// </summary>
+    public AccessToken? Token { get; init; }
+
     /// <summary>Receives one line per request (method, path, status, milliseconds) and per server error; null for none.</summary>
     public Action<string>? Log { get; init; }
 }

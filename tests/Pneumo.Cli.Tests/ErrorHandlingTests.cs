@@ -91,6 +91,20 @@ public class ErrorHandlingTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task ACrashLogAndItsFolderAreTheOwnersOnly()
+    {
+        var r = await Run("bug");
+        var log = System.Text.RegularExpressions.Regex.Match(Assert.Single(r.ErrorLines), @"\(details: (.+\.log)\)$").Groups[1].Value;
+        try
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(CrashLog.Folder));
+        }
+        finally { File.Delete(log); }
+    }
+
+    [Fact]
     public void ArgumentAndInvalidOperationExceptionsAreBugsNotUserErrors()
     {
         Assert.False(UserErrors.IsUserError(new ArgumentException("x")));

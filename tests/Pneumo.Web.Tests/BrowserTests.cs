@@ -75,4 +75,51 @@ public class BrowserTests(ServiceFixture service)
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not a JPEG or PNG image", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#result")).ToBeHiddenAsync();
     }
+
+    [SkippableFact]
+    public async Task BeyondLoopbackThePageAsksForTheTokenOnceAndKeepsItForTheTab()
+    {
+        var token = "page-token-" + Guid.NewGuid().ToString("N");
+        await using var server = await Pneumo.Web.WebServer.StartAsync(new Pneumo.Web.WebServerOptions
+        {
+            Urls = "http://0.0.0.0:0",
+            ModelDirectories = [service.ModelDir],
+            Token = new Pneumo.Web.AccessToken(token),
+        });
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        int asked = 0;
+        page.Dialog += async (_, dialog) => { asked++; await dialog.AcceptAsync(token); };
+
+        await page.GotoAsync($"http://127.0.0.1:{server.Address.Port}/");
+        await Assertions.Expect(page.Locator("#model-info")).ToContainTextAsync("Models: ");
+        Assert.Equal(1, asked);
+        Assert.Equal(token, await page.EvaluateAsync<string>("() => sessionStorage.getItem('pneumo-token')"));
+
+        using var upload = new TempDir();
+        File.WriteAllBytes(upload.Combine("x.jpeg"), Uploads.SyntheticJpeg());
+        await page.Locator("#file").SetInputFilesAsync(upload.Combine("x.jpeg"));
+        await Assertions.Expect(page.Locator("#label")).ToHaveTextAsync(new Regex("^(PNEUMONIA|NORMAL)$"), new() { Timeout = 60_000 });
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#model-info")).ToContainTextAsync("Models: ");
+        Assert.Equal(1, asked);  // the tab kept it
+    }
+
+    [SkippableFact]
+    public async Task ABlankImageShowsItsWarning()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(service.Server.Address.ToString());
+        using var upload = new TempDir();
+        File.WriteAllBytes(upload.Combine("blank.png"), DamagedImages.GreyPng(300, 300, value: 0));
+        await page.Locator("#file").SetInputFilesAsync(upload.Combine("blank.png"));
+        await Assertions.Expect(page.Locator("#warning")).ToContainTextAsync("blank or constant", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#warning")).ToBeVisibleAsync();
+    }
 }

@@ -16,7 +16,8 @@ namespace Pneumo.Cli.Commands;
 /// <summary>
 /// <c>pneumo predict</c>: probability and label per image, from one model or the mean of several, optionally with a
 /// Grad-CAM overlay per image; bad files are reported and skipped. DICOM files are read too (radiographs only, unless
-/// <c>--any-modality</c>); the window that made their pixels is part of every output format.
+/// <c>--any-modality</c>); the window that made their pixels is part of every output format. The formats are the web
+/// service's (JPEG, PNG, DICOM, recognised by content), regular files only, up to <c>--max-file-mb</c>.
 /// </summary>
 public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCommand.Settings>(terminal)
 {
@@ -34,8 +35,15 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         [CommandOption("--any-modality"), Description("Score DICOM files of any modality (CT, MR, ...), with a warning; by default only CR, DX and RG are scored.")]
         public bool AnyModality { get; init; }
 
-        public override ValidationResult Validate() =>
-            Format is "text" or "json" or "csv" ? base.Validate() : ValidationResult.Error("--format must be text, json or csv");
+        [CommandOption("--max-file-mb <MB>"), Description("Largest image file read (larger ones are refused unread), as serve's --max-upload-mb."), DefaultValue(20)]
+        public int MaxFileMb { get; init; } = 20;
+
+        public override ValidationResult Validate()
+        {
+            if (Format is not ("text" or "json" or "csv")) return ValidationResult.Error("--format must be text, json or csv");
+            if (MaxFileMb < 1) return ValidationResult.Error("--max-file-mb must be at least 1");
+            return base.Validate();
+        }
     }
 
     /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain; <see cref="Warning"/> says why to trust it less.</summary>
@@ -61,7 +69,7 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                var d = diagnoser.Diagnose(path, explain: heatmaps is not null);
+                var d = diagnoser.Diagnose(path, explain: heatmaps is not null, maxFileBytes: settings.MaxFileMb * 1024L * 1024);
                 var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
                 var r = new Prediction(path, d.Probability, d.LabelName, d.Threshold,
                                        d.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Version, o.Probability)).ToList(), heatmap,

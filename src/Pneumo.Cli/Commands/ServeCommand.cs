@@ -29,6 +29,9 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         [CommandOption("--engine <ENGINE>"), Description("What runs the networks: onnx (ONNX Runtime, concurrent requests) or torch (TorchSharp under one lock, the service before)."), DefaultValue("onnx")]
         public string Engine { get; init; } = "onnx";
 
+        [CommandOption("--token-file <FILE>"), Description("A file holding the access token (at least 16 characters) clients must send as 'Authorization: Bearer TOKEN'; required to listen beyond loopback.")]
+        public string? TokenFile { get; init; }
+
         [CommandOption("--quiet"), Description("Do not print a line per request.")]
         public bool Quiet { get; init; }
 
@@ -38,8 +41,12 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             if (MaxMegapixels < 1) return ValidationResult.Error("--max-megapixels must be at least 1");
             if (InferenceEngines.Parse(Engine) is null) return ValidationResult.Error($"--engine: '{Engine}' is not onnx or torch");
             foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
                     return ValidationResult.Error($"--urls: '{url}' is not an http:// URL");
+                if (TokenFile is null && !HostCheck.IsLoopbackUrl(url))
+                    return ValidationResult.Error($"--urls {url} listens beyond loopback: give --token-file FILE, an access token the clients must send");
+            }
             return base.Validate();
         }
     }
@@ -50,6 +57,16 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
     private void Log(string line)
     {
         lock (output) Line($"{DateTime.Now:HH:mm:ss} {line}");
+    }
+
+    /// <summary>The token in the file (surrounding whitespace, such as the final newline, dropped); a bad file is one line.</summary>
+    private static AccessToken ReadToken(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path).Trim(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"--token-file {path}: cannot read ({e.Message})", e); }
+        try { return new AccessToken(text); }
+        catch (ArgumentException e) { throw new UserError($"--token-file {path}: {e.Message.Split(" (Parameter")[0]}", e); }
     }
 
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellation)
@@ -63,6 +80,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             AnyModality = settings.AnyModality,
             Engine = InferenceEngines.Parse(settings.Engine)!.Value,
             Log = settings.Quiet ? null : Log,
+            Token = settings.TokenFile is null ? null : ReadToken(settings.TokenFile),
         };
         RunningServer server;
         try { server = await WebServer.StartAsync(options, cancellation); }
@@ -79,7 +97,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             {
                 Line($"listening on {address}");
                 if (!IPAddress.TryParse(address.Host, out var ip) || !IPAddress.IsLoopback(ip))
-                    Line("note: this address is reachable from other machines; Pneumo is a research tool, not a medical device");
+                    Line("note: this address is reachable from other machines (clients need the access token); Pneumo is a research tool, not a medical device");
             }
             Line("Ctrl+C to stop");
             await server.WaitForShutdownAsync(cancellation);

@@ -15,8 +15,13 @@ public static class ChestXrayDataset
     /// True for a JPEG or PNG by its extension, and for a DICOM file by its <c>.dcm</c> extension or its content
     /// (files with other extensions are opened and their first 132 bytes checked).
     /// </summary>
+    /// <remarks>
+    /// A file of no size is not opened to look for the DICOM prefix: a FIFO would block the listing (and a device or
+    /// socket is no image either); a <c>.jpeg</c> or <c>.dcm</c> one is listed, and refused when it is read.
+    /// </remarks>
     public static bool IsImageFile(string path) =>
-        ImageExtensions.Contains(Path.GetExtension(path)) || Dicom.DicomFormat.IsFile(path);
+        ImageExtensions.Contains(Path.GetExtension(path)) || Dicom.DicomFormat.HasExtension(path)
+        || (new FileInfo(path).Length > 0 && Dicom.DicomFormat.IsFile(path));
 
     /// <summary>True when the root holds a split folder with both class folders.</summary>
     public static bool HasSplit(string root, string split) =>

@@ -7,7 +7,8 @@ namespace Pneumo.Data;
 /// <remarks>
 /// Any source format becomes 3-channel RGB: grey is replicated, alpha is dropped (unpremultiplied colour kept), 16-bit
 /// channels are reduced to 8 bits. Images are resized to <c>size x size</c> without keeping the aspect ratio (as Keras'
-/// <c>target_size</c> does) with linear filtering and mipmaps. Truncated or corrupt files, non-images and images above
+/// <c>target_size</c> does) with linear filtering and mipmaps. Truncated or corrupt files (a JPEG whose data holds fewer
+/// blocks than its frame header declares too, see <see cref="JpegScanCheck"/>), non-images and images above
 /// <see cref="MaxPixels"/> are rejected with a <see cref="DataException"/> whose message names the file.
 /// DICOM (the "DICM" prefix at offset 128, or a <c>.dcm</c> name) is read by <see cref="DicomReader"/> into 8-bit display
 /// pixels first (window, rescale, MONOCHROME1 inversion), then resized the same way.
@@ -40,16 +41,34 @@ public sealed class ImageDecoder(int size = 224)
     public RgbImage Decode(string path) => Decode(ReadFile(path), path);
 
     /// <summary>The bytes of an image file; a missing or unreadable file is a <see cref="DataException"/> naming it.</summary>
-    public static byte[] ReadFile(string path)
+    public static byte[] ReadFile(string path) => ReadFile(path, long.MaxValue);
+
+    /// <summary>The bytes of an image file of at most <paramref name="maxBytes"/> bytes.</summary>
+    /// <remarks>
+    /// Only regular files are read: a device (<c>/dev/zero</c>), a pipe or a socket reports no size and is refused before
+    /// it is opened (opening a FIFO would wait for a writer, reading a device would not end), as is an empty file.
+    /// </remarks>
+    /// <exception cref="DataException">Missing, a directory, not a regular file, empty, over the limit, or unreadable; the message names the file.</exception>
+    public static byte[] ReadFile(string path, long maxBytes)
     {
         if (!File.Exists(path))
             throw new DataException(Directory.Exists(path) ? $"{path}: is a directory, not an image" : $"{path}: file not found");
-        try { return File.ReadAllBytes(path); }
+        try
+        {
+            long length = new FileInfo(path).Length;
+            if (length == 0) throw new DataException($"{path}: empty file, or not a regular file (a device, pipe or socket): not read");
+            if (length > maxBytes) throw new DataException($"{path}: the file is {Megabytes(length)} MB, over the {Megabytes(maxBytes)} MB limit");
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length > maxBytes) throw new DataException($"{path}: the file grew over the {Megabytes(maxBytes)} MB limit while it was read");
+            return bytes;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"{path}: cannot read ({e.Message})", e);
         }
     }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Decodes encoded image bytes to <see cref="Size"/> x <see cref="Size"/>; <paramref name="name"/> is used in error messages.</summary>
     public RgbImage Decode(byte[] encoded, string name)
@@ -113,6 +132,9 @@ public sealed class ImageDecoder(int size = 224)
             throw new DataException($"{name}: image has no pixels");
         if ((long)info.Width * info.Height > MaxPixels)
             throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {MaxPixels:N0}-pixel limit");
+        // libjpeg fills a scan that ends early with flat blocks and calls it a success: count the blocks first.
+        if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegScanCheck.FindProblem(encoded) is { } problem)
+            throw new DataException($"{name}: {problem}");
         var target = targetSize(info.Size);
 
         // Decode at a reduced scale when the codec supports it (JPEG does, in 1/8 steps): much faster for large files.

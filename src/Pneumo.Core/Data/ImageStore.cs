@@ -63,7 +63,9 @@ public static class ImageStore
                                         Action<string>? warn, CancellationToken cancel, out int decoded,
                                         out ImageKey[] keys)
     {
-        Directory.CreateDirectory(directory);
+        // Decoded X-rays are patient data: the folder is the user's alone (its files are created 0600).
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         RemoveStaleTemporaries(directory);
         var settings = Settings(decoder);
         var keyOf = new ImageKey[records.Count];

@@ -239,7 +239,9 @@ internal sealed unsafe class ImageStoreFile : IDisposable
         var tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 20 };
+            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;  // decoded X-rays: the user's alone
+            using (var stream = new FileStream(tmp, create))
             {
                 stream.Write(new byte[HeaderSize]);
                 var index = new MemoryStream();

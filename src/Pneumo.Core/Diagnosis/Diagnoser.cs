@@ -30,11 +30,8 @@ public sealed class Diagnoser : IDisposable
     /// <summary>The longer side of the image the explanation is drawn on, in pixels.</summary>
     public const int DefaultDisplaySize = 448;
 
-    /// <summary>
-    /// The shortest side, in pixels, below which an image is still scored but flagged (<see cref="DiagnosisResult.Warning"/>):
-    /// the models saw X-rays of about a thousand pixels, scaled to their input size; a thumbnail or icon is not one.
-    /// </summary>
-    public const int MinImageSide = ImageQuality.MinSide;
+    /// <summary>The shortest side, in pixels, below which an image is still scored but flagged (see <see cref="ImageFlags"/>).</summary>
+    public const int MinImageSide = ImageFlags.MinSide;
 
     private readonly IReadOnlyList<Member> members;
     private readonly ImageDecoder displayDecoder;
@@ -116,9 +113,10 @@ public sealed class Diagnoser : IDisposable
         catch (UserError) { return null; }
     }
 
-    /// <summary>Diagnoses an image file.</summary>
-    /// <exception cref="DataException">Missing, unreadable, not an image, or too large; the message names the file.</exception>
-    public DiagnosisResult Diagnose(string path, bool explain) => Diagnose(ImageDecoder.ReadFile(path), path, explain);
+    /// <summary>Diagnoses an image file: a regular file of at most <paramref name="maxFileBytes"/> bytes (see <see cref="ImageDecoder.ReadFile(string, long)"/>).</summary>
+    /// <exception cref="DataException">Missing, not a regular file, unreadable, not an image, or too large; the message names the file.</exception>
+    public DiagnosisResult Diagnose(string path, bool explain, long maxFileBytes = long.MaxValue) =>
+        Diagnose(ImageDecoder.ReadFile(path, maxFileBytes), path, explain);
 
     /// <summary>Diagnoses encoded image bytes (JPEG, PNG, DICOM, ...); <paramref name="name"/> names the image in error messages.</summary>
     /// <exception cref="DataException">
@@ -127,6 +125,10 @@ public sealed class Diagnoser : IDisposable
     /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
+        // The service's rule, everywhere: JPEG, PNG or DICOM by content (a DICOM file without the Part 10 preamble by
+        // its .dcm name), never the other formats the decoder underneath would take (BMP, GIF, WebP, ICO, WBMP).
+        if (encoded.Length > 0 && ImageFormats.Sniff(encoded) is null && !DicomFormat.HasExtension(name))
+            throw new DataException($"{name}: not a readable image (not JPEG, PNG or DICOM; its content is checked, not its name)");
         // Decoding needs no lock: decode once per input size, and the display image for the explanation. A DICOM file
         // is read once, to display pixels, and resized from those.
         var dicom = DicomFormat.Is(encoded, name) ? DicomReader.Read(encoded, name, dicomOptions, maxPixels) : null;
@@ -180,9 +182,7 @@ public sealed class Diagnoser : IDisposable
         }
         // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
         var (width, height) = dicom is not null ? (dicom.Width, dicom.Height) : ImageDecoder.ReadHeader(encoded, name).Size;
-        var warning = Math.Min(width, height) < MinImageSide
-            ? $"the image is only {width}x{height} pixels (below the {MinImageSide}-pixel minimum side): the result is unreliable"
-            : null;
+        var warning = ImageFlags.Warning(width, height, inputs[members[0].Decoder]);
         return new DiagnosisResult(probability, label, Threshold, opinions, explanation) { Warning = warning, Dicom = dicom?.Info };
     }
 

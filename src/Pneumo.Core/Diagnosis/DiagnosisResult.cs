@@ -12,7 +12,7 @@ namespace Pneumo.Diagnosis;
 /// </remarks>
 public sealed record DiagnosisResult(double Probability, ClassLabel Label, double Threshold, IReadOnlyList<ModelOpinion> Models, Explanation? Explanation)
 {
-    /// <summary>Set when the result deserves less trust: an image smaller than <see cref="Diagnoser.MinImageSide"/> on a side.</summary>
+    /// <summary>Set when the result deserves less trust (<see cref="ImageFlags"/>): an image smaller than <see cref="ImageFlags.MinSide"/> on a side, or blank or constant.</summary>
     public string? Warning { get; init; }
     public DicomInfo? Dicom { get; init; }
 

@@ -17,6 +17,9 @@ public static class HeatmapOverlay
     public const string Notice = "Research tool, not a medical device: not for clinical decisions.";
 
     private const int Margin = 16, BarWidth = 18, BarGap = 14, LabelWidth = 64;
+
+    /// <summary>The colour scale's least height: a very wide image is drawn only a few pixels tall, its scale is not.</summary>
+    private const int MinBarHeight = 120;
     private static readonly SKColor Background = new(17, 20, 24), TextColor = new(235, 238, 242), MutedText = new(150, 158, 168);
 
     /// <summary>The overlay of <paramref name="heatmap"/> on <paramref name="image"/> as PNG bytes.</summary>
@@ -39,7 +42,8 @@ public static class HeatmapOverlay
         float textWidth = Math.Max(small.MeasureText(Notice),
                                    caption is null ? 0 : Math.Max(title.MeasureText(caption.Title), small.MeasureText(caption.Subtitle)));
         int width = Math.Max(Margin + image.Width + BarGap + BarWidth + 6 + LabelWidth + Margin, Margin + (int)Math.Ceiling(textWidth) + Margin);
-        int height = Margin + header + image.Height + footer;
+        int barHeight = Math.Max(image.Height, MinBarHeight);
+        int height = Margin + header + barHeight + footer;
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(bitmap);
         canvas.Clear(Background);
@@ -55,7 +59,7 @@ public static class HeatmapOverlay
         using (var heatImage = SKImage.FromBitmap(heat))
             canvas.DrawImage(heatImage, imageRect, new SKSamplingOptions(SKFilterMode.Linear));
 
-        DrawScale(canvas, SKRect.Create(imageRect.Right + BarGap, imageRect.Top, BarWidth, image.Height), small, text, muted);
+        DrawScale(canvas, SKRect.Create(imageRect.Right + BarGap, imageRect.Top, BarWidth, barHeight), small, text, muted);
         canvas.DrawText(Notice, Margin, height - 10, SKTextAlign.Left, small, muted);
         return bitmap;
     }

@@ -36,7 +36,7 @@ public sealed record EvaluationResult
     public required int Seed { get; init; }
     public required string DataRoot { get; init; }
     public List<string> Skipped { get; init; } = [];
-    /// <summary>Images scored but left out of every metric, each "path: why" (under the minimum size, or blank; see <c>Data.ImageQuality</c>).</summary>
+    /// <summary>Images scored but left out of every metric, each "path: why" (under the minimum size, or blank or constant; see <c>Data.ImageFlags</c>).</summary>
     public List<string> Flagged { get; init; } = [];
     public double Seconds { get; init; }
     public Provenance? Provenance { get; init; }

@@ -57,8 +57,8 @@ public static class ModelEvaluation
     }
 
     /// <summary>
-    /// Sets apart the images whose score would mean nothing (<see cref="ImageQuality"/>: under the minimum size, or
-    /// blank): listed, each with its path and reason, never counted in the metrics.
+    /// Sets apart the images whose score would mean nothing (<see cref="ImageFlags"/>: under the minimum size, or
+    /// blank or constant): listed, each with its path and reason, never counted in the metrics.
     /// </summary>
     private static (IReadOnlyList<ImageRecord>, List<string>) WithoutUnreliable(IReadOnlyList<ImageRecord> usable, ImageCache cache, Action<string>? log)
     {
@@ -66,7 +66,7 @@ public static class ModelEvaluation
         var keep = new List<int>();
         for (int i = 0; i < usable.Count; i++)
         {
-            if (ImageQuality.Problem(usable[i].FullPath, cache.Get(usable[i])) is { } problem)
+            if (ImageFlags.ForFile(usable[i].FullPath, cache.Get(usable[i])) is { } problem)
             {
                 flagged.Add($"{usable[i].FullPath}: {problem}; left out of the metrics");
                 log?.Invoke($"flagged: {flagged[^1]}");
