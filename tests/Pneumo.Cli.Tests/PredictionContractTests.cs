@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Persistence;
@@ -22,7 +24,8 @@ public class PredictionContractTests
     private static readonly string[] ApiOnly = ["heatmap_png", "heatmap_explains", "image", "elapsed_ms", "disclaimer"];
 
     /// <summary>The JSON names of the contract's fields, read from the type as the serialiser sees it.</summary>
-    private static readonly string[] Shared = Json.Options.GetTypeInfo(typeof(Prediction)).Properties.Select(p => p.Name).ToArray();
+    private static readonly string[] Shared = new JsonSerializerOptions(Json.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }
+        .GetTypeInfo(typeof(Prediction)).Properties.OrderBy(p => p.Order).Select(p => p.Name).ToArray();
 
     [Fact]
     public void TheContractHasTheFieldsTheIssueAsksFor() =>
