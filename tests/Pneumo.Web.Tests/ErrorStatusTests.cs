@@ -2,7 +2,11 @@ using System.Text.Json;
 using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Inference;
+using Pneumo.Models;
+using Pneumo.Persistence;
 using Pneumo.Web;
+using TorchSharp;
 using Xunit;
 
 namespace Pneumo.Tests;
@@ -69,5 +73,28 @@ public class ErrorStatusTests(ServiceFixture service)
         Assert.Equal(415, (int)response.StatusCode);
         Assert.Equal("unsupported_format", body.RootElement.GetProperty("code").GetString());
         Assert.Equal(415, body.RootElement.GetProperty("status").GetInt32());
+    }
+
+    /// <summary>A damaged model's NaN is refused by its code (422, <c>non_finite_score</c>), never a label and never by its text.</summary>
+    [Fact]
+    public async Task ANonFiniteProbabilityIs422WithItsCode()
+    {
+        using var dir = new TempDir();
+        torch.manual_seed(7);
+        using (var model = new SzaNet())
+        {
+            using (torch.no_grad())
+                foreach (var p in model.parameters()) p.fill_(double.NaN);
+            ModelDirectory.Save(dir.Combine("nan"), model,
+                                new ModelMetadata { Architecture = SzaNet.Name, Preprocessing = Preprocessing.UnitScale(perImageStandardize: true) });
+        }
+        await using var server = await WebServer.StartAsync(new WebServerOptions { Urls = "http://127.0.0.1:0", ModelDirectories = [dir.Combine("nan")] });
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
+        using var form = Uploads.Form(Uploads.SyntheticJpeg(), "x.jpeg");
+        using var response = await client.PostAsync("/api/predict?explain=false", form);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(422, (int)response.StatusCode);
+        Assert.Equal("non_finite_score", body.RootElement.GetProperty("code").GetString());
+        Assert.StartsWith("no diagnosis: model nan gave a non-finite probability", body.RootElement.GetProperty("error").GetString());
     }
 }
