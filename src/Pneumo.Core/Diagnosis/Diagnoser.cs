@@ -121,7 +121,9 @@ public sealed class Diagnoser : IDisposable
     /// <summary>Diagnoses encoded image bytes (JPEG, PNG, DICOM, ...); <paramref name="name"/> names the image in error messages.</summary>
     /// <exception cref="DataException">
     /// Not an image, corrupt, or too large; a DICOM file that is refused (a <see cref="DicomException"/>); or a model's
-    /// probability is NaN or infinite (never turned into a label). The message names the image.
+    /// probability is NaN or infinite (never turned into a label). The message names the image; its <see cref="UserError.Code"/>
+    /// says which (<see cref="ErrorCode.UnsupportedFormat"/>, <see cref="ErrorCode.CorruptImage"/>, <see cref="ErrorCode.TooLarge"/>,
+    /// <see cref="ErrorCode.UnsupportedModality"/>, <see cref="ErrorCode.UnsupportedEncoding"/>, <see cref="ErrorCode.NonFiniteScore"/>).
     /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
