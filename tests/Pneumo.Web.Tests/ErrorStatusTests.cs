@@ -2,11 +2,7 @@ using System.Text.Json;
 using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Evaluation.Metrics;
-using Pneumo.Inference;
-using Pneumo.Models;
-using Pneumo.Persistence;
 using Pneumo.Web;
-using TorchSharp;
 using Xunit;
 
 namespace Pneumo.Tests;
@@ -80,14 +76,7 @@ public class ErrorStatusTests(ServiceFixture service)
     public async Task ANonFiniteProbabilityIs422WithItsCode()
     {
         using var dir = new TempDir();
-        torch.manual_seed(7);
-        using (var model = new SzaNet())
-        {
-            using (torch.no_grad())
-                foreach (var p in model.parameters()) p.fill_(double.NaN);
-            ModelDirectory.Save(dir.Combine("nan"), model,
-                                new ModelMetadata { Architecture = SzaNet.Name, Preprocessing = Preprocessing.UnitScale(perImageStandardize: true) });
-        }
+        ServiceFixture.SaveUntrainedSzaNet(dir.Combine("nan"), nanWeights: true);
         await using var server = await WebServer.StartAsync(new WebServerOptions { Urls = "http://127.0.0.1:0", ModelDirectories = [dir.Combine("nan")] });
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
         using var form = Uploads.Form(Uploads.SyntheticJpeg(), "x.jpeg");
