@@ -10,24 +10,24 @@ namespace Pneumo.Web;
 /// </summary>
 public static partial class FormErrors
 {
-    /// <summary>The status and one-sentence message for an exception thrown while reading the form; null when it is not the body's fault.</summary>
+    /// <summary>The code (whose status <see cref="ErrorStatus"/> gives) and one-sentence message for an exception thrown while reading the form; null when it is not the body's fault.</summary>
     /// <param name="e">What <c>ReadFormAsync</c> or reading the file threw.</param>
     /// <param name="uploadLimit">The message for an upload over the size limit.</param>
-    public static (int Status, string Message)? Classify(Exception e, string uploadLimit)
+    public static (ErrorCode Code, string Message)? Classify(Exception e, string uploadLimit)
     {
         switch (e)
         {
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
-                return (StatusCodes.Status413PayloadTooLarge, uploadLimit);
+                return (ErrorCode.TooLarge, uploadLimit);
             case BadHttpRequestException bad:
-                return (StatusCodes.Status400BadRequest, $"malformed request body: {OneLine(bad.Message)}");
+                return (ErrorCode.MalformedRequest, $"malformed request body: {OneLine(bad.Message)}");
             case InvalidDataException when LimitMessage().Match(e.Message) is { Success: true } m:
-                return (StatusCodes.Status413PayloadTooLarge, Limit(m.Groups["what"].Value, m.Groups["n"].Value, uploadLimit));
+                return (ErrorCode.TooLarge, Limit(m.Groups["what"].Value, m.Groups["n"].Value, uploadLimit));
             case InvalidDataException:
-                return (StatusCodes.Status400BadRequest, $"malformed multipart/form-data body: {OneLine(e.Message)}");
+                return (ErrorCode.MalformedRequest, $"malformed multipart/form-data body: {OneLine(e.Message)}");
             // MultipartReader's "Unexpected end of Stream": the body stopped before the closing boundary.
             case IOException:
-                return (StatusCodes.Status400BadRequest,
+                return (ErrorCode.MalformedRequest,
                     "malformed multipart/form-data body: it ended before the closing boundary (truncated, a Content-Length shorter than the body, or a boundary that does not match the Content-Type's)");
             default:
                 return null;

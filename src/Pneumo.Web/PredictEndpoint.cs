@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Pneumo.Data;
-using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Explain;
 using Pneumo.Persistence;
@@ -14,6 +13,9 @@ namespace Pneumo.Web;
 /// <c>POST /api/predict</c>: an X-ray in the multipart form field <c>file</c>, answered with a <see cref="PredictResponse"/>.
 /// </summary>
 /// <remarks>
+/// The answer is the <see cref="Prediction"/> contract, as <c>predict --format json</c> gives it, plus the service's own
+/// fields (<see cref="PredictResponse"/>). Every refusal is an <see cref="ErrorCode"/> (the library's exceptions carry
+/// theirs) whose status comes from <see cref="ErrorStatus"/>, never from a message's text.
 /// Checks, in order, each answered with a one-sentence JSON <see cref="ApiError"/>: a multipart body (415), its size
 /// (413 above <see cref="WebServerOptions.MaxUploadBytes"/>, from Content-Length when sent, else while reading), a
 /// well-formed multipart body within the form limits (400 or 413 naming the limit, see <see cref="FormErrors"/>), a
@@ -51,10 +53,10 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         var cancel = context.RequestAborted;
         if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            return ApiError.Result(StatusCodes.Status415UnsupportedMediaType, $"send the image as multipart/form-data, in the field '{FileField}'");
+            return ApiError.Result(ErrorCode.UnsupportedFormat, $"send the image as multipart/form-data, in the field '{FileField}'");
         // The multipart envelope adds a few hundred bytes to the file; allow a little more than the file limit.
         if (request.ContentLength > options.MaxUploadBytes + 64 * 1024)
-            return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
+            return ApiError.Result(ErrorCode.TooLarge, TooLarge);
 
         byte[] bytes;
         try
@@ -62,28 +64,30 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
             context.Features.Set<IFormFeature>(new FormFeature(request, formOptions));
             var form = await request.ReadFormAsync(cancel);
             var file = form.Files.GetFile(FileField);
-            if (file is null) return ApiError.Result(StatusCodes.Status400BadRequest, $"no file: send the image in the multipart form field '{FileField}'");
-            if (file.Length == 0) return ApiError.Result(StatusCodes.Status400BadRequest, "the uploaded file is empty");
-            if (file.Length > options.MaxUploadBytes) return ApiError.Result(StatusCodes.Status413PayloadTooLarge, TooLarge);
+            if (file is null) return ApiError.Result(ErrorCode.MalformedRequest, $"no file: send the image in the multipart form field '{FileField}'");
+            if (file.Length == 0) return ApiError.Result(ErrorCode.MalformedRequest, "the uploaded file is empty");
+            if (file.Length > options.MaxUploadBytes) return ApiError.Result(ErrorCode.TooLarge, TooLarge);
             bytes = new byte[file.Length];
             await using var stream = file.OpenReadStream();
             await stream.ReadExactlyAsync(bytes, cancel);
         }
         catch (Exception e) when (!cancel.IsCancellationRequested && FormErrors.Classify(e, TooLarge) is { } error)
         {
-            return ApiError.Result(error.Status, error.Message);
+            return ApiError.Result(error.Code, error.Message);
         }
 
         var format = ImageFormats.Sniff(bytes);
         if (format is null)
-            return ApiError.Result(StatusCodes.Status415UnsupportedMediaType, "the file is not a JPEG or PNG image, nor DICOM (its content is checked, not its name)");
+            return ApiError.Result(ErrorCode.UnsupportedFormat, "the file is not a JPEG or PNG image, nor DICOM (its content is checked, not its name)");
         ImageHeader header;
         try { header = ImageDecoder.ReadHeader(bytes, UploadName); }
-        catch (DicomException e) when (e.Problem == DicomProblem.NotInstalled) { return DicomError(e); }
-        catch (DataException) { return ApiError.Result(StatusCodes.Status400BadRequest, $"the file starts like a {format.ToUpperInvariant()} image but its header is corrupt"); }
-        catch (UserError e) { return ApiError.Result(StatusCodes.Status400BadRequest, Reason(e.Message)); }
+        catch (UserError e) when (e.Code == ErrorCode.CorruptImage)
+        {
+            return ApiError.Result(e.Code, $"the file starts like a {format.ToUpperInvariant()} image but its header is corrupt");
+        }
+        catch (UserError e) { return ApiError.Result(e.Code, Reason(e.Message)); }
         if (header.Pixels > options.MaxPixels)
-            return ApiError.Result(StatusCodes.Status413PayloadTooLarge,
+            return ApiError.Result(ErrorCode.TooLarge,
                 $"the image is {header.Width}x{header.Height} pixels, more than the {options.MaxPixels / 1e6:0.#}-megapixel limit");
 
         bool explain = !string.Equals(request.Query["explain"], "false", StringComparison.OrdinalIgnoreCase);
@@ -91,29 +95,23 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         DiagnosisResult result;
         await jobs.WaitAsync(cancel);
         try { result = diagnoser.Diagnose(bytes, UploadName, explain); }
-        catch (DataException e) when (e.Message.Contains("non-finite probability", StringComparison.Ordinal))
-        {
-            return ApiError.Result(StatusCodes.Status422UnprocessableEntity, $"no diagnosis: {Reason(e.Message)}");
-        }
-        catch (DicomException e) when (e.Problem != DicomProblem.Corrupt) { return DicomError(e); }
-        catch (DataException e) { return ApiError.Result(StatusCodes.Status400BadRequest, $"cannot decode the image: {Reason(e.Message)}"); }
-        catch (UserError e) { return ApiError.Result(StatusCodes.Status400BadRequest, Reason(e.Message)); }  // the user's input, never a 500
+        catch (UserError e) { return ApiError.Result(e.Code, Explained(e)); }  // the user's input (or the model's), never a 500
         finally { jobs.Release(); }
 
         var png = result.Explanation is null ? null : "data:image/png;base64," + Convert.ToBase64String(result.Explanation.OverlayPng);
-        var response = new PredictResponse(
-            result.Probability, result.LabelName, result.Threshold,
-            result.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Architecture, o.Model.Version, o.Probability, o.Model.Threshold)).ToList(),
-            png, result.Explanation?.Target.FolderName(),
-            new UploadedImage(format, header.Width, header.Height, bytes.Length),
-            clock.ElapsedMilliseconds, HeatmapOverlay.Notice) { Dicom = result.Dicom, Warning = result.Warning };
+        var response = new PredictResponse(Prediction.From(result), png, result.Explanation?.Target.FolderName(),
+                                           new UploadedImage(format, header.Width, header.Height, bytes.Length),
+                                           clock.ElapsedMilliseconds, HeatmapOverlay.Notice);
         return Results.Json(response, Json.CompactOptions);
     }
 
-    /// <summary>A DICOM file that is not scored: 415 when it cannot be read here, 422 when it is not a radiograph.</summary>
-    private static IResult DicomError(DicomException e) => ApiError.Result(
-        e.Problem == DicomProblem.Modality ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status415UnsupportedMediaType,
-        Reason(e.Message));
+    /// <summary>The one sentence for a diagnosis that was refused, by its code: what failed, then the library's reason.</summary>
+    private static string Explained(UserError e) => e.Code switch
+    {
+        ErrorCode.NonFiniteScore => $"no diagnosis: {Reason(e.Message)}",
+        ErrorCode.CorruptImage => $"cannot decode the image: {Reason(e.Message)}",
+        _ => Reason(e.Message),
+    };
 
     /// <summary>The decoder's message without the image's name in front.</summary>
     private static string Reason(string message) =>

@@ -1,26 +1,36 @@
+using System.Text.Json.Serialization;
+using Pneumo.Diagnosis;
+
 namespace Pneumo.Web;
 
-/// <summary>The JSON answer of <c>POST /api/predict</c> (snake_case on the wire).</summary>
+/// <summary>The JSON answer of <c>POST /api/predict</c>: the <see cref="Prediction"/> contract plus what only the service has.</summary>
 /// <remarks>
-/// <see cref="Probability"/> of PNEUMONIA is the mean over <see cref="Models"/>; <see cref="Label"/> is PNEUMONIA when it
-/// is at least <see cref="Threshold"/>. <see cref="HeatmapPng"/> is the Grad-CAM overlay as a <c>data:image/png;base64</c>
-/// URL (null with <c>?explain=false</c>), explaining the class <see cref="HeatmapExplains"/>. <see cref="Dicom"/> is there
-/// for a DICOM upload: modality, encoding and the window that made the pixels (no patient attribute). <see cref="Warning"/>
-/// flags an image that was scored but should not be trusted (see <c>Pneumo.Data.ImageFlags</c>).
+/// Every field of <see cref="Prediction"/> is the one <c>predict --format json</c> gives for the same image and models
+/// (tested field for field). The service adds: <see cref="HeatmapPng"/>, the Grad-CAM overlay as a
+/// <c>data:image/png;base64</c> URL (null with <c>?explain=false</c>), explaining the class <see cref="HeatmapExplains"/>;
+/// <see cref="Image"/>, what was received; <see cref="ElapsedMs"/>, the time to answer; <see cref="Disclaimer"/>.
+/// They come after the contract's fields.
 /// </remarks>
-public sealed record PredictResponse(
-    double Probability,
-    string Label,
-    double Threshold,
-    IReadOnlyList<ModelProbability> Models,
-    string? HeatmapPng,
-    string? HeatmapExplains,
-    UploadedImage Image,
-    long ElapsedMs,
-    string Disclaimer)
+public sealed record PredictResponse : Prediction
 {
-    public Pneumo.Data.Dicom.DicomInfo? Dicom { get; init; }
+    public PredictResponse(Prediction prediction, string? heatmapPng, string? heatmapExplains, UploadedImage image, long elapsedMs, string disclaimer)
+        : base(prediction)
+    {
+        HeatmapPng = heatmapPng;
+        HeatmapExplains = heatmapExplains;
+        Image = image;
+        ElapsedMs = elapsedMs;
+        Disclaimer = disclaimer;
+    }
 
-    /// <summary>Why to trust this answer less (an image under the minimum size, a blank or constant image); null when nothing is wrong.</summary>
-    public string? Warning { get; init; }
+    [JsonPropertyOrder(1)]
+    public string? HeatmapPng { get; }
+    [JsonPropertyOrder(1)]
+    public string? HeatmapExplains { get; }
+    [JsonPropertyOrder(1)]
+    public UploadedImage Image { get; }
+    [JsonPropertyOrder(1)]
+    public long ElapsedMs { get; }
+    [JsonPropertyOrder(1)]
+    public string Disclaimer { get; }
 }

@@ -76,7 +76,7 @@ public static class WebServer
             catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
             {
                 options.Log?.Invoke($"error: {context.Request.Method} {context.Request.Path}: {e.GetType().Name}: {e.Message}");
-                await ApiError.Result(StatusCodes.Status500InternalServerError, "internal error").ExecuteAsync(context);
+                await ApiError.Result(ErrorCode.Internal, "internal error").ExecuteAsync(context);
             }
             options.Log?.Invoke($"{context.Request.Method} {context.Request.Path} {context.Response.StatusCode} {clock.ElapsedMilliseconds} ms");
         });
@@ -104,12 +104,12 @@ public static class WebServer
     private static IResult? Refusal(HttpContext context, AccessToken? token, bool loopbackOnly)
     {
         if (loopbackOnly && !HostCheck.IsAllowed(context.Request.Host, [context.Connection.LocalPort]))
-            return ApiError.Result(StatusCodes.Status400BadRequest,
+            return ApiError.Result(ErrorCode.MalformedRequest,
                 $"the Host header is not this service's address: it answers only as http://localhost:{context.Connection.LocalPort} (or 127.0.0.1, [::1])");
         if (token is not null && context.Request.Path != "/" && context.Request.Path != "/health" && !token.IsIn(context.Request))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return ApiError.Result(StatusCodes.Status401Unauthorized, "this service needs its access token: send it as 'Authorization: Bearer TOKEN'");
+            return ApiError.Result(ErrorCode.Unauthorized, "this service needs its access token: send it as 'Authorization: Bearer TOKEN'");
         }
         return null;
     }

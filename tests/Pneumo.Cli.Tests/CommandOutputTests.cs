@@ -47,7 +47,7 @@ public class CommandOutputTests
         var items = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList(); // the whole output is one JSON document
         Assert.Equal([pneumonia, normal], items.Select(i => i.GetProperty("path").GetString()));
         Assert.Equal(["PNEUMONIA", "NORMAL"], items.Select(i => i.GetProperty("label").GetString()));
-        Assert.Equal("resnet18-full", items[0].GetProperty("models")[0].GetProperty("model").GetString());
+        Assert.Equal("resnet18-full", items[0].GetProperty("models")[0].GetProperty("name").GetString());
         Assert.Equal(0.5, items[0].GetProperty("threshold").GetDouble());
 
         var csv = await InProcessCli.RunAsync("predict", "--model", ShippedDefault, "--format", "csv", pneumonia, normal);

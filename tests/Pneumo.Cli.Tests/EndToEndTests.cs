@@ -97,7 +97,7 @@ public class ShippedModelTests
         // The default is the shipped resnet18-full, with its own threshold.
         var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "models", "resnet18-full", "model.json"))).RootElement;
         Assert.Equal("resnet18-full", metadata.GetProperty("architecture").GetString());
-        Assert.Equal("resnet18-full", items[0].GetProperty("models")[0].GetProperty("model").GetString());
+        Assert.Equal("resnet18-full", items[0].GetProperty("models")[0].GetProperty("name").GetString());
         Assert.Equal(metadata.GetProperty("threshold").GetDouble(), items[0].GetProperty("threshold").GetDouble(), 12);
     }
 

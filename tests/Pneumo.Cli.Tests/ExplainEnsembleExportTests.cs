@@ -53,7 +53,7 @@ public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
         Assert.Equal(2, models.Count);
         Assert.All(models, m =>
         {
-            Assert.Equal("run", m.GetProperty("model").GetString());
+            Assert.Equal("run", m.GetProperty("name").GetString());
             Assert.Matches("^[0-9a-f]{12}$", m.GetProperty("version").GetString());
             Assert.Equal(one.GetProperty("probability").GetDouble(), m.GetProperty("probability").GetDouble(), 12);
         });

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Pneumo.Web;
 using Xunit;
 
 namespace Pneumo.Tests;
@@ -120,6 +121,25 @@ public class BrowserTests(ServiceFixture service)
         File.WriteAllBytes(upload.Combine("blank.png"), DamagedImages.GreyPng(300, 300, value: 0));
         await page.Locator("#file").SetInputFilesAsync(upload.Combine("blank.png"));
         await Assertions.Expect(page.Locator("#warning")).ToContainTextAsync("blank or constant", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#warning")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The page shows every warning the contract carries, the DICOM reading's too (predict prints them on standard error).</summary>
+    [SkippableFact]
+    public async Task ADicomFileScoredAnywayShowsItsWarning()
+    {
+        var root = DicomTestData.Require();
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var server = await WebServer.StartAsync(new WebServerOptions
+        {
+            Urls = "http://127.0.0.1:0", ModelDirectories = [service.ModelDir], AnyModality = true,
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.Address.ToString());
+        await page.Locator("#file").SetInputFilesAsync(DicomTestData.Other(root, "CT_small.dcm"));
+        await Assertions.Expect(page.Locator("#warning")).ToContainTextAsync("modality CT is not a radiograph; scored anyway", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#warning")).ToBeVisibleAsync();
     }
 }

@@ -99,9 +99,9 @@ public class MalformedMultipartTests(ServiceFixture service)
     public async Task TheFormLimitsAreClassifiedByWhatWasHit()
     {
         const string upload = "upload too large";
-        Assert.Equal((413, upload), FormErrors.Classify(new InvalidDataException("Multipart body length limit 20971520 exceeded."), upload));
-        Assert.Equal(413, FormErrors.Classify(new InvalidDataException("Multipart headers count limit 16 exceeded."), upload)!.Value.Status);
-        Assert.Equal(400, FormErrors.Classify(new IOException("Unexpected end of Stream, the content may have already been read by another component. "), upload)!.Value.Status);
+        Assert.Equal((ErrorCode.TooLarge, upload), FormErrors.Classify(new InvalidDataException("Multipart body length limit 20971520 exceeded."), upload));
+        Assert.Equal(ErrorCode.TooLarge, FormErrors.Classify(new InvalidDataException("Multipart headers count limit 16 exceeded."), upload)!.Value.Code);
+        Assert.Equal(ErrorCode.MalformedRequest, FormErrors.Classify(new IOException("Unexpected end of Stream, the content may have already been read by another component. "), upload)!.Value.Code);
         Assert.Null(FormErrors.Classify(new NullReferenceException(), upload));
         await Task.CompletedTask;
     }

@@ -42,11 +42,20 @@ public sealed class ServiceFixture : IAsyncLifetime
         var shipped = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
         if (ModelDirectory.Exists(shipped)) return shipped;
         temp = new TempDir();
+        var dir = temp.Combine("untrained-szanet");
+        SaveUntrainedSzaNet(dir);
+        return dir;
+    }
+
+    /// <summary>Saves a seeded untrained SZANet to <paramref name="dir"/>; with <paramref name="nanWeights"/>, every weight NaN (a damaged model).</summary>
+    public static void SaveUntrainedSzaNet(string dir, bool nanWeights = false)
+    {
         torch.manual_seed(42);
         using var model = new SzaNet();
-        var dir = temp.Combine("untrained-szanet");
+        if (nanWeights)
+            using (torch.no_grad())
+                foreach (var p in model.parameters()) p.fill_(double.NaN);
         ModelDirectory.Save(dir, model, new ModelMetadata { Architecture = SzaNet.Name, Preprocessing = Preprocessing.UnitScale(perImageStandardize: true) });
-        return dir;
     }
 
     public async Task DisposeAsync()

@@ -17,7 +17,8 @@ namespace Pneumo.Cli.Commands;
 /// <c>pneumo predict</c>: probability and label per image, from one model or the mean of several, optionally with a
 /// Grad-CAM overlay per image; bad files are reported and skipped. DICOM files are read too (radiographs only, unless
 /// <c>--any-modality</c>); the window that made their pixels is part of every output format. The formats are the web
-/// service's (JPEG, PNG, DICOM, recognised by content), regular files only, up to <c>--max-file-mb</c>.
+/// service's (JPEG, PNG, DICOM, recognised by content), regular files only, up to <c>--max-file-mb</c>. JSON and CSV
+/// are the <see cref="Prediction"/> contract the web service answers with (<see cref="ImagePrediction"/>, <see cref="PredictionCsv"/>).
 /// </summary>
 public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCommand.Settings>(terminal)
 {
@@ -46,24 +47,13 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         }
     }
 
-    /// <summary>One scored image. <see cref="Heatmap"/> is the overlay's path, with --explain; <see cref="Warning"/> says why to trust it less.</summary>
-    public sealed record Prediction(string Path, double Probability, string Label, double Threshold, IReadOnlyList<ModelProbability> Models, string? Heatmap,
-                                    string? Warning = null)
-    {
-        /// <summary>For a DICOM file: what was read and the window used (never a patient attribute); null otherwise.</summary>
-        public DicomInfo? Dicom { get; init; }
-    }
-
-    /// <summary>One model's probability for an image.</summary>
-    public sealed record ModelProbability(string Model, string Version, double Probability);
-
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
         var modelDirs = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models;
         using var diagnoser = Diagnoser.Load(modelDirs, dicom: new DicomOptions { AnyModality = settings.AnyModality });
         var heatmaps = settings.Explain is null ? null : new HeatmapFiles(settings.Explain);
         int failed = 0;
-        var results = new List<Prediction>();
+        var results = new List<ImagePrediction>();
         foreach (var path in ExpandInputs(settings.Inputs, ref failed))
         {
             cancellation.ThrowIfCancellationRequested();
@@ -71,10 +61,7 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
             {
                 var d = diagnoser.Diagnose(path, explain: heatmaps is not null, maxFileBytes: settings.MaxFileMb * 1024L * 1024);
                 var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
-                var r = new Prediction(path, d.Probability, d.LabelName, d.Threshold,
-                                       d.Models.Select(o => new ModelProbability(o.Model.Name, o.Model.Version, o.Probability)).ToList(), heatmap,
-                                       d.Warning)
-                        { Dicom = d.Dicom };
+                var r = new ImagePrediction(path, Prediction.From(d), heatmap);
                 foreach (var warning in d.Dicom?.Warnings ?? []) Warning($"{path}: {warning}");
                 results.Add(r);
                 if (settings.Format == "text") Line(TextLine(r));
@@ -88,57 +75,20 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         if (settings.Format == "json")
             Terminal.Verbatim(JsonSerializer.Serialize(results, Json.Options));
         else if (settings.Format == "csv")
-            WriteCsv(results, diagnoser.Models, heatmaps is not null);
+            foreach (var line in PredictionCsv.Lines(results, diagnoser.Models, heatmaps is not null)) Terminal.Verbatim(line);
         return Task.FromResult(failed > 0 ? ExitCodes.BadInput : ExitCodes.Success);
     }
 
     /// <summary>path, probability, label; each model's probability when there are several; the overlay's path.</summary>
-    private static string TextLine(Prediction r)
+    private static string TextLine(ImagePrediction r)
     {
         var fields = new List<string> { r.Path, r.Probability.ToString("F4", CultureInfo.InvariantCulture), r.Label };
         if (r.Models.Count > 1)
-            fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Model}={m.Probability:F4}")));
+            fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name}={m.Probability:F4}")));
         if (r.Heatmap is not null) fields.Add(r.Heatmap);
         if (r.Warning is not null) fields.Add("warning: " + r.Warning);
         if (r.Dicom is not null) fields.Add("window " + r.Dicom.Window.Summary);
         return string.Join('\t', fields);
-    }
-
-    private void WriteCsv(List<Prediction> results, IReadOnlyList<ModelInfo> models, bool explain)
-    {
-        var header = new List<string> { "path", "probability", "label" };
-        if (models.Count > 1) header.AddRange(ModelColumns(models));
-        if (explain) header.Add("heatmap");
-        bool warnings = results.Any(r => r.Warning is not null);  // the column appears when some image has a warning
-        if (warnings) header.Add("warning");
-        // The DICOM columns only when a DICOM file was scored: a JPEG/PNG run keeps its columns.
-        bool dicom = results.Any(r => r.Dicom is not null);
-        if (dicom) header.AddRange(["modality", "window_source", "window_center", "window_width"]);
-        Terminal.Verbatim(string.Join(',', header));
-        foreach (var r in results)
-        {
-            var row = new List<string> { Csv.Escape(r.Path), r.Probability.ToString("R", CultureInfo.InvariantCulture), r.Label };
-            if (models.Count > 1) row.AddRange(r.Models.Select(m => m.Probability.ToString("R", CultureInfo.InvariantCulture)));
-            if (explain) row.Add(Csv.Escape(r.Heatmap ?? ""));
-            if (warnings) row.Add(Csv.Escape(r.Warning ?? ""));
-            if (dicom)
-                row.AddRange(r.Dicom is not { } d ? ["", "", "", ""]
-                    : [Csv.Escape(d.Modality ?? ""), d.Window.Source, d.Window.Center.ToString("R", CultureInfo.InvariantCulture),
-                       d.Window.Width.ToString("R", CultureInfo.InvariantCulture)]);
-            Terminal.Verbatim(string.Join(',', row));
-        }
-    }
-
-    /// <summary>probability_NAME per model, in --model order; a repeated name gets _2, _3, ...</summary>
-    private static IEnumerable<string> ModelColumns(IReadOnlyList<ModelInfo> models)
-    {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var m in models)
-        {
-            var name = Csv.Escape("probability_" + m.Name);
-            seen[name] = seen.GetValueOrDefault(name) + 1;
-            yield return seen[name] == 1 ? name : $"{name}_{seen[name]}";
-        }
     }
 
     /// <summary>Files as given, folders expanded to their images (sorted); missing paths are reported and counted.</summary>

@@ -52,14 +52,14 @@ public sealed class ImageDecoder(int size = 224)
     public static byte[] ReadFile(string path, long maxBytes)
     {
         if (!File.Exists(path))
-            throw new DataException(Directory.Exists(path) ? $"{path}: is a directory, not an image" : $"{path}: file not found");
+            throw new DataException(Directory.Exists(path) ? $"{path}: is a directory, not an image" : $"{path}: file not found") { Code = ErrorCode.NotFound };
         try
         {
             long length = new FileInfo(path).Length;
-            if (length == 0) throw new DataException($"{path}: empty file, or not a regular file (a device, pipe or socket): not read");
-            if (length > maxBytes) throw new DataException($"{path}: the file is {Megabytes(length)} MB, over the {Megabytes(maxBytes)} MB limit");
+            if (length == 0) throw new DataException($"{path}: empty file, or not a regular file (a device, pipe or socket): not read") { Code = ErrorCode.CorruptImage };
+            if (length > maxBytes) throw new DataException($"{path}: the file is {Megabytes(length)} MB, over the {Megabytes(maxBytes)} MB limit") { Code = ErrorCode.TooLarge };
             var bytes = File.ReadAllBytes(path);
-            if (bytes.Length > maxBytes) throw new DataException($"{path}: the file grew over the {Megabytes(maxBytes)} MB limit while it was read");
+            if (bytes.Length > maxBytes) throw new DataException($"{path}: the file grew over the {Megabytes(maxBytes)} MB limit while it was read") { Code = ErrorCode.TooLarge };
             return bytes;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -108,33 +108,36 @@ public sealed class ImageDecoder(int size = 224)
         return new SKSizeI(Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)));
     }
 
+    /// <summary>An image that does not decode (<see cref="ErrorCode.CorruptImage"/>); the message names it.</summary>
+    private static DataException Corrupt(string message) => new(message) { Code = ErrorCode.CorruptImage };
+
     /// <summary>Reads the format and dimensions from the header alone (cheap, safe on hostile files).</summary>
     /// <exception cref="DataException">Empty, unknown or corrupt header.</exception>
     public static ImageHeader ReadHeader(byte[] encoded, string name)
     {
-        if (encoded.Length == 0) throw new DataException($"{name}: empty file");
+        if (encoded.Length == 0) throw Corrupt($"{name}: empty file");
         if (DicomFormat.Is(encoded, name)) return DicomReader.ReadHeader(encoded, name);
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
-            ?? throw new DataException($"{name}: not a readable image (unknown or corrupt format)");
+            ?? throw Corrupt($"{name}: not a readable image (unknown or corrupt format)");
         var format = ImageFormats.Sniff(encoded) ?? codec.EncodedFormat.ToString().ToLowerInvariant();
         return new ImageHeader(format, codec.Info.Width, codec.Info.Height);
     }
 
     private RgbImage DecodeTo(byte[] encoded, string name, Func<SKSizeI, SKSizeI> targetSize)
     {
-        if (encoded.Length == 0) throw new DataException($"{name}: empty file");
+        if (encoded.Length == 0) throw Corrupt($"{name}: empty file");
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
-            ?? throw new DataException($"{name}: not a readable image (unknown or corrupt format)");
+            ?? throw Corrupt($"{name}: not a readable image (unknown or corrupt format)");
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
-            throw new DataException($"{name}: image has no pixels");
+            throw Corrupt($"{name}: image has no pixels");
         if ((long)info.Width * info.Height > MaxPixels)
-            throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {MaxPixels:N0}-pixel limit");
+            throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {MaxPixels:N0}-pixel limit") { Code = ErrorCode.TooLarge };
         // libjpeg fills a scan that ends early with flat blocks and calls it a success: count the blocks first.
         if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegScanCheck.FindProblem(encoded) is { } problem)
-            throw new DataException($"{name}: {problem}");
+            throw Corrupt($"{name}: {problem}");
         var target = targetSize(info.Size);
 
         // Decode at a reduced scale when the codec supports it (JPEG does, in 1/8 steps): much faster for large files.
@@ -144,9 +147,9 @@ public sealed class ImageDecoder(int size = 224)
         using var decoded = new SKBitmap(decodeInfo);
         var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
         if (result == SKCodecResult.IncompleteInput)
-            throw new DataException($"{name}: truncated image (the file ends before the image data does)");
+            throw Corrupt($"{name}: truncated image (the file ends before the image data does)");
         if (result != SKCodecResult.Success)
-            throw new DataException($"{name}: cannot decode image ({result})");
+            throw Corrupt($"{name}: cannot decode image ({result})");
 
         return Resize(decoded, target, name);
     }
@@ -158,7 +161,7 @@ public sealed class ImageDecoder(int size = 224)
             : decoded.Resize(new SKImageInfo(target.Width, target.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul),
                              new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         var source = resized ?? decoded;
-        if (source is null) throw new DataException($"{name}: cannot resize image");
+        if (source is null) throw Corrupt($"{name}: cannot resize image");
         return ToPlanarRgb(source);
     }
 

@@ -121,14 +121,17 @@ public sealed class Diagnoser : IDisposable
     /// <summary>Diagnoses encoded image bytes (JPEG, PNG, DICOM, ...); <paramref name="name"/> names the image in error messages.</summary>
     /// <exception cref="DataException">
     /// Not an image, corrupt, or too large; a DICOM file that is refused (a <see cref="DicomException"/>); or a model's
-    /// probability is NaN or infinite (never turned into a label). The message names the image.
+    /// probability is NaN or infinite (never turned into a label). The message names the image; its <see cref="UserError.Code"/>
+    /// says which (<see cref="ErrorCode.UnsupportedFormat"/>, <see cref="ErrorCode.CorruptImage"/>, <see cref="ErrorCode.TooLarge"/>,
+    /// <see cref="ErrorCode.UnsupportedModality"/>, <see cref="ErrorCode.UnsupportedEncoding"/>, <see cref="ErrorCode.NonFiniteScore"/>).
     /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
         // The service's rule, everywhere: JPEG, PNG or DICOM by content (a DICOM file without the Part 10 preamble by
         // its .dcm name), never the other formats the decoder underneath would take (BMP, GIF, WebP, ICO, WBMP).
         if (encoded.Length > 0 && ImageFormats.Sniff(encoded) is null && !DicomFormat.HasExtension(name))
-            throw new DataException($"{name}: not a readable image (not JPEG, PNG or DICOM; its content is checked, not its name)");
+            throw new DataException($"{name}: not a readable image (not JPEG, PNG or DICOM; its content is checked, not its name)")
+                { Code = ErrorCode.UnsupportedFormat };
         // Decoding needs no lock: decode once per input size, and the display image for the explanation. A DICOM file
         // is read once, to display pixels, and resized from those.
         var dicom = DicomFormat.Is(encoded, name) ? DicomReader.Read(encoded, name, dicomOptions, maxPixels) : null;
@@ -158,7 +161,8 @@ public sealed class Diagnoser : IDisposable
                 // A damaged model's NaN would be compared with the threshold and called NORMAL: refuse it instead.
                 if (!double.IsFinite(p))
                     throw new DataException(string.Create(CultureInfo.InvariantCulture,
-                        $"{name}: model {m.Info.Name} gave a non-finite probability ({p}), no label: is the model damaged?"));
+                        $"{name}: model {m.Info.Name} gave a non-finite probability ({p}), no label: is the model damaged?"))
+                        { Code = ErrorCode.NonFiniteScore };
                 opinions.Add(new ModelOpinion(m.Info, p));
             }
             probability = opinions.Average(o => o.Probability);

@@ -1,23 +1,23 @@
 namespace Pneumo.Data.Dicom;
 
-/// <summary>Why a DICOM file was not scored.</summary>
-public enum DicomProblem
-{
-    /// <summary>This build or machine cannot read DICOM (GDCM's C# bindings are missing).</summary>
-    NotInstalled,
-
-    /// <summary>Not a radiograph (CT, MR, NM, ...), refused unless every modality is allowed.</summary>
-    Modality,
-
-    /// <summary>A valid file with an encoding or pixel layout Pneumo does not handle (palette colour, 32-bit pixels, ...).</summary>
-    Unsupported,
-
-    /// <summary>Truncated, corrupt or not DICOM at all.</summary>
-    Corrupt,
-}
-
 /// <summary>A DICOM file that was not scored; the one-line message names the file (never the patient).</summary>
-public sealed class DicomException(DicomProblem problem, string message, Exception? inner = null) : DataException(message, inner)
+/// <remarks>
+/// Its <see cref="UserError.Code"/> follows from <see cref="Problem"/>: a file that is not a radiograph is
+/// <see cref="ErrorCode.UnsupportedModality"/>, an encoding not read here (or no DICOM support at all)
+/// <see cref="ErrorCode.UnsupportedEncoding"/>, a damaged file <see cref="ErrorCode.CorruptImage"/>.
+/// </remarks>
+public sealed class DicomException : DataException
 {
-    public DicomProblem Problem { get; } = problem;
+    public DicomException(DicomProblem problem, string message, Exception? inner = null) : base(message, inner)
+    {
+        Problem = problem;
+        Code = problem switch
+        {
+            DicomProblem.Modality => ErrorCode.UnsupportedModality,
+            DicomProblem.NotInstalled or DicomProblem.Unsupported => ErrorCode.UnsupportedEncoding,
+            _ => ErrorCode.CorruptImage,
+        };
+    }
+
+    public DicomProblem Problem { get; }
 }

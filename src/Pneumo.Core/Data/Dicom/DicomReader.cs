@@ -80,7 +80,7 @@ public static class DicomReader
             warnings.Add($"modality {Printable(a.Modality)} is not a radiograph; scored anyway");
         }
         if (a.Pixels > maxPixels)
-            throw new DataException($"{name}: image is {a.Columns}x{a.Rows}, larger than the {maxPixels:N0}-pixel limit");
+            throw new DataException($"{name}: image is {a.Columns}x{a.Rows}, larger than the {maxPixels:N0}-pixel limit") { Code = ErrorCode.TooLarge };
         DicomPixelCheck.CheckSupported(a, name);
         DicomPixelCheck.CheckPixelData(file, name);
         if (a.Frames > 1) warnings.Add($"{a.Frames} frames; scored the first");

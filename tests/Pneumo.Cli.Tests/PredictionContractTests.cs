@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Pneumo.Data.Dicom;
+using Pneumo.Diagnosis;
+using Pneumo.Persistence;
+using Pneumo.Web;
+using Xunit;
+
+namespace Pneumo.Tests;
+
+/// <summary>
+/// One prediction contract: for the same image and models, <c>predict --format json</c> and <c>POST /api/predict</c>
+/// give equal values for every field of <see cref="Prediction"/>, and each adds only its own documented fields. The
+/// service runs in-process on TorchSharp, the engine predict uses, so the probabilities are the same numbers.
+/// </summary>
+public class PredictionContractTests
+{
+    private static readonly string Szanet = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
+    private static readonly string ResNet = Path.Combine(TestData.RepositoryRoot, "models", "resnet18-full");
+
+    private static readonly string[] CliOnly = ["path", "heatmap"];
+    private static readonly string[] ApiOnly = ["heatmap_png", "heatmap_explains", "image", "elapsed_ms", "disclaimer"];
+
+    /// <summary>The JSON names of the contract's fields, read from the type as the serialiser sees it.</summary>
+    private static readonly string[] Shared = new JsonSerializerOptions(Json.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }
+        .GetTypeInfo(typeof(Prediction)).Properties.OrderBy(p => p.Order).Select(p => p.Name).ToArray();
+
+    [Fact]
+    public void TheContractHasTheFieldsTheIssueAsksFor() =>
+        Assert.Equal(["probability", "label", "threshold", "threshold_method", "models", "warning", "dicom"], Shared);
+
+    [SkippableFact]
+    public async Task OneModelGivesTheSameAnswerOnBothSurfacesForAnXrayABlankImageAndADicomFile()
+    {
+        var data = TestData.RequireDataset();
+        using var dir = new TempDir();
+        var blank = dir.Combine("blank.png");
+        File.WriteAllBytes(blank, DamagedImages.GreyPng(300, 300, value: 0));
+        var images = new List<string> { Path.Combine(data, "test", "NORMAL", "IM-0001-0001.jpeg"), blank };
+        if (DicomReader.IsAvailable && DicomTestData.Root is { } dicom)
+            images.Add(DicomTestData.Copies(dicom, "mono2-explicit-le").First().Path);
+
+        var pairs = await BothSurfaces([Szanet], images);
+        Assert.Contains("blank or constant", pairs[1].Cli["warning"]!.GetValue<string>());
+        if (images.Count == 3) Assert.NotNull(pairs[2].Cli["dicom"]);
+    }
+
+    [SkippableFact]
+    public async Task AnEnsembleOfTwoModelsGivesTheSameAnswerOnBothSurfaces()
+    {
+        var data = TestData.RequireDataset();
+        var pairs = await BothSurfaces([Szanet, ResNet], [Path.Combine(data, "test", "PNEUMONIA", "person100_bacteria_475.jpeg")]);
+        var models = pairs[0].Cli["models"]!.AsArray();
+        Assert.Equal(["szanet", "resnet18-full"], models.Select(m => m!["name"]!.GetValue<string>()));
+        Assert.Equal(Prediction.EnsembleMean, pairs[0].Cli["threshold_method"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Runs predict on <paramref name="images"/> and posts each to a service of the same models; asserts the shared
+    /// fields equal and the others the surface's own. Returns each image's two JSON objects.
+    /// </summary>
+    private static async Task<List<(JsonObject Cli, JsonObject Api)>> BothSurfaces(string[] models, IReadOnlyList<string> images)
+    {
+        var cli = await InProcessCli.RunAsync(["predict", "--format", "json", .. models.SelectMany(m => new[] { "--model", m }), .. images]);
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        var cliItems = JsonNode.Parse(cli.Stdout)!.AsArray().Select(n => n!.AsObject()).ToList();
+        Assert.Equal(images.Count, cliItems.Count);
+
+        await using var server = await WebServer.StartAsync(new WebServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            ModelDirectories = models,
+            Engine = InferenceEngine.TorchSharp,
+        });
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
+        var pairs = new List<(JsonObject, JsonObject)>();
+        for (int i = 0; i < images.Count; i++)
+        {
+            var part = new ByteArrayContent(File.ReadAllBytes(images[i]));
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            using var form = new MultipartFormDataContent { { part, "file", Path.GetFileName(images[i]) } };
+            using var response = await client.PostAsync("/api/predict?explain=false", form);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{images[i]}: {(int)response.StatusCode} {body}");
+            var api = JsonNode.Parse(body)!.AsObject();
+
+            foreach (var field in Shared)
+                Assert.True(JsonNode.DeepEquals(cliItems[i][field], api[field]),
+                            $"{images[i]}: '{field}' differs: predict {cliItems[i][field]?.ToJsonString() ?? "absent"}, API {api[field]?.ToJsonString() ?? "absent"}");
+            Assert.Empty(cliItems[i].Select(kv => kv.Key).Except(Shared).Except(CliOnly));
+            Assert.Empty(api.Select(kv => kv.Key).Except(Shared).Except(ApiOnly));
+            Assert.Equal(images[i], cliItems[i]["path"]!.GetValue<string>());
+            pairs.Add((cliItems[i], api));
+        }
+        return pairs;
+    }
+}
