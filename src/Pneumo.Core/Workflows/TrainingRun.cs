@@ -28,8 +28,6 @@ namespace Pneumo.Workflows;
 /// </remarks>
 public sealed class TrainingRun
 {
-    private const string MaxEpochsReason = "reached the maximum of";
-
     private readonly string runDir;
     private readonly RunRecord run;
     private readonly IReadOnlyList<Callback> injected;
@@ -113,12 +111,11 @@ public sealed class TrainingRun
         }
         var statePath = Path.Combine(runDir, FileNames.State);
         var state = File.Exists(statePath) ? RunFiles.ReadState(statePath) : null;
-        if (state is { Finished: true } && epochs is int more && more > state.EpochsDone &&
-            state.StopReason?.StartsWith(MaxEpochsReason, StringComparison.Ordinal) == true)
+        if (state is { Finished: true, Stop.Reason: StopReason.MaxEpochs } && epochs is int more && more > state.EpochsDone)
         {
             // A run that ended only because it ran out of epochs continues from its last checkpoint.
             Say(callbacks, $"continuing the finished run from epoch {state.EpochsDone + 1}");
-            state = state with { Finished = false, StopReason = null };
+            state = state with { Finished = false, Stop = null };
         }
         return new TrainingRun(runDir, record, callbacks).Execute(state, cancel);
     }
@@ -172,7 +169,7 @@ public sealed class TrainingRun
         }
 
         context.Each(c => c.OnTrainBegin(context));
-        while (!state.Finished && state.StopReason is null && state.EpochsDone < Config.Epochs)
+        while (!state.Finished && state.Stop is null && state.EpochsDone < Config.Epochs)
         {
             var logs = RunEpoch(state.EpochsDone + 1, trainer, trainLoader, valLoader, context, cancel);
             context.Each(c => c.OnEpochEnd(context, logs));
@@ -182,12 +179,12 @@ public sealed class TrainingRun
         }
         context.Each(c => c.OnTrainEnd(context));
 
-        var reason = state.StopReason ?? $"{MaxEpochsReason} {Config.Epochs} epochs";
-        Log($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
+        var stop = state.Stop ?? TrainingStop.MaxEpochs(Config.Epochs);
+        Log($"training stopped: {stop.Message}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
         best.Verify();  // what ships is what was written
         model.LoadWeights(best.Path);
-        var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
-        Json.Write(Path.Combine(runDir, FileNames.State), state with { Finished = true, StopReason = reason });
+        var metadata = Finish(model, preprocessing, valLoader, data, state, stop.Message, trainer.FrontCache, cancel);
+        Json.Write(Path.Combine(runDir, FileNames.State), state with { Finished = true, Stop = stop });
         return metadata;
     }
 
@@ -243,7 +240,7 @@ public sealed class TrainingRun
             EpochsDone = logs.Epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
             Callbacks = context.Callbacks.Select(c => (c.Name, State: c.SaveState())).Where(c => c.State.Count > 0).ToDictionary(c => c.Name, c => c.State),
             BestEpoch = best.BestEpoch, BestValLoss = best.Best, TrainingSeconds = state.TrainingSeconds + logs.Seconds,
-            AverageUpdates = average?.Updates ?? 0, StopReason = context.StopRequested ? context.StopReason : null,
+            AverageUpdates = average?.Updates ?? 0, Stop = context.Stop,
         };
         Json.Write(Path.Combine(runDir, FileNames.State), state);  // the commit point of the epoch
         ResultFiles.WriteHistory(Path.Combine(runDir, FileNames.History), history);
