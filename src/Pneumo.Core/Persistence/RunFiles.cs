@@ -46,7 +46,8 @@ public static class RunFiles
             : state.EpochsDone > 0 && string.IsNullOrEmpty(state.Checkpoint) ? $"epochs_done is {state.EpochsDone} but no checkpoint is named"
             : null;
         if (problem is not null) throw new InvalidDataException($"{path}: damaged training state ({problem})");
-        return state;
+        // Runs saved before the stop reason was an enum hold only its text.
+        return state.StopReason is { } text ? state with { Stop = state.Stop ?? TrainingStop.FromText(text, path), StopReason = null } : state;
     }
 
     private static void RequireFields(JsonObject document, string[] fields, string path, string what)

@@ -24,6 +24,9 @@ public sealed record TrainingState
     public int BestEpoch { get; init; }
     public double BestValLoss { get; init; } = double.PositiveInfinity;
     public bool Finished { get; init; }
+    /// <summary>Why the loop stopped, once it has; null while it runs.</summary>
+    public TrainingStop? Stop { get; init; }
+    /// <summary>The text form of <see cref="Stop"/> in runs saved before it existed; read only (see <see cref="RunFiles.ReadState"/>), never written.</summary>
     public string? StopReason { get; init; }
     public double TrainingSeconds { get; init; }
     /// <summary>Updates of the weight average so far (its decay warm-up continues from here on resume).</summary>

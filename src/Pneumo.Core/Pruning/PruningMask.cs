@@ -7,8 +7,8 @@ namespace Pneumo.Pruning;
 /// <summary>Which weights of a model are pruned: one 0/1 tensor per pruned parameter, 0 where the weight is held at zero.</summary>
 /// <remarks>
 /// Masks are float32 tensors of the parameter's shape, keyed by state-dict name (e.g. <c>conv1.weight</c>). Made by
-/// <see cref="Pruner.Create"/>. During retraining, <see cref="Apply"/> runs after every optimizer step (see
-/// <see cref="Training.Trainer.AfterStep"/>) so pruned weights stay zero whatever the optimizer's momentum does.
+/// <see cref="Pruner.Create"/>. During retraining, <see cref="Apply"/> runs after every optimizer step (a callback of the
+/// training loop, <c>Workflows.HoldMask</c>) so pruned weights stay zero whatever the optimizer's momentum does.
 /// </remarks>
 public sealed class PruningMask : IDisposable
 {

@@ -1,3 +1,4 @@
+using Pneumo.Persistence;
 using Pneumo.Training.Callbacks;
 
 namespace Pneumo.Training;
@@ -5,9 +6,16 @@ namespace Pneumo.Training;
 /// <summary>What callbacks may read and change during training, and how the run reaches them all.</summary>
 public sealed class TrainingContext(Func<double> getLearningRate, Action<double> setLearningRate, IReadOnlyList<Callback> callbacks)
 {
+    /// <summary>The epoch running (1-based), or the last one run.</summary>
     public int Epoch { get; set; }
-    public bool StopRequested { get; private set; }
-    public string? StopReason { get; private set; }
+
+    /// <summary>The last epoch the loop may run.</summary>
+    public int MaxEpochs { get; set; }
+
+    /// <summary>Why training stopped or is to stop; null while it goes on.</summary>
+    public TrainingStop? Stop { get; private set; }
+
+    public bool StopRequested => Stop is not null;
 
     /// <summary>Every callback of the run, in the order they are called.</summary>
     public IReadOnlyList<Callback> Callbacks { get; } = callbacks;
@@ -18,11 +26,8 @@ public sealed class TrainingContext(Func<double> getLearningRate, Action<double>
         set => setLearningRate(value);
     }
 
-    public void RequestStop(string reason)
-    {
-        StopRequested = true;
-        StopReason = reason;
-    }
+    /// <summary>Asks the loop to stop after this epoch (or not to start one, for a stop restored from a saved run).</summary>
+    public void RequestStop(TrainingStop stop) => Stop = stop;
 
     /// <summary>Sends a line of information to every callback (progress callbacks show it).</summary>
     public void Log(string message)

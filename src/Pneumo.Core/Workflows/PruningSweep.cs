@@ -3,7 +3,6 @@ using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Evaluation;
-using Pneumo.Evaluation.Metrics;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
@@ -103,80 +102,34 @@ public sealed class PruningSweep : IDisposable
     private sealed record Retrained(int BestEpoch, Predictions Validation);
 
     /// <summary>
-    /// Retrains the pruned working model with the mask held fixed, as a training run would: the model's learning rate,
-    /// validation loss after every epoch, the learning rate reduced on a plateau of it (the model's own factor and
-    /// patience), and at the end the weights of the epoch of lowest validation loss restored.
+    /// Retrains the pruned working model with the mask held fixed, as a training run would (the same loop): the model's
+    /// learning rate, validation loss after every epoch, the learning rate reduced on a plateau of it (the model's own
+    /// factor and patience), and at the end the weights of the epoch of lowest validation loss restored.
     /// </summary>
     private Retrained Retrain(PruningMask mask, PruningStep step, CancellationToken cancel)
     {
         var config = dense.Metadata.Training!;
         using var trainer = new Trainer(working, dense.Metadata.Preprocessing, config.LearningRate, data.ClassWeights,
-                                        flipAveraging: FlipAveraging)
-        {
-            AfterStep = () => mask.Apply(working),
-        };
-        var reduceLr = new ReduceLrOnPlateau("val_loss", config.ReduceLrFactor, config.ReduceLrPatience, config.MinLearningRate, config.MinDelta);
-        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, [reduceLr, new LogLines(line => log("  " + line))]);
-        reduceLr.OnTrainBegin(context);
+                                        flipAveraging: FlipAveraging);
+        using var best = new RestoreBestWeights(working);
+        var what = string.Create(CultureInfo.InvariantCulture, $"{step.Variant.Method.ToString().ToLowerInvariant()} {step.Sparsity:0.00}");
+        var fit = new FitLoop(trainer,
+            [
+                new RetrainingProgress(what, log), best,
+                new ReduceLrOnPlateau("val_loss", config.ReduceLrFactor, config.ReduceLrPatience, config.MinLearningRate, config.MinDelta),
+                new HoldMask(mask, working), new LogLines(line => log("  " + line)),
+            ],
+            settings.Seed, EpochValidation.Metrics(producer: null));
         var (prefetch, workers) = BatchLoader.ForThisProcess();
         var loader = new BatchLoader(data.Split.Train, data.Cache, config.BatchSize, Augmentation.For(config.Augmentation),
                                      shuffle: true, seed: settings.Seed, prefetch: prefetch, workers: workers);
-        Retrained? best = null;
-        double bestLoss = double.PositiveInfinity;
-        Dictionary<string, torch.Tensor>? bestWeights = null;
-        try
-        {
-            for (int epoch = 1; epoch <= settings.RetrainEpochs; epoch++)
-            {
-                context.Epoch = epoch;
-                torch.manual_seed(settings.Seed * 1000L + epoch);  // dropout, as a training run seeds each epoch
-                var clock = Stopwatch.StartNew();
-                var (loss, accuracy, speed) = trainer.TrainOneEpoch(loader, epoch, cancel: cancel);
-                var validation = trainer.Evaluate(validationLoader, cancel);
-                var metrics = BinaryMetrics.Compute(validation.Labels, validation.Probabilities, ThresholdSelector.Default);
-                var logs = new EpochLogs(epoch, loss, accuracy, validation.LogLoss(), metrics.Accuracy, metrics.Auc,
-                                         trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
-                log(string.Create(CultureInfo.InvariantCulture,
-                    $"  retraining {step.Variant.Method.ToString().ToLowerInvariant()} {step.Sparsity:0.00}, epoch {epoch}/{settings.RetrainEpochs}: " +
-                    $"loss {loss:F4}, accuracy {accuracy:F4}, val_loss {logs.ValLoss:F4}, val AUC {logs.ValAuc:F4}, " +
-                    $"learning rate {logs.LearningRate:G3} ({speed:F0} img/s)"));
-                if (best is null || logs.ValLoss < bestLoss)
-                {
-                    best = new Retrained(epoch, validation);
-                    bestLoss = logs.ValLoss;
-                    if (epoch < settings.RetrainEpochs) bestWeights = Snapshot(bestWeights);
-                }
-                reduceLr.OnEpochEnd(context, logs);
-            }
-            if (best!.BestEpoch < settings.RetrainEpochs)
-            {
-                log($"  keeping the weights of retraining epoch {best.BestEpoch} (lowest val_loss {bestLoss:F4})");
-                Restore(bestWeights!);
-            }
-            return best;
-        }
-        finally
-        {
-            if (bestWeights is not null) foreach (var t in bestWeights.Values) t.Dispose();
-        }
+        fit.Run(loader, validationLoader, epochsDone: 0, settings.RetrainEpochs, cancel);
+        if (best.BestEpoch < settings.RetrainEpochs)
+            log($"  keeping the weights of retraining epoch {best.BestEpoch} (lowest val_loss {best.Best:F4})");
+        return new Retrained(best.BestEpoch, best.BestValidation!);
     }
 
     private bool FlipAveraging => dense.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip;
-
-    /// <summary>A copy of the working model's state (weights and batch-norm statistics), reusing <paramref name="into"/> when given.</summary>
-    private Dictionary<string, torch.Tensor> Snapshot(Dictionary<string, torch.Tensor>? into)
-    {
-        using var noGrad = torch.no_grad();
-        if (into is null) return working.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-        foreach (var (name, tensor) in working.state_dict()) into[name].copy_(tensor);
-        return into;
-    }
-
-    private void Restore(Dictionary<string, torch.Tensor> state)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (name, tensor) in working.state_dict()) tensor.copy_(state[name]);
-    }
 
     /// <summary>Copies the dense weights and batch-norm statistics into the working model.</summary>
     private void Reset()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
@@ -28,8 +27,6 @@ namespace Pneumo.Workflows;
 /// </remarks>
 public sealed class TrainingRun
 {
-    private const string MaxEpochsReason = "reached the maximum of";
-
     private readonly string runDir;
     private readonly RunRecord run;
     private readonly IReadOnlyList<Callback> injected;
@@ -113,12 +110,11 @@ public sealed class TrainingRun
         }
         var statePath = Path.Combine(runDir, FileNames.State);
         var state = File.Exists(statePath) ? RunFiles.ReadState(statePath) : null;
-        if (state is { Finished: true } && epochs is int more && more > state.EpochsDone &&
-            state.StopReason?.StartsWith(MaxEpochsReason, StringComparison.Ordinal) == true)
+        if (state is { Finished: true, Stop.Reason: StopReason.MaxEpochs } && epochs is int more && more > state.EpochsDone)
         {
             // A run that ended only because it ran out of epochs continues from its last checkpoint.
             Say(callbacks, $"continuing the finished run from epoch {state.EpochsDone + 1}");
-            state = state with { Finished = false, StopReason = null };
+            state = state with { Finished = false, Stop = null };
         }
         return new TrainingRun(runDir, record, callbacks).Execute(state, cancel);
     }
@@ -158,10 +154,11 @@ public sealed class TrainingRun
                                         flipAveraging: Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
                                         backboneLrScale: Config.BackboneLrScale, layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
         var best = new ModelCheckpoint(Path.Combine(runDir, FileNames.BestWeights), () => trainer.EvaluatedModel);
-        var context = new TrainingContext(() => trainer.LearningRate, lr => trainer.LearningRate = lr, Callbacks(best));
-        state = state is null ? new TrainingState { LearningRate = Config.LearningRate }
-              : state.Checkpoint is null ? state
-              : Restore(state, model, trainer, context, best);
+        var checkpoint = new EpochCheckpoint(runDir, model, trainer, best);
+        var stateFile = new RunStateFile(runDir, state ?? new TrainingState { LearningRate = Config.LearningRate }, checkpoint, best, average);
+        var fit = new FitLoop(trainer, Callbacks(best, checkpoint, stateFile), Config.Seed, EpochValidation.Metrics(runDir));
+        if (stateFile.State.Checkpoint is not null) Restore(stateFile.State, model, trainer, fit.Context, best);
+        if (stateFile.State.Stop is { } saved) fit.Context.RequestStop(saved);  // stopped, but killed before the model was written
         if (model.HasFrozenFront) trainer.FrontCache = new FrontCache();
         var (trainLoader, valLoader) = Loaders(data, preprocessing, model.HasFrozenFront);
         if (Config.Schedule == LearningRateSchedule.Cosine)
@@ -171,89 +168,33 @@ public sealed class TrainingRun
             trainer.ScheduledRate = Config.LearningRate;
         }
 
-        context.Each(c => c.OnTrainBegin(context));
-        while (!state.Finished && state.StopReason is null && state.EpochsDone < Config.Epochs)
-        {
-            var logs = RunEpoch(state.EpochsDone + 1, trainer, trainLoader, valLoader, context, cancel);
-            context.Each(c => c.OnEpochEnd(context, logs));
-            if (trainer.FrontCache is { } cache)
-                context.Log($"frozen front: {cache.Count} views cached ({cache.Misses} computed, {cache.Hits} reused so far)");
-            state = Commit(state, logs, model, trainer, average, context, best);
-        }
-        context.Each(c => c.OnTrainEnd(context));
-
-        var reason = state.StopReason ?? $"{MaxEpochsReason} {Config.Epochs} epochs";
-        Log($"training stopped: {reason}; restoring the best weights (epoch {state.BestEpoch}, val_loss {state.BestValLoss:F4})");
+        var stop = stateFile.State.Finished && stateFile.State.Stop is null
+            ? TrainingStop.MaxEpochs(Config.Epochs)  // a finished run saved without its reason: no epoch more
+            : fit.Run(trainLoader, valLoader, stateFile.State.EpochsDone, Config.Epochs, cancel);
+        var done = stateFile.State;
+        Log($"training stopped: {stop.Message}; restoring the best weights (epoch {done.BestEpoch}, val_loss {done.BestValLoss:F4})");
         best.Verify();  // what ships is what was written
         model.LoadWeights(best.Path);
-        var metadata = Finish(model, preprocessing, valLoader, data, state, reason, trainer.FrontCache, cancel);
-        Json.Write(Path.Combine(runDir, FileNames.State), state with { Finished = true, StopReason = reason });
+        var metadata = Finish(model, preprocessing, valLoader, data, done, stop.Message, trainer.FrontCache, cancel);
+        Json.Write(Path.Combine(runDir, FileNames.State), done with { Finished = true, Stop = stop });
         return metadata;
     }
 
-    /// <summary>The run's callbacks, in the order they are called: the injected ones (progress), early stopping, the configured learning-rate schedule, the best weights.</summary>
-    private List<Callback> Callbacks(ModelCheckpoint best)
+    /// <summary>
+    /// The run's callbacks, in the order they are called: the injected ones (progress), early stopping, the configured
+    /// learning-rate schedule, the best weights, then the epoch's commit: its checkpoint, then <c>state.json</c>.
+    /// </summary>
+    private List<Callback> Callbacks(ModelCheckpoint best, EpochCheckpoint checkpoint, RunStateFile stateFile)
     {
         var callbacks = new List<Callback>(injected) { new EarlyStopping("val_loss", Config.EarlyStoppingPatience, Config.MinDelta) };
         if (Config.Schedule == LearningRateSchedule.Plateau)
             callbacks.Add(new ReduceLrOnPlateau("val_loss", Config.ReduceLrFactor, Config.ReduceLrPatience, Config.MinLearningRate, Config.MinDelta));
-        callbacks.Add(best);
+        callbacks.AddRange([best, checkpoint, stateFile]);
         return callbacks;
     }
 
-    /// <summary>One epoch: a training pass, a validation pass, and the epoch's numbers.</summary>
-    private EpochLogs RunEpoch(int epoch, Trainer trainer, BatchLoader trainLoader, BatchLoader valLoader, TrainingContext context,
-                               CancellationToken cancel)
-    {
-        context.Epoch = epoch;
-        torch.manual_seed(Config.Seed * 1000L + epoch);
-        var clock = Stopwatch.StartNew();
-        var (loss, accuracy, speed) = trainer.TrainOneEpoch(trainLoader, epoch,
-            (b, running) => context.Each(c => c.OnBatchEnd(context, b, trainLoader.BatchCount, running)), cancel);
-        context.Each(c => c.OnValidationBegin(context));
-        var val = trainer.Evaluate(valLoader, cancel);
-        FiniteScores.Require(val.Probabilities, $"{runDir}: the model after epoch {epoch} (validation)", val.Paths);
-        var valMetrics = BinaryMetrics.Compute(val.Labels, val.Probabilities, ThresholdSelector.Default);
-        return new EpochLogs(epoch, loss, accuracy, val.LogLoss(), valMetrics.Accuracy, valMetrics.Auc,
-                             trainer.LearningRate, clock.Elapsed.TotalSeconds, speed);
-    }
-
-    /// <summary>
-    /// The end of an epoch on disk: its checkpoint (weights, optimizer, weight average, with their manifest), then
-    /// <c>state.json</c>, the commit point, then the history; older checkpoints are removed.
-    /// </summary>
-    private TrainingState Commit(TrainingState state, EpochLogs logs, ClassifierModel model, Trainer trainer, WeightAverage? average,
-                                 TrainingContext context, ModelCheckpoint best)
-    {
-        var checkpoint = FileNames.Checkpoint(logs.Epoch);
-        var ckptDir = Path.Combine(runDir, checkpoint);
-        Directory.CreateDirectory(ckptDir);
-        model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointWeights));
-        trainer.Optimizer.save_state_dict(Path.Combine(ckptDir, FileNames.CheckpointOptimizer));
-        average?.Model.SaveWeights(Path.Combine(ckptDir, FileNames.CheckpointAverage));
-        // The run's best.pt is not listed (a kill between its rewrite and the commit below would make the last
-        // checkpoint unusable): a copy is, verified with the rest, from which a damaged best.pt is restored on resume.
-        best.Verify();
-        if (File.Exists(best.Path)) File.Copy(best.Path, Path.Combine(ckptDir, FileNames.BestWeights), overwrite: true);
-        CheckpointManifest.Write(runDir, ckptDir,
-            new[] { FileNames.CheckpointWeights, FileNames.CheckpointOptimizer, FileNames.CheckpointAverage, FileNames.BestWeights }.Select(f => $"{checkpoint}/{f}"));
-        var history = state.History.Append(logs).ToList();
-        state = state with
-        {
-            EpochsDone = logs.Epoch, Checkpoint = checkpoint, LearningRate = trainer.LearningRate, History = history,
-            Callbacks = context.Callbacks.Select(c => (c.Name, State: c.SaveState())).Where(c => c.State.Count > 0).ToDictionary(c => c.Name, c => c.State),
-            BestEpoch = best.BestEpoch, BestValLoss = best.Best, TrainingSeconds = state.TrainingSeconds + logs.Seconds,
-            AverageUpdates = average?.Updates ?? 0, StopReason = context.StopRequested ? context.StopReason : null,
-        };
-        Json.Write(Path.Combine(runDir, FileNames.State), state);  // the commit point of the epoch
-        ResultFiles.WriteHistory(Path.Combine(runDir, FileNames.History), history);
-        foreach (var old in Directory.GetDirectories(Path.Combine(runDir, FileNames.Checkpoints)))
-            if (Path.GetFileName(old) != Path.GetFileName(ckptDir)) Directory.Delete(old, recursive: true);
-        return state;
-    }
-
     /// <summary>Loads the last checkpoint of an interrupted run into the model, the optimizer, the weight average and the callbacks.</summary>
-    private TrainingState Restore(TrainingState state, ClassifierModel model, Trainer trainer, TrainingContext context, ModelCheckpoint best)
+    private void Restore(TrainingState state, ClassifierModel model, Trainer trainer, TrainingContext context, ModelCheckpoint best)
     {
         var ckpt = Path.Combine(runDir, state.Checkpoint!);
         if (!CheckpointManifest.Verify(runDir, ckpt))
@@ -270,7 +211,6 @@ public sealed class TrainingRun
         context.Each(c => { if (state.Callbacks.TryGetValue(c.Name, out var saved)) c.LoadState(saved); });
         RestoreBestWeights(ckpt, best);
         Log($"resuming after epoch {state.EpochsDone} (learning rate {state.LearningRate:G3})");
-        return state;
     }
 
     /// <summary>

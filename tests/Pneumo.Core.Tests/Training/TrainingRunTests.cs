@@ -89,7 +89,8 @@ public class TrainingRunTests
         var state = Json.Read<TrainingState>(run.Combine("state.json"));
         Assert.True(state.Finished);
         Assert.Equal(2, state.EpochsDone);
-        Assert.Contains("maximum of 2 epochs", state.StopReason);
+        Assert.Equal(StopReason.MaxEpochs, state.Stop!.Reason);
+        Assert.Equal("reached the maximum of 2 epochs", state.Stop.Message);
         Assert.Equal(2, Json.Read<RunRecord>(run.Combine("run.json")).Config.Epochs);
         Assert.InRange(metadata.BestEpoch!.Value, 1, 2);
     }
@@ -105,7 +106,27 @@ public class TrainingRunTests
         var state = Json.Read<TrainingState>(run.Combine("state.json"));
         Assert.Equal(2, state.EpochsDone);
         Assert.Equal(new[] { 1, 2 }, state.History.Select(h => h.Epoch));
-        Assert.Contains("maximum of 2 epochs", state.StopReason);
+        Assert.Equal(StopReason.MaxEpochs, state.Stop!.Reason);
+        Assert.Equal("reached the maximum of 2 epochs", state.Stop.Message);
+    }
+
+    /// <summary>A run saved when the stop reason was only text: ran out of epochs, it continues; stopped early, it does not.</summary>
+    [SkippableTheory]
+    [InlineData("reached the maximum of 1 epochs", 2)]
+    [InlineData("early stopping: val_loss did not improve for 10 epochs (best 0.6931)", 1)]
+    public void ARunSavedWithTheOldTextStopReasonIsResumedByIt(string oldText, int epochsAfter)
+    {
+        using var data = TestData.SmallDataRoot(6, "train");
+        using var run = new TempDir();
+        TrainingRun.Start(Quick(1), data.Path, run.Path, "test");
+        var old = Json.ReadObject(run.Combine("state.json"));
+        Assert.True(old.Remove("stop"));
+        old["stop_reason"] = oldText;
+        File.WriteAllText(run.Combine("state.json"), old.ToJsonString());
+        TrainingRun.Resume(run.Path, epochs: 2);
+        var state = RunFiles.ReadState(run.Combine("state.json"));
+        Assert.Equal(epochsAfter, state.EpochsDone);
+        Assert.Equal(epochsAfter == 2 ? "reached the maximum of 2 epochs" : oldText, state.Stop!.Message);
     }
 
     [SkippableFact]

@@ -24,8 +24,17 @@ public abstract class Callback
     /// <summary>Batch <paramref name="batch"/> of <paramref name="batches"/> of the epoch finished; the epoch's mean loss so far.</summary>
     public virtual void OnBatchEnd(TrainingContext context, int batch, int batches, double runningLoss) { }
 
+    /// <summary>
+    /// An optimizer step is done, before the weight average and anything else reads the weights (e.g. to hold pruned
+    /// weights at zero).
+    /// </summary>
+    public virtual void OnStepEnd(TrainingContext context) { }
+
     /// <summary>The epoch's training pass is done; validation starts.</summary>
     public virtual void OnValidationBegin(TrainingContext context) { }
+
+    /// <summary>The epoch's validation predictions, before its numbers are computed from them.</summary>
+    public virtual void OnValidationEnd(TrainingContext context, Predictions validation) { }
 
     public virtual void OnEpochEnd(TrainingContext context, EpochLogs logs) { }
 

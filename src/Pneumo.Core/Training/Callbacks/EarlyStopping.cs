@@ -12,6 +12,6 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 6,
     {
         Observe(logs);
         if (Wait >= Patience)
-            context.RequestStop($"early stopping: {Monitor} did not improve for {Patience} epochs (best {Best:F4})");
+            context.RequestStop(new TrainingStop(StopReason.EarlyStopping, $"early stopping: {Monitor} did not improve for {Patience} epochs (best {Best:F4})"));
     }
 }

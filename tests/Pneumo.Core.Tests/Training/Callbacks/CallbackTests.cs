@@ -35,7 +35,8 @@ public class CallbackTests
         var h = new Harness();
         // best .5 at epoch 2; epochs 3, 4, 5 do not improve -> stop after epoch 5 with patience 3.
         Assert.Equal(5, Feed(new EarlyStopping(patience: 3), h, 0.6, 0.5, 0.55, 0.51, 0.52, 0.1));
-        Assert.Contains("did not improve for 3 epochs", h.Context.StopReason);
+        Assert.Equal(StopReason.EarlyStopping, h.Context.Stop!.Reason);
+        Assert.Contains("did not improve for 3 epochs", h.Context.Stop.Message);
     }
 
     [Fact]
