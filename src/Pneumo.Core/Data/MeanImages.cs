@@ -8,10 +8,10 @@ namespace Pneumo.Data;
 public static class MeanImages
 {
     /// <summary>The ImageNet mean image of the packaged ResNet18, [3, 224, 224] in BGR order, 0..255.</summary>
-    public const string ResNet18 = "resnet18-imagenet-bgr";
+    public const string ResNet18 = PretrainedFiles.ResNet18MeanImage;
 
     /// <summary>The side of every mean image, in pixels: a model that subtracts one takes inputs of this size only.</summary>
-    public const int Size = 224;
+    public const int Size = PretrainedFiles.ResNet18InputSize;
 
     private static readonly ConcurrentDictionary<string, Tensor> Loaded = new();
 

@@ -1,4 +1,3 @@
-using Pneumo.Data;
 using Pneumo.Models.Onnx;
 using Pneumo.Models.ResNet;
 using Pneumo.Persistence;
@@ -29,13 +28,13 @@ public static class ModelRegistry
                             (size, _) => new SzaNet(size), Preprocessing.UnitScale(perImageStandardize: true)),
         [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
                             "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input) { FixedInputSize = MeanImages.Size },
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
         [ResNetTransfer.FinetuneName] = new(ResNetTransfer.FinetuneName,
                             "the same with the last residual block (layer4.2) fine-tuned at a lower learning rate",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input) { FixedInputSize = MeanImages.Size },
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
         [ResNetTransfer.FullName] = new(ResNetTransfer.FullName,
                             "the same with every layer fine-tuned (layer-wise learning rates, batch norms training)",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks), PretrainedResNet18Input) { FixedInputSize = MeanImages.Size },
+                            (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
         [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
                             "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
                             (size, b) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size),
@@ -46,7 +45,7 @@ public static class ModelRegistry
     public static Preprocessing ImageNetRgbInput => new() { Mean = [0.485, 0.456, 0.406], Std = [0.229, 0.224, 0.225] };
 
     /// <summary>What the packaged ResNet18 was trained on: BGR, 0..255, minus the ImageNet mean image.</summary>
-    public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = ChannelOrder.Bgr, Scale = 1, MeanImage = MeanImages.ResNet18 };
+    public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = ChannelOrder.Bgr, Scale = 1, MeanImage = PretrainedFiles.ResNet18MeanImage };
 
     public static IReadOnlyCollection<string> Names => Architectures.Keys;
 

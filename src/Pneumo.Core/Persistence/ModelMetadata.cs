@@ -1,4 +1,3 @@
-using Pneumo.Data;
 
 namespace Pneumo.Persistence;
 

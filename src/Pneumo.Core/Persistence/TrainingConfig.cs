@@ -1,5 +1,3 @@
-using Pneumo.Data;
-using Pneumo.Data.Transforms;
 
 namespace Pneumo.Persistence;
 
@@ -56,7 +54,7 @@ public sealed record TrainingConfig
     public int? LimitPerClass { get; init; }
     /// <summary>
     /// Arithmetic of the training steps' convolutions: <c>fp32</c>, or <c>bf16</c> (bfloat16 convolutions, all else
-    /// float32; see <see cref="Pneumo.Models.ClassifierModel.MixedPrecision"/>). Evaluation is always float32.
+    /// float32; see <c>Models.ClassifierModel.MixedPrecision</c>). Evaluation is always float32.
     /// </summary>
     public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>

@@ -59,6 +59,40 @@ public sealed class LayeringTests(ITestOutputHelper output)
         Assert.True(result.IsSuccessful, string.Join("\n", result.FailingTypeNames ?? []));
     }
 
+    /// <summary>
+    /// What the compiled check cannot see, read from the source: a <c>const</c> is copied into its user, so a reference
+    /// to another folder's constant leaves no trace in the assembly, and an unused <c>using</c> line leaves none either.
+    /// No source file of a folder names a folder of its own layer or above (code and using lines; doc comments aside).
+    /// </summary>
+    [Fact]
+    public void The_source_names_only_folders_of_lower_layers()
+    {
+        var root = Path.Combine(TestData.RepositoryRoot, "src", "Pneumo.Core");
+        var violations = new List<string>();
+        foreach (var (folder, layer) in LayerOf)
+        {
+            var dir = Path.Combine(root, folder);
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in Directory.GetFiles(dir, "*.cs", SearchOption.AllDirectories))
+                foreach (var (line, number) in File.ReadLines(file).Select((l, i) => (l, i + 1)))
+                {
+                    if (line.TrimStart().StartsWith("//", StringComparison.Ordinal)) continue;
+                    foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(line, @"\bPneumo\.([A-Z][A-Za-z]+)\b"))
+                        if (LayerOf.TryGetValue(m.Groups[1].Value, out var other) && m.Groups[1].Value != folder && other >= layer)
+                            violations.Add($"{Path.GetRelativePath(root, file)}:{number}: {folder} (layer {layer + 1}) names {m.Groups[1].Value} (layer {other + 1})");
+                }
+        }
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
+    /// <summary>Evaluation is numbers in, numbers out: metrics never need the deep learning engine.</summary>
+    [Fact]
+    public void Evaluation_uses_no_TorchSharp()
+    {
+        var result = Types.InAssembly(Library).That().ResideInNamespace("Pneumo.Evaluation").ShouldNot().HaveDependencyOn("TorchSharp").GetResult();
+        Assert.True(result.IsSuccessful, string.Join("\n", result.FailingTypeNames ?? []));
+    }
+
     /// <summary>The folder graph itself (which folder uses which), acyclic; printed for the record.</summary>
     [Fact]
     public void No_cycle_between_folders()
