@@ -18,6 +18,7 @@ public static class Program
         while (DicomWorkerProtocol.ReadRequest(input) is { } request)
         {
             if (request.Kind == DicomWorkerProtocol.AbortForTest && testSwitch) Environment.FailFast("abort asked for by a test");
+            if (request.Kind == DicomWorkerProtocol.HangForTest && testSwitch) Thread.Sleep(Timeout.Infinite);
             DicomWorkerProtocol.Write(output, Answer(request));
         }
         return 0;

@@ -23,6 +23,9 @@ internal static class DicomWorkerProtocol
     /// <summary>Asks the worker to abort (SIGABRT), as a decoder crash would: honoured only when the worker's test switch is on.</summary>
     public const int AbortForTest = 2;
 
+    /// <summary>Asks the worker to hang, as a decoder in an endless loop would: honoured only when the worker's test switch is on.</summary>
+    public const int HangForTest = 3;
+
     public const int Decode = 1;
 
     /// <summary>The environment variable that lets a worker honour <see cref="AbortForTest"/> (tests of the pool's recovery).</summary>

@@ -37,9 +37,11 @@ public class DicomIsolationTests
     public void AWorkerThatTakesTooLongIsKilledAndTheFileRefused()
     {
         var bytes = Copy("mono2-jpegls-lossless");
-        using var pool = new DicomWorkerPool(DicomWorkerPool.DefaultWorkerPath, size: 1) { Timeout = TimeSpan.FromMilliseconds(1) };
-        var e = Assert.Throws<DicomException>(() => DicomReader.Read(bytes, "slow.dcm", new DicomOptions(), long.MaxValue, pool));
-        Assert.StartsWith("slow.dcm: the DICOM decoder failed on this file (it took longer than", e.Message);
+        using var pool = new DicomWorkerPool(DicomWorkerPool.DefaultWorkerPath, size: 1, testSwitch: true) { Timeout = TimeSpan.FromSeconds(2) };
+        var e = Assert.Throws<DicomException>(() => pool.Decode(bytes, 224 * 224 * 2, DicomPixelCheck.MaxDecodedBytes, "slow.dcm", DicomWorkerProtocol.HangForTest));
+        Assert.Equal("slow.dcm: the DICOM decoder failed on this file (it took longer than 2 s); not scored", e.Message);
+        Assert.Equal((224, 224), (DicomReader.Read(bytes, "next.dcm", new DicomOptions(), long.MaxValue, pool).Width, 224));
+        Assert.Equal(2, pool.Started);
     }
 
     [SkippableFact]
