@@ -3,7 +3,7 @@ using System.Globalization;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
-using Pneumo.Evaluation;
+using Pneumo.Evaluation.Metrics;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
@@ -39,10 +39,14 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
         Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {Path.Combine(root, settings.Split)}");
         var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, settings.Bootstrap, cancellation);
 
-        var table = new Table().AddColumns("threshold", "value", "AUC", "accuracy", "sensitivity", "specificity", "precision", "F1", "TP", "FP", "TN", "FN");
+        var metrics = MetricRegistry.Headline;
+        var table = new Table().AddColumns(["threshold", "value", .. metrics.Select(m => m.Heading), "TP", "FP", "TN", "FN"]);
         foreach (var (name, m) in result.AtThresholds)
-            table.AddRow(name, F(m.Threshold), F(m.Auc), F(m.Accuracy), F(m.Sensitivity), F(m.Specificity), F(m.Precision), F(m.F1),
-                         m.Tp.ToString(), m.Fp.ToString(), m.Tn.ToString(), m.Fn.ToString());
+        {
+            var values = result.HeadlineAtThresholds[name];
+            table.AddRow([name, F(m.Threshold), .. metrics.Select(x => F(values[x.Name])),
+                          m.Tp.ToString(), m.Fp.ToString(), m.Tn.ToString(), m.Fn.ToString()]);
+        }
         Console.Write(table);
         Line($"{result.N} images; model threshold ({result.ThresholdMethod}) {F(result.Threshold)}; 95% bootstrap intervals ({result.BootstrapResamples} resamples):");
         foreach (var (name, ci) in result.ConfidenceIntervals!)

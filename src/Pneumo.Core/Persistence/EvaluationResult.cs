@@ -1,4 +1,4 @@
-using Pneumo.Persistence;
+using System.Text.Json.Serialization;
 
 namespace Pneumo.Persistence;
 
@@ -23,6 +23,13 @@ public sealed record EvaluationResult
     public required int Tn { get; init; }
     public required int Fn { get; init; }
     public required Dictionary<string, BinaryMetrics> AtThresholds { get; init; }
+    /// <summary>Every registered headline metric by name, at each threshold of <see cref="AtThresholds"/>, for tables shown now.</summary>
+    /// <remarks>
+    /// Not written to <c>metrics.json</c>: the file keeps its fixed schema (readers depend on it), and a metric added
+    /// to <c>Evaluation</c>'s registry reaches the file through <see cref="ConfidenceIntervals"/>. Empty when read back.
+    /// </remarks>
+    [JsonIgnore]
+    public Dictionary<string, Dictionary<string, double>> HeadlineAtThresholds { get; init; } = [];
     /// <summary>95% bootstrap intervals of the headline metrics at the model's threshold (resampling images).</summary>
     public Dictionary<string, ConfidenceInterval>? ConfidenceIntervals { get; init; }
     public int BootstrapResamples { get; init; }

@@ -41,6 +41,8 @@ public static class ModelEvaluation
         var result = EvaluationResult.From(all[method], method, all, split,
                                            model.Path, model.Metadata.Architecture, model.Metadata.Seed, Path.GetFullPath(dataRoot)) with
         {
+            HeadlineAtThresholds = thresholds.ToDictionary(
+                t => t.Key, t => MetricRegistry.Compute(MetricInput.At(predictions.Labels, predictions.Probabilities, t.Value))),
             ConfidenceIntervals = Bootstrap.HeadlineMetrics(predictions.Labels, predictions.Probabilities, threshold, resamples, seed: 0),
             BootstrapResamples = resamples,
             ExpectedCalibrationError = Calibration.Compute(predictions.Labels, predictions.Probabilities).ExpectedCalibrationError,

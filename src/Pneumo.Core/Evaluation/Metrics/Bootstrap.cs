@@ -6,19 +6,19 @@ public static class Bootstrap
 {
     public const int DefaultResamples = 2000;
 
-    /// <summary>The headline metrics at a fixed threshold, each with its interval.</summary>
+    /// <summary>The headline metrics (<see cref="MetricRegistry"/>) at a fixed threshold, each with its interval.</summary>
     /// <remarks>
     /// Each resample draws n images with replacement and recomputes every metric on it; the interval is the
     /// (1-level)/2 and (1+level)/2 quantiles of the resampled values. Resamples where a metric is undefined (AUC with
-    /// one class) are left out of that metric's quantiles.
+    /// one class, see <see cref="IMetric.IsDefined"/>) are left out of that metric's quantiles.
     /// </remarks>
     public static Dictionary<string, ConfidenceInterval> HeadlineMetrics(
         IReadOnlyList<int> labels, IReadOnlyList<double> scores, double threshold,
         int resamples = DefaultResamples, int seed = 0, double level = 0.95)
     {
-        var estimate = BinaryMetrics.Compute(labels, scores, threshold);
-        var names = new[] { "auc", "accuracy", "sensitivity", "specificity", "precision", "f1" };
-        var samples = names.ToDictionary(n => n, _ => new List<double>(resamples));
+        var metrics = MetricRegistry.Headline;
+        var estimate = MetricInput.At(labels, scores, threshold);
+        var samples = metrics.Select(_ => new List<double>(resamples)).ToArray();
         var random = new Random(seed);
         int n = labels.Count;
         var l = new int[n];
@@ -31,20 +31,15 @@ public static class Bootstrap
                 l[i] = labels[k];
                 s[i] = scores[k];
             }
-            var m = BinaryMetrics.Compute(l, s, threshold);
-            if (!double.IsNaN(m.Auc)) samples["auc"].Add(m.Auc);
-            samples["accuracy"].Add(m.Accuracy);
-            if (m.Tp + m.Fn > 0) samples["sensitivity"].Add(m.Sensitivity);
-            if (m.Tn + m.Fp > 0) samples["specificity"].Add(m.Specificity);
-            if (m.Tp + m.Fp > 0) samples["precision"].Add(m.Precision);
-            samples["f1"].Add(m.F1);
+            var input = MetricInput.At(l, s, threshold);
+            for (int j = 0; j < metrics.Count; j++)
+            {
+                double v = metrics[j].Compute(input);
+                if (metrics[j].IsDefined(input, v)) samples[j].Add(v);
+            }
         }
-        double Value(string name) => name switch
-        {
-            "auc" => estimate.Auc, "accuracy" => estimate.Accuracy, "sensitivity" => estimate.Sensitivity,
-            "specificity" => estimate.Specificity, "precision" => estimate.Precision, _ => estimate.F1,
-        };
-        return names.ToDictionary(name => name, name => Interval(Value(name), samples[name], level));
+        return metrics.Select((m, j) => (m.Name, Interval: Interval(m.Compute(estimate), samples[j], level)))
+                      .ToDictionary(x => x.Name, x => x.Interval);
     }
 
     /// <summary>Any statistic of (label, score) pairs (e.g. the expected calibration error) with its interval.</summary>

@@ -121,16 +121,18 @@ public static class StudyReport
             md.AppendLine("\n## Test results (official test set)\n");
             md.AppendLine("At each model's own threshold (chosen on validation, never on test); 95% bootstrap intervals over test images " +
                           $"({resamples} resamples, seeded).\n");
-            md.AppendLine("| model | n | AUC | accuracy | sensitivity | specificity | precision | F1 | TP | FP | TN | FN |\n" +
-                          "|---|---|---|---|---|---|---|---|---|---|---|---|");
-            var names = CrossValidationSummary.MetricNames;
+            var metrics = MetricRegistry.Headline;
+            var names = metrics.Select(m => m.Name).ToList();
+            md.AppendLine($"| model | n | {string.Join(" | ", metrics.Select(m => m.Heading))} | TP | FP | TN | FN |\n" +
+                          "|---|---|" + string.Concat(metrics.Select(_ => "---|")) + "---|---|---|---|");
             foreach (var a in analyses)
                 md.AppendLine($"| {a.Name} | {a.Test.N} | " + string.Join(" | ", names.Select(n => Ci(a.Intervals[n]))) +
                               $" | {a.Test.Tp} | {a.Test.Fp} | {a.Test.Tn} | {a.Test.Fn} |");
             foreach (var p in PaperResults.All)
             {
                 var m = p.Metrics();
-                md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", names.Select(n => F(m[n]))) +
+                // The paper publishes only its counts and AUC: a metric it cannot give is an empty cell.
+                md.AppendLine($"| {p.Name} | {p.Matrix.N} | " + string.Join(" | ", names.Select(n => m.TryGetValue(n, out var v) ? F(v) : "")) +
                               $" | {p.Matrix.Tp} | {p.Matrix.Fp} | {p.Matrix.Tn} | {p.Matrix.Fn} |");
             }
             md.AppendLine("\nThe paper's rows are derived from its published confusion matrices (cells read with PNEUMONIA as positive; the paper " +

@@ -78,4 +78,13 @@ public class BootstrapTests
         }
         Assert.True(Width(1000) < 0.6 * Width(100));
     }
+
+    [Fact]
+    public void HeadlineIntervalsFollowTheRegistryAndItsEstimates()
+    {
+        var input = HeadlineMetricsTests.Input;
+        var intervals = Bootstrap.HeadlineMetrics(input.Labels, input.Scores, input.Threshold, resamples: 200, seed: 3);
+        Assert.Equal(MetricRegistry.Headline.Select(m => m.Name), intervals.Keys);
+        foreach (var m in MetricRegistry.Headline) Assert.Equal(m.Compute(input), intervals[m.Name].Estimate);
+    }
 }
