@@ -83,6 +83,33 @@ public class AuditTests(TrainedModelFixture fixture)
         Assert.Equal(validation.Count, json.RootElement.GetProperty("n").GetInt32());
     }
 
+    [SkippableFact]
+    public void EvaluateOnValidationMeansTheModelsOwnValidationPartAsAuditDoes()
+    {
+        TestData.RequireDataset();
+        var outDir = fixture.Work!.Combine("evaluate-validation");
+        var r = CliRunner.Run(fixture.Work.Path, "evaluate", "--model", fixture.ModelDir, "--data", fixture.Data!.Path, "--split", "validation",
+                              "--bootstrap", "100", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("the validation part of", r.Stdout);
+        var validation = File.ReadAllLines(Path.Combine(fixture.ModelDir, "split.csv")).Skip(1).Where(l => l.EndsWith(",validation"))
+            .Select(l => l.Split(',')[0]).ToHashSet();
+        var evaluated = File.ReadAllLines(Path.Combine(outDir, "predictions.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.NotEmpty(evaluated);
+        Assert.Equal(validation, evaluated);
+    }
+
+    [Theory]
+    [InlineData("evaluate")]
+    [InlineData("audit")]
+    public void SplitValidationIsDocumentedTheSameWayInBothCommands(string verb)
+    {
+        var r = CliRunner.Run(Path.GetTempPath(), verb, "--help");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var help = string.Join(" ", r.Stdout.Split('\n').Select(l => l.Trim()));
+        Assert.Contains("validation: the model's own validation part, carved from ROOT/train by the split the model recorded", help);
+    }
+
     [Theory]
     [InlineData("--split", "train")]
     [InlineData("--border", "0.6")]
