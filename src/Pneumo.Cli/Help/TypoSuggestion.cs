@@ -30,7 +30,8 @@ public static partial class TypoSuggestion
     public static IEnumerable<string> OptionNames(IReadOnlyList<string> args)
     {
         var settings = args.Select(CommandCatalog.SettingsOf).FirstOrDefault(s => s is not null);
-        var names = new List<string> { "help", "version" };
+        // --version belongs to pneumo itself, not to a verb.
+        var names = settings is null ? new List<string> { "help", "version" } : ["help"];
         if (settings is not null)
             foreach (var (_, option) in CommandCatalog.Options(settings))
                 names.AddRange(option.LongNames.Concat(option.ShortNames));
