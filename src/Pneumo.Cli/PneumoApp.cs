@@ -1,4 +1,5 @@
 using Pneumo.Cli.Commands;
+using Pneumo.Cli.Help;
 using Pneumo.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,7 +13,7 @@ public static class PneumoApp
     public static Task<int> RunAsync(string[] args, Terminal terminal)
     {
         var app = new CommandApp(Registrar(terminal));
-        app.Configure(config => Configure(config, terminal));
+        app.Configure(config => Configure(config, terminal, args));
         return app.RunAsync(args);
     }
 
@@ -25,19 +26,24 @@ public static class PneumoApp
         return registrar;
     }
 
-    /// <summary>The application: settings, the parse-error handler (one line, exit code 2) and every verb.</summary>
-    public static void Configure(IConfigurator config, Terminal terminal)
+    /// <summary>
+    /// The application: settings, the version, the help (bounded by <see cref="Terminal.HelpWidth"/>), the parse-error
+    /// handler (one line with a suggestion for a typo, exit code 2) and every verb of <see cref="CommandCatalog"/>.
+    /// </summary>
+    public static void Configure(IConfigurator config, Terminal terminal, IReadOnlyList<string>? args = null)
     {
         config.SetApplicationName("pneumo");
+        config.SetApplicationVersion(AppVersion.Text);
         config.UseStrictParsing();
         config.ConfigureConsole(terminal.Out);
+        config.SetHelpProvider(new PneumoHelpProvider(config.Settings, terminal.HelpWidth));
         config.SetExceptionHandler((ex, _) =>
         {
-            terminal.ErrorLine(ErrorText(ex));
+            terminal.ErrorLine(TypoSuggestion.Explain(ErrorText(ex), args ?? []));
             return ExitCodes.BadInput;
         });
         config.AddCommand<TrainCommand>("train")
-            .WithDescription("Train a model (SZANet) on the training set; writes a run folder that is also a model directory.")
+            .WithDescription("Train a model of any architecture (szanet, the ResNet18 variants, an ONNX backbone) on the training set; writes a run folder that is also a model directory.")
             .WithExample("train", "--arch", "szanet", "--out", "runs/szanet");
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")

@@ -5,7 +5,7 @@ namespace Pneumo;
 /// Front ends decide by this code, never by an error's message text: the web service maps each code to its HTTP status
 /// in one table (<c>Pneumo.Web.ErrorStatus</c>) and sends it with the message (<c>"code": "too_large"</c>); the command
 /// line exits with code 2 for all of them. The message stays one sentence for a person. <see cref="MalformedRequest"/>,
-/// <see cref="Unauthorized"/> and <see cref="Internal"/> are raised only by the service's transport, not the library:
+/// <see cref="Unauthorized"/>, <see cref="Internal"/>, <see cref="UnknownPath"/> and <see cref="MethodNotAllowed"/> are raised only by the service's transport, not the library:
 /// they are here so that a client reads one vocabulary of codes.
 /// </remarks>
 public enum ErrorCode
@@ -42,4 +42,8 @@ public enum ErrorCode
 
     /// <summary>The service's transport: a bug, not the client's input.</summary>
     Internal,
+    /// <summary>The service's transport: no page or endpoint at the requested path.</summary>
+    UnknownPath,
+    /// <summary>The service's transport: the path exists but not with the request's method (GET on /api/predict).</summary>
+    MethodNotAllowed,
 }

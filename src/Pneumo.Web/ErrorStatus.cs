@@ -26,6 +26,8 @@ public static class ErrorStatus
         ErrorCode.UnsupportedModality => StatusCodes.Status422UnprocessableEntity,
         ErrorCode.NonFiniteScore => StatusCodes.Status422UnprocessableEntity,
         ErrorCode.Internal => StatusCodes.Status500InternalServerError,
+        ErrorCode.UnknownPath => StatusCodes.Status404NotFound,
+        ErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
     };
 #pragma warning restore CS8524
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Pneumo.Data;
+using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Explain;
 using Pneumo.Persistence;
@@ -108,10 +109,16 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
     /// <summary>The one sentence for a diagnosis that was refused, by its code: what failed, then the library's reason.</summary>
     private static string Explained(UserError e) => e.Code switch
     {
+        // Spoken to a browser user: no command-line option, what is analysed instead.
+        ErrorCode.UnsupportedModality when e is DicomException { Modality: { } modality } => ModalityRefusal(modality),
         ErrorCode.NonFiniteScore => $"no diagnosis: {Reason(e.Message)}",
         ErrorCode.CorruptImage => $"cannot decode the image: {Reason(e.Message)}",
         _ => Reason(e.Message),
     };
+
+    /// <summary>The refusal of a DICOM file that is not a radiograph, worded for the page's users.</summary>
+    public static string ModalityRefusal(string modality) =>
+        $"DICOM modality {modality} is not a radiograph (CR, DX or RG): this service analyses chest X-ray radiographs only; upload a chest X-ray";
 
     /// <summary>The decoder's message without the image's name in front.</summary>
     private static string Reason(string message) =>

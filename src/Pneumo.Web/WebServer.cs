@@ -81,6 +81,9 @@ public static class WebServer
             options.Log?.Invoke($"{context.Request.Method} {context.Request.Path} {context.Response.StatusCode} {clock.ElapsedMilliseconds} ms");
         });
 
+        // After the middleware above, so that its headers and log line cover these answers too.
+        app.UseStatusCodePages(context => EmptyErrorBodies.Write(context.HttpContext));
+
         var predict = new PredictEndpoint(diagnoser, options);
         app.MapGet("/", IndexPage.Handle);
         app.MapPost("/api/predict", predict.HandleAsync);

@@ -65,22 +65,40 @@ public class AuditTests(TrainedModelFixture fixture)
         Assert.Contains("| border |", File.ReadAllText(Path.Combine(outDir, "audit.md")));
     }
 
-    [SkippableFact]
-    public void AuditOnTheModelsOwnValidationPart()
+    /// <summary>
+    /// One meaning of <c>--split validation</c>: audit and evaluate both measure exactly the model's own validation part,
+    /// the images its split.csv marks as validation (evaluate used to look for a folder ROOT/validation).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("audit", "audit.csv")]
+    [InlineData("evaluate", "predictions.csv")]
+    public void SplitValidationIsTheModelsOwnValidationPart(string verb, string rowsFile)
     {
         TestData.RequireDataset();
-        var outDir = fixture.Work!.Combine("audit-validation");
-        var r = CliRunner.Run(fixture.Work.Path, "audit", "--model", fixture.ModelDir, "--data", fixture.Data!.Path, "--bootstrap", "100",
-                              "--threads", "1", "--out", outDir);
+        var outDir = fixture.Work!.Combine(verb + "-validation");
+        var r = CliRunner.Run(fixture.Work.Path, verb, "--model", fixture.ModelDir, "--data", fixture.Data!.Path, "--split", "validation",
+                              "--bootstrap", "100", "--out", outDir);
         Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("validation part of", r.Stdout);
         var validation = File.ReadAllLines(Path.Combine(fixture.ModelDir, "split.csv")).Skip(1).Where(l => l.EndsWith(",validation"))
             .Select(l => l.Split(',')[0]).ToHashSet();
-        var audited = File.ReadAllLines(Path.Combine(outDir, "audit.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
-        Assert.NotEmpty(audited);
-        Assert.Equal(validation, audited);
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "audit.json")));
+        var measured = File.ReadAllLines(Path.Combine(outDir, rowsFile)).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.NotEmpty(measured);
+        Assert.Equal(validation, measured);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, verb == "audit" ? "audit.json" : "metrics.json")));
         Assert.Equal("validation", json.RootElement.GetProperty("split").GetString());
         Assert.Equal(validation.Count, json.RootElement.GetProperty("n").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("evaluate")]
+    [InlineData("audit")]
+    public void SplitValidationIsDocumentedTheSameWayInBothCommands(string verb)
+    {
+        var r = CliRunner.Run(Path.GetTempPath(), verb, "--help");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var help = string.Join(" ", r.Stdout.Split('\n').Select(l => l.Trim()));
+        Assert.Contains("validation: the model's own validation part, carved from ROOT/train by the split the model recorded", help);
     }
 
     [Theory]

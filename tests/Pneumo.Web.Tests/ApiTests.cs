@@ -167,4 +167,18 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         using var missing = await service.Client.GetAsync("/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Theory]
+    [InlineData("GET", "/api/predict", HttpStatusCode.MethodNotAllowed, "method_not_allowed", "GET is not allowed on /api/predict")]
+    [InlineData("GET", "/nothing-here", HttpStatusCode.NotFound, "unknown_path", "/nothing-here")]
+    [InlineData("POST", "/api/nothing", HttpStatusCode.NotFound, "unknown_path", "POST /api/predict")]
+    public async Task RoutingErrorsAreJsonLikeEveryOtherError(string method, string path, HttpStatusCode status, string code, string messagePart)
+    {
+        using var response = await service.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(text).RootElement.Clone();
+        AssertError(status, messagePart, (response.StatusCode, body));
+        Assert.Equal(code, body.GetProperty("code").GetString());
+    }
 }

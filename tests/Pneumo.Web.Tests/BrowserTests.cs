@@ -142,4 +142,21 @@ public class BrowserTests(ServiceFixture service)
         await Assertions.Expect(page.Locator("#warning")).ToContainTextAsync("modality CT is not a radiograph; scored anyway", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#warning")).ToBeVisibleAsync();
     }
+
+    /// <summary>A refused modality is explained to the person at the page: what is analysed, no command-line option.</summary>
+    [SkippableFact]
+    public async Task ARefusedDicomModalitySpeaksToTheBrowserUser()
+    {
+        var root = DicomTestData.Require();
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(service.Server.Address.ToString());
+        await page.Locator("#file").SetInputFilesAsync(DicomTestData.Other(root, "CT_small.dcm"));
+        var error = page.Locator("#error");
+        await Assertions.Expect(error).ToContainTextAsync("upload a chest X-ray", new() { Timeout = 60_000 });
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        Assert.DoesNotContain("--", await error.TextContentAsync());
+    }
 }

@@ -55,6 +55,9 @@ public class DicomApiTests(ServiceFixture service)
             var (s, b, _) = await Post(service.Client, File.ReadAllBytes(DicomTestData.Other(root, file)), file);
             Assert.Equal(HttpStatusCode.UnprocessableEntity, s);
             Assert.StartsWith($"DICOM modality {modality} is not a radiograph", b.GetProperty("error").GetString());
+            // Spoken to the page's users: what is analysed, and no command-line option.
+            Assert.DoesNotContain("--", b.GetProperty("error").GetString());
+            Assert.Contains("upload a chest X-ray", b.GetProperty("error").GetString());
         }
     }
 

@@ -27,6 +27,8 @@ public class ErrorStatusTests(ServiceFixture service)
         { ErrorCode.UnsupportedModality, 422 },
         { ErrorCode.NonFiniteScore, 422 },
         { ErrorCode.Internal, 500 },
+        { ErrorCode.UnknownPath, 404 },
+        { ErrorCode.MethodNotAllowed, 405 },
     };
 
     [Theory]

@@ -17,7 +17,7 @@ public sealed class AuditCommand(Terminal terminal) : PneumoCommand<AuditCommand
 {
     public sealed class Settings : ModelSeedSettings
     {
-        [CommandOption("--split <SPLIT>"), Description("validation: the model's own validation part, rebuilt from its model directory; test: ROOT/test (for reporting only)."), DefaultValue("validation")]
+        [CommandOption("--split <SPLIT>"), Description("validation: the model's own validation part, carved from ROOT/train by the split the model recorded (as evaluate --split validation); test: ROOT/test, the official test set (for reporting only)."), DefaultValue("validation")]
         public string Split { get; init; } = "validation";
 
         [CommandOption("--border <F>"), Description("Width of the border band on each side, as a fraction of the image side."), DefaultValue(0.1)]

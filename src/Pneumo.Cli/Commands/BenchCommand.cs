@@ -7,6 +7,7 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Diagnosis;
 using Spectre.Console;
+using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
@@ -16,22 +17,22 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
 {
     public sealed class Settings : ModelThreadsSettings
     {
-        [CommandOption("--out <DIR>"), Description("Where bench.json (soak.json with --soak) and README.md go (default: results/bench; with --soak results/soak).")]
+        [CommandOption("--out <DIR>"), Description("Where bench.json (soak.json with --soak) and README.md go (default: results/bench; with --soak results/soak)."), HelpDefault("results/bench")]
         public string? Out { get; init; }
 
         [CommandOption("--quick"), Description("Small sizes everywhere: about two minutes on 2 cores (the memory measurement uses 320 images per epoch, not the whole training set).")]
         public bool Quick { get; init; }
 
-        [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune, resnet18-full).")]
+        [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune, resnet18-full)."), HelpDefault("all four")]
         public string[]? Arch { get; init; }
 
         [CommandOption("--image-store"), Description("Measure the decoded-image store instead: decode-or-load time and memory on the training set and on a 10x set of hard links, first run against second run (results in results/bench/image-store unless --out is given).")]
         public bool ImageStore { get; init; }
 
-        [CommandOption("--image-store-batches <N>"), Description("Batches of the image-store bench's training epoch, drawn at random from the whole set, cycling through it again when it has fewer (0 = a full epoch). Default 40, 8 with --quick.")]
+        [CommandOption("--image-store-batches <N>"), Description("Batches of the image-store bench's training epoch, drawn at random from the whole set, cycling through it again when it has fewer (0 = a full epoch). Default 40, 8 with --quick."), HelpDefault("40 (quick 8)")]
         public int? ImageStoreBatches { get; init; }
 
-        [CommandOption("--image-store-repeats <N>"), Description("Further short epochs per set of the image-store bench (40 batches, 8 with --quick), each in a new process, for the spread of an epoch's peak memory. Default 3, 1 with --quick.")]
+        [CommandOption("--image-store-repeats <N>"), Description("Further short epochs per set of the image-store bench (40 batches, 8 with --quick), each in a new process, for the spread of an epoch's peak memory. Default 3, 1 with --quick."), HelpDefault("3 (quick 1)")]
         public int? ImageStoreRepeats { get; init; }
 
         // One phase of --image-store, in a child process (internal).
@@ -62,7 +63,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         [CommandOption("--requests <N>"), Description("With --soak: measured requests per target."), DefaultValue(10_000)]
         public int Requests { get; init; } = 10_000;
 
-        [CommandOption("--baseline-requests <N>"), Description("With --soak: measured requests for the first target (the baseline), when fewer will do (default: --requests).")]
+        [CommandOption("--baseline-requests <N>"), Description("With --soak: measured requests for the first target (the baseline), when fewer will do (default: --requests)."), HelpDefault("--requests")]
         public int? BaselineRequests { get; init; }
 
         [CommandOption("--concurrency <C>"), Description("With --soak: requests in flight at once."), DefaultValue(8)]

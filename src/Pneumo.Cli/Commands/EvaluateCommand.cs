@@ -17,7 +17,7 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
 {
     public sealed class Settings : ModelDataSettings
     {
-        [CommandOption("--split <NAME>"), Description("Split folder to evaluate on."), DefaultValue("test")]
+        [CommandOption("--split <NAME>"), Description("test: ROOT/test, the official test set; validation: the model's own validation part, carved from ROOT/train by the split the model recorded (as audit --split validation); any other NAME: the folder ROOT/NAME."), DefaultValue("test")]
         public string Split { get; init; } = "test";
 
         [CommandOption("--out <OUT_DIR>"), Description("Where metrics.json and predictions.csv go.")]
@@ -36,7 +36,7 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
     {
         var root = DataRoot.Resolve(settings.Data);
         using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model), Warning);
-        Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {Path.Combine(root, settings.Split)}");
+        Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {ModelSplit.Describe(model, root, settings.Split)}");
         var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, settings.Bootstrap, cancellation);
 
         var metrics = MetricRegistry.Headline;

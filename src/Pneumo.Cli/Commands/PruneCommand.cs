@@ -8,6 +8,7 @@ using Pneumo.Persistence;
 using Pneumo.Reporting;
 using Pneumo.Workflows;
 using Spectre.Console;
+using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
@@ -29,7 +30,7 @@ public sealed class PruneCommand(Terminal terminal) : PneumoCommand<PruneCommand
         [CommandOption("--retrain-epochs <N>"), Description("Epochs of retraining with the mask held fixed (0: no retrained variants); the epoch of lowest validation loss is kept."), DefaultValue(1)]
         public int RetrainEpochs { get; init; } = 1;
 
-        [CommandOption("--seed <S>"), Description("Seed of random pruning and retraining (default: the model's seed).")]
+        [CommandOption("--seed <S>"), Description("Seed of random pruning and retraining (default: the model's seed)."), HelpDefault("model's")]
         public int? Seed { get; init; }
 
         [CommandOption("--tolerance <F>"), Description("Accuracy loss still counted as keeping the dense accuracy (0.015 = 1.5 points)."), DefaultValue(0.015)]

@@ -4,6 +4,7 @@ using Pneumo.Data;
 using Pneumo.Persistence;
 using Pneumo.Reporting.Report;
 using Spectre.Console;
+using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
@@ -16,7 +17,7 @@ public sealed class ReportCommand(Terminal terminal) : PneumoCommand<ReportComma
         [CommandOption("--runs <DIR>"), Description("Result folders: a model with test/, an evaluation (metrics.json + predictions.csv) or a cross-validation (cv.json). Repeat for several.")]
         public string[] Runs { get; init; } = [];
 
-        [CommandOption("--data <DIR>"), Description("Data root for the data summary and examples (default: the one the results record).")]
+        [CommandOption("--data <DIR>"), Description("Data root for the data summary and examples (default: the one the results record)."), HelpDefault("recorded")]
         public string? Data { get; init; }
 
         [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals."), DefaultValue(2000)]

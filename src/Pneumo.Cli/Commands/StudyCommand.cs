@@ -8,6 +8,7 @@ using Pneumo.Reporting;
 using Pneumo.Reporting.Report;
 using Pneumo.Workflows;
 using Spectre.Console;
+using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
@@ -26,13 +27,13 @@ public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand
         [CommandOption("--cv"), Description("Add K-fold cross-validation of szanet and resnet18-frozen.")]
         public bool CrossValidation { get; init; }
 
-        [CommandOption("--epochs <N>"), Description("Maximum epochs of every training (default 30, --quick 2); fine-tuning at most as many as its default (30, --quick 1).")]
+        [CommandOption("--epochs <N>"), Description("Maximum epochs of every training (default 30, --quick 2); fine-tuning at most as many as its default (30, --quick 1)."), HelpDefault("30 (quick 2)")]
         public int? Epochs { get; init; }
 
-        [CommandOption("--limit <N>"), Description("At most N training images per class (default all, --quick 60).")]
+        [CommandOption("--limit <N>"), Description("At most N training images per class (default all, --quick 60)."), HelpDefault("all (quick 60)")]
         public int? Limit { get; init; }
 
-        [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals (default 2000, --quick 200).")]
+        [CommandOption("--bootstrap <N>"), Description("Bootstrap resamples for the 95% confidence intervals (default 2000, --quick 200)."), HelpDefault("2000 (quick 200)")]
         public int? Bootstrap { get; init; }
 
         [CommandOption("--folds <K>"), Description("Folds of the cross-validation."), DefaultValue(5)]

@@ -7,6 +7,7 @@ using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
 using Spectre.Console;
+using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.Commands;
@@ -25,10 +26,10 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--resume <RUN_DIR>"), Description("Continue an interrupted run from its last checkpoint.")]
         public string? Resume { get; init; }
 
-        [CommandOption("--epochs <N>"), Description("Maximum epochs (default 30). With --resume: a new maximum for the run, e.g. to end it now with its best weights.")]
+        [CommandOption("--epochs <N>"), Description("Maximum epochs (default 30). With --resume: a new maximum for the run, e.g. to end it now with its best weights."), HelpDefault("30")]
         public int? Epochs { get; init; }
 
-        [CommandOption("--batch-size <N>"), DefaultValue(32)]
+        [CommandOption("--batch-size <N>"), DefaultValue(32), Description("Images per training step (and per evaluation batch).")]
         public int BatchSize { get; init; } = 32;
 
         [CommandOption("--lr <RATE>"), Description("Adam learning rate."), DefaultValue(5e-5)]
@@ -58,7 +59,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--no-class-weights"), Description("Do not weight the loss by class frequency.")]
         public bool NoClassWeights { get; init; }
 
-        [CommandOption("--normalize <MODE>"), Description("Intensity normalisation after scaling: per-image (mean 0, sd 1) or none. Default: the architecture's (per-image for szanet, none for pretrained backbones, which expect their own preprocessing).")]
+        [CommandOption("--normalize <MODE>"), Description("Intensity normalisation after scaling: per-image (mean 0, sd 1) or none. Default: the architecture's (per-image for szanet, none for pretrained backbones, which expect their own preprocessing)."), HelpDefault("by arch")]
         public string? Normalize { get; init; }
 
         [CommandOption("--backbone-lr-scale <F>"), Description("Learning rate of a pretrained backbone's fine-tuned blocks, as a fraction of --lr."), DefaultValue(0.1)]
@@ -91,10 +92,10 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--erase <P>"), Description("Random erasing: with probability P, a rectangle of 2-20% of the image filled with one random grey (0 = off)."), DefaultValue(0.0)]
         public double Erase { get; init; }
 
-        [CommandOption("--center-crop <F>"), Description("Evaluation-time framing stored in the model: the central fraction F of each side, resized to the input size (1 = the whole image).")]
+        [CommandOption("--center-crop <F>"), Description("Evaluation-time framing stored in the model: the central fraction F of each side, resized to the input size (1 = the whole image)."), HelpDefault("1")]
         public double? CenterCrop { get; init; }
 
-        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation), default (0.5), or perturbed (the Youden point of validation pooled over acquisition perturbations; 7 extra validation passes). All computed are recorded. Allowed with --resume, also on a finished run (it is then written again). Default: youden.")]
+        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation), default (0.5), or perturbed (the Youden point of validation pooled over acquisition perturbations; 7 extra validation passes). All computed are recorded. Allowed with --resume, also on a finished run (it is then written again). Default: youden."), HelpDefault("youden")]
         public string? ThresholdRule { get; init; }
 
         [CommandOption("--weights-precision <P>"), Description("How the finished model's weights are stored: fp32, or fp16 (half the size; validated as rounded). Allowed with --resume, also on a finished run (it is then written again)."), DefaultValue("fp32")]
@@ -118,7 +119,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--tta <MODE>"), Description("Test-time augmentation: hflip (mean of the image and its mirror) or none."), DefaultValue("hflip")]
         public string Tta { get; init; } = "hflip";
 
-        [CommandOption("--augmentation-pool <K>"), Description("Augment from K seeded draws per image (epoch e uses draw e mod K) so a frozen base's outputs are computed once per draw and cached. Default: 6 for models with a frozen base, a fresh draw every epoch otherwise.")]
+        [CommandOption("--augmentation-pool <K>"), Description("Augment from K seeded draws per image (epoch e uses draw e mod K) so a frozen base's outputs are computed once per draw and cached. Default: 6 for models with a frozen base, a fresh draw every epoch otherwise."), HelpDefault("6 if frozen")]
         public int? AugmentationPool { get; init; }
 
         [CommandOption("--precision <P>"), Description("Arithmetic of the training convolutions: fp32, or bf16 (bfloat16 convolutions as autocast does; weights, gradients and evaluation stay float32; faster on CPUs with AVX-512 BF16). SZANet and the trained layers of the ResNets."), DefaultValue("fp32")]

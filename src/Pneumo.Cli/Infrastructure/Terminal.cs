@@ -10,9 +10,10 @@ namespace Pneumo.Cli.Infrastructure;
 /// <remarks>
 /// Machine-readable output (JSON, CSV) and the error lines are written verbatim to the console's writer: no markup, no
 /// wrapping, no styling, whatever the console's width or colour support. <see cref="LiveProgress"/> says whether a live
-/// progress bar can be drawn (standard output is an interactive terminal).
+/// progress bar can be drawn (standard output is an interactive terminal). <see cref="HelpWidth"/> bounds the help's
+/// lines when standard output is not a terminal (null: the console's width, the terminal's).
 /// </remarks>
-public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LiveProgress = false)
+public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LiveProgress = false, int? HelpWidth = null)
 {
     /// <summary>This process's standard output and standard error.</summary>
     public static Terminal ForProcess()
@@ -22,8 +23,12 @@ public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LivePro
         // Redirected output (log files, CI) is read by tools and people later: never wrap lines at a guessed width.
         if (System.Console.IsOutputRedirected) output.Profile.Width = 4096;
         if (System.Console.IsErrorRedirected) error.Profile.Width = 4096;
-        return new Terminal(output, error, !System.Console.IsOutputRedirected && output.Profile.Capabilities.Interactive);
+        return new Terminal(output, error, !System.Console.IsOutputRedirected && output.Profile.Capabilities.Interactive,
+                            System.Console.IsOutputRedirected ? RedirectedHelpWidth : null);
     }
+
+    /// <summary>The help's width when standard output is a file or a pipe.</summary>
+    public const int RedirectedHelpWidth = 100;
 
     /// <summary>Text on standard output exactly as given (JSON, CSV), followed by a line end.</summary>
     public void Verbatim(string text) => Out.Profile.Out.Writer.WriteLine(text);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
 
 namespace Pneumo.Cli.SharedSettings;
@@ -6,6 +7,6 @@ namespace Pneumo.Cli.SharedSettings;
 /// <summary><c>--model</c>, repeatable: one model or the mean of several (predict, serve).</summary>
 public class EnsembleSettings : CommandSettings
 {
-    [CommandOption(CommonOptions.Model), Description(CommonOptions.EnsembleHelp)]
+    [CommandOption(CommonOptions.Model), Description(CommonOptions.EnsembleHelp), HelpDefault("$PNEUMO_MODEL")]
     public string[] Models { get; init; } = [];
 }

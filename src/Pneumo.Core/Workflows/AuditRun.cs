@@ -86,13 +86,10 @@ public static class AuditRun
         IReadOnlyList<ImageRecord> records;
         ImageCache cache;
         var skipped = new List<string>();
-        if (settings.Split == AuditSettings.Validation)
+        if (settings.Split == ModelSplit.Validation)
         {
-            log($"rebuilding the validation part of {model.Path} from {Path.GetFullPath(dataRoot)} (decoding its training set)");
-            var data = TrainingData.ForModel(model.Metadata, model.Path, dataRoot, cancel: cancel);
-            skipped.AddRange(data.Skipped.Select(f => f.Message));
-            records = data.Split.Validation;
-            cache = data.Cache;
+            (_, records, cache, var failures) = ModelSplit.Load(model, dataRoot, settings.Split, new ImageDecoder(model.Metadata.Preprocessing.InputSize), log, cancel);
+            skipped.AddRange(failures);
             if (settings.Limit is int limit) records = TrainingData.Subsample(records, limit, settings.Seed);
         }
         else

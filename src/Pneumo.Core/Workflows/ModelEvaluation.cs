@@ -10,7 +10,8 @@ namespace Pneumo.Workflows;
 public static class ModelEvaluation
 {
     /// <summary>
-    /// Scores every image of <paramref name="split"/> (unreadable images are skipped and listed), computes the metrics at
+    /// Scores every image of <paramref name="split"/> (<see cref="ModelSplit"/>: <c>validation</c> is the model's own
+    /// validation part, any other name the folder ROOT/NAME; unreadable images are skipped and listed), computes the metrics at
     /// each threshold the model carries (all chosen on validation when it was trained) and writes the results.
     /// </summary>
     public static EvaluationResult Run(ModelDirectory model, string dataRoot, string split, string outDir, string command,
@@ -18,17 +19,16 @@ public static class ModelEvaluation
                                        CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        var records = ChestXrayDataset.Load(dataRoot, split);
-        var cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize) { OnWarning = ImageDecoder.WarningsTo(log) });
-        var (usable, decodeFailures) = cache.LoadAll(records, cancel: cancel);
-        var failures = decodeFailures.Select(f => f.Message).ToList();
+        var decoder = new ImageDecoder(model.Metadata.Preprocessing.InputSize) { OnWarning = ImageDecoder.WarningsTo(log) };
+        var (records, usable, cache, failures) = ModelSplit.Load(model, dataRoot, split, decoder, log, cancel);
+        string source = ModelSplit.Describe(model, dataRoot, split);
         foreach (var f in failures) log?.Invoke($"skipped: {f}");
         var flagged = new List<string>();
         (usable, flagged) = WithoutUnreliable(usable, cache, log);
-        if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, split)}: no readable images");
+        if (usable.Count == 0) throw new DataException($"{source}: no readable images");
         var predictions = Predictor.For(model).Predict(new BatchLoader(usable, cache, 32), cancel);
-        (usable, predictions) = WithoutNonFinite(usable, predictions, Path.Combine(dataRoot, split), failures, log);
-        RequireBothClasses(usable, records, Path.Combine(dataRoot, split));
+        (usable, predictions) = WithoutNonFinite(usable, predictions, source, failures, log);
+        RequireBothClasses(usable, records, source);
 
         var method = EnumNames.Name(model.Metadata.ThresholdMethod);
         var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [method] = model.Metadata.Threshold };

@@ -20,4 +20,8 @@ public sealed class DicomException : DataException
     }
 
     public DicomProblem Problem { get; }
+
+    /// <summary>With <see cref="DicomProblem.Modality"/>: the file's modality (printable, at most 16 characters), so that
+    /// each front end can word the refusal for its users (the command line names its option, the page does not).</summary>
+    public string? Modality { get; init; }
 }

@@ -76,7 +76,8 @@ public static class DicomReader
         {
             if (!options.AnyModality)
                 throw new DicomException(DicomProblem.Modality,
-                    $"{name}: DICOM modality {Printable(a.Modality)} is not a radiograph (CR, DX or RG); not scored (--any-modality scores it anyway)");
+                    $"{name}: DICOM modality {Printable(a.Modality)} is not a radiograph (CR, DX or RG); not scored (--any-modality scores it anyway)")
+                    { Modality = Printable(a.Modality) };
             warnings.Add($"modality {Printable(a.Modality)} is not a radiograph; scored anyway");
         }
         if (a.Pixels > maxPixels)
