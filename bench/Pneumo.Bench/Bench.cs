@@ -10,7 +10,6 @@ using Pneumo.Models.ResNet;
 using Pneumo.Persistence;
 using Pneumo.Runtime;
 using Pneumo.Training;
-using Pneumo.Workflows;
 using TorchSharp;
 using static TorchSharp.torch;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Pneumo.Persistence;
 
 namespace Pneumo.Web;

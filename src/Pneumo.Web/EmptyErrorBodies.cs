@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Pneumo.Web;
 
 /// <summary>The JSON error body for the answers routing gives without one: 404 (no such path) and 405 (wrong method).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Pneumo.Web;
 
 /// <summary>The one table from an error's <see cref="ErrorCode"/> to the HTTP status the service answers it with.</summary>

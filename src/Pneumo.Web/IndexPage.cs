@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Pneumo.Web;
 
 /// <summary><c>GET /</c>: the single page (HTML, CSS and script in one embedded file, nothing from other sites).</summary>

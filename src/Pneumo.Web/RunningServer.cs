@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Pneumo.Diagnosis;
 
 namespace Pneumo.Web;

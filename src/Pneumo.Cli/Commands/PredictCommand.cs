@@ -6,7 +6,6 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
-using Pneumo.Evaluation;
 using Pneumo.Persistence;
 using Spectre.Console;
 using Spectre.Console.Cli;

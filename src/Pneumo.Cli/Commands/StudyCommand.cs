@@ -5,7 +5,6 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Persistence;
 using Pneumo.Reporting;
-using Pneumo.Reporting.Report;
 using Pneumo.Workflows;
 using Spectre.Console;
 using Pneumo.Cli.Help;

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
-using Pneumo.Data.Transforms;
 using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Workflows;

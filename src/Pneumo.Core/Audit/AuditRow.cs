@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pneumo.Evaluation;
 using Pneumo.Persistence;
 
 namespace Pneumo.Audit;

@@ -1,5 +1,4 @@
 using Pneumo.Data;
-using Pneumo.Evaluation;
 using Pneumo.Explain;
 using Pneumo.Inference;
 

@@ -1,5 +1,3 @@
-using Pneumo.Data;
-
 namespace Pneumo.Data;
 
 /// <summary>One split of the dataset: images and patients per class, and images per finding.</summary>

@@ -2,7 +2,6 @@ using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Pneumo.Persistence;
 
 namespace Pneumo.Data;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Dicom;
-using Pneumo.Evaluation;
 using Pneumo.Explain;
 using Pneumo.Inference;
 using Pneumo.Persistence;

@@ -1,5 +1,4 @@
 using Pneumo.Models.Onnx;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

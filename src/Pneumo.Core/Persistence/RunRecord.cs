@@ -1,5 +1,3 @@
-using Pneumo.Persistence;
-
 namespace Pneumo.Persistence;
 
 /// <summary>The contents of <c>run.json</c>: what was asked for, once, at the start of a run.</summary>

@@ -1,5 +1,4 @@
 using Pneumo.Persistence;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pneumo.Pruning;

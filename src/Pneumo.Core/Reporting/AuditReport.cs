@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Pneumo.Audit;
-using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 
 namespace Pneumo.Reporting;

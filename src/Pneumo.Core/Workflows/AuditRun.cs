@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Pneumo.Audit;
 using Pneumo.Data;
-using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Explain;
 using Pneumo.Inference;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Pruning;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
-using Pneumo.Evaluation;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;

@@ -1,6 +1,5 @@
 using Pneumo.Audit;
 using Pneumo.Data;
-using Pneumo.Evaluation;
 using Pneumo.Explain;
 using Pneumo.Inference;
 using Pneumo.Tests.Explain;

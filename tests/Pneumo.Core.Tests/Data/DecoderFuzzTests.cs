@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Pneumo.Data;
-using Pneumo.Evaluation;
 using Pneumo.Inference;
 using Pneumo.Tests.Explain;
 using SkiaSharp;

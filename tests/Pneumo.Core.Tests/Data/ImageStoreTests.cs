@@ -2,7 +2,6 @@ using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Inference;
 using Pneumo.Persistence;
-using Pneumo.Training;
 using Pneumo.Workflows;
 using SkiaSharp;
 using Xunit;

@@ -1,6 +1,5 @@
 using Pneumo.Data;
 using Pneumo.Persistence;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

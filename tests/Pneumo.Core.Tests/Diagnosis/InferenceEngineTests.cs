@@ -1,4 +1,3 @@
-using Pneumo.Data;
 using Pneumo.Diagnosis;
 using Xunit;
 

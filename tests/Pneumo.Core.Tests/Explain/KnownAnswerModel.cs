@@ -1,7 +1,6 @@
 using Pneumo.Data;
 using Pneumo.Models;
 using Pneumo.Persistence;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pneumo.Tests.Explain;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Pneumo.Export;
 using Pneumo.Models;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

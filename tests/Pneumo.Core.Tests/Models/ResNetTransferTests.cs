@@ -6,7 +6,6 @@ using Pneumo.Models;
 using Pneumo.Models.ResNet;
 using Pneumo.Persistence;
 using Pneumo.Training;
-using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using Pneumo.Models;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

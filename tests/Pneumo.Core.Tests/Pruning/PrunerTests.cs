@@ -3,7 +3,6 @@ using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Pruning;
 using Pneumo.Training;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Pneumo.Data;
-using Pneumo.Data.Transforms;
-using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Inference;
 using Pneumo.Persistence;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Reporting.Figures;

@@ -1,5 +1,4 @@
 using Pneumo.Data;
-using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Training;
 using Pneumo.Training.Callbacks;

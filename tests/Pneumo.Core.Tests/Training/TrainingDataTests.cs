@@ -1,6 +1,4 @@
 using Pneumo.Data;
-using Pneumo.Data.Transforms;
-using Pneumo.Evaluation;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Training;

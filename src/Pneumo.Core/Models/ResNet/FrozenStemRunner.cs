@@ -3,7 +3,6 @@ using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using Pneumo.Models.Onnx;
 using Tensor = TorchSharp.torch.Tensor;
-using static TorchSharp.torch;
 
 namespace Pneumo.Models.ResNet;
 

@@ -1,6 +1,5 @@
 using Pneumo.Models.Onnx;
 using Pneumo.Persistence;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

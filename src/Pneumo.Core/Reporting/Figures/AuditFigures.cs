@@ -1,5 +1,4 @@
 using Pneumo.Audit;
-using Pneumo.Reporting.Figures;
 using ScottPlot;
 
 namespace Pneumo.Reporting.Figures;

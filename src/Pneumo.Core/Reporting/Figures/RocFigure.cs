@@ -1,4 +1,3 @@
-using Pneumo.Evaluation;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using ScottPlot;

@@ -1,4 +1,3 @@
-using Pneumo.Evaluation;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Workflows;

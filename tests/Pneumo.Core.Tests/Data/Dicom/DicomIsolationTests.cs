@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Xunit;
 

@@ -1,4 +1,3 @@
-using Pneumo.Data.Transforms;
 using Pneumo.Persistence;
 using Pneumo.Reporting;
 using Pneumo.Workflows;
