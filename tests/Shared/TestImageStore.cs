@@ -4,8 +4,8 @@ namespace Pneumo.Tests;
 
 /// <summary>
 /// Every test process gets its own decoded-image store (<c>PNEUMO_IMAGE_STORE</c>) in the temporary folder, deleted when
-/// it exits: tests do not fill the user's cache folder with stores of their temporary data roots, and the programs they
-/// start inherit it.
+/// it exits: tests do not fill the user's cache folder (or a store the user's <c>PNEUMO_IMAGE_STORE</c> names) with stores
+/// of their temporary data roots, and the programs they start inherit it.
 /// </summary>
 internal static class TestImageStore
 {
@@ -16,8 +16,9 @@ internal static class TestImageStore
     internal static void Initialize()
 #pragma warning restore CA2255
     {
-        var existing = Environment.GetEnvironmentVariable("PNEUMO_IMAGE_STORE");
-        if (!string.IsNullOrWhiteSpace(existing)) { Directory = existing; return; }
+        // The user's own store is never written to, even when PNEUMO_IMAGE_STORE names it (issue 33); "off" (images in
+        // memory) is the one setting kept, since it changes no file.
+        if (string.Equals(Environment.GetEnvironmentVariable("PNEUMO_IMAGE_STORE"), "off", StringComparison.OrdinalIgnoreCase)) return;
         // A test host that is killed (or ends without its exit handlers) leaves its store: the next test run deletes it.
         foreach (var stale in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), "pneumo-test-store-*"))
         {
