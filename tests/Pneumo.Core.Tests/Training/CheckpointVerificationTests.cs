@@ -1,6 +1,4 @@
 using Pneumo.Persistence;
-using Pneumo.Training;
-using Pneumo.Training.Callbacks;
 using Pneumo.Workflows;
 using Xunit;
 
@@ -12,20 +10,6 @@ namespace Pneumo.Tests.Training;
 /// </summary>
 public class CheckpointVerificationTests
 {
-    private static TrainingConfig Quick() => new()
-    {
-        Epochs = 2, BatchSize = 8, LearningRate = 1e-3, Seed = 3, Threads = 2,
-        Augmentation = new AugmentationOptions(), EarlyStoppingPatience = 5, ReduceLrPatience = 5,
-    };
-
-    private sealed class StopAfterFirstEpoch(CancellationTokenSource cancel) : Callback
-    {
-        public override string Name => "stop_after_first_epoch";
-        public List<string> Messages { get; } = [];
-        public override void OnLog(string message) => Messages.Add(message);
-        public override void OnEpochEnd(TrainingContext context, EpochLogs logs) => cancel.Cancel();
-    }
-
     /// <summary>A run interrupted after its first epoch's checkpoint, copied afresh for each scenario.</summary>
     private static string Interrupted(TempDir data, TempDir root)
     {
@@ -33,7 +17,7 @@ public class CheckpointVerificationTests
         if (!Directory.Exists(dir))
         {
             using var cancel = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(), data.Path, dir, "test", [new StopAfterFirstEpoch(cancel)], cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(QuickRun.Config(), data.Path, dir, "test", [new StopAfterFirstEpoch(cancel)], cancel.Token));
         }
         var copy = root.Combine("copy-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))

@@ -18,20 +18,6 @@ namespace Pneumo.Tests.Training;
 /// </summary>
 public class DamagedRunTests
 {
-    private static TrainingConfig Quick() => new()
-    {
-        Epochs = 2, BatchSize = 8, LearningRate = 1e-3, Seed = 3, Threads = 2,
-        Augmentation = new AugmentationOptions(), EarlyStoppingPatience = 5, ReduceLrPatience = 5,
-    };
-
-    private sealed class StopAfterFirstEpoch(CancellationTokenSource cancel) : Callback
-    {
-        public override string Name => "stop_after_first_epoch";
-        public List<string> Messages { get; } = [];
-        public override void OnLog(string message) => Messages.Add(message);
-        public override void OnEpochEnd(TrainingContext context, EpochLogs logs) => cancel.Cancel();
-    }
-
     /// <summary>Overwrites 256 bytes in the middle of a file (the damage).</summary>
     internal static void Damage(string path)
     {
@@ -47,7 +33,7 @@ public class DamagedRunTests
         if (!Directory.Exists(dir))
         {
             using var cancel = new CancellationTokenSource();
-            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(Quick(), data.Path, dir, "test", [new StopAfterFirstEpoch(cancel)], cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => TrainingRun.Start(QuickRun.Config(), data.Path, dir, "test", [new StopAfterFirstEpoch(cancel)], cancel.Token));
         }
         var copy = root.Combine("copy-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
@@ -76,7 +62,7 @@ public class DamagedRunTests
     {
         using var data = TestData.SmallDataRoot(6, "train");
         using var root = new TempDir();
-        var config = Quick() with { Epochs = 1, InitFrom = NanModel(root) };
+        var config = QuickRun.Config() with { Epochs = 1, InitFrom = NanModel(root) };
         var run = root.Combine("run");
         var task = Task.Run(() => TrainingRun.Start(config, data.Path, run, "test"));
         Assert.True(await Task.WhenAny(task, Task.Delay(TimeSpan.FromMinutes(3))) == task, "training from a NaN model did not end within 3 minutes");
@@ -98,7 +84,7 @@ public class DamagedRunTests
         var json = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
         json.Remove("weights_sha256");
         File.WriteAllText(metaPath, json.ToJsonString());
-        var e = Assert.Throws<InvalidDataException>(() => TrainingRun.Start(Quick() with { Epochs = 1, InitFrom = init }, data.Path, root.Combine("run"), "test"));
+        var e = Assert.Throws<InvalidDataException>(() => TrainingRun.Start(QuickRun.Config() with { Epochs = 1, InitFrom = init }, data.Path, root.Combine("run"), "test"));
         Assert.StartsWith(metaPath + ": no weights_sha256", e.Message);
     }
 

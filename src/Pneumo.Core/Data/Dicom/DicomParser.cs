@@ -263,10 +263,9 @@ internal static class DicomParser
             }
             if (length > end - pos) throw Broken($"a sequence item claims {length:N0} bytes, only {end - pos:N0} remain");
             int itemEnd = pos + (int)length;
-            var walker = this;
             while (pos < itemEnd)
             {
-                walker.Next(ref pos, depth);
+                Next(ref pos, depth);
                 if (pos > itemEnd) throw Broken("an element overruns its sequence item");
             }
         }

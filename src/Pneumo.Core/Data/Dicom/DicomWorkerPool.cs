@@ -41,7 +41,12 @@ internal sealed class DicomWorkerPool : IDisposable
     public static DicomWorkerPool Shared => shared.Value;
 
     private static readonly Lazy<DicomWorkerPool> shared = new(() =>
-        new DicomWorkerPool(DefaultWorkerPath, Math.Clamp(Environment.ProcessorCount, 1, 4)));
+    {
+        var pool = new DicomWorkerPool(DefaultWorkerPath, Math.Clamp(Environment.ProcessorCount, 1, 4));
+        // Idle workers end with their input pipe; closing it here lets the program reap them before it exits.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => pool.Dispose();
+        return pool;
+    });
 
     public static string DefaultWorkerPath => Path.Combine(AppContext.BaseDirectory, WorkerFile);
 

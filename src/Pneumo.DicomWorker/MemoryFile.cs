@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Pneumo.Data.Dicom;
+namespace Pneumo.DicomWorker;
 
 /// <summary>Bytes given a file name for a toolkit that only opens files: an anonymous in-memory file on Linux, else a temporary file.</summary>
 /// <remarks>
