@@ -29,9 +29,6 @@ public sealed class Diagnoser : IDisposable
     /// <summary>The longer side of the image the explanation is drawn on, in pixels.</summary>
     public const int DefaultDisplaySize = 448;
 
-    /// <summary>The shortest side, in pixels, below which an image is still scored but flagged (see <see cref="ImageFlags"/>).</summary>
-    public const int MinImageSide = ImageFlags.MinSide;
-
     private readonly IReadOnlyList<Member> members;
     private readonly ImageDecoder displayDecoder;
     private readonly object gate = new();
