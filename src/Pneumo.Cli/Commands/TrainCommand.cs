@@ -91,6 +91,15 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--erase <P>"), Description("Random erasing: with probability P, a rectangle of 2-20% of the image filled with one random grey (0 = off)."), DefaultValue(0.0)]
         public double Erase { get; init; }
 
+        [CommandOption("--jpeg <P>"), Description("JPEG re-compression: with probability P, the image encoded and decoded at a quality drawn from --jpeg-min-quality to 95 (0 = off)."), DefaultValue(0.0)]
+        public double Jpeg { get; init; }
+
+        [CommandOption("--jpeg-min-quality <Q>"), Description("Lowest quality of the --jpeg re-compression (1-95)."), DefaultValue(20)]
+        public int JpegMinQuality { get; init; } = 20;
+
+        [CommandOption("--split-seed <N>"), Description("Seed of the train/validation split, when it should differ from --seed (e.g. a second seed on the same validation images, for an ensemble)."), HelpDefault("--seed")]
+        public int? SplitSeed { get; init; }
+
         [CommandOption("--center-crop <F>"), Description("Evaluation-time framing stored in the model: the central fraction F of each side, resized to the input size (1 = the whole image)."), HelpDefault("1")]
         public double? CenterCrop { get; init; }
 
@@ -191,12 +200,14 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             Seed = Seed,
+            SplitSeed = SplitSeed,
             ValidationFraction = ValFraction,
             SplitBy = SplitBy == "image" ? Persistence.SplitBy.Image : Persistence.SplitBy.Patient,
             Augmentation = NoAugment ? AugmentationOptions.Off
                 : new AugmentationOptions(Shear, ShearUnit == "deg" ? AngleUnit.Degrees : AngleUnit.Radians, Zoom, !NoFlip)
                 {
                     CropMinArea = CropScale, Brightness = Brightness, Contrast = Contrast, Gamma = Gamma, EraseProbability = Erase,
+                    JpegProbability = Jpeg, JpegMinQuality = JpegMinQuality,
                 },
             ClassWeights = !NoClassWeights,
             PerImageStandardize = Normalize is null ? null : Normalize == "per-image",

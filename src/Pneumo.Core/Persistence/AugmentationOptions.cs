@@ -19,4 +19,10 @@ public sealed record AugmentationOptions(double Shear = 0.2, AngleUnit ShearUnit
 
     /// <summary>Probability of erasing a random rectangle (2-20% of the image); 0 = off.</summary>
     public double EraseProbability { get; init; }
+
+    /// <summary>Probability of re-compressing an image as JPEG at a quality drawn from [<see cref="JpegMinQuality"/>, 95]; 0 = off.</summary>
+    public double JpegProbability { get; init; }
+
+    /// <summary>The lowest JPEG quality of the re-compression (1-95).</summary>
+    public int JpegMinQuality { get; init; } = 20;
 }

@@ -9,6 +9,11 @@ public sealed record TrainingConfig
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 5e-5;
     public int Seed { get; init; } = 42;
+    /// <summary>The seed of the train/validation split when it differs from <see cref="Seed"/> (a second seed of weights and order on the same validation images); null = <see cref="Seed"/>.</summary>
+    public int? SplitSeed { get; init; }
+    /// <summary>The seed the split is drawn with.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EffectiveSplitSeed => SplitSeed ?? Seed;
     public double ValidationFraction { get; init; } = 0.2;
     public SplitBy SplitBy { get; init; } = SplitBy.Patient;
     public AugmentationOptions Augmentation { get; init; } = new();
@@ -93,6 +98,8 @@ public sealed record TrainingConfig
         if (Augmentation.Brightness is < 0 or >= 1 || Augmentation.Contrast is < 0 or >= 1 || Augmentation.Gamma is < 0 or > 2)
             return "--brightness and --contrast must be in [0, 1), --gamma in [0, 2]";
         if (Augmentation.EraseProbability is < 0 or > 1) return "--erase must be in [0, 1]";
+        if (Augmentation.JpegProbability is < 0 or > 1) return "--jpeg must be in [0, 1]";
+        if (Augmentation.JpegMinQuality is < 1 or > 95) return "--jpeg-min-quality must be in [1, 95]";
         if (WarmupEpochs < 0 || (WarmupEpochs >= Epochs && Schedule == LearningRateSchedule.Cosine)) return "--warmup must be at least 0 and below --epochs";
         return null;
     }

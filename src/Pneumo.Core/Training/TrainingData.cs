@@ -17,7 +17,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
     /// </summary>
     public static TrainingData Prepare(TrainingConfig config, string dataRoot, Action<int, int>? decoding = null,
                                        CancellationToken cancel = default, Action<string>? warn = null) =>
-        Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), null, cancel, warn);
+        Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.EffectiveSplitSeed, config.SplitBy), null, cancel, warn);
 
     /// <summary>The data of a run that was given its split: the training set split as its <c>split.csv</c> records.</summary>
     public static TrainingData FromSplitFile(TrainingConfig config, string dataRoot, string splitFile, Action<int, int>? decoding = null,
@@ -46,7 +46,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         }
         var data = Build(config, dataRoot, decoding, usable => File.Exists(splitFile)
             ? ReadSplit(splitFile, usable)
-            : TrainValidationSplit.Create(usable, config.ValidationFraction, config.Seed, config.SplitBy), CheckFingerprint, cancel);
+            : TrainValidationSplit.Create(usable, config.ValidationFraction, config.EffectiveSplitSeed, config.SplitBy), CheckFingerprint, cancel);
         if (recorded is not null && (recorded.TrainCount != data.Split.Train.Count || recorded.ValidationCount != data.Split.Validation.Count))
             throw new DataException($"{modelDir}: rebuilt split has {data.Split.Train.Count} training and {data.Split.Validation.Count} validation images, " +
                                     $"the model records {recorded.TrainCount} and {recorded.ValidationCount}");
@@ -58,7 +58,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
                                       Action<string>? checkFingerprint, CancellationToken cancel, Action<string>? warn = null)
     {
         var all = ChestXrayDataset.Load(dataRoot, "train");
-        IReadOnlyList<ImageRecord> records = config.LimitPerClass is int limit ? Subsample(all, limit, config.Seed) : all;
+        IReadOnlyList<ImageRecord> records = config.LimitPerClass is int limit ? Subsample(all, limit, config.EffectiveSplitSeed) : all;
         var fingerprint = ChestXrayDataset.Fingerprint(records);
         checkFingerprint?.Invoke(fingerprint);
         var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize)

@@ -345,7 +345,7 @@ public sealed class TrainingRun
         var vc = ChestXrayDataset.ClassCounts(split.Validation);
         int patientsTrain = split.Train.Select(r => r.PatientId).Distinct().Count();
         int patientsVal = split.Validation.Select(r => r.PatientId).Distinct().Count();
-        Log((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.Seed}): ") +
+        Log((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.EffectiveSplitSeed}): ") +
                          $"train {split.Train.Count} images (NORMAL {tc[0]}, PNEUMONIA {tc[1]}; {patientsTrain} patients), " +
                          $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
         Log(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));

@@ -1,5 +1,3 @@
-using SkiaSharp;
-
 namespace Pneumo.Data.Transforms;
 
 /// <summary>
@@ -39,36 +37,5 @@ public sealed record AcquisitionPerturbation(string Name, AffineMatrix Warp, byt
     public static AffineMatrix Zoom(double factor) => new(1 / factor, 0, 0, 1 / factor);
 
     /// <summary>Writes the perturbed image (planar, the source's size; square) to <paramref name="dst"/>.</summary>
-    public void Apply(RgbImage source, Span<byte> dst)
-    {
-        new AugmentationDraw(Warp, Table).Apply(source, dst);
-        if (JpegQuality is int quality) JpegRoundTrip(dst, source.Width, source.Height, quality);
-    }
-
-    /// <summary>The image after a JPEG encode at <paramref name="quality"/> and a decode (grey when its planes are equal, as X-rays are).</summary>
-    private static void JpegRoundTrip(Span<byte> planar, int width, int height, int quality)
-    {
-        int plane = width * height;
-        bool grey = planar[..plane].SequenceEqual(planar.Slice(plane, plane)) && planar[..plane].SequenceEqual(planar.Slice(2 * plane, plane));
-        var info = new SKImageInfo(width, height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var bitmap = new SKBitmap(info);
-        var pixels = bitmap.GetPixelSpan();
-        if (grey) planar[..plane].CopyTo(pixels);
-        else
-            for (int i = 0; i < plane; i++)
-            {
-                pixels[4 * i] = planar[i];
-                pixels[4 * i + 1] = planar[plane + i];
-                pixels[4 * i + 2] = planar[2 * plane + i];
-                pixels[4 * i + 3] = 255;
-            }
-        using var encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality);
-        using var decoded = SKBitmap.Decode(encoded, info);
-        var result = decoded.GetPixelSpan();
-        if (grey)
-            for (int c = 0; c < 3; c++) result[..plane].CopyTo(planar.Slice(c * plane, plane));
-        else
-            for (int i = 0; i < plane; i++)
-                for (int c = 0; c < 3; c++) planar[c * plane + i] = result[4 * i + c];
-    }
+    public void Apply(RgbImage source, Span<byte> dst) => new AugmentationDraw(Warp, Table, JpegQuality: JpegQuality).Apply(source, dst);
 }

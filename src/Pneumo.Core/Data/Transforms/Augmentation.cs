@@ -3,16 +3,17 @@ namespace Pneumo.Data.Transforms;
 
 /// <summary>
 /// The training-time augmentation: random affine transforms applied as one resampling, then optionally an intensity
-/// jitter and a random erasing.
+/// jitter, a JPEG re-compression and a random erasing.
 /// </summary>
-public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps, PixelJitter? jitter = null, RandomErasing? erasing = null)
+public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps, PixelJitter? jitter = null, RandomErasing? erasing = null, RandomJpeg? jpeg = null)
 {
     public IReadOnlyList<IRandomAffine> Steps { get; } = steps;
     public PixelJitter? Jitter { get; } = jitter;
     public RandomErasing? Erasing { get; } = erasing;
+    public RandomJpeg? Jpeg { get; } = jpeg;
 
     /// <summary>Whether it changes anything.</summary>
-    public bool IsActive => Steps.Count > 0 || Jitter is not null || Erasing is not null;
+    public bool IsActive => Steps.Count > 0 || Jitter is not null || Erasing is not null || Jpeg is not null;
 
     /// <summary>No augmentation (evaluation).</summary>
     public static Augmentation None { get; } = new([]);
@@ -33,7 +34,8 @@ public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps, PixelJitter
         var jitter = options.Brightness > 0 || options.Contrast > 0 || options.Gamma > 0
             ? new PixelJitter(options.Brightness, options.Contrast, options.Gamma) : null;
         var erasing = options.EraseProbability > 0 ? new RandomErasing(options.EraseProbability) : null;
-        return new Augmentation(steps, jitter, erasing);
+        var jpeg = options.JpegProbability > 0 ? new RandomJpeg(options.JpegProbability, options.JpegMinQuality) : null;
+        return new Augmentation(steps, jitter, erasing, jpeg);
     }
 
     /// <summary>The combined output-to-input matrix for one sample.</summary>
@@ -44,11 +46,13 @@ public sealed class Augmentation(IReadOnlyList<IRandomAffine> steps, PixelJitter
         return m;
     }
 
-    /// <summary>Everything one sample draws: the warp, then the intensity table, then the erased rectangle.</summary>
+    /// <summary>Everything one sample draws: the warp, the intensity table, the erased rectangle, then the JPEG quality (drawn last, so recipes without it draw what they always did).</summary>
     public AugmentationDraw Draw(Random random)
     {
         var warp = Sample(random);
-        return new AugmentationDraw(warp, Jitter?.Sample(random), Erasing?.Sample(random));
+        var table = Jitter?.Sample(random);
+        var erased = Erasing?.Sample(random);
+        return new AugmentationDraw(warp, table, erased, Jpeg?.Sample(random));
     }
 
     public RgbImage Apply(RgbImage image, Random random)

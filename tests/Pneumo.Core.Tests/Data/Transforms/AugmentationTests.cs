@@ -153,3 +153,69 @@ public class AugmentationTests
         Assert.Empty(Augmentation.For(AugmentationOptions.Off).Steps);
     }
 }
+
+public class JpegAugmentationTests
+{
+    private static RgbImage Noise(int size, int seed)
+    {
+        var random = new Random(seed);
+        return AugmentationTests.Image(size, (x, y) => (byte)Math.Clamp(128 + 60 * Math.Sin(x / 3.0) + random.Next(-40, 41), 0, 255));
+    }
+
+    [Fact]
+    public void OffDrawsNothingSoEarlierRecipesDrawWhatTheyDid()
+    {
+        var options = new AugmentationOptions { Brightness = 0.3, EraseProbability = 0.5 };
+        var before = Augmentation.For(options);
+        var withJpegOff = Augmentation.For(options with { JpegProbability = 0 });
+        Assert.Null(withJpegOff.Jpeg);
+        for (int seed = 0; seed < 20; seed++)
+        {
+            AugmentationDraw a = before.Draw(new Random(seed)), b = withJpegOff.Draw(new Random(seed));
+            Assert.Equal(a.Warp, b.Warp);
+            Assert.Equal(a.Table, b.Table);
+            Assert.Equal(a.Erased, b.Erased);
+            Assert.Null(b.JpegQuality);
+        }
+    }
+
+    [Fact]
+    public void QualitiesStayInTheRangeAndTheProbabilityHolds()
+    {
+        var jpeg = new RandomJpeg(0.5, 20);
+        var random = new Random(7);
+        var draws = Enumerable.Range(0, 4000).Select(_ => jpeg.Sample(random)).ToList();
+        var qualities = draws.OfType<int>().ToList();
+        Assert.InRange(qualities.Count / 4000.0, 0.46, 0.54);
+        Assert.All(qualities, q => Assert.InRange(q, 20, RandomJpeg.MaxQuality));
+        Assert.Contains(20, qualities);
+        Assert.Contains(95, qualities);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomJpeg(0.5, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomJpeg(1.5, 20));
+    }
+
+    [Fact]
+    public void ADrawnQualityRecompressesLikeTheBatterysJpegMember()
+    {
+        var image = Noise(64, 3);
+        var drawn = new RgbImage(64, 64);
+        new AugmentationDraw(AffineMatrix.Identity, JpegQuality: 20).Apply(image, drawn.Pixels);
+        var battery = new RgbImage(64, 64);
+        AcquisitionPerturbation.Battery.Single(p => p.JpegQuality == 20).Apply(image, battery.Pixels);
+        Assert.Equal(battery.Pixels, drawn.Pixels);
+        Assert.NotEqual(image.Pixels, drawn.Pixels);
+        double meanShift = Math.Abs(drawn.Pixels.Average(p => (double)p) - image.Pixels.Average(p => (double)p));
+        Assert.True(meanShift < 3, $"mean moved by {meanShift}");
+    }
+
+    [Fact]
+    public void TrainingConfigRefusesOutOfRangeJpegSettingsAndRecordsTheSplitSeed()
+    {
+        var config = new TrainingConfig { Augmentation = new AugmentationOptions { JpegProbability = 1.2 } };
+        Assert.Contains("--jpeg", config.Validate());
+        config = new TrainingConfig { Augmentation = new AugmentationOptions { JpegProbability = 0.5, JpegMinQuality = 0 } };
+        Assert.Contains("--jpeg-min-quality", config.Validate());
+        Assert.Equal(42, new TrainingConfig { Seed = 42 }.EffectiveSplitSeed);
+        Assert.Equal(42, new TrainingConfig { Seed = 7, SplitSeed = 42 }.EffectiveSplitSeed);
+    }
+}
