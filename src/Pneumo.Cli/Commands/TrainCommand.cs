@@ -103,7 +103,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--center-crop <F>"), Description("Evaluation-time framing stored in the model: the central fraction F of each side, resized to the input size (1 = the whole image)."), HelpDefault("1")]
         public double? CenterCrop { get; init; }
 
-        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation), default (0.5), or perturbed (the Youden point of validation pooled over acquisition perturbations; 7 extra validation passes). All computed are recorded. Allowed with --resume, also on a finished run (it is then written again). Default: youden."), HelpDefault("youden")]
+        [CommandOption("--threshold-rule <R>"), Description("The model's decision threshold: youden (chosen on validation), default (0.5), perturbed (the Youden point of validation pooled over acquisition perturbations; 7 extra validation passes), or sensitivity:X (the highest threshold keeping that pooled validation sensitivity at least X, e.g. sensitivity:0.97). All computed are recorded. Allowed with --resume, also on a finished run (it is then written again). Default: youden."), HelpDefault("youden")]
         public string? ThresholdRule { get; init; }
 
         [CommandOption("--weights-precision <P>"), Description("How the finished model's weights are stored: fp32, or fp16 (half the size; validated as rounded). Allowed with --resume, also on a finished run (it is then written again)."), DefaultValue("fp32")]
@@ -217,7 +217,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
             Schedule = EnumNames.Parse<LearningRateSchedule>(Schedule, "--schedule"),
             WarmupEpochs = Warmup,
             CenterCrop = CenterCrop,
-            ThresholdRule = EnumNames.Parse<ThresholdMethod>(ThresholdRule ?? EnumNames.Name(ThresholdMethod.Youden), "--threshold-rule"),
+            ThresholdRule = Persistence.ThresholdRule.Parse(ThresholdRule ?? Persistence.ThresholdRule.Youden.Name, "--threshold-rule"),
             WeightsPrecision = EnumNames.Parse<WeightsPrecision>(WeightsPrecision, "--weights-precision"),
             InitFrom = Init is null ? null : Path.GetFullPath(Init),
             EarlyStoppingPatience = Patience,
@@ -251,7 +251,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         {
             train = () => TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
                                                 settings.WeightsPrecision == "fp32" ? null : EnumNames.Parse<WeightsPrecision>(settings.WeightsPrecision, "--weights-precision"),
-                                                settings.ThresholdRule is null ? null : EnumNames.Parse<ThresholdMethod>(settings.ThresholdRule, "--threshold-rule"));
+                                                settings.ThresholdRule is null ? null : ThresholdRule.Parse(settings.ThresholdRule, "--threshold-rule"));
         }
         else
         {

@@ -3,7 +3,6 @@ using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Explain;
 using Pneumo.Inference;
-using Pneumo.Persistence;
 
 namespace Pneumo.Diagnosis;
 
@@ -196,7 +195,7 @@ public sealed class Diagnoser : IDisposable
     }
 
     private static ModelInfo Describe(ModelDirectory m) =>
-        new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, EnumNames.Name(m.Metadata.ThresholdMethod),
+        new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod.Name,
             m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit);
 
     public void Dispose()

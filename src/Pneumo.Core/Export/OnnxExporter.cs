@@ -16,7 +16,7 @@ namespace Pneumo.Export;
 /// aspect ratio, S = the model's input size). The graph applies the model's own preprocessing (scale, channel order,
 /// mean and std, per-image standardisation as in <c>Data.PreprocessingOperations</c>'s <c>Apply</c>), then the network in evaluation
 /// mode, and — when the model uses horizontal-flip test-time augmentation — the mean over each image and its mirror
-/// image. Outputs: <c>probability</c> of PNEUMONIA [N] and <c>logit</c> [N] (the logit of that probability).
+/// image, and — when <c>model.json</c> holds a calibration — its temperature (the logit divided by T). Outputs: <c>probability</c> of PNEUMONIA [N] and <c>logit</c> [N] (the logit of that probability).
 /// </para>
 /// <para>
 /// The network comes from the architecture itself (<see cref="ClassifierModel.AppendOnnx"/>). The model's metadata
@@ -70,16 +70,24 @@ public static class OnnxExporter
             var count = graph.Node("Slice", [graph.Node("Shape", [input]), graph.Int64Initializer("n_start", [0], 1), graph.Int64Initializer("n_end", [1], 1)]);
             features = graph.Node("Slice", [bothFeatures, graph.Int64Initializer("features_start", [0], 1), count, graph.Int64Initializer("features_axes", [0], 1)]);
             var pairs = graph.Reshape(graph.Sigmoid(graph.Reshape(model.AppendOnnxHead(graph, bothFeatures), -1)), 2, -1);
-            probability = graph.Identity(graph.ReduceMean(pairs, [0], keepDims: false), ProbabilityName);
+            probability = graph.ReduceMean(pairs, [0], keepDims: false);
             var complement = graph.Sub(graph.Scalar(1f, "one"), probability);
-            logit = graph.Identity(graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement])), LogitName);
+            logit = graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement]));
         }
         else
         {
             features = model.AppendOnnxFeatures(graph, input);
-            logit = graph.Identity(graph.Reshape(model.AppendOnnxHead(graph, features), -1), LogitName);
-            probability = graph.Identity(graph.Sigmoid(logit), ProbabilityName);
+            logit = graph.Reshape(model.AppendOnnxHead(graph, features), -1);
+            probability = graph.Sigmoid(logit);
         }
+        if (metadata.Calibration is { } calibration)
+        {
+            // Temperature scaling (model.json's calibration): the logit divided by T, then the sigmoid again.
+            logit = graph.Div(logit, graph.Scalar((float)calibration.Temperature, "temperature"));
+            probability = graph.Sigmoid(logit);
+        }
+        probability = graph.Identity(probability, ProbabilityName);
+        logit = graph.Identity(logit, LogitName);
         graph.Output(probability, "N");
         graph.Output(logit, "N");
         if (withFeatures) graph.Output(graph.Identity(features, FeaturesName), "N", "C", "h", "w");
@@ -134,8 +142,10 @@ public static class OnnxExporter
         yield return ("architecture", model.Architecture);
         yield return ("labels", "0=NORMAL,1=PNEUMONIA");
         yield return ("threshold", F(m.Threshold));
-        yield return ("threshold_method", EnumNames.Name(m.ThresholdMethod));
+        yield return ("threshold_method", m.ThresholdMethod.Name);
         yield return ("thresholds", Json.SerializeCompact(m.Thresholds));
+        if (m.Calibration is not null) yield return ("calibration", Json.SerializeCompact(m.Calibration));
+        if (m.Referral is not null) yield return ("referral", Json.SerializeCompact(m.Referral));
         yield return ("preprocessing", Json.SerializeCompact(m.Preprocessing));
         yield return ("test_time_augmentation", EnumNames.Name(m.TestTimeAugmentation));
         yield return ("input", InputContract(m.Preprocessing));

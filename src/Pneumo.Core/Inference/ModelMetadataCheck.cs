@@ -33,7 +33,12 @@ public static class ModelMetadataCheck
             parent.Remove(field);
         }
         Check<TestTimeAugmentation>(json, "test_time_augmentation", "test_time_augmentation");
-        Check<ThresholdMethod>(json, "threshold_method", "threshold_method");
+        if (json["threshold_method"] is { } rule
+            && !(rule.GetValueKind() == System.Text.Json.JsonValueKind.String && ThresholdRule.TryParse(rule.GetValue<string>(), out _)))
+        {
+            problems.Add($"threshold_method {rule.ToJsonString()} is unknown (known: {ThresholdRule.Accepted})");
+            json.Remove("threshold_method");
+        }
         Check<ChannelOrder>(json["preprocessing"] as JsonObject, "channel_order", "preprocessing.channel_order");
         return problems;
     }
@@ -54,6 +59,10 @@ public static class ModelMetadataCheck
         if (!IsProbability(m.Threshold)) Bad($"threshold {Number(m.Threshold)} is not a finite number in [0, 1]");
         foreach (var (method, value) in m.Thresholds ?? [])
             if (!IsProbability(value)) Bad($"thresholds.{method} {Number(value)} is not a finite number in [0, 1]");
+        foreach (var method in (m.Thresholds ?? []).Keys)
+            if (!ThresholdRule.TryParse(method, out _)) Bad($"thresholds.{method} is not a threshold rule ({ThresholdRule.Accepted})");
+        if (m.Calibration?.Problem() is { } calibration) Bad(calibration);
+        if (m.Referral?.Problem() is { } referral) Bad(referral);
         // Pruning's retraining and cross-validation reuse the recorded configuration: a batch_size of 0 divided by zero there.
         if (m.Training?.Validate() is { } training) Bad($"training is out of range ({training})");
         if (m.Preprocessing is not { } p)

@@ -14,16 +14,19 @@ namespace Pneumo.Inference;
 /// with horizontal flips, so both are valid views of the same X-ray).
 /// </param>
 /// <param name="frontCache">Where to keep the outputs of a frozen front between calls (training's validation passes); null = none.</param>
+/// <param name="calibration">Applied to each (averaged) probability; null = the network's probabilities as they are (training, fitting).</param>
 public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false,
-                              FrontCache? frontCache = null)
+                              FrontCache? frontCache = null, ScoreCalibration? calibration = null)
 {
     public ClassifierModel Model { get; } = model;
     public Preprocessing Preprocessing { get; } = preprocessing;
     public bool FlipAveraging { get; } = flipAveraging;
+    public ScoreCalibration? Calibration { get; } = calibration;
 
-    /// <summary>A predictor configured as a saved model says (preprocessing, test-time augmentation).</summary>
-    public static Predictor For(ModelDirectory model) =>
-        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip);
+    /// <summary>A predictor configured as a saved model says (preprocessing, test-time augmentation, and, unless <paramref name="calibrated"/> is false, calibration).</summary>
+    public static Predictor For(ModelDirectory model, bool calibrated = true) =>
+        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
+            calibration: calibrated ? model.Metadata.Calibration : null);
 
     /// <summary>Probabilities for one uint8 batch.</summary>
     public double[] Predict(Batch batch)
@@ -39,7 +42,10 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
             using var half = 0.5.ToScalar();
             probabilities = probabilities.mul(half).add(Probabilities(input.flip(3), mirrored: true), alpha: half);
         }
-        return probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
+        var result = probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
+        if (Calibration is { } c)
+            for (int i = 0; i < result.Length; i++) result[i] = c.Apply(result[i]);
+        return result;
     }
 
     /// <summary>Probabilities for every image a loader serves (its un-augmented epoch 0), with labels.</summary>

@@ -37,22 +37,6 @@ public enum ChannelOrder
     [JsonStringEnumMemberName("BGR")] Bgr,
 }
 
-/// <summary>How a model's decision threshold is chosen on validation data.</summary>
-public enum ThresholdMethod
-{
-    /// <summary>0.5, the balanced-prior decision point of a model trained with class weights.</summary>
-    Default,
-    /// <summary>The validation split's Youden point (maximum sensitivity + specificity - 1).</summary>
-    Youden,
-    /// <summary>
-    /// The Youden point of the validation split pooled over a battery of acquisition perturbations (exposure,
-    /// contrast, compression, framing): a cut chosen where the classes overlap once the acquisition moves, not in the
-    /// middle of the empty gap a near-separable split leaves. Costs one validation pass per perturbation, so it is
-    /// computed only for a model trained with this rule.
-    /// </summary>
-    Perturbed,
-}
-
 /// <summary>How the learning rate changes during training.</summary>
 public enum LearningRateSchedule
 {

@@ -23,9 +23,17 @@ public sealed record ModelMetadata
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = DefaultThreshold;
     /// <summary>How <see cref="Threshold"/> was chosen (default, youden or perturbed).</summary>
-    public ThresholdMethod ThresholdMethod { get; init; } = ThresholdMethod.Default;
+    public ThresholdRule ThresholdMethod { get; init; } = ThresholdRule.Default;
     /// <summary>Every candidate threshold considered, by method, all chosen on validation data.</summary>
-    public Dictionary<string, double> Thresholds { get; init; } = new() { [EnumNames.Name(ThresholdMethod.Default)] = DefaultThreshold };
+    public Dictionary<string, double> Thresholds { get; init; } = new() { [ThresholdRule.Default.Name] = DefaultThreshold };
+    /// <summary>How the model's probabilities are calibrated (fitted on validation); null = not calibrated (shown as the network gives them).</summary>
+    public ScoreCalibration? Calibration { get; init; }
+    /// <summary>When the model refers an image instead of deciding (fitted on validation); null = it always decides.</summary>
+    public ReferralRule? Referral { get; init; }
+    /// <summary>How many validation images the operating points, calibration and referral were fitted on, and under which acquisition changes.</summary>
+    public string? DecisionFittedOn { get; init; }
+    /// <summary>Where the calibration, operating points and referral came from (the command that fitted them, its commit and time).</summary>
+    public Provenance? DecisionProvenance { get; init; }
     /// <summary>Test-time augmentation: none, or hflip (mean probability of the image and its mirror image).</summary>
     public TestTimeAugmentation TestTimeAugmentation { get; init; } = TestTimeAugmentation.None;
     /// <summary>Whether the weights are an exponential moving average of the trained weights.</summary>

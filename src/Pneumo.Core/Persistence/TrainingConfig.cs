@@ -67,7 +67,7 @@ public sealed record TrainingConfig
     /// validation split's Youden point) or <c>default</c> (0.5, the balanced-prior decision point of a model trained
     /// with class weights).
     /// </summary>
-    public ThresholdMethod ThresholdRule { get; init; } = ThresholdMethod.Youden;
+    public ThresholdRule ThresholdRule { get; init; } = ThresholdRule.Youden;
     /// <summary>The evaluation-time central crop (see <see cref="Preprocessing.CenterCrop"/>); null = none.</summary>
     public double? CenterCrop { get; init; }
     /// <summary>

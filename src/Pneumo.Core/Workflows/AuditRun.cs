@@ -58,7 +58,7 @@ public static class AuditRun
         {
             Model = Path.TrimEndingDirectorySeparator(model.Path), ModelName = model.Name, Architecture = model.Metadata.Architecture,
             Version = model.Version, ExplainedLayer = model.Model.FeatureLayer, TestTimeAugmentation = EnumNames.Name(model.Metadata.TestTimeAugmentation),
-            Threshold = threshold, ThresholdMethod = EnumNames.Name(model.Metadata.ThresholdMethod),
+            Threshold = threshold, ThresholdMethod = model.Metadata.ThresholdMethod.Name,
             Split = settings.Split, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
             N = rows.Count, NNormal = rows.Count(r => r.Label == 0), NPneumonia = rows.Count(r => r.Label == 1),
             Regions = regions, BorderAreaShare = regions.BorderAreaShare, PatchAreaShare = regions.PatchAreaShare,

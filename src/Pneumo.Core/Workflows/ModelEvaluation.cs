@@ -30,7 +30,7 @@ public static class ModelEvaluation
         (usable, predictions) = WithoutNonFinite(usable, predictions, source, failures, log);
         RequireBothClasses(usable, records, source);
 
-        var method = EnumNames.Name(model.Metadata.ThresholdMethod);
+        var method = model.Metadata.ThresholdMethod.Name;
         var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [method] = model.Metadata.Threshold };
         var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));
         double threshold = model.Metadata.Threshold;

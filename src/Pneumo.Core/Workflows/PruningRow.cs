@@ -38,7 +38,7 @@ public sealed record PruningRow(string Variant, double Sparsity, double Measured
     /// the dense model's recorded threshold (chosen on the same validation part when it was trained).
     /// </remarks>
     public static PruningRow Of(string variant, double sparsity, double measuredSparsity, Predictions validation, Predictions test,
-                                ThresholdMethod thresholdMethod, double denseThreshold, long zipBytes, double seconds)
+                                ThresholdRule thresholdMethod, double denseThreshold, long zipBytes, double seconds)
     {
         double threshold = variant == PruningVariant.DenseName
             ? denseThreshold

@@ -30,7 +30,7 @@ public static class PruningRun
         TorchThreads.Use(settings.Threads);
         using var dense = ModelDirectory.Load(modelDir);
         if (!ThresholdSelector.NeedsOnlyValidation(dense.Metadata.ThresholdMethod))
-            throw new UserError($"{modelDir}: its threshold rule ({EnumNames.Name(dense.Metadata.ThresholdMethod)}) needs validation passes under " +
+            throw new UserError($"{modelDir}: its threshold rule ({dense.Metadata.ThresholdMethod.Name}) needs validation passes under " +
                                 "the perturbation battery for every pruned model, which pruning does not run; prune a model trained with --threshold-rule youden or default");
         var densePath = Path.TrimEndingDirectorySeparator(dense.Path);  // models/szanet/ and models/szanet are one model
         var summary = Existing(outDir, densePath, settings, log);
@@ -52,7 +52,7 @@ public static class PruningRun
         {
             FormatVersion = PruningSummary.CurrentFormatVersion,
             Model = densePath, Architecture = dense.Metadata.Architecture, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
-            Threshold = dense.Metadata.Threshold, ThresholdMethod = EnumNames.Name(dense.Metadata.ThresholdMethod),
+            Threshold = dense.Metadata.Threshold, ThresholdMethod = dense.Metadata.ThresholdMethod.Name,
             DenseWeightsBytes = new FileInfo(Path.Combine(dense.Path, dense.Metadata.Weights)).Length,
             Provenance = Provenance.Capture(command),
         };
@@ -125,11 +125,11 @@ public static class PruningRun
         var dir = Path.Combine(outDir, name);
         var validation = outcome.Validation;
         // The pruned model is a new model: every threshold rule the dense model carries is re-run on its own validation predictions.
-        var own = EnumNames.Name(dense.Metadata.ThresholdMethod);
+        var own = dense.Metadata.ThresholdMethod.Name;
         var thresholds = dense.Metadata.Thresholds.Keys.Append(own).Distinct()
-            .Where(m => EnumNames.TryParse<ThresholdMethod>(m, out var method) && ThresholdSelector.NeedsOnlyValidation(method))
+            .Where(m => ThresholdRule.TryParse(m, out var rule) && ThresholdSelector.NeedsOnlyValidation(rule))
             .ToDictionary(m => m, m => m == own ? row.Threshold
-                                                : ThresholdSelector.Choose(EnumNames.Parse<ThresholdMethod>(m, "thresholds"), validation.Labels, validation.Probabilities));
+                                                : ThresholdSelector.Choose(ThresholdRule.Parse(m, "thresholds"), validation.Labels, validation.Probabilities));
         var metadata = dense.Metadata with
         {
             Threshold = row.Threshold,

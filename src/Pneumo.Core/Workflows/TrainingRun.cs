@@ -74,7 +74,7 @@ public sealed class TrainingRun
     /// <param name="thresholdRule">A new threshold rule for the finished model (chosen on validation after training), recorded in run.json; null = as recorded.</param>
     public static ModelMetadata Resume(string runDir, IReadOnlyList<Callback>? callbacks = null, CancellationToken cancel = default,
                                        int? threads = null, int? epochs = null, WeightsPrecision? weightsPrecision = null,
-                                       ThresholdMethod? thresholdRule = null)
+                                       ThresholdRule? thresholdRule = null)
     {
         var runPath = Path.Combine(runDir, FileNames.Run);
         if (!File.Exists(runPath))
@@ -96,7 +96,7 @@ public sealed class TrainingRun
         if (thresholdRule is { } rule && rule != record.Config.ThresholdRule)
         {
             // How the finished model decides, chosen on validation after training: may change, and is recorded.
-            Say(callbacks, $"threshold rule changed from {EnumNames.Name(record.Config.ThresholdRule)} to {EnumNames.Name(rule)}");
+            Say(callbacks, $"threshold rule changed from {record.Config.ThresholdRule.Name} to {rule.Name}");
             record = record with { Config = record.Config with { ThresholdRule = rule } };
             Json.Write(runPath, record);
         }
@@ -291,15 +291,15 @@ public sealed class TrainingRun
         var val = new Predictor(model, preprocessing, Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip, cache).Predict(valLoader, cancel);
         FiniteScores.Require(val.Probabilities, $"{runDir}: the best weights (epoch {state.BestEpoch}, validation)", val.Paths);
         val.WriteCsv(Path.Combine(runDir, FileNames.ValidationPredictions));
-        var thresholds = Enum.GetValues<ThresholdMethod>().Where(ThresholdSelector.NeedsOnlyValidation)
-            .ToDictionary(EnumNames.Name, m => ThresholdSelector.Choose(m, val.Labels, val.Probabilities));
-        if (Config.ThresholdRule == ThresholdMethod.Perturbed)
+        var thresholds = ThresholdRule.PlainRules.ToDictionary(r => r.Name, r => ThresholdSelector.Choose(r, val.Labels, val.Probabilities));
+        if (Config.ThresholdRule.NeedsPerturbedPasses)
         {
             Log($"the perturbed threshold rule: validation under {AcquisitionPerturbation.Battery.Count} acquisition perturbations");
             var perturbed = PerturbedValidation.Run(model, preprocessing, Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
                                                     data.Split.Validation, data.Cache, Config.BatchSize, val, Log, cancel);
             perturbed.WriteCsv(Path.Combine(runDir, FileNames.PerturbedValidationPredictions));
-            thresholds[EnumNames.Name(ThresholdMethod.Perturbed)] = perturbed.Threshold();
+            thresholds[ThresholdRule.Perturbed.Name] = perturbed.Threshold();
+            thresholds[Config.ThresholdRule.Name] = perturbed.Threshold(Config.ThresholdRule);
         }
         var metrics = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(val.Labels, val.Probabilities, t.Value));
         var metadata = new ModelMetadata
@@ -307,7 +307,7 @@ public sealed class TrainingRun
             Architecture = Config.Architecture,
             WeightsDtype = half ? "float16" : "float32",
             Preprocessing = preprocessing,
-            Threshold = thresholds[EnumNames.Name(Config.ThresholdRule)],
+            Threshold = thresholds[Config.ThresholdRule.Name],
             ThresholdMethod = Config.ThresholdRule,
             Thresholds = thresholds,
             TestTimeAugmentation = Config.TestTimeAugmentation,

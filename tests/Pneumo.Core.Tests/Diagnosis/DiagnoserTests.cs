@@ -17,7 +17,7 @@ public class DiagnoserTests
         var path = dir.Combine(name);
         ModelDirectory.Save(path, model, new ModelMetadata
         {
-            Architecture = SzaNet.Name, Preprocessing = KnownAnswerModel.Preprocessing, Threshold = threshold, ThresholdMethod = ThresholdMethod.Youden,
+            Architecture = SzaNet.Name, Preprocessing = KnownAnswerModel.Preprocessing, Threshold = threshold, ThresholdMethod = ThresholdRule.Youden,
         });
         return path;
     }

@@ -43,7 +43,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     private static ModelMetadata Metadata(Preprocessing preprocessing) =>
-        new() { Architecture = SzaNet.Name, Preprocessing = preprocessing, Threshold = 0.42, ThresholdMethod = ThresholdMethod.Youden };
+        new() { Architecture = SzaNet.Name, Preprocessing = preprocessing, Threshold = 0.42, ThresholdMethod = ThresholdRule.Youden };
 
     /// <summary>ONNX Runtime's (probability, logit) for each image, fed as 0..255 floats.</summary>
     private static (float[] Probability, float[] Logit) RunOnnx(byte[] onnx, IReadOnlyList<RgbImage> images)
@@ -102,6 +102,33 @@ public class OnnxExportTests(ITestOutputHelper output)
         var random = new Random(5);
         var images = Enumerable.Range(0, 5).Select(_ => Noise(64, random)).ToList();
         AssertSameAnswers(model, Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 }, images, flip: true);
+    }
+
+    [Fact]
+    public void TheCalibrationTemperatureIsInTheGraphAsInPredictor()
+    {
+        using var model = Model(64, seed: 4);
+        var random = new Random(6);
+        var images = Enumerable.Range(0, 5).Select(_ => Noise(64, random)).ToList();
+        var preprocessing = Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 };
+        foreach (bool flip in new[] { false, true })
+        {
+            var calibration = new ScoreCalibration(2.5, "test", 1);
+            var metadata = Metadata(preprocessing) with
+            {
+                TestTimeAugmentation = flip ? TestTimeAugmentation.HorizontalFlip : TestTimeAugmentation.None, Calibration = calibration,
+            };
+            var (probability, logit) = RunOnnx(OnnxExporter.Build(model, metadata).ToByteArray(), images);
+            var raw = new Predictor(model, preprocessing, flipAveraging: flip).Predict(images);
+            var calibrated = new Predictor(model, preprocessing, flipAveraging: flip, calibration: calibration).Predict(images);
+            for (int i = 0; i < images.Count; i++)
+            {
+                Assert.Equal(calibration.Apply(raw[i]), calibrated[i], 12);
+                Assert.True(Math.Abs(calibrated[i] - probability[i]) <= Tolerance, $"image {i}: onnx {probability[i]} vs predictor {calibrated[i]}");
+                Assert.True(Math.Abs(ScoreCalibration.Logit(calibrated[i]) - logit[i]) <= Tolerance * Math.Max(1, Math.Abs(logit[i])));
+            }
+            Assert.Contains(raw, p => Math.Abs(calibration.Apply(p) - p) > 0.01);  // the temperature changed something
+        }
     }
 
     [Fact]

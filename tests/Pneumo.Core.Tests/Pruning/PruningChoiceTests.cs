@@ -71,11 +71,11 @@ public class PruningChoiceTests
         var test = P([0, 1], [0.1, 0.9]);
         var calibrated = P(labels, [0.01, 0.02, 0.05, 0.10, 0.20, 0.60, 0.70, 0.90]);  // separable at 0.132
         var shifted = P(labels, [0.20, 0.25, 0.30, 0.35, 0.55, 0.60, 0.70, 0.90]);
-        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, calibrated, test, ThresholdMethod.Youden, 0.132, 1000, 1);
+        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, calibrated, test, ThresholdRule.Youden, 0.132, 1000, 1);
         var rows = new[]
         {
-            PruningRow.Of("magnitude", 0.3, 0.3, calibrated, test, ThresholdMethod.Youden, 0.132, 1000, 1),
-            PruningRow.Of("magnitude", 0.5, 0.5, shifted, test, ThresholdMethod.Youden, 0.132, 1000, 1),
+            PruningRow.Of("magnitude", 0.3, 0.3, calibrated, test, ThresholdRule.Youden, 0.132, 1000, 1),
+            PruningRow.Of("magnitude", 0.5, 0.5, shifted, test, ThresholdRule.Youden, 0.132, 1000, 1),
         };
         Assert.Equal(0.65, rows[0].ValidationAtDenseThreshold.Score, 12);
         Assert.Equal(0.50, rows[1].ValidationAtDenseThreshold.Score, 12);

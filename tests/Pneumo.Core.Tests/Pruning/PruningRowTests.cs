@@ -22,7 +22,7 @@ public class PruningRowTests
     public void APrunedRowIsScoredAtTheThresholdItsOwnValidationPredictionsChoose()
     {
         var test = P([0, 0, 1, 1], [0.40, 0.50, 0.60, 0.80]);
-        var row = PruningRow.Of("magnitude-retrained", 0.5, 0.5, Validation, test, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
+        var row = PruningRow.Of("magnitude-retrained", 0.5, 0.5, Validation, test, ThresholdRule.Youden, DenseThreshold, 1000, 1);
 
         Assert.Equal(0.45, row.Threshold, 12);
         Assert.Equal(row.Threshold, row.Validation.Threshold);
@@ -43,8 +43,8 @@ public class PruningRowTests
     {
         var test = P([0, 0, 1, 1], [0.40, 0.50, 0.60, 0.80]);
         var other = P([0, 0, 1, 1], [0.05, 0.10, 0.20, 0.30]);  // on its own, Youden would choose 0.15 here
-        var a = PruningRow.Of("magnitude", 0.3, 0.3, Validation, test, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
-        var b = PruningRow.Of("magnitude", 0.3, 0.3, Validation, other, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
+        var a = PruningRow.Of("magnitude", 0.3, 0.3, Validation, test, ThresholdRule.Youden, DenseThreshold, 1000, 1);
+        var b = PruningRow.Of("magnitude", 0.3, 0.3, Validation, other, ThresholdRule.Youden, DenseThreshold, 1000, 1);
 
         Assert.Equal(0.15, ThresholdSelector.Youden(other.Labels, other.Probabilities), 12);
         Assert.Equal(a.Threshold, b.Threshold);
@@ -59,14 +59,14 @@ public class PruningRowTests
     public void TheRuleIsTheDenseModelsAndTheDenseRowKeepsItsOwnThreshold()
     {
         var test = P([0, 0, 1, 1], [0.40, 0.50, 0.60, 0.80]);
-        var byDefault = PruningRow.Of("random", 0.5, 0.5, Validation, test, ThresholdMethod.Default, DenseThreshold, 1000, 1);
+        var byDefault = PruningRow.Of("random", 0.5, 0.5, Validation, test, ThresholdRule.Default, DenseThreshold, 1000, 1);
         Assert.Equal(ThresholdSelector.Default, byDefault.Threshold);
         Assert.Equal(ThresholdSelector.Default, byDefault.Test.Threshold);
 
-        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, Validation, test, ThresholdMethod.Youden, DenseThreshold, 1000, 1);
+        var dense = PruningRow.Of(PruningVariant.DenseName, 0, 0, Validation, test, ThresholdRule.Youden, DenseThreshold, 1000, 1);
         Assert.Equal(DenseThreshold, dense.Threshold);
         Assert.Equal(dense.Validation, dense.ValidationAtDenseThreshold);
 
-        Assert.ThrowsAny<ArgumentException>(() => PruningRow.Of("random", 0.5, 0.5, Validation, test, (ThresholdMethod)99, DenseThreshold, 1000, 1));
+        Assert.ThrowsAny<ArgumentException>(() => PruningRow.Of("random", 0.5, 0.5, Validation, test, ThresholdRule.Sensitivity(0.9), DenseThreshold, 1000, 1));
     }
 }

@@ -105,7 +105,7 @@ public class PruningRunTests
         Assert.Equal(savedRow.Threshold, saved.Threshold);
         using var pruned = ModelDirectory.Load(Path.Combine(outDir, saved.Directory));
         var m = pruned.Metadata;
-        Assert.Equal(ThresholdMethod.Youden, m.ThresholdMethod);
+        Assert.Equal(ThresholdRule.Youden, m.ThresholdMethod);
         Assert.Equal(savedRow.Threshold, m.Threshold);
         Assert.Equal(savedRow.Threshold, m.Thresholds["youden"]);
         Assert.Equal(ThresholdSelector.Default, m.Thresholds["default"]);

@@ -39,7 +39,7 @@ public class TrainingRunTests
         foreach (var file in new[] { "run.json", "state.json", "history.csv", "split.csv", "best.pt", "model.json", "weights.pt", "validation_predictions.csv" })
             Assert.True(File.Exists(run.Combine(file)), $"{file} missing");
         Assert.Equal(3, File.ReadAllLines(run.Combine("history.csv")).Length);
-        Assert.Equal(ThresholdMethod.Youden, metadata.ThresholdMethod);
+        Assert.Equal(ThresholdRule.Youden, metadata.ThresholdMethod);
         Assert.Equal(metadata.Thresholds["youden"], metadata.Threshold);
         Assert.Equal(0.5, metadata.Thresholds["default"]);
         Assert.Equal(2, metadata.Validation!.Count);
@@ -147,11 +147,11 @@ public class TrainingRunTests
         Assert.False(youden.Thresholds.ContainsKey("perturbed"));  // costly: computed only when asked for
         Assert.False(File.Exists(run.Combine("validation_perturbed.csv")));
 
-        var perturbed = TrainingRun.Resume(run.Path, thresholdRule: ThresholdMethod.Perturbed);
-        Assert.Equal(ThresholdMethod.Perturbed, perturbed.ThresholdMethod);
+        var perturbed = TrainingRun.Resume(run.Path, thresholdRule: ThresholdRule.Perturbed);
+        Assert.Equal(ThresholdRule.Perturbed, perturbed.ThresholdMethod);
         Assert.Equal(perturbed.Thresholds["perturbed"], perturbed.Threshold);
         Assert.Equal(youden.Thresholds["youden"], perturbed.Thresholds["youden"], 9);  // the same weights, written again
-        Assert.Equal(ThresholdMethod.Perturbed, Json.Read<RunRecord>(run.Combine("run.json")).Config.ThresholdRule);
+        Assert.Equal(ThresholdRule.Perturbed, Json.Read<RunRecord>(run.Combine("run.json")).Config.ThresholdRule);
         using (var loaded = ModelDirectory.Load(run.Path)) Assert.Equal(perturbed.Threshold, loaded.Metadata.Threshold);
 
         var rows = File.ReadAllLines(run.Combine("validation_perturbed.csv")).Skip(1).Select(l => l.Split(',')).ToList();

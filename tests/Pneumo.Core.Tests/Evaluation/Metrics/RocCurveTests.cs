@@ -66,7 +66,7 @@ public class NonFiniteScoreTests
         double[] scores = [0.1, double.NaN, 0.7, double.NaN];
         int[] labels = [0, 1, 0, 1];
         Assert.Throws<NonFiniteScoresException>(() => Pneumo.Persistence.BinaryMetrics.Compute(labels, scores, 0.5));
-        Assert.Throws<NonFiniteScoresException>(() => ThresholdSelector.Choose(Pneumo.Persistence.ThresholdMethod.Youden, labels, scores));
+        Assert.Throws<NonFiniteScoresException>(() => ThresholdSelector.Choose(Pneumo.Persistence.ThresholdRule.Youden, labels, scores));
         var e = Assert.Throws<NonFiniteScoresException>(() => FiniteScores.Require(scores, "model m", ["a.png", "b.png", "c.png", "d.png"]));
         Assert.Equal("model m gave NaN or infinite scores for 2 of 4 images (the first: b.png); no metric is computed from them (are its weights NaN or diverged?)", e.Message);
         Assert.IsAssignableFrom<UserError>(e);

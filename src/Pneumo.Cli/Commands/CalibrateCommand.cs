@@ -1,0 +1,52 @@
+using System.ComponentModel;
+using System.Globalization;
+using Pneumo.Cli.Infrastructure;
+using Pneumo.Cli.SharedSettings;
+using Pneumo.Data;
+using Pneumo.Persistence;
+using Pneumo.Workflows;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Pneumo.Cli.Commands;
+
+/// <summary><c>pneumo calibrate</c>: fits a trained model's calibration, operating points and referral on its validation data, into its model.json.</summary>
+public sealed class CalibrateCommand(Terminal terminal) : PneumoCommand<CalibrateCommand.Settings>(terminal)
+{
+    public sealed class Settings : ModelDataSettings
+    {
+        [CommandOption("--coverage <C>"), Description("Per-class coverage of the referral (conformal prediction): the fraction of each class's images whose true label the model keeps in its answer; the rest of the doubt becomes REFER."), DefaultValue(DecisionFitting.DefaultCoverage)]
+        public double Coverage { get; init; } = DecisionFitting.DefaultCoverage;
+
+        [CommandOption("--threshold-rule <R>"), Description("The threshold rule the model uses from now on: " + Persistence.ThresholdRule.Accepted + ". Every rule is fitted and recorded either way."), Help.HelpDefault("the model's own")]
+        public string? ThresholdRule { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Coverage is <= 0 or >= 1) return ValidationResult.Error("--coverage must be between 0 and 1 (e.g. 0.95)");
+            if (ThresholdRule is not null && !Persistence.ThresholdRule.TryParse(ThresholdRule, out _))
+                return ValidationResult.Error($"--threshold-rule must be {Persistence.ThresholdRule.Accepted}, not '{ThresholdRule}'");
+            return base.Validate();
+        }
+    }
+
+    protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
+    {
+        var root = DataRoot.Resolve(settings.Data);
+        var modelDir = ModelLocator.Resolve(settings.Model);
+        var rule = settings.ThresholdRule is null ? (ThresholdRule?)null : Persistence.ThresholdRule.Parse(settings.ThresholdRule, "--threshold-rule");
+        var fitted = DecisionFitting.Run(modelDir, root, settings.Coverage, rule, CommandLine(), Line, cancellation);
+        var table = new Table().AddColumns("rule", "threshold", "sensitivity", "specificity", "");
+        foreach (var (name, t) in fitted.Thresholds)
+        {
+            var m = fitted.Validation![name];
+            table.AddRow(name, F(t), F(m.Sensitivity), F(m.Specificity), name == fitted.ThresholdMethod.Name ? "in use" : "");
+        }
+        Line("validation (as it is, calibrated) at each rule:");
+        Console.Write(table);
+        Line($"wrote {Path.Combine(modelDir, FileNames.ModelMetadata)} (calibration, thresholds, referral; weights unchanged)");
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+}
