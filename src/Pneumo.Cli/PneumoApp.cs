@@ -49,7 +49,7 @@ public static class PneumoApp
             .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
             .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
         config.AddCommand<CalibrateCommand>("calibrate")
-            .WithDescription("Fit a trained model's calibration (temperature), operating points (every threshold rule) and referral (conformal, REFER when unsure) on its validation images under acquisition changes; written to its model.json.")
+            .WithDescription("Fit a model's calibration, operating points and referral (REFER when unsure) on its validation data; written to model.json.")
             .WithExample("calibrate", "--model", "models/resnet18-full", "--coverage", "0.95");
         config.AddCommand<CvCommand>("cv")
             .WithDescription("K-fold cross-validation over the training set (stratified, patient-grouped): per fold train, validate, test; mean ± sd, pooled out-of-fold AUC, fold ensemble.")
