@@ -55,6 +55,16 @@ public static class DecisionFitting
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"calibration: temperature {temperature:F3}; pooled validation log-loss {calibration.LogLossBefore:F4} -> {calibration.LogLossAfter:F4}, ECE {calibration.EceBefore:F4} -> {calibration.EceAfter:F4}"));
 
+        foreach (var (name, pass) in perturbed.Passes)
+        {
+            var calibrated = pass.Probabilities.Select(calibration.Apply).ToList();
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"  {name,-14} calibrated log-loss {ProbabilityScores.LogLoss(pass.Labels, calibrated):F4}, AUC {RocCurve.Compute(pass.Labels, calibrated).Auc:F4}"));
+        }
+        var withoutCompression = perturbed.Passes.Where(p => !p.Perturbation.StartsWith("jpeg", StringComparison.Ordinal)).ToList();
+        if (withoutCompression.Count < perturbed.Passes.Count)
+            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"  pooled without the JPEG pass: calibrated log-loss {ProbabilityScores.LogLoss(withoutCompression.SelectMany(p => p.Predictions.Labels).ToList(), withoutCompression.SelectMany(p => p.Predictions.Probabilities).Select(calibration.Apply).ToList()):F4}"));
         var validation = plain.Probabilities.Select(calibration.Apply).ToList();
         var chosen = rule ?? metadata.ThresholdMethod;
         var rules = new List<ThresholdRule> { ThresholdRule.Default, ThresholdRule.Youden, ThresholdRule.Perturbed };
