@@ -2,11 +2,6 @@ using System.Text;
 
 namespace Pneumo.Reporting.Card;
 
-/// <summary>A section of a model card that has no source, and the command that would give it one.</summary>
-/// <param name="Section">What is missing, for people (e.g. "test metrics").</param>
-/// <param name="Command">The command that fills it, or null when none does.</param>
-public sealed record MissingSection(string Section, string? Command);
-
 /// <summary>
 /// The Markdown of a model card as it is written, in the subset <see cref="Report.MarkdownHtml"/> turns into HTML:
 /// headings, paragraphs, lists, pipe tables, links, bold and code. Records every section written as "not evaluated".
