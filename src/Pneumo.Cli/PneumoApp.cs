@@ -55,8 +55,9 @@ public static class PneumoApp
             .WithDescription("K-fold cross-validation over the training set (stratified, patient-grouped): per fold train, validate, test; mean ± sd, pooled out-of-fold AUC, fold ensemble.")
             .WithExample("cv", "--arch", "szanet", "--folds", "5", "--out", "runs/cv-szanet");
         config.AddCommand<ReportCommand>("report")
-            .WithDescription("The study report from result folders: self-contained HTML, report.md, summary.json, figures (CIs, calibration, the paper's numbers).")
-            .WithExample("report", "--runs", "results/szanet", "--runs", "runs/cv-szanet", "--out", "results/study");
+            .WithDescription("The study report from result folders: self-contained HTML, report.md, summary.json, figures (CIs, calibration, the paper's numbers); with --model, a model's card (MODEL_CARD.md and .html).")
+            .WithExample("report", "--runs", "results/szanet", "--runs", "runs/cv-szanet", "--out", "results/study")
+            .WithExample("report", "--model", "models/szanet", "--evaluation", "results/szanet", "--out", "models/szanet");
         config.AddCommand<StudyCommand>("study")
             .WithDescription("The whole protocol, resumable stage by stage: data summary, every architecture under 80/20 with its test evaluation, a pruning sweep, optional cross-validation, the report.")
             .WithExample("study", "--quick", "--out", "runs/study-quick")

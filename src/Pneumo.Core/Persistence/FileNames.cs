@@ -81,4 +81,8 @@ public static class FileNames
     public const string ReportPredictions = "predictions";
     public const string ClassDistributionFigure = "class-distribution.png";
     public const string ExamplesFigure = "examples.png";
+
+    // A model card (pneumo report --model).
+    public const string ModelCardMarkdown = "MODEL_CARD.md";
+    public const string ModelCardHtml = "MODEL_CARD.html";
 }

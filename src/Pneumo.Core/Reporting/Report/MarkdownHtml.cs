@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Pneumo.Reporting.Report;
 
 /// <summary>
-/// Turns the report's own Markdown (headings, paragraphs, lists, pipe tables, <c>**bold**</c>, <c>`code`</c>, images) into
+/// Turns the report's own Markdown (headings, paragraphs, lists, pipe tables, <c>**bold**</c>, <c>`code`</c>, links, images) into
 /// one self-contained HTML page: images are read from disk and embedded as base64 data URIs.
 /// </summary>
 public static partial class MarkdownHtml
@@ -19,17 +19,23 @@ public static partial class MarkdownHtml
     [GeneratedRegex(@"`([^`]+)`")]
     private static partial Regex Code();
 
+    [GeneratedRegex(@"\[([^\]]+)\]\(([^)\s]+)\)")]
+    private static partial Regex Link();
+
     private const string Style =
         "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}" +
         "table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}" +
-        "th{background:#f2f2f2}img{max-width:100%;border:1px solid #ddd;margin:.5em 0}code{background:#f4f4f4;padding:0 .2em}h1,h2,h3{color:#123}";
+        "th{background:#f2f2f2}img{max-width:100%;border:1px solid #ddd;margin:.5em 0}code{background:#f4f4f4;padding:0 .2em}h1,h2,h3{color:#123}" +
+        // Narrow screens (a phone is about 390 px wide): a wide table scrolls on its own, long commands and paths wrap.
+        "table{display:block;max-width:100%;overflow-x:auto}code,a{overflow-wrap:anywhere}" +
+        "@media (max-width:600px){body{margin:1em auto}table{font-size:.8em}td,th{padding:.25em .4em}}";
 
     /// <param name="markdown">The report text.</param>
     /// <param name="baseDir">Where image paths are relative to.</param>
     /// <param name="title">The page title.</param>
     public static string Convert(string markdown, string baseDir, string title)
     {
-        var html = new StringBuilder($"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title><style>{Style}</style></head><body>\n");
+        var html = new StringBuilder($"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{WebUtility.HtmlEncode(title)}</title><style>{Style}</style></head><body>\n");
         var lines = markdown.Replace("\r", "").Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
@@ -75,5 +81,6 @@ public static partial class MarkdownHtml
         return html.Append("</body></html>\n").ToString();
     }
 
-    private static string Inline(string text) => Code().Replace(Bold().Replace(WebUtility.HtmlEncode(text), "<b>$1</b>"), "<code>$1</code>");
+    private static string Inline(string text) =>
+        Code().Replace(Bold().Replace(Link().Replace(WebUtility.HtmlEncode(text), "<a href=\"$2\">$1</a>"), "<b>$1</b>"), "<code>$1</code>");
 }
