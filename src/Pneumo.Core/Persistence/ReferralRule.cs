@@ -41,7 +41,7 @@ public sealed record ReferralRule(double Coverage, double NormalQuantile, double
 
     /// <summary>The range of probabilities that are referred, for people (e.g. "between 0.12 and 0.83").</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"an image is referred unless its probability of PNEUMONIA is at most {NormalQuantile:0.###} (NORMAL) or at least {1 - PneumoniaQuantile:0.###} (PNEUMONIA), at {Coverage:P0} coverage per class");
+        $"an image is referred unless its probability of PNEUMONIA is at most {NormalQuantile:0.###} (NORMAL) or at least {1 - PneumoniaQuantile:0.###} (PNEUMONIA), at {Coverage * 100:0.#}% coverage per class");
 
     /// <summary>Whether the stored values can be used.</summary>
     public string? Problem() =>

@@ -76,7 +76,7 @@ public readonly record struct ThresholdRule
         ThresholdRuleKind.Youden => "the point that maximises sensitivity + specificity on the model's validation images",
         ThresholdRuleKind.Perturbed => "the point that maximises sensitivity + specificity on the model's validation images seen under 8 acquisition changes (exposure, contrast, JPEG compression, framing)",
         _ => string.Create(CultureInfo.InvariantCulture,
-            $"a screening point: the highest threshold that still finds at least {TargetSensitivity:P0} of the pneumonia cases among the model's validation images seen under 8 acquisition changes"),
+            $"a screening point: the highest threshold that still finds at least {TargetSensitivity * 100:0.#}% of the pneumonia cases among the model's validation images seen under 8 acquisition changes"),
     };
 
     public override string ToString() => Name;

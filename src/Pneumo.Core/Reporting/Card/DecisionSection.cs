@@ -23,7 +23,7 @@ public static class DecisionSection
         {
             doc.Bullets(
             [
-                $"Method: {c.Method} scaling, temperature {F(c.Temperature, "F4")} (p' = sigmoid(logit(p) / T)), fitted on {c.FittedOn} ({N(c.Samples)} scores).",
+                $"Method: {c.Method} scaling, temperature {F(c.Temperature, "F4")} (p' = sigmoid(logit(p) / T)), fitted on {c.FittedOn}.",
                 $"On those validation scores: expected calibration error (10 bins) {Opt(c.EceBefore)} before, {Opt(c.EceAfter)} after; " +
                     $"log-loss {Opt(c.LogLossBefore)} before, {Opt(c.LogLossAfter)} after.",
             ]);
@@ -67,7 +67,7 @@ public static class DecisionSection
             [
                 $"Method: {r.Method}, target coverage {P(r.Coverage)} per class (the share of each class's images whose true label the model keeps in its answer).",
                 $"Rule: {r.Describe()}. A referred image is answered REFER (\"uncertain: refer to a radiologist\"), with its probability.",
-                $"Fitted on {r.FittedOn} ({N(r.NormalSamples)} NORMAL and {N(r.PneumoniaSamples)} PNEUMONIA scores).",
+                $"Fitted on {r.FittedOn}: {N(r.NormalSamples)} NORMAL and {N(r.PneumoniaSamples)} PNEUMONIA scores.",
             ]);
             doc.Source(inputs.ModelFile);
         }
