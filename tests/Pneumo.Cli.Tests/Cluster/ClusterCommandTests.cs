@@ -81,6 +81,35 @@ public class ClusterCommandTests
     }
 
     [SkippableFact]
+    public async Task ATrainingTaskRunsTrainIntoItsUnitAndTheMergeChecksTheMembers()
+    {
+        using var data = TestData.SmallDataRoot(3, "train");
+        using var dir = new TempDir();
+        var prepared = await InProcessCli.RunAsync("cluster", "train", "--data", data.Path, "--seeds", "5", "--epochs", "1", "--cpus", "1", "--out", dir.Path, "--dry-run");
+        Assert.True(prepared.ExitCode == 0, prepared.ToString());
+        var early = await InProcessCli.RunAsync("cluster", "merge", dir.Path);
+        Assert.Equal([$"error: {dir.Path}: incomplete, 1 of 1 units not finished (seed-5 not started); see pneumo cluster status {dir.Path}"], early.ErrorLines);
+
+        var task = await InProcessCli.RunAsync("cluster", "task", dir.Path, "--index", "1");
+        Assert.True(task.ExitCode == 0, task.ToString());
+        var unit = Path.Combine(dir.Path, "seed-5");
+        Assert.True(File.Exists(Path.Combine(unit, FileNames.ModelMetadata)));
+        Assert.Equal(5, Json.Read<RunRecord>(Path.Combine(unit, FileNames.Run)).Config.Seed);
+        var record = Json.Read<ClusterTaskRecord>(Path.Combine(unit, FileNames.ClusterTask));
+        Assert.Equal(ClusterTaskState.Finished, record.State);
+        var again = await InProcessCli.RunAsync("cluster", "task", dir.Path, "--index", "1");
+        Assert.Contains("seed-5: already finished", again.Stdout);
+
+        var merge = await InProcessCli.RunAsync("cluster", "merge", dir.Path);
+        Assert.True(merge.ExitCode == 0, merge.ToString());
+        Assert.Contains("1 training runs finished at one commit: seed-5", merge.Stdout);
+        var status = await InProcessCli.RunAsync("cluster", "status", dir.Path);
+        Assert.Contains("done: merged results", status.Stdout);
+        var outOfRange = await InProcessCli.RunAsync("cluster", "task", dir.Path, "--index", "2");
+        Assert.Equal([$"error: --index 2: the cluster run in {dir.Path} has tasks 1 to 1"], outOfRange.ErrorLines);
+    }
+
+    [SkippableFact]
     public async Task DryRunOfPredictListsTheInputsOnceInPredictsOrder()
     {
         using var data = TestData.SmallDataRoot(2, "test");
