@@ -5,7 +5,8 @@ namespace Pneumo.Cluster;
 
 /// <summary>
 /// What a cluster run has done: each unit's state from its record (<c>cluster-task.json</c>) and Slurm's queue
-/// (<c>squeue</c>) and memory (<c>scontrol</c>), the merge's, and which units a resume would submit again.
+/// (<c>squeue</c>) and memory (<c>scontrol</c>, else <c>sacct</c> where the cluster keeps accounting), the merge's, and
+/// which units a resume would submit again.
 /// </summary>
 public sealed record ClusterStatus(ClusterPlan Plan, IReadOnlyList<UnitStatus> Units, UnitStatus Merge, IReadOnlyList<string> QueuedJobs)
 {
@@ -25,7 +26,12 @@ public sealed record ClusterStatus(ClusterPlan Plan, IReadOnlyList<UnitStatus> U
         SlurmJob? Remembered(string arrayOrJob, string id)
         {
             if (slurm is null) return null;
-            if (!remembered.TryGetValue(arrayOrJob, out var known)) remembered[arrayOrJob] = known = slurm.Show(arrayOrJob);
+            if (!remembered.TryGetValue(arrayOrJob, out var known))
+            {
+                known = slurm.Show(arrayOrJob);
+                if (known.Count == 0) known = slurm.Accounted(arrayOrJob);  // forgotten by the controller: the accounting, where kept
+                remembered[arrayOrJob] = known;
+            }
             return known.FirstOrDefault(j => j.Id == id);
         }
 

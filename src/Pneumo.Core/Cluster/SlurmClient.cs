@@ -3,7 +3,8 @@ namespace Pneumo.Cluster;
 /// <summary>Slurm's commands as Pneumo uses them: submit a script, list queued jobs, show what Slurm remembers of a job, cancel one.</summary>
 /// <remarks>
 /// Without accounting (a one-node test cluster has none) a finished job is forgotten after <c>MinJobAge</c> (300 s by
-/// default): <see cref="Show"/> then knows nothing, and the run folders' task records are what remains.
+/// default): <see cref="Show"/> then knows nothing, <see cref="Accounted"/> neither, and the run folders' task records
+/// are what remains.
 /// </remarks>
 public sealed class SlurmClient(ICommandRunner runner)
 {
@@ -55,6 +56,21 @@ public sealed class SlurmClient(ICommandRunner runner)
         if (result is not { ExitCode: 0 }) return [];
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(ParseShowLine).Where(j => j is not null).Select(j => j!).ToList();
+    }
+
+    /// <summary>
+    /// What the cluster's accounting holds of <paramref name="jobId"/> (every task of an array), from <c>sacct</c>: none
+    /// where the cluster keeps no accounting (a one-node test cluster) or <c>sacct</c> is missing.
+    /// </summary>
+    public IReadOnlyList<SlurmJob> Accounted(string jobId)
+    {
+        var result = runner.Run("sacct", ["-n", "-P", "-X", "-j", jobId, "--format=JobID,State,ExitCode"]);
+        if (result is not { ExitCode: 0 }) return [];
+        return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('|'))
+            .Where(f => f.Length == 3)
+            .Select(f => new SlurmJob(f[0], f[1].Split(' ')[0], "accounting", f[2]))  // "CANCELLED by 0" names who
+            .ToList();
     }
 
     /// <summary>Cancels a job (<c>scancel</c>); false when Slurm refused.</summary>

@@ -41,6 +41,20 @@ public class ClusterStatusTests
     }
 
     [Fact]
+    public void WhatTheControllerForgotIsAskedOfTheAccounting()
+    {
+        var (dir, slurm) = SubmittedRun();
+        using var _ = dir;
+        slurm.Scontrol = "";
+        slurm.Sacct = "12_3|OUT_OF_MEMORY|0:125\n12_5|FAILED|127:0\n";
+        var status = ClusterStatus.Read(dir.Path, new SlurmClient(slurm));
+        Assert.Contains("Slurm: OUT_OF_MEMORY, exit 0:125", status.Units[2].Detail);
+        Assert.Equal(UnitState.Failed, status.Units[4].State);
+        Assert.Contains("Slurm: FAILED, exit 127:0", status.Units[4].Detail);
+        Assert.Contains(slurm.Calls, c => c.Program == "sacct" && c.Arguments.SequenceEqual(["-n", "-P", "-X", "-j", "12", "--format=JobID,State,ExitCode"]));
+    }
+
+    [Fact]
     public void ResumeSubmitsTheBadUnitsAloneCancelsTheStuckMergeAndMergesAfterEverything()
     {
         var (dir, slurm) = SubmittedRun();

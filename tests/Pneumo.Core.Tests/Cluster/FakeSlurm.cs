@@ -10,6 +10,8 @@ public sealed class FakeSlurm : ICommandRunner
     public Func<IReadOnlyList<string>, CommandResult> Sbatch { get; set; } = _ => new(0, "100\n", "");
     public string Squeue { get; set; } = "";
     public string Scontrol { get; set; } = "";
+    /// <summary>sacct's answer; empty = the cluster keeps no accounting.</summary>
+    public string Sacct { get; set; } = "";
 
     public CommandResult? Run(string program, IReadOnlyList<string> arguments)
     {
@@ -19,6 +21,7 @@ public sealed class FakeSlurm : ICommandRunner
             "sbatch" => Sbatch(arguments),
             "squeue" => new(0, Squeue, ""),
             "scontrol" => Scontrol.Length == 0 ? new(1, "", "slurm_load_jobs error: Invalid job id specified") : new(0, Scontrol, ""),
+            "sacct" => Sacct.Length == 0 ? new(1, "", "Slurm accounting storage is disabled") : new(0, Sacct, ""),
             "scancel" => new(0, "", ""),
             _ => null,
         };
