@@ -82,6 +82,10 @@ public static class PneumoApp
         config.AddCommand<ServeCommand>("serve")
             .WithDescription("Serve the diagnosis web page and JSON API (POST /api/predict, GET /health) until Ctrl+C.")
             .WithExample("serve", "--urls", "http://127.0.0.1:5080", "--model", "models/szanet");
+        config.AddCommand<ClusterCommand>("cluster")
+            .WithDescription("Run the work that fans out on a Slurm cluster: cv folds, training seeds (then their ensemble) or prediction shards as a job array and a merge job; status and resume.")
+            .WithExample("cluster", "cv", "--folds", "5", "--out", "runs/cv-szanet", "--partition", "cpu", "--time", "12:00:00")
+            .WithExample("cluster", "status", "runs/cv-szanet");
     }
 
     private static string ErrorText(Exception ex)

@@ -38,8 +38,12 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         [CommandOption("--max-file-mb <MB>"), Description("Largest image file read (larger ones are refused unread), as serve's --max-upload-mb."), DefaultValue(20)]
         public int MaxFileMb { get; init; } = 20;
 
+        [CommandOption("--shard <K/N>"), Description("Score only shard K of N of the files (a stable share, by a hash of each path as listed), e.g. one job of N.")]
+        public string? Shard { get; init; }
+
         public override ValidationResult Validate()
         {
+            if (Shard is not null && !Data.Shard.TryParse(Shard, out _)) return ValidationResult.Error($"--shard must be K/N with 1 <= K <= N, e.g. 2/8 (got '{Shard}')");
             if (Format is not ("text" or "json" or "csv")) return ValidationResult.Error("--format must be text, json or csv");
             if (MaxFileMb < 1) return ValidationResult.Error("--max-file-mb must be at least 1");
             return base.Validate();
@@ -53,7 +57,8 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         var heatmaps = settings.Explain is null ? null : new HeatmapFiles(settings.Explain);
         int failed = 0;
         var results = new List<ImagePrediction>();
-        foreach (var path in ExpandInputs(settings.Inputs, ref failed))
+        var files = ExpandInputs(settings.Inputs, ref failed);
+        foreach (var path in settings.Shard is null ? files : Data.Shard.Parse(settings.Shard).Select(files))
         {
             cancellation.ThrowIfCancellationRequested();
             try

@@ -15,7 +15,7 @@ public static class CommandCatalog
         ("train", typeof(TrainCommand)), ("evaluate", typeof(EvaluateCommand)), ("cv", typeof(CvCommand)),
         ("report", typeof(ReportCommand)), ("study", typeof(StudyCommand)), ("prune", typeof(PruneCommand)),
         ("audit", typeof(AuditCommand)), ("predict", typeof(PredictCommand)), ("export", typeof(ExportCommand)), ("calibrate", typeof(CalibrateCommand)),
-        ("bench", typeof(BenchCommand)), ("serve", typeof(ServeCommand)),
+        ("bench", typeof(BenchCommand)), ("serve", typeof(ServeCommand)), ("cluster", typeof(ClusterCommand)),
     ];
 
     /// <summary>The settings type a command binds (the <c>TSettings</c> of its <c>Command&lt;TSettings&gt;</c> base).</summary>

@@ -44,6 +44,26 @@ public static class FileNames
     /// <summary>The run folder of fold <paramref name="fold"/> (0-based): <c>fold-1</c>, <c>fold-2</c>, ...</summary>
     public static string Fold(int fold) => $"fold-{fold + 1}";
 
+    // A cluster run (pneumo cluster): the plan, the job scripts and their logs at the top; per task one unit folder
+    // (fold-K, seed-S, shard-K) holding the task's record; the merged results at the top.
+    public const string ClusterPlan = "cluster.json";
+    public const string ClusterScripts = "slurm";
+    public const string ClusterLogs = "slurm/logs";
+    public const string ClusterTaskScript = "tasks.sbatch";
+    public const string ClusterMergeScript = "merge.sbatch";
+    public const string ClusterTask = "cluster-task.json";
+    /// <summary>The folder a task locks (inside its unit folder) while it runs, so a second copy of the task stops at once.</summary>
+    public const string ClusterTaskLock = ".cluster-task";
+    public const string ClusterMerge = "cluster-merge.json";
+    /// <summary>A sharded prediction's input list, one path a line, in the order the merged results follow.</summary>
+    public const string ClusterInputs = "inputs.txt";
+    /// <summary>A sharded prediction's bad files: path, code, message.</summary>
+    public const string ClusterFailures = "failures.csv";
+    /// <summary>A training member of a cluster run: <c>seed-S</c>, or <c>recipe-R-seed-S</c> with several recipes (R 1-based).</summary>
+    public static string Member(int seed, int? recipe) => recipe is int r ? $"recipe-{r}-seed-{seed}" : $"seed-{seed}";
+    /// <summary>Shard <paramref name="shard"/> (1-based) of a sharded prediction: <c>shard-1</c>, <c>shard-2</c>, ...</summary>
+    public static string Shard(int shard) => $"shard-{shard}";
+
     // A pruning sweep.
     public const string PruningSummary = "summary.json";
     public const string PruningTable = "pruning.csv";

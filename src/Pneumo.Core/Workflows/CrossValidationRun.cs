@@ -43,6 +43,47 @@ public static class CrossValidationRun
             cancel.ThrowIfCancellationRequested();
             RunFold(cv, k, settings, outDir, command, callbacks, log, resamples, cancel);
         }
+        return WriteSummary(outDir, settings, resamples, command, reports);
+    }
+
+    /// <summary>
+    /// Records the settings of a cross-validation in <paramref name="outDir"/> (<c>cv-settings.json</c>) before any
+    /// fold runs, as <see cref="Execute"/> does, so that folds started as separate jobs only read them.
+    /// </summary>
+    /// <exception cref="UserError">The folder holds a cross-validation with other settings.</exception>
+    public static CrossValidationSettings Prepare(TrainingConfig config, int folds, string dataRoot, string outDir)
+    {
+        var settings = new CrossValidationSettings(config, folds, Path.GetFullPath(dataRoot));
+        CheckSettings(outDir, settings);
+        return settings;
+    }
+
+    /// <summary>
+    /// Runs fold <paramref name="fold"/> (0-based) of the cross-validation recorded in <paramref name="outDir"/>
+    /// (<see cref="Prepare"/>) and writes nothing outside its folder <c>fold-K/</c>: no summary (a job per fold).
+    /// <paramref name="threads"/> are the torch threads of this process (an execution setting, not part of the experiment).
+    /// </summary>
+    /// <exception cref="UserError">The folder holds no cross-validation settings, or the fold is out of range.</exception>
+    public static void ExecuteFold(string outDir, int fold, int threads, string command, IReadOnlyList<Callback> callbacks,
+                                   Action<string> log, int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default)
+    {
+        var path = Path.Combine(outDir, FileNames.CrossValidationSettings);
+        if (!File.Exists(path)) throw new UserError($"{outDir}: no {FileNames.CrossValidationSettings}: not a prepared cross-validation");
+        var recorded = Json.Read<CrossValidationSettings>(path);
+        if (fold < 0 || fold >= recorded.Folds) throw new UserError($"fold {fold + 1}: the cross-validation in {outDir} has {recorded.Folds} folds");
+        var settings = recorded with { Config = recorded.Config with { Threads = threads } };
+        IReadOnlyList<ImageRecord> records = ChestXrayDataset.Load(settings.DataRoot, "train");
+        if (settings.Config.LimitPerClass is int limit) records = TrainingData.Subsample(records, limit, settings.Config.Seed);
+        var cv = CrossValidationFolds.Create(records, settings.Folds, settings.Config.Seed, settings.Config.SplitBy);
+        RunFold(cv, fold, settings, outDir, command, callbacks, log, resamples, cancel);
+    }
+
+    /// <summary>
+    /// The end of every cross-validation: summarises the finished folds (<see cref="Summarize"/>), writes <c>cv.json</c>
+    /// and asks for its tables and figures.
+    /// </summary>
+    public static CrossValidationSummary WriteSummary(string outDir, CrossValidationSettings settings, int resamples, string command, IReportWriter reports)
+    {
         var summary = Summarize(outDir, settings, resamples, command);
         Json.Write(Path.Combine(outDir, FileNames.CrossValidationSummary), summary);
         reports.CrossValidation(outDir, summary);
@@ -81,6 +122,9 @@ public static class CrossValidationRun
                                       $"{name}, seed {settings.Config.Seed}, by {settings.Config.SplitBy.ToString().ToLowerInvariant()}");
         }
         var testDir = Path.Combine(dir, FileNames.Test);
+        if (File.Exists(Path.Combine(testDir, FileNames.Metrics))) return;
+        // Folds may run as separate jobs: a second job on this fold stops here instead of writing test/ beside this one.
+        using var folderLock = RunFolderLock.Acquire(dir);
         if (File.Exists(Path.Combine(testDir, FileNames.Metrics))) return;
         log($"{name}: evaluating on the test set");
         using var model = ModelDirectory.Load(dir);

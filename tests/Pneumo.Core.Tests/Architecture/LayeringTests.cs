@@ -22,7 +22,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
         ["Training", "Evaluation", "Explain", "Pruning", "Export"],
         ["Audit", "Diagnosis"],
         ["Workflows"],
-        ["Reporting"],
+        ["Reporting", "Cluster"],
     ];
 
     private static readonly Dictionary<string, int> LayerOf =
