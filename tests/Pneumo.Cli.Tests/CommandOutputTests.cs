@@ -27,7 +27,11 @@ public class CommandOutputTests
         var r = await InProcessCli.RunAsync("predict", "--explain", maps.Path, pneumonia);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("", r.Stderr);
-        var fields = Assert.Single(r.OutputLines).Split('\t');
+        Assert.Equal(2, r.OutputLines.Length);
+        // The shipped model has no referral rule: the summary says so, and the decision is the label.
+        Assert.Equal("1 image: 0 NORMAL, 1 PNEUMONIA, 0 REFER (uncertain: refer to a radiologist); no referral rule: this model has none (pneumo calibrate fits one), so the decision is the threshold's label",
+                     r.OutputLines[1]);
+        var fields = r.OutputLines[0].Split('\t');
         Assert.Equal(4, fields.Length);
         Assert.Equal(pneumonia, fields[0]);
         Assert.InRange(double.Parse(fields[1], CultureInfo.InvariantCulture), 0.9, 1);
@@ -47,13 +51,14 @@ public class CommandOutputTests
         var items = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList(); // the whole output is one JSON document
         Assert.Equal([pneumonia, normal], items.Select(i => i.GetProperty("path").GetString()));
         Assert.Equal(["PNEUMONIA", "NORMAL"], items.Select(i => i.GetProperty("label").GetString()));
+        Assert.Equal(["PNEUMONIA", "NORMAL"], items.Select(i => i.GetProperty("decision").GetString()));  // no referral rule: the label
         Assert.Equal("resnet18-full", items[0].GetProperty("models")[0].GetProperty("name").GetString());
         Assert.Equal(0.5, items[0].GetProperty("threshold").GetDouble());
 
         var csv = await InProcessCli.RunAsync("predict", "--model", ShippedDefault, "--format", "csv", pneumonia, normal);
         Assert.True(csv.ExitCode == 0, csv.ToString());
         var lines = csv.OutputLines;
-        Assert.Equal("path,probability,label", lines[0]);
+        Assert.Equal("path,probability,label,decision", lines[0]);
         Assert.Equal(3, lines.Length);
         for (int i = 0; i < 2; i++)
         {
@@ -61,6 +66,7 @@ public class CommandOutputTests
             Assert.Equal(items[i].GetProperty("path").GetString(), row[0]);
             Assert.Equal(items[i].GetProperty("probability").GetDouble(), double.Parse(row[1], CultureInfo.InvariantCulture)); // round-trip format
             Assert.Equal(items[i].GetProperty("label").GetString(), row[2]);
+            Assert.Equal(items[i].GetProperty("decision").GetString(), row[3]);
         }
     }
 
@@ -75,9 +81,9 @@ public class CommandOutputTests
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Equal([$"error: {missing}: file not found"], r.ErrorLines);
         Assert.Equal(2, r.OutputLines.Length);
-        Assert.Equal("path,probability,label", r.OutputLines[0]);
+        Assert.Equal("path,probability,label,decision", r.OutputLines[0]);
         Assert.StartsWith($"{normal},", r.OutputLines[1]);
-        Assert.EndsWith(",NORMAL", r.OutputLines[1]);
+        Assert.EndsWith(",NORMAL,NORMAL", r.OutputLines[1]);
     }
 
     [Fact]

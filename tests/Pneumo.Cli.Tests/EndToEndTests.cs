@@ -58,7 +58,7 @@ public class EndToEndTests(TrainedModelFixture fixture)
 
         var text = CliRunner.Run(fixture.Work!.Path, "predict", "--model", fixture.ModelDir, one);
         Assert.True(text.ExitCode == 0, text.ToString());
-        Assert.Matches(@"\t0\.\d{4}\t(PNEUMONIA|NORMAL)", text.Stdout);
+        Assert.Matches(@"\t0\.\d{4}\t(PNEUMONIA|NORMAL)\n1 image: ", text.Stdout);
 
         var json = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--format", "json", folder, one);
         Assert.True(json.ExitCode == 0, json.ToString());
@@ -68,11 +68,11 @@ public class EndToEndTests(TrainedModelFixture fixture)
         Assert.All(items, i => Assert.Equal(i.GetProperty("probability").GetDouble() >= i.GetProperty("threshold").GetDouble() ? "PNEUMONIA" : "NORMAL",
                                             i.GetProperty("label").GetString()));
         Assert.Equal(Path.GetFullPath(one), Path.GetFullPath(items[^1].GetProperty("path").GetString()!));
-        var textFields = text.Stdout.TrimEnd('\n').Split('\t');
+        var textFields = text.Stdout.Split('\n')[0].Split('\t');
         Assert.Equal(items[^1].GetProperty("probability").GetDouble().ToString("F4", System.Globalization.CultureInfo.InvariantCulture), textFields[1]); // text and JSON agree
 
         var csv = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--format", "csv", one);
-        Assert.Equal("path,probability,label", csv.Stdout.Split('\n')[0]);
+        Assert.Equal("path,probability,label,decision", csv.Stdout.Split('\n')[0]);
     }
 }
 

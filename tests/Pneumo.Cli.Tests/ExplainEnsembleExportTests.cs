@@ -32,8 +32,8 @@ public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
 
         var csv = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--format", "csv", "--explain", outDir, images[0]);
         var lines = csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("path,probability,label,heatmap", lines[0]);
-        Assert.EndsWith(".gradcam.png", lines[1]);
+        Assert.Equal("path,probability,label,heatmap,decision", lines[0]);
+        Assert.EndsWith(".gradcam.png", lines[1].Split(',')[^2]);
 
         var text = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--explain", outDir, images[0]);
         Assert.Matches(@"\t0\.\d{4}\t(PNEUMONIA|NORMAL)\t.*\.gradcam\.png", text.Stdout);
@@ -60,7 +60,7 @@ public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
         Assert.Equal(one.GetProperty("probability").GetDouble(), two.GetProperty("probability").GetDouble(), 12);
 
         var csv = CliRunner.Run(fixture.Work.Path, "predict", "--model", fixture.ModelDir, "--model", fixture.ModelDir, "--format", "csv", image);
-        Assert.Equal("path,probability,label,probability_run,probability_run_2", csv.Stdout.Split('\n')[0]);
+        Assert.Equal("path,probability,label,probability_run,probability_run_2,decision", csv.Stdout.Split('\n')[0]);
     }
 
     [SkippableFact]

@@ -29,7 +29,22 @@ public class PredictionContractTests
 
     [Fact]
     public void TheContractHasTheFieldsTheIssueAsksFor() =>
-        Assert.Equal(["probability", "label", "threshold", "threshold_method", "models", "warning", "dicom"], Shared);
+        Assert.Equal(["decision", "probability", "label", "threshold", "threshold_method", "threshold_meaning", "calibrated", "referral", "models",
+                      "warning", "dicom"], Shared);
+
+    /// <summary>REFER, its referral object and the calibration flag are contract fields: equal on both surfaces.</summary>
+    [Fact]
+    public async Task AReferredImageGivesTheSameAnswerOnBothSurfaces()
+    {
+        using var dir = new TempDir();
+        var model = TinyModels.SaveReferring(dir.Combine("refers"));
+        var image = dir.Combine("x.jpeg");
+        File.WriteAllBytes(image, DamagedImages.Jpeg(96, 96));
+        var (cli, _) = (await BothSurfaces([model], [image]))[0];
+        Assert.Equal("REFER", cli["decision"]!.GetValue<string>());
+        Assert.True(cli["calibrated"]!.GetValue<bool>());
+        Assert.True(cli["referral"]!["refer"]!.GetValue<bool>());
+    }
 
     [SkippableFact]
     public async Task OneModelGivesTheSameAnswerOnBothSurfacesForAnXrayABlankImageAndADicomFile()
@@ -55,6 +70,9 @@ public class PredictionContractTests
         var models = pairs[0].Cli["models"]!.AsArray();
         Assert.Equal(["szanet", "resnet18-full"], models.Select(m => m!["name"]!.GetValue<string>()));
         Assert.Equal(Prediction.EnsembleMean, pairs[0].Cli["threshold_method"]!.GetValue<string>());
+        Assert.Equal(pairs[0].Cli["label"]!.GetValue<string>(), pairs[0].Cli["decision"]!.GetValue<string>());
+        Assert.False(pairs[0].Cli["referral"]!["fitted"]!.GetValue<bool>());
+        Assert.False(pairs[0].Cli["calibrated"]!.GetValue<bool>());
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public class SmallImageAndMissingClassTests
         var csv = CliRunner.Run(dir.Path, "predict", "--model", ShippedModel, "--format", "csv", "tiny.png");
         Assert.True(csv.ExitCode == 0, csv.ToString());
         var lines = csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("path,probability,label,warning", lines[0].TrimEnd('\r'));
+        Assert.Equal("path,probability,label,warning,decision", lines[0].TrimEnd('\r'));
         Assert.Contains("1x1 pixels", lines[1]);
     }
 

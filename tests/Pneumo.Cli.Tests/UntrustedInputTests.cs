@@ -41,7 +41,10 @@ public class UntrustedInputTests
         var r = Predict(dir, "cut-eoi.jpeg", "lie.jpeg", "cut.jpeg", "good.jpeg");
         Assert.True(r.ExitCode == 2, r.ToString());
         var scored = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("good.jpeg\t", Assert.Single(scored));
+        Assert.Equal(2, scored.Length);
+        Assert.StartsWith("good.jpeg\t", scored[0]);
+        Assert.StartsWith("1 image: ", scored[1]);
+        Assert.Contains("; 3 not read", scored[1]);
         Assert.Equal(3, r.ErrorLines.Length);
         foreach (var (line, name) in r.ErrorLines.Zip(new[] { "cut-eoi.jpeg", "lie.jpeg", "cut.jpeg" }))
         {
@@ -67,7 +70,7 @@ public class UntrustedInputTests
         var csv = Predict(dir, "--format", "csv", "blank.png");
         Assert.True(csv.ExitCode == 0, csv.ToString());
         var lines = csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("path,probability,label,warning", lines[0].TrimEnd('\r'));
+        Assert.Equal("path,probability,label,warning,decision", lines[0].TrimEnd('\r'));
         Assert.Contains("blank or constant", lines[1]);
     }
 
@@ -104,7 +107,10 @@ public class UntrustedInputTests
         using (var mkfifo = Process.Start("mkfifo", [dir.Combine("in", "pipe")])) mkfifo.WaitForExit();
         var r = CliRunner.Run(dir.Path, null, TimeSpan.FromMinutes(1), "predict", "--model", ShippedModel, "in");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.StartsWith("in/good.jpeg\t", Assert.Single(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);  // the image's line and the summary
+        Assert.StartsWith("in/good.jpeg\t", lines[0]);
+        Assert.StartsWith("1 image: ", lines[1]);
     }
 
     [Fact]

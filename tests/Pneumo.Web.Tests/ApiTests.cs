@@ -41,6 +41,8 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         Assert.InRange(p, 0, 1);
         Assert.InRange(threshold, 0, 1);
         Assert.Equal(p >= threshold ? "PNEUMONIA" : "NORMAL", body.GetProperty("label").GetString());
+        if (!body.GetProperty("referral").GetProperty("fitted").GetBoolean())  // the shipped SZANet has no referral rule: it decides
+            Assert.Equal(body.GetProperty("label").GetString(), body.GetProperty("decision").GetString());
         var model = Assert.Single(body.GetProperty("models").EnumerateArray().ToList());
         Assert.Equal(p, model.GetProperty("probability").GetDouble());
         Assert.Matches("^[0-9a-f]{12}$", model.GetProperty("version").GetString());
@@ -60,6 +62,37 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         var (_, bare) = await Post(Uploads.Form(File.ReadAllBytes(path!), "xray.jpeg"), "/api/predict?explain=false");
         Assert.Equal(p, bare.GetProperty("probability").GetDouble());
         Assert.False(bare.TryGetProperty("heatmap_png", out _));
+    }
+
+    /// <summary>A model whose referral rule refers the image: the answer is REFER, says why, and the heatmap explains the threshold's label.</summary>
+    [Fact]
+    public async Task AnUncertainImageIsReferred()
+    {
+        using var dir = new TempDir();
+        await using var server = await Pneumo.Web.WebServer.StartAsync(new Pneumo.Web.WebServerOptions
+        {
+            Urls = "http://127.0.0.1:0", ModelDirectories = [TinyModels.SaveReferring(dir.Combine("refers"))],
+        });
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
+        using var response = await client.PostAsync("/api/predict", Uploads.Form(Uploads.SyntheticJpeg(), "xray.jpeg"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("REFER", body.GetProperty("decision").GetString());
+        var label = body.GetProperty("label").GetString();
+        Assert.Contains(label, new[] { "NORMAL", "PNEUMONIA" });
+        Assert.InRange(body.GetProperty("probability").GetDouble(), 0.3, 0.7);  // temperature 100: close to 0.5, inside the band
+        Assert.True(body.GetProperty("calibrated").GetBoolean());
+        Assert.Equal("default", body.GetProperty("threshold_method").GetString());
+        Assert.StartsWith("0.5, a fixed rule", body.GetProperty("threshold_meaning").GetString());
+        var referral = body.GetProperty("referral");
+        Assert.True(referral.GetProperty("refer").GetBoolean());
+        Assert.Equal("uncertain: refer to a radiologist", referral.GetProperty("message").GetString());
+        Assert.Equal(0.95, referral.GetProperty("coverage").GetDouble());
+        Assert.Equal(0.3, referral.GetProperty("normal_up_to").GetDouble(), 12);
+        Assert.Equal(0.7, referral.GetProperty("pneumonia_from").GetDouble(), 12);
+        Assert.StartsWith("neither label is plausible", referral.GetProperty("reason").GetString());
+        Assert.Equal(label, body.GetProperty("heatmap_explains").GetString());  // the map explains the label, not "REFER"
     }
 
     [Fact]

@@ -47,9 +47,13 @@ public class BrowserTests(ServiceFixture service)
         await Assertions.Expect(page.Locator("#model-info")).ToContainTextAsync(expectedModel);
 
         await page.Locator("#file").SetInputFilesAsync(xray!);
-        await Assertions.Expect(page.Locator("#label")).ToHaveTextAsync(new Regex("^(PNEUMONIA|NORMAL)$"), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#decision")).ToHaveTextAsync(new Regex("^(PNEUMONIA|NORMAL|REFER)$"), new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#probability")).ToHaveTextAsync(new Regex(@"^\d{1,3}\.\d %$"));
         await Assertions.Expect(page.Locator("#threshold")).ToContainTextAsync("threshold of");
+        // What set the threshold, as the model says it: never "chosen on validation data" for a rule that was not.
+        await Assertions.Expect(page.Locator("#threshold-rule")).ToHaveTextAsync(new Regex(@"^Threshold \d{1,3}\.\d % \((default|youden|perturbed|sensitivity:[0-9.]+)\): "));
+        await Assertions.Expect(page.Locator("#calibration")).ToContainTextAsync("calibrated");
+        await Assertions.Expect(page.Locator("#referral")).ToContainTextAsync("Referral: ");
         var heatmap = page.Locator("#heatmap");
         await Assertions.Expect(heatmap).ToBeVisibleAsync();
         Assert.StartsWith("data:image/png;base64,", await heatmap.GetAttributeAsync("src"));
@@ -62,6 +66,51 @@ public class BrowserTests(ServiceFixture service)
         var shot = Environment.GetEnvironmentVariable("PNEUMO_SCREENSHOT");
         using var temp = new TempDir();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = string.IsNullOrEmpty(shot) ? temp.Combine("page.png") : shot, FullPage = true });
+    }
+
+    /// <summary>
+    /// A referred image: REFER in its own colour (neither PNEUMONIA's red nor NORMAL's green) with what it means, the
+    /// probability beside it, the referral band on the bar, what set the threshold, that the probability is calibrated,
+    /// and a heatmap caption naming the label the map explains. $PNEUMO_SCREENSHOT_REFER names a file for a screenshot.
+    /// </summary>
+    [SkippableFact]
+    public async Task AReferredImageShowsREFERItsProbabilityAndWhy()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        using var dir = new TempDir();
+        await using var server = await WebServer.StartAsync(new WebServerOptions
+        {
+            Urls = "http://127.0.0.1:0", ModelDirectories = [TinyModels.SaveReferring(dir.Combine("refers"))],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var consoleErrors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+        await page.GotoAsync(server.Address.ToString());
+        await Assertions.Expect(page.Locator("#model-info")).ToContainTextAsync("calibrated, refers uncertain images");
+        File.WriteAllBytes(dir.Combine("x.jpeg"), Uploads.SyntheticJpeg());
+        await page.Locator("#file").SetInputFilesAsync(dir.Combine("x.jpeg"));
+
+        var decision = page.Locator("#decision");
+        await Assertions.Expect(decision).ToHaveTextAsync("REFER", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#decision-note")).ToHaveTextAsync("uncertain: refer to a radiologist");
+        await Assertions.Expect(page.Locator("#decision-note")).ToBeVisibleAsync();
+        Assert.Equal("rgb(91, 47, 176)", await decision.EvaluateAsync<string>("e => getComputedStyle(e).color"));
+        await Assertions.Expect(page.Locator("#probability")).ToHaveTextAsync(new Regex(@"^\d{1,3}\.\d %$"));
+        await Assertions.Expect(page.Locator("#threshold")).ToContainTextAsync("Referred: neither label is plausible");
+        await Assertions.Expect(page.Locator("#threshold")).ToContainTextAsync("The threshold alone would say");
+        await Assertions.Expect(page.Locator("#threshold-rule")).ToContainTextAsync("(default): 0.5, a fixed rule");
+        await Assertions.Expect(page.Locator("#threshold-rule")).Not.ToContainTextAsync("validation");
+        await Assertions.Expect(page.Locator("#calibration")).ToHaveTextAsync(new Regex("^The probability is calibrated"));
+        await Assertions.Expect(page.Locator("#prob-band")).ToBeVisibleAsync();
+        Assert.Equal("30%", await page.Locator("#prob-band").EvaluateAsync<string>("e => e.style.left"));
+        await Assertions.Expect(page.Locator("#heatmap-caption")).ToContainTextAsync("the label the threshold alone gives (the image is referred, not diagnosed)");
+        await Assertions.Expect(page.Locator("#models tbody tr td").Nth(3)).ToHaveTextAsync("yes");
+        Assert.Empty(consoleErrors);
+
+        var shot = Environment.GetEnvironmentVariable("PNEUMO_SCREENSHOT_REFER");
+        if (!string.IsNullOrEmpty(shot)) await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
     }
 
     [SkippableFact]
@@ -102,7 +151,7 @@ public class BrowserTests(ServiceFixture service)
         using var upload = new TempDir();
         File.WriteAllBytes(upload.Combine("x.jpeg"), Uploads.SyntheticJpeg());
         await page.Locator("#file").SetInputFilesAsync(upload.Combine("x.jpeg"));
-        await Assertions.Expect(page.Locator("#label")).ToHaveTextAsync(new Regex("^(PNEUMONIA|NORMAL)$"), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#decision")).ToHaveTextAsync(new Regex("^(PNEUMONIA|NORMAL|REFER)$"), new() { Timeout = 60_000 });
 
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#model-info")).ToContainTextAsync("Models: ");

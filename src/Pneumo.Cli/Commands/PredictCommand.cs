@@ -13,11 +13,13 @@ using Spectre.Console.Cli;
 namespace Pneumo.Cli.Commands;
 
 /// <summary>
-/// <c>pneumo predict</c>: probability and label per image, from one model or the mean of several, optionally with a
-/// Grad-CAM overlay per image; bad files are reported and skipped. DICOM files are read too (radiographs only, unless
-/// <c>--any-modality</c>); the window that made their pixels is part of every output format. The formats are the web
-/// service's (JPEG, PNG, DICOM, recognised by content), regular files only, up to <c>--max-file-mb</c>. JSON and CSV
-/// are the <see cref="Prediction"/> contract the web service answers with (<see cref="ImagePrediction"/>, <see cref="PredictionCsv"/>).
+/// <c>pneumo predict</c>: decision (NORMAL, PNEUMONIA, or REFER when the model's referral rule is not sure) and
+/// probability per image, from one model or the mean of several, optionally with a Grad-CAM overlay per image; bad
+/// files are reported and skipped. The text format ends with a summary line counting the decisions. DICOM files are
+/// read too (radiographs only, unless <c>--any-modality</c>); the window that made their pixels is part of every
+/// output format. The formats are the web service's (JPEG, PNG, DICOM, recognised by content), regular files only, up
+/// to <c>--max-file-mb</c>. JSON and CSV are the <see cref="Prediction"/> contract the web service answers with
+/// (<see cref="ImagePrediction"/>, <see cref="PredictionCsv"/>).
 /// </summary>
 public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCommand.Settings>(terminal)
 {
@@ -68,7 +70,7 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
                 var r = new ImagePrediction(path, Prediction.From(d), heatmap);
                 foreach (var warning in d.Dicom?.Warnings ?? []) Warning($"{path}: {warning}");
                 results.Add(r);
-                if (settings.Format == "text") Line(TextLine(r));
+                if (settings.Format == "text") Terminal.Verbatim(TextLine(r));  // never wrapped at the terminal's width: one line per image
             }
             catch (DataException e)
             {
@@ -76,6 +78,7 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
                 failed++;
             }
         }
+        if (settings.Format == "text") Terminal.Verbatim(Summary(results, failed, diagnoser));
         if (settings.Format == "json")
             Terminal.Verbatim(JsonSerializer.Serialize(results, Json.Options));
         else if (settings.Format == "csv")
@@ -83,16 +86,34 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         return Task.FromResult(failed > 0 ? ExitCodes.BadInput : ExitCodes.Success);
     }
 
-    /// <summary>path, probability, label; each model's probability when there are several; the overlay's path.</summary>
+    /// <summary>
+    /// path, probability, decision (a REFER with what it means); each model's probability when there are several; the
+    /// overlay's path.
+    /// </summary>
     private static string TextLine(ImagePrediction r)
     {
-        var fields = new List<string> { r.Path, r.Probability.ToString("F4", CultureInfo.InvariantCulture), r.Label };
+        var decision = r.Referral.Refer ? Decision.Refer.Display() : r.Decision;
+        var fields = new List<string> { r.Path, r.Probability.ToString("F4", CultureInfo.InvariantCulture), decision };
         if (r.Models.Count > 1)
             fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name}={m.Probability:F4}")));
         if (r.Heatmap is not null) fields.Add(r.Heatmap);
         if (r.Warning is not null) fields.Add("warning: " + r.Warning);
         if (r.Dicom is not null) fields.Add("window " + r.Dicom.Window.Summary);
         return string.Join('\t', fields);
+    }
+
+    /// <summary>
+    /// "3 images: 1 NORMAL, 1 PNEUMONIA, 1 REFER (uncertain: refer to a radiologist)", the failures, and when no
+    /// referral rule applies, that it does not (so a run without REFER is not mistaken for one where all were sure).
+    /// </summary>
+    private static string Summary(IReadOnlyList<ImagePrediction> results, int failed, Diagnoser diagnoser)
+    {
+        int Count(Decision d) => results.Count(r => r.Decision == d.Name());
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{results.Count} {(results.Count == 1 ? "image" : "images")}: {Count(Decision.Normal)} {Decision.Normal.Name()}, {Count(Decision.Pneumonia)} {Decision.Pneumonia.Name()}, {Count(Decision.Refer)} {Decision.Refer.Display()}");
+        if (failed > 0) text += $"; {failed} not read";
+        if (diagnoser.Referral is null) text += "; " + ReferralOutcome.None(diagnoser.Models.Count).Message;
+        return text;
     }
 
     /// <summary>Files as given, folders expanded to their images (sorted); missing paths are reported and counted.</summary>

@@ -9,8 +9,9 @@ namespace Pneumo.Cli.Commands;
 /// <c>path</c>, <c>probability</c>, <c>label</c> always; <c>probability_NAME</c> per model (from <see cref="Prediction.Models"/>,
 /// in <c>--model</c> order) when there are several; <c>heatmap</c> with <c>--explain</c>; <c>warning</c> when some image
 /// has one; <c>modality</c>, <c>window_source</c>, <c>window_center</c>, <c>window_width</c> when a DICOM file was
-/// scored (<see cref="Prediction.Dicom"/>). Optional columns appear only when needed, so a JPEG/PNG run keeps its
-/// columns. Numbers are round-trip ("R"), invariant culture.
+/// scored (<see cref="Prediction.Dicom"/>); <c>decision</c> (NORMAL, PNEUMONIA or REFER) always, last, so readers that
+/// take the earlier columns by position keep working. Optional columns appear only when needed, so a JPEG/PNG run keeps
+/// its columns. Numbers are round-trip ("R"), invariant culture.
 /// </remarks>
 public static class PredictionCsv
 {
@@ -23,6 +24,7 @@ public static class PredictionCsv
         if (warnings) header.Add("warning");
         bool dicom = results.Any(r => r.Dicom is not null);
         if (dicom) header.AddRange(["modality", "window_source", "window_center", "window_width"]);
+        header.Add("decision");
         yield return string.Join(',', header);
         foreach (var r in results)
         {
@@ -33,6 +35,7 @@ public static class PredictionCsv
             if (dicom)
                 row.AddRange(r.Dicom is not { } d ? ["", "", "", ""]
                     : [Csv.Escape(d.Modality ?? ""), d.Window.Source, Number(d.Window.Center), Number(d.Window.Width)]);
+            row.Add(r.Decision);
             yield return string.Join(',', row);
         }
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Net;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
@@ -91,8 +92,11 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             for (int i = 0; i < server.Models.Count; i++)
             {
                 var m = server.Models[i];
-                Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3}, engine {server.Engines[i].Name()})");
+                var referral = m.Referral is { } rule ? string.Create(CultureInfo.InvariantCulture, $"refers uncertain images at {rule.Coverage:P0} coverage per class") : "no referral rule";
+                Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3} ({m.ThresholdMethod}), "
+                     + $"{(m.Calibrated ? "calibrated" : "not calibrated")}, {referral}, engine {server.Engines[i].Name()})");
             }
+            if (server.Models.Count > 1) Line(ReferralOutcome.None(server.Models.Count).Message);
             foreach (var address in server.Addresses)
             {
                 Line($"listening on {address}");

@@ -3,12 +3,14 @@ using Pneumo.Data;
 using Pneumo.Data.Dicom;
 using Pneumo.Explain;
 using Pneumo.Inference;
+using Pneumo.Persistence;
 
 namespace Pneumo.Diagnosis;
 
 /// <summary>
-/// Diagnoses X-ray images with one model or an ensemble of several: probability, label, each model's probability and,
-/// on request, a Grad-CAM explanation. The one inference service behind the command line and the web service.
+/// Diagnoses X-ray images with one model or an ensemble of several: the decision (NORMAL, PNEUMONIA or REFER),
+/// probability, label, each model's probability and, on request, a Grad-CAM explanation. The one inference service
+/// behind the command line and the web service.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,6 +18,12 @@ namespace Pneumo.Diagnosis;
 /// (each chosen on that model's validation data); with one model both are that model's own. The explanation is the
 /// mean of the models' Grad-CAM maps for the ensemble's label, each stretched to the display image, rescaled to a
 /// maximum of 1.
+/// </para>
+/// <para>
+/// The decision is the label unless one model with a referral rule (<see cref="ReferralRule"/>, fitted by
+/// <c>pneumo calibrate</c>) refers the image: then it is REFER, and the explanation still explains the label. The
+/// ad-hoc mean of several models has no fitted rule, and no calibration of its own: it always decides, and its
+/// probability is not called calibrated (each model's is, or not, in <see cref="Models"/>).
 /// </para>
 /// <para>
 /// Thread-safe: images are decoded concurrently, but TorchSharp modules must not run concurrently, so the TorchSharp
@@ -46,12 +54,30 @@ public sealed class Diagnoser : IDisposable
         DisplaySize = displaySize;
         Models = members.Select(m => m.Info).ToList();
         Threshold = members.Average(m => m.Info.Threshold);
+        var single = members.Count == 1 ? members[0].Info : null;
+        ThresholdMethod = single?.ThresholdMethod ?? Prediction.EnsembleMean;
+        ThresholdMeaning = single?.ThresholdMeaning
+            ?? $"the mean of the {members.Count} models' own thresholds (an ad-hoc ensemble: no rule was fitted to its mean probability)";
+        Calibrated = single?.Calibrated ?? false;
+        Referral = single?.Referral;
     }
 
     public IReadOnlyList<ModelInfo> Models { get; }
 
     /// <summary>The ensemble's decision threshold: the mean of the models' thresholds.</summary>
     public double Threshold { get; }
+
+    /// <summary>The threshold's rule by name: the model's own, or <see cref="Prediction.EnsembleMean"/> for several.</summary>
+    public string ThresholdMethod { get; }
+
+    /// <summary>What set <see cref="Threshold"/>, for people (<see cref="ThresholdRule.Meaning"/> for one model).</summary>
+    public string ThresholdMeaning { get; }
+
+    /// <summary>Whether the probabilities are calibrated: one model with a calibration (a mean of several is not).</summary>
+    public bool Calibrated { get; }
+
+    /// <summary>The rule that refers uncertain images; null = every image is decided (no rule, or several models).</summary>
+    public ReferralRule? Referral { get; }
 
     public int DisplaySize { get; }
 
@@ -173,30 +199,39 @@ public sealed class Diagnoser : IDisposable
                 }
         }
 
+        var referral = Referral is { } rule ? ReferralOutcome.Of(rule, probability, label) : ReferralOutcome.None(members.Count);
+        var decision = referral.Refer ? Decision.Refer : Decisions.Of(label);
         Explanation? explanation = null;
         if (display is not null)
         {
             var heatmap = Heatmap.Mean(maps);
-            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label)));
+            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision)));
         }
         // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
         var (width, height) = dicom is not null ? (dicom.Width, dicom.Height) : ImageDecoder.ReadHeader(encoded, name).Size;
         var warning = ImageFlags.Warning(width, height, inputs[members[0].Decoder]);
-        return new DiagnosisResult(probability, label, Threshold, opinions, explanation) { Warning = warning, Dicom = dicom?.Info };
+        return new DiagnosisResult(probability, label, Threshold, opinions, explanation)
+        {
+            Decision = decision, Referral = referral, ThresholdMethod = ThresholdMethod, ThresholdMeaning = ThresholdMeaning, Calibrated = Calibrated,
+            Warning = warning, Dicom = dicom?.Info,
+        };
     }
 
-    private OverlayCaption Caption(double probability, ClassLabel label)
+    /// <summary>The overlay's caption: the decision and probability, and which label the map explains (for a REFER, the threshold's).</summary>
+    private OverlayCaption Caption(double probability, ClassLabel label, Decision decision)
     {
-        var title = string.Create(CultureInfo.InvariantCulture, $"{label.FolderName()}  ·  probability {probability:F3}  (threshold {Threshold:F3})");
+        var title = string.Create(CultureInfo.InvariantCulture, $"{decision.Name()}  ·  probability {probability:F3}  (threshold {Threshold:F3})");
         var subtitle = members.Count == 1
             ? $"Grad-CAM ({Models[0].Architecture}, {Models[0].FeatureLayer}): where the model saw evidence for {label.FolderName()}"
             : $"Grad-CAM (mean of {members.Count} models): where the models saw evidence for {label.FolderName()}";
-        return new OverlayCaption(title, subtitle);
+        var note = decision == Decision.Refer ? $"{Decisions.ReferMeaning}; the map explains {label.FolderName()}, the threshold's label" : null;
+        return new OverlayCaption(title, subtitle) { Note = note };
     }
 
     private static ModelInfo Describe(ModelDirectory m) =>
         new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod.Name,
-            m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit);
+            m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit,
+            m.Metadata.ThresholdMethod.Meaning, m.Metadata.Calibration is not null, m.Metadata.Referral);
 
     public void Dispose()
     {

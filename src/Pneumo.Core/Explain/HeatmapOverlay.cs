@@ -5,7 +5,7 @@ namespace Pneumo.Explain;
 
 /// <summary>Renders an X-ray with its heatmap blended over it and a labelled colour scale beside it, as a PNG.</summary>
 /// <remarks>
-/// Layout, on a dark background: the caption (when given), the image at its own size with the heatmap stretched over
+/// Layout, on a dark background: the caption (when given: title, subtitle, and an optional note in an accent colour), the image at its own size with the heatmap stretched over
 /// it, a vertical colour bar from "low" (0) to "high" (1) on the right, and a one-line notice that this is a research
 /// tool. A pixel's overlay colour is <see cref="Colormap.Color"/> of its value with opacity growing from
 /// <see cref="MinOpacity"/> to <see cref="MaxOpacity"/>, so the anatomy stays visible where the map is low.
@@ -20,7 +20,8 @@ public static class HeatmapOverlay
 
     /// <summary>The colour scale's least height: a very wide image is drawn only a few pixels tall, its scale is not.</summary>
     private const int MinBarHeight = 120;
-    private static readonly SKColor Background = new(17, 20, 24), TextColor = new(235, 238, 242), MutedText = new(150, 158, 168);
+    private static readonly SKColor Background = new(17, 20, 24), TextColor = new(235, 238, 242), MutedText = new(150, 158, 168),
+                                    NoteText = new(196, 176, 255);
 
     /// <summary>The overlay of <paramref name="heatmap"/> on <paramref name="image"/> as PNG bytes.</summary>
     public static byte[] RenderPng(RgbImage image, Heatmap heatmap, OverlayCaption? caption = null)
@@ -37,10 +38,12 @@ public static class HeatmapOverlay
         using var small = new SKFont(OverlayFont.Typeface, 13);
         using var text = new SKPaint { Color = TextColor, IsAntialias = true };
         using var muted = new SKPaint { Color = MutedText, IsAntialias = true };
+        using var accent = new SKPaint { Color = NoteText, IsAntialias = true };
 
-        int header = caption is null ? 0 : 58, footer = 30;
+        int header = caption is null ? 0 : caption.Note is null ? 58 : 78, footer = 30;
         float textWidth = Math.Max(small.MeasureText(Notice),
-                                   caption is null ? 0 : Math.Max(title.MeasureText(caption.Title), small.MeasureText(caption.Subtitle)));
+                                   caption is null ? 0 : Math.Max(Math.Max(title.MeasureText(caption.Title), small.MeasureText(caption.Subtitle)),
+                                                                  caption.Note is null ? 0 : small.MeasureText(caption.Note)));
         int width = Math.Max(Margin + image.Width + BarGap + BarWidth + 6 + LabelWidth + Margin, Margin + (int)Math.Ceiling(textWidth) + Margin);
         int barHeight = Math.Max(image.Height, MinBarHeight);
         int height = Margin + header + barHeight + footer;
@@ -51,6 +54,7 @@ public static class HeatmapOverlay
         {
             canvas.DrawText(caption.Title, Margin, Margin + 18, SKTextAlign.Left, title, text);
             canvas.DrawText(caption.Subtitle, Margin, Margin + 42, SKTextAlign.Left, small, muted);
+            if (caption.Note is not null) canvas.DrawText(caption.Note, Margin, Margin + 62, SKTextAlign.Left, small, accent);
         }
 
         var imageRect = SKRect.Create(Margin, Margin + header, image.Width, image.Height);
