@@ -3,9 +3,13 @@ using Pneumo.Diagnosis;
 namespace Pneumo.Web;
 
 /// <summary>A model as shown to clients (no server paths), with the engine that runs it (<c>torch</c> or <c>onnx</c>).</summary>
+/// <remarks>An ensemble directory is one model: <see cref="Architecture"/> says what it combines (e.g. <c>ensemble(3 x resnet18-full)</c>) and <see cref="Members"/> names its members.</remarks>
 public sealed record ModelInfoView(string Name, string Architecture, string Version, double Threshold, string ThresholdMethod, string? CreatedUtc,
                                    string Engine)
 {
+    /// <summary>An ensemble's members (directory names), in order; null (left out of the JSON) for a single network.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
     public static ModelInfoView From(ModelInfo m, InferenceEngine engine) =>
-        new(m.Name, m.Architecture, m.Version, m.Threshold, m.ThresholdMethod, m.CreatedUtc, engine.Name());
+        new(m.Name, m.Architecture, m.Version, m.Threshold, m.ThresholdMethod, m.CreatedUtc, engine.Name()) { Members = m.Members };
 }

@@ -92,6 +92,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             {
                 var m = server.Models[i];
                 Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3}, engine {server.Engines[i].Name()})");
+                if (m.Members is { } members) Line($"  an ensemble of {members.Count}: {string.Join(", ", members)}");
             }
             foreach (var address in server.Addresses)
             {

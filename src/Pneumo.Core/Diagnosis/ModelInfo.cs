@@ -4,7 +4,13 @@ namespace Pneumo.Diagnosis;
 /// <remarks>
 /// <see cref="Name"/> is the model directory's name, <see cref="Version"/> the first 12 hex digits of the SHA-256 of
 /// its weights file, <see cref="Threshold"/> its own decision threshold (chosen on its validation data by
-/// <see cref="ThresholdMethod"/>), <see cref="FeatureLayer"/> the layer its Grad-CAM maps come from.
+/// <see cref="ThresholdMethod"/>), <see cref="FeatureLayer"/> the layer its Grad-CAM maps come from. An ensemble
+/// directory is one model: its <see cref="Architecture"/> says what it combines (e.g. <c>ensemble(3 x resnet18-full)</c>),
+/// its <see cref="Version"/> identifies its members' weights together, and <see cref="Members"/> names them.
 /// </remarks>
 public sealed record ModelInfo(string Name, string Path, string Architecture, string Version, double Threshold, string ThresholdMethod,
-                               int InputSize, string FeatureLayer, string? CreatedUtc, string? Commit);
+                               int InputSize, string FeatureLayer, string? CreatedUtc, string? Commit)
+{
+    /// <summary>An ensemble's members (their directories' names), in order; null for a single network.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+}
