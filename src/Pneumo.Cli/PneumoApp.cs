@@ -51,6 +51,9 @@ public static class PneumoApp
         config.AddCommand<CalibrateCommand>("calibrate")
             .WithDescription("Fit a model's calibration, operating points and referral (REFER when unsure) on its validation data; written to model.json.")
             .WithExample("calibrate", "--model", "models/resnet18-full", "--coverage", "0.95");
+        config.AddCommand<EnsembleCommand>("ensemble")
+            .WithDescription("Combine trained models into one model directory (mean of their logits), with its calibration, operating points and referral fitted on their shared validation split.")
+            .WithExample("ensemble", "--member", "models/resnet18-full", "--member", "models/resnet18-full-r2", "--out", "models/ensemble");
         config.AddCommand<CvCommand>("cv")
             .WithDescription("K-fold cross-validation over the training set (stratified, patient-grouped): per fold train, validate, test; mean ± sd, pooled out-of-fold AUC, fold ensemble.")
             .WithExample("cv", "--arch", "szanet", "--folds", "5", "--out", "runs/cv-szanet");

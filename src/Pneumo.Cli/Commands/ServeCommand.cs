@@ -95,6 +95,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
                 var referral = m.Referral is { } rule ? string.Create(CultureInfo.InvariantCulture, $"refers uncertain images at {rule.Coverage:P0} coverage per class") : "no referral rule";
                 Line($"model {m.Name} ({m.Architecture}, version {m.Version}, threshold {m.Threshold:F3} ({m.ThresholdMethod}), "
                      + $"{(m.Calibrated ? "calibrated" : "not calibrated")}, {referral}, engine {server.Engines[i].Name()})");
+                if (m.Members is { } members) Line($"  an ensemble of {members.Count}: {string.Join(", ", members)}");
             }
             if (server.Models.Count > 1) Line(ReferralOutcome.None(server.Models.Count).Message);
             foreach (var address in server.Addresses)

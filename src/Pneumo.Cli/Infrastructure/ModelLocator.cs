@@ -3,7 +3,8 @@ namespace Pneumo.Cli.Infrastructure;
 
 /// <summary>
 /// Finds the model to use when --model is not given: $PNEUMO_MODEL, else the shipped default, models/resnet18-full
-/// (the whole ImageNet ResNet18 fine-tuned; chosen on validation, results/generalisation/DEFAULT-DECISION.md).
+/// (the whole ImageNet ResNet18 fine-tuned; chosen on validation, results/generalisation/DEFAULT-DECISION.md). Any
+/// folder with a <c>model.json</c> will do, an ensemble's (<c>pneumo ensemble</c>) too.
 /// </summary>
 public static class ModelLocator
 {

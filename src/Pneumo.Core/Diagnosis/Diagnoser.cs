@@ -14,10 +14,11 @@ namespace Pneumo.Diagnosis;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The ensemble's probability is the mean of its models' probabilities and its threshold the mean of their thresholds
-/// (each chosen on that model's validation data); with one model both are that model's own. The explanation is the
-/// mean of the models' Grad-CAM maps for the ensemble's label, each stretched to the display image, rescaled to a
-/// maximum of 1.
+/// With several model directories, the probability is the mean of their probabilities and the threshold the mean of
+/// their thresholds (each chosen on that model's validation data); with one both are that model's own. The explanation is the
+/// mean of the models' Grad-CAM maps for the label, each stretched to the display image, rescaled to a
+/// maximum of 1. An ensemble directory (<c>pneumo ensemble</c>) is one model: its members' logits are averaged inside
+/// it, and its own calibration and threshold, fitted on validation, apply.
 /// </para>
 /// <para>
 /// The decision is the label unless one model with a referral rule (<see cref="ReferralRule"/>, fitted by
@@ -229,9 +230,12 @@ public sealed class Diagnoser : IDisposable
     }
 
     private static ModelInfo Describe(ModelDirectory m) =>
-        new(m.Name, m.Path, m.Metadata.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod.Name,
+        new(m.Name, m.Path, m.Model.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod.Name,
             m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit,
-            m.Metadata.ThresholdMethod.Meaning, m.Metadata.Calibration is not null, m.Metadata.Referral);
+            m.Metadata.ThresholdMethod.Meaning, m.Metadata.Calibration is not null, m.Metadata.Referral)
+        {
+            Members = m.IsEnsemble ? m.Members.Select(x => x.Name).ToList() : null,
+        };
 
     public void Dispose()
     {

@@ -15,6 +15,11 @@ namespace Pneumo.Explain;
 /// w_c = mean over (h, w) of ds/dA_c and the map is ReLU(sum_c w_c A_c), upsampled bilinearly to the input size (to
 /// the window of the preprocessing's centre crop, zero outside it, when the model has one) and divided by its maximum. The model runs in evaluation mode; no parameter gradient is accumulated. Not thread-safe
 /// (it runs the model): callers serialise calls on one model.
+/// <para>
+/// An ensemble (<see cref="EnsembleModel"/>) is explained member by member, each on its own feature map with the
+/// gradient of its own score: the map is the mean of the members' maps, each divided by its maximum first (as
+/// <c>predict --model A --model B</c> combines models), so no member's scale dominates.
+/// </para>
 /// </remarks>
 public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
 {
@@ -32,7 +37,8 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
     /// <remarks>
     /// The model runs in evaluation mode, where images do not interact (batch norm uses its running statistics), so the
     /// gradient of the summed scores at each image's feature map is that image's own gradient: the maps equal
-    /// <see cref="Explain(RgbImage, ClassLabel)"/>'s, up to the division by the maximum.
+    /// <see cref="Explain(RgbImage, ClassLabel)"/>'s, up to the division by the maximum. For an ensemble, each image's
+    /// map is the mean of its members' maps, each divided by its maximum.
     /// </remarks>
     public float[][] RawMaps(IReadOnlyList<RgbImage> images, ClassLabel target)
     {
@@ -41,15 +47,18 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         using var scope = NewDisposeScope();
         using var gradMode = enable_grad();
         Model.eval();
-        var pixels = tensor(Batch.FromImages(images).Pixels, [images.Count, 3, height, width], ScalarType.Byte);
-        return Maps(Model.ForwardFeatures(Preprocessing.Apply(pixels)), images.Count, height, width, target);
+        var input = Preprocessing.Apply(tensor(Batch.FromImages(images).Pixels, [images.Count, 3, height, width], ScalarType.Byte));
+        if (Model is not EnsembleModel ensemble) return Maps(Model, Model.ForwardFeatures(input), images.Count, height, width, target);
+        var perMember = ensemble.Members.Select(m => Maps(m, m.ForwardFeatures(input), images.Count, height, width, target)).ToList();
+        return Enumerable.Range(0, images.Count).Select(i => MeanOfNormalized(perMember.Select(maps => maps[i]).ToList())).ToArray();
     }
 
     /// <summary>
     /// The relevance map for <paramref name="target"/> from a feature map computed elsewhere (the same
     /// <see cref="ClassifierModel.ForwardFeatures"/> of the image, e.g. by ONNX Runtime): only the head runs here, with
     /// its gradient. <paramref name="features"/> is [C, h, w] (row-major), the image <paramref name="width"/> x
-    /// <paramref name="height"/> (the model's input size).
+    /// <paramref name="height"/> (the model's input size). For an ensemble, the members' maps concatenated along the
+    /// channels (<see cref="EnsembleModel.ForwardFeatures"/>), each member explained on its part.
     /// </summary>
     public Heatmap Explain(float[] features, long[] shape, int width, int height, ClassLabel target)
     {
@@ -57,14 +66,30 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         using var gradMode = enable_grad();
         Model.eval();
         long[] dims = [1, .. shape];
-        var map = Maps(tensor(features, dims), 1, height, width, target)[0];
-        return Heatmap.Normalized(width, height, map);
+        var map = tensor(features, dims);
+        var values = Model is EnsembleModel ensemble
+            ? MeanOfNormalized(ensemble.SplitFeatures(map).Select((part, i) => Maps(ensemble.Members[i], part, 1, height, width, target)[0]).ToList())
+            : Maps(Model, map, 1, height, width, target)[0];
+        return Heatmap.Normalized(width, height, values);
     }
 
-    private float[][] Maps(Tensor features, int count, int height, int width, ClassLabel target)
+    /// <summary>The mean of maps of one image, each divided by its maximum first (an all-zero map stays zero).</summary>
+    private static float[] MeanOfNormalized(IReadOnlyList<float[]> maps)
+    {
+        var mean = new float[maps[0].Length];
+        foreach (var map in maps)
+        {
+            float max = map.Max();
+            if (!(max > 0)) continue;
+            for (int k = 0; k < mean.Length; k++) mean[k] += Math.Max(map[k], 0) / max / maps.Count;
+        }
+        return mean;
+    }
+
+    private float[][] Maps(ClassifierModel model, Tensor features, int count, int height, int width, ClassLabel target)
     {
         if (!features.requires_grad) features = features.detach().requires_grad_();
-        var logit = Model.ForwardHead(features).sum();
+        var logit = model.ForwardHead(features).sum();
         var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
         var gradient = autograd.grad([score], [features])[0];
 

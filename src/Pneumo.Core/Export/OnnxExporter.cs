@@ -23,6 +23,12 @@ namespace Pneumo.Export;
 /// travels in the file's metadata properties: architecture, threshold, preprocessing, labels and the input contract.
 /// ONNX opset 17, IR version 8.
 /// </para>
+/// <para>
+/// An ensemble is one graph: the preprocessing once, every member's network on it (initializers named
+/// <c>members.i.</c> + the member's state-dict names), the mean of their logits, then the flip averaging and the
+/// ensemble's own calibration as for any model; its <c>features</c> output is the members' maps concatenated along
+/// the channels. The <c>members</c> property lists the members and their weights' SHA-256.
+/// </para>
 /// </remarks>
 public static class OnnxExporter
 {
@@ -150,6 +156,11 @@ public static class OnnxExporter
         yield return ("test_time_augmentation", EnumNames.Name(m.TestTimeAugmentation));
         yield return ("input", InputContract(m.Preprocessing));
         yield return ("explained_layer", model.FeatureLayer);
+        if (m.Members is not null)
+        {
+            yield return ("members", Json.SerializeCompact(m.Members));
+            yield return ("combination", EnumNames.Name(m.Combination ?? EnsembleCombination.MeanLogit));
+        }
         if (version is not null) yield return ("weights_version", version);
         if (m.Provenance is not null)
         {

@@ -3,15 +3,22 @@ using Pneumo.Persistence;
 
 namespace Pneumo.Inference;
 
-/// <summary>A trained model on disk: a directory with the weights and <c>model.json</c>.</summary>
+/// <summary>A trained model on disk: a directory with the weights and <c>model.json</c>, or an ensemble's <c>model.json</c> naming other model directories.</summary>
+/// <remarks>
+/// An ensemble (<see cref="ModelMetadata.Members"/>) loads as one model: its <see cref="Model"/> is an
+/// <see cref="EnsembleModel"/> of the members' networks, its metadata (preprocessing, calibration, thresholds, referral)
+/// its own; each member is loaded and verified as any model is, and must still have the weights the ensemble recorded.
+/// </remarks>
 public sealed class ModelDirectory : IDisposable
 {
-    private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata, string version)
+    private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata, string sha256, IReadOnlyList<ModelDirectory>? members = null)
     {
         Path = path;
         Model = model;
         Metadata = metadata;
-        Version = version;
+        WeightsSha256 = sha256;
+        Version = sha256[..12];
+        Members = members ?? [];
     }
 
     public string Path { get; }
@@ -21,8 +28,20 @@ public sealed class ModelDirectory : IDisposable
     /// <summary>The directory's name (e.g. <c>szanet</c> for <c>models/szanet</c>).</summary>
     public string Name => System.IO.Path.GetFileName(Path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
 
-    /// <summary>Identifies the weights: the first 12 hex digits of the SHA-256 of the weights file.</summary>
+    /// <summary>Identifies the weights: the first 12 hex digits of <see cref="WeightsSha256"/>.</summary>
     public string Version { get; }
+
+    /// <summary>
+    /// The SHA-256 of the weights file, as loaded; for an ensemble, the SHA-256 of its members' (<see cref="EnsembleCheck.Sha256"/>),
+    /// so that it changes when any member does.
+    /// </summary>
+    public string WeightsSha256 { get; }
+
+    /// <summary>An ensemble's members, in order (their networks are the <see cref="EnsembleModel"/>'s, disposed with it); empty for a single model.</summary>
+    public IReadOnlyList<ModelDirectory> Members { get; }
+
+    /// <summary>Whether the directory is an ensemble of other model directories (<see cref="Members"/>).</summary>
+    public bool IsEnsemble => Metadata.IsEnsemble;
 
     /// <summary>True when <paramref name="dir"/> holds a <c>model.json</c>.</summary>
     public static bool Exists(string dir) => File.Exists(System.IO.Path.Combine(dir, FileNames.ModelMetadata));
@@ -34,6 +53,7 @@ public sealed class ModelDirectory : IDisposable
     /// <returns>The metadata as written, with <see cref="ModelMetadata.WeightsSha256"/> set.</returns>
     public static ModelMetadata Save(string dir, ClassifierModel model, ModelMetadata metadata)
     {
+        if (metadata.Weights is null) throw new ArgumentException("an ensemble has no weights to save", nameof(metadata));
         Directory.CreateDirectory(dir);
         var weights = System.IO.Path.Combine(dir, metadata.Weights);
         string sha = "";
@@ -80,7 +100,8 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException($"{metaPath}: format version {metadata.FormatVersion} is newer than this Pneumo understands ({ModelMetadata.CurrentFormatVersion})");
         problems.AddRange(ModelMetadataCheck.Problems(metadata));
         if (problems.Count > 0) throw new InvalidDataException($"{metaPath}: {string.Join("; ", problems)}");
-        var weights = System.IO.Path.Combine(dir, metadata.Weights);
+        if (metadata.IsEnsemble) return LoadEnsemble(dir, metaPath, metadata, warn);
+        var weights = System.IO.Path.Combine(dir, metadata.Weights!);
         if (!File.Exists(weights)) throw new InvalidDataException($"{weights}: weights file missing");
         if (metadata.WeightsSha256 is null)
         {
@@ -95,7 +116,7 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException(
                 $"{weights}: SHA-256 {sha[..12]}... does not match {FileNames.ModelMetadata}'s weights_sha256 {expected[..12]}...: the weights were changed or damaged");
         ClassifierModel model;
-        try { model = ModelRegistry.Get(metadata.Architecture).Build(metadata.Preprocessing.InputSize, metadata.Backbone); }
+        try { model = ModelRegistry.Get(metadata.Architecture).BuildForLoading(metadata.Preprocessing.InputSize, metadata.Backbone); }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
             throw new InvalidDataException($"{metaPath}: {e.Message}", e);
@@ -107,7 +128,50 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException($"{weights}: cannot load weights ({e.Message})", e);
         }
         model.eval();
-        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata, sha[..12]);
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata, sha);
+    }
+
+    /// <summary>
+    /// Loads every member (verified as any model), checks that each still has the weights the ensemble recorded, is no
+    /// ensemble itself and shares the ensemble's preprocessing and test-time augmentation, and combines their networks.
+    /// </summary>
+    private static ModelDirectory LoadEnsemble(string dir, string metaPath, ModelMetadata metadata, Action<string>? warn)
+    {
+        var members = new List<ModelDirectory>();
+        try
+        {
+            foreach (var member in metadata.Members!)
+            {
+                var memberDir = member.Resolve(dir);
+                if (!Exists(memberDir))
+                    throw new InvalidDataException($"{metaPath}: member {member.Path} is not a model directory ({memberDir} has no {FileNames.ModelMetadata})");
+                var loaded = Load(memberDir, warn);
+                members.Add(loaded);
+                if (loaded.IsEnsemble)
+                    throw new InvalidDataException($"{metaPath}: member {member.Path} is itself an ensemble; list its members instead");
+                if (loaded.WeightsSha256 != member.WeightsSha256)
+                    throw new InvalidDataException(
+                        $"{metaPath}: member {member.Path} has other weights than when the ensemble was built (SHA-256 {loaded.Version}..., the ensemble records {member.WeightsSha256[..12]}...): rebuild the ensemble");
+                if (EnsembleCheck.Mismatch(metadata, loaded.Metadata) is (var field, var value, var expected))
+                    throw new InvalidDataException(
+                        $"{metaPath}: member {member.Path} has {field} {value}, the ensemble {expected}: members must share the ensemble's preprocessing and test-time augmentation");
+            }
+        }
+        catch
+        {
+            foreach (var m in members) m.Dispose();
+            throw;
+        }
+        var model = new EnsembleModel(members.Select(m => m.Model).ToList());
+        if (model.Architecture != metadata.Architecture)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{metaPath}: architecture '{metadata.Architecture}' does not describe its members ({model.Architecture})");
+        }
+        model.eval();
+        // An ensemble has no weights file of its own: model.json says so, whatever the defaults filled in on reading.
+        var own = metadata with { Weights = null, WeightsDtype = null, WeightsSha256 = null };
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, own, EnsembleCheck.Sha256(members.Select(m => m.WeightsSha256)), members);
     }
 
     /// <summary>The first 12 hex digits of the SHA-256 of a weights file.</summary>

@@ -33,6 +33,7 @@ public static class ModelMetadataCheck
             parent.Remove(field);
         }
         Check<TestTimeAugmentation>(json, "test_time_augmentation", "test_time_augmentation");
+        Check<EnsembleCombination>(json, "combination", "combination");
         if (json["threshold_method"] is { } rule
             && !(rule.GetValueKind() == System.Text.Json.JsonValueKind.String && ThresholdRule.TryParse(rule.GetValue<string>(), out _)))
         {
@@ -50,10 +51,15 @@ public static class ModelMetadataCheck
         void Bad(string text) => problems.Add(text);
         if (m.FormatVersion < 1 || m.FormatVersion > ModelMetadata.CurrentFormatVersion)
             Bad($"format_version {m.FormatVersion} is not one this Pneumo reads (1..{ModelMetadata.CurrentFormatVersion})");
-        if (string.IsNullOrEmpty(m.Architecture) || !ModelRegistry.Contains(m.Architecture))
-            Bad($"architecture '{m.Architecture}' is unknown (known: {string.Join(", ", ModelRegistry.Names)})");
-        if (string.IsNullOrWhiteSpace(m.Weights) || m.Weights != Path.GetFileName(m.Weights) || m.Weights is "." or "..")
-            Bad($"weights '{m.Weights}' must be a file name inside the model directory");
+        if (m.IsEnsemble) problems.AddRange(EnsembleProblems(m));
+        else
+        {
+            if (string.IsNullOrEmpty(m.Architecture) || !ModelRegistry.Contains(m.Architecture))
+                Bad($"architecture '{m.Architecture}' is unknown (known: {string.Join(", ", ModelRegistry.Names)})");
+            if (string.IsNullOrWhiteSpace(m.Weights) || m.Weights != Path.GetFileName(m.Weights) || m.Weights is "." or "..")
+                Bad($"weights '{m.Weights}' must be a file name inside the model directory");
+            if (m.Combination is not null) Bad("combination is set but members is missing (only an ensemble combines models)");
+        }
         if (m.WeightsSha256 is { } sha && (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower)))
             Bad("weights_sha256 must be 64 lower-case hex digits");
         if (!IsProbability(m.Threshold)) Bad($"threshold {Number(m.Threshold)} is not a finite number in [0, 1]");
@@ -89,6 +95,22 @@ public static class ModelMetadataCheck
         if (p.MeanImage is not null && !MeanImages.Names.Contains(p.MeanImage))
             Bad($"preprocessing.mean_image '{p.MeanImage}' is unknown (known: {string.Join(", ", MeanImages.Names)})");
         return problems;
+    }
+
+    /// <summary>An ensemble's own fields: at least two members, each a path and a weights hash, and how they combine.</summary>
+    private static IEnumerable<string> EnsembleProblems(ModelMetadata m)
+    {
+        if (m.Members!.Count < 2) yield return $"members lists {m.Members.Count} model directories; an ensemble needs at least 2";
+        for (int i = 0; i < m.Members.Count; i++)
+        {
+            var member = m.Members[i];
+            if (member is null || string.IsNullOrWhiteSpace(member.Path)) yield return $"members[{i}].path is missing";
+            else if (member.WeightsSha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigitLower))
+                yield return $"members[{i}].weights_sha256 must be 64 lower-case hex digits (the member's weights when the ensemble was built)";
+        }
+        if (m.Combination is null) yield return $"combination is missing (known: {string.Join(", ", EnumNames.All<EnsembleCombination>())})";
+        if (m.Architecture?.StartsWith(EnsembleModel.Prefix + "(", StringComparison.Ordinal) != true)
+            yield return $"architecture '{m.Architecture}' is not an ensemble's (e.g. {EnsembleModel.Describe(["resnet18-full", "resnet18-full"])})";
     }
 
     private static bool IsProbability(double value) => double.IsFinite(value) && value is >= 0 and <= 1;

@@ -28,6 +28,13 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
             calibration: calibrated ? model.Metadata.Calibration : null);
 
+    /// <summary>
+    /// Batches of at most this many images go through the network together with their mirror images, as one batch
+    /// (flip averaging): for the single image of a prediction that costs about 30% less CPU than two passes (a 224 px
+    /// ResNet18 here), and larger batches gain little while needing twice the memory.
+    /// </summary>
+    public const int JointFlipBatch = 4;
+
     /// <summary>Probabilities for one uint8 batch.</summary>
     public double[] Predict(Batch batch)
     {
@@ -36,11 +43,18 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         Model.eval();
         var input = Preprocessing.Input(batch);
         Tensor Probabilities(Tensor x, bool mirrored) => FrontCache.Logits(Model, batch, x, mirrored, frontCache).sigmoid();
-        var probabilities = Probabilities(input, mirrored: false);
-        if (FlipAveraging)
+        Tensor probabilities;
+        using var half = 0.5.ToScalar();
+        if (FlipAveraging && frontCache is null && batch.Count <= JointFlipBatch)
         {
-            using var half = 0.5.ToScalar();
-            probabilities = probabilities.mul(half).add(Probabilities(input.flip(3), mirrored: true), alpha: half);
+            // In evaluation mode images do not interact: the same function as the two passes below, in one.
+            var both = Model.call(cat([input, input.flip(3)], 0)).sigmoid();
+            probabilities = both.narrow(0, 0, batch.Count).mul(half).add(both.narrow(0, batch.Count, batch.Count), alpha: half);
+        }
+        else
+        {
+            probabilities = Probabilities(input, mirrored: false);
+            if (FlipAveraging) probabilities = probabilities.mul(half).add(Probabilities(input.flip(3), mirrored: true), alpha: half);
         }
         var result = probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
         if (Calibration is { } c)

@@ -10,16 +10,27 @@ public sealed record ModelMetadata
     public const double DefaultThreshold = 0.5;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
+    /// <summary>The architecture's registry name (e.g. <c>resnet18-full</c>); for an ensemble, what it combines (e.g. <c>ensemble(3 x resnet18-full)</c>).</summary>
     public required string Architecture { get; init; }
-    /// <summary>File name of the weights inside the model directory.</summary>
-    public string Weights { get; init; } = "weights.pt";
-    /// <summary>How the weights file stores floating-point tensors: <c>float32</c>, or <c>float16</c> (half the size; the model computes in float32).</summary>
-    public string WeightsDtype { get; init; } = "float32";
+    /// <summary>File name of the weights inside the model directory; null for an ensemble (its members hold the weights).</summary>
+    public string? Weights { get; init; } = FileNames.Weights;
+    /// <summary>How the weights file stores floating-point tensors: <c>float32</c>, or <c>float16</c> (half the size; the model computes in float32); null for an ensemble.</summary>
+    public string? WeightsDtype { get; init; } = "float32";
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HalfWeights => WeightsDtype == "float16";
     /// <summary>The SHA-256 of the weights file (64 lower-case hex digits), checked on load; null in models saved before it was recorded.</summary>
     public string? WeightsSha256 { get; init; }
     public required Preprocessing Preprocessing { get; init; }
+    /// <summary>
+    /// The model directories an ensemble combines (their networks, not their calibrations or thresholds); null for a
+    /// single network. They share <see cref="Preprocessing"/>, <see cref="TestTimeAugmentation"/> and the validation split.
+    /// </summary>
+    public IReadOnlyList<EnsembleMember>? Members { get; init; }
+    /// <summary>How an ensemble combines its members (<c>mean_logit</c>); null for a single network.</summary>
+    public EnsembleCombination? Combination { get; init; }
+    /// <summary>Whether the model is an ensemble of other model directories (<see cref="Members"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEnsemble => Members is not null;
     /// <summary>The decision threshold in use: probability &gt;= threshold means PNEUMONIA. Chosen on validation.</summary>
     public double Threshold { get; init; } = DefaultThreshold;
     /// <summary>How <see cref="Threshold"/> was chosen (default, youden or perturbed).</summary>

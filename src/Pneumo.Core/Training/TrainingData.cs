@@ -17,26 +17,25 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
     /// </summary>
     public static TrainingData Prepare(TrainingConfig config, string dataRoot, Action<int, int>? decoding = null,
                                        CancellationToken cancel = default, Action<string>? warn = null) =>
-        Build(config, dataRoot, decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.EffectiveSplitSeed, config.SplitBy), null, cancel, warn);
+        Build(config, dataRoot, InputSize(config), decoding, usable => TrainValidationSplit.Create(usable, config.ValidationFraction, config.EffectiveSplitSeed, config.SplitBy), null, cancel, warn);
 
     /// <summary>The data of a run that was given its split: the training set split as its <c>split.csv</c> records.</summary>
     public static TrainingData FromSplitFile(TrainingConfig config, string dataRoot, string splitFile, Action<int, int>? decoding = null,
                                              CancellationToken cancel = default, Action<string>? warn = null) =>
-        Build(config, dataRoot, decoding, usable => ReadSplit(splitFile, usable), null, cancel, warn);
+        Build(config, dataRoot, InputSize(config), decoding, usable => ReadSplit(splitFile, usable), null, cancel, warn);
 
     /// <summary>
     /// The data a saved model was trained on, rebuilt from its <c>model.json</c>: the split recorded in the model
     /// directory's <c>split.csv</c> when present, else the same seeded split recomputed from the recorded training
-    /// configuration. Checked against the recorded dataset fingerprint and counts.
+    /// configuration. Checked against the recorded dataset fingerprint and counts. An ensemble's split is its members'
+    /// (they share it): its own copy of their <c>split.csv</c>, with the first member's training configuration.
     /// </summary>
     /// <exception cref="InvalidDataException">The model records no training configuration, or its split.csv is malformed.</exception>
     /// <exception cref="DataException">The data root is not the data the model was trained on.</exception>
     public static TrainingData ForModel(ModelMetadata metadata, string modelDir, string dataRoot, Action<int, int>? decoding = null,
                                         CancellationToken cancel = default)
     {
-        var config = metadata.Training
-            ?? throw new InvalidDataException($"{Path.Combine(modelDir, FileNames.ModelMetadata)}: no training configuration, so its validation set cannot be rebuilt");
-        config = config with { Architecture = metadata.Architecture };
+        var config = SplitConfig(metadata, modelDir);
         var splitFile = Path.Combine(modelDir, FileNames.Split);
         var recorded = metadata.Dataset;
         void CheckFingerprint(string fingerprint)
@@ -44,7 +43,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
             if (recorded is not null && recorded.Fingerprint != fingerprint)
                 throw new DataException($"{dataRoot}: not the data {modelDir} was trained on (fingerprint {fingerprint}, the model records {recorded.Fingerprint}); pass --data with its data root");
         }
-        var data = Build(config, dataRoot, decoding, usable => File.Exists(splitFile)
+        var data = Build(config, dataRoot, metadata.Preprocessing.InputSize, decoding, usable => File.Exists(splitFile)
             ? ReadSplit(splitFile, usable)
             : TrainValidationSplit.Create(usable, config.ValidationFraction, config.EffectiveSplitSeed, config.SplitBy), CheckFingerprint, cancel);
         if (recorded is not null && (recorded.TrainCount != data.Split.Train.Count || recorded.ValidationCount != data.Split.Validation.Count))
@@ -53,7 +52,23 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         return data;
     }
 
-    private static TrainingData Build(TrainingConfig config, string dataRoot, Action<int, int>? decoding,
+    /// <summary>The training configuration that made a model's split: its own, or an ensemble's first member's.</summary>
+    private static TrainingConfig SplitConfig(ModelMetadata metadata, string modelDir)
+    {
+        var (source, dir) = (metadata, modelDir);
+        if (metadata.Members is [var first, ..])
+        {
+            dir = first.Resolve(modelDir);
+            source = Json.Read<ModelMetadata>(Path.Combine(dir, FileNames.ModelMetadata));
+        }
+        return source.Training
+            ?? throw new InvalidDataException($"{Path.Combine(dir, FileNames.ModelMetadata)}: no training configuration, so its validation set cannot be rebuilt");
+    }
+
+    /// <summary>The input size a new run's images are decoded at: its preprocessing's, or its architecture's default.</summary>
+    private static int InputSize(TrainingConfig config) => (config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize;
+
+    private static TrainingData Build(TrainingConfig config, string dataRoot, int inputSize, Action<int, int>? decoding,
                                       Func<IReadOnlyList<ImageRecord>, TrainValidationSplit> split,
                                       Action<string>? checkFingerprint, CancellationToken cancel, Action<string>? warn = null)
     {
@@ -61,7 +76,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         IReadOnlyList<ImageRecord> records = config.LimitPerClass is int limit ? Subsample(all, limit, config.EffectiveSplitSeed) : all;
         var fingerprint = ChestXrayDataset.Fingerprint(records);
         checkFingerprint?.Invoke(fingerprint);
-        var cache = new ImageCache(new ImageDecoder((config.Input ?? ModelRegistry.Get(config.Architecture).DefaultPreprocessing).InputSize)
+        var cache = new ImageCache(new ImageDecoder(inputSize)
         {
             OnWarning = ImageDecoder.WarningsTo(warn),
         });

@@ -29,6 +29,8 @@ public static class PruningRun
         var clock = Stopwatch.StartNew();
         TorchThreads.Use(settings.Threads);
         using var dense = ModelDirectory.Load(modelDir);
+        if (dense.IsEnsemble)
+            throw new UserError($"{modelDir}: an ensemble ({dense.Metadata.Architecture}) has no weights of its own to prune; prune its members, then build a new ensemble of them");
         if (!ThresholdSelector.NeedsOnlyValidation(dense.Metadata.ThresholdMethod))
             throw new UserError($"{modelDir}: its threshold rule ({dense.Metadata.ThresholdMethod.Name}) needs validation passes under " +
                                 "the perturbation battery for every pruned model, which pruning does not run; prune a model trained with --threshold-rule youden or default");
@@ -53,7 +55,7 @@ public static class PruningRun
             FormatVersion = PruningSummary.CurrentFormatVersion,
             Model = densePath, Architecture = dense.Metadata.Architecture, DataRoot = Path.GetFullPath(dataRoot), Settings = settings,
             Threshold = dense.Metadata.Threshold, ThresholdMethod = dense.Metadata.ThresholdMethod.Name,
-            DenseWeightsBytes = new FileInfo(Path.Combine(dense.Path, dense.Metadata.Weights)).Length,
+            DenseWeightsBytes = new FileInfo(Path.Combine(dense.Path, dense.Metadata.Weights!)).Length,
             Provenance = Provenance.Capture(command),
         };
         double before = summary.Seconds;
@@ -146,7 +148,7 @@ public static class PruningRun
         };
         ModelDirectory.Save(dir, model, metadata);
         validation.WriteCsv(Path.Combine(dir, FileNames.ValidationPredictions));
-        long zip = CompressedSize.OfFile(Path.Combine(dir, metadata.Weights));
+        long zip = CompressedSize.OfFile(Path.Combine(dir, metadata.Weights!));
         return new SavedPrunedModel(name, row.Variant, row.Sparsity, row.MeasuredSparsity, zip, summary.Dense!.ZipBytes, row.Threshold);
     }
 

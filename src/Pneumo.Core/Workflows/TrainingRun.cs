@@ -274,6 +274,7 @@ public sealed class TrainingRun
         // Verified as every model is (fields in range, weights_sha256 present and matching) before any weight is used.
         ModelMetadata source;
         using (var verified = ModelDirectory.Load(modelDir, Log)) source = verified.Metadata;
+        if (source.Weights is null) throw new UserError($"--init {modelDir}: an ensemble ({source.Architecture}) has no weights of its own; initialise from one of its members");
         var weights = Path.Combine(modelDir, source.Weights);
         var loaded = new Dictionary<string, bool>();
         model.load(weights, strict: false, skip: model.PretrainedState.ToList(), loadedParameters: loaded);

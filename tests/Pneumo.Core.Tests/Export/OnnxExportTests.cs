@@ -132,6 +132,58 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnEnsembleIsOneGraphThatMatchesTorchSharp()
+    {
+        using var ensemble = new EnsembleModel([Model(64, seed: 11), Model(64, seed: 12), Model(64, seed: 13)]);
+        var random = new Random(14);
+        var images = Enumerable.Range(0, 5).Select(_ => Noise(64, random)).ToList();
+        var preprocessing = Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 };
+        AssertSameAnswers(ensemble, preprocessing, images);
+        AssertSameAnswers(ensemble, preprocessing, images, flip: true);
+        var onnx = OnnxExporter.Build(ensemble, Metadata(preprocessing));
+        Assert.Contains(onnx.Graph.Initializer, t => t.Name == "members.0.conv1.weight");
+        Assert.Contains(onnx.Graph.Initializer, t => t.Name == "members.2.fc2.weight");
+        Assert.Equal("ensemble(3 x szanet)", onnx.MetadataProps.Single(p => p.Key == "architecture").Value);
+    }
+
+    [Fact]
+    public void AnEnsemblesGraphCarriesItsCalibrationAndTheFeaturesItsGradCamExplains()
+    {
+        using var ensemble = new EnsembleModel([Model(64, seed: 21), Model(64, seed: 22)]);
+        var random = new Random(23);
+        var images = Enumerable.Range(0, 4).Select(_ => Noise(64, random)).ToList();
+        var preprocessing = Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 };
+        var calibration = new ScoreCalibration(1.7, "test", 1);
+        var metadata = Metadata(preprocessing) with
+        {
+            TestTimeAugmentation = TestTimeAugmentation.HorizontalFlip, Calibration = calibration,
+            Members = [new EnsembleMember("../a", new string('a', 64)), new EnsembleMember("../b", new string('b', 64))],
+            Combination = EnsembleCombination.MeanLogit,
+        };
+        var proto = OnnxExporter.Build(ensemble, metadata, withFeatures: true);
+        using var session = new InferenceSession(proto.ToByteArray());
+        Assert.Contains("../b", session.ModelMetadata.CustomMetadataMap["members"]);
+        Assert.Equal("mean_logit", session.ModelMetadata.CustomMetadataMap["combination"]);
+        var expected = new Predictor(ensemble, preprocessing, flipAveraging: true, calibration: calibration).Predict(images);
+        var gradCam = new Pneumo.Explain.GradCam(ensemble, preprocessing);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var pixels = new DenseTensor<float>(images[i].Pixels.Select(b => (float)b).ToArray(), [1, 3, 64, 64]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, pixels)]);
+            float probability = results.Single(r => r.Name == OnnxExporter.ProbabilityName).AsTensor<float>().GetValue(0);
+            Assert.True(Math.Abs(expected[i] - probability) <= Tolerance, $"image {i}: onnx {probability} vs TorchSharp {expected[i]}");
+            var features = (DenseTensor<float>)results.Single(r => r.Name == OnnxExporter.FeaturesName).AsTensor<float>();
+            var shape = features.Dimensions[1..].ToArray().Select(d => (long)d).ToArray();
+            Assert.Equal(2 * 64, shape[0]);  // both members' conv3 maps
+            var fromOnnx = gradCam.Explain(features.Buffer.ToArray(), shape, 64, 64, ClassLabel.Pneumonia);
+            var fromImage = gradCam.Explain(images[i], ClassLabel.Pneumonia);
+            double worst = fromOnnx.Values.Zip(fromImage.Values, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-3, $"image {i}: Grad-CAM from the ONNX features differs by {worst}");
+        }
+        Assert.Contains(expected, p => p is > 0.01 and < 0.99);
+    }
+
+    [Fact]
     public void MatchesTorchSharpOnSyntheticImages()
     {
         using var model = Model(64, seed: 1);

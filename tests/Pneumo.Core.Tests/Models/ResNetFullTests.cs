@@ -20,6 +20,23 @@ public class ResNetFullTests
     }
 
     [Fact]
+    public void BuiltForLoadingItSkipsThePackageAndLoadsTheSameWeights()
+    {
+        using var temp = new TempDir();
+        var arch = ModelRegistry.Get(ResNetTransfer.FullName);
+        using var saved = arch.Build(ModelRegistry.PretrainedResNet18Input.InputSize);
+        var path = temp.Combine("weights.pt");
+        saved.SaveWeights(path);
+        using var forLoading = arch.BuildForLoading(ModelRegistry.PretrainedResNet18Input.InputSize);
+        // The package was not read: the stem holds a fresh initialisation, not the ImageNet weights.
+        Assert.False(forLoading.state_dict()["backbone.conv1.weight"].allclose(saved.state_dict()["backbone.conv1.weight"]));
+        forLoading.LoadWeights(path);
+        foreach (var (name, t) in saved.state_dict()) Assert.True(t.equal(forLoading.state_dict()[name]).all().item<bool>(), name);
+        // A model that keeps pretrained blocks frozen cannot do without them.
+        Assert.Throws<ArgumentException>(() => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks, pretrained: false));
+    }
+
+    [Fact]
     public void GroupsRunFromTheHeadToTheStem()
     {
         using var model = ModelRegistry.Get(ResNetTransfer.FullName).Build(ModelRegistry.PretrainedResNet18Input.InputSize);

@@ -26,7 +26,7 @@ public class ModelVerificationTests
         var dir = Path.Combine(TestData.RepositoryRoot, "models", name);
         using var model = ModelDirectory.Load(dir);
         Assert.NotNull(model.Metadata.WeightsSha256);
-        Assert.Equal(FileHash.Sha256(Path.Combine(dir, model.Metadata.Weights)), model.Metadata.WeightsSha256);
+        Assert.Equal(FileHash.Sha256(Path.Combine(dir, model.Metadata.Weights!)), model.Metadata.WeightsSha256);
         Assert.Equal(model.Metadata.WeightsSha256![..12], model.Version);
         Assert.Empty(ModelMetadataCheck.Problems(model.Metadata));
     }

@@ -9,7 +9,9 @@ namespace Pneumo.Models.Onnx;
 /// <remarks>
 /// Operators are those of the default ONNX domain at <see cref="OpsetVersion"/>. Weights become initializers named after
 /// the layer's PyTorch state-dict keys (<c>conv1.weight</c>, <c>bn1.running_mean</c>, ...), stored as raw little-endian
-/// float32. Every helper returns the name of the value it produces; intermediate names are generated and unique.
+/// float32. Every helper returns the name of the value it produces; intermediate names are generated and unique. Inside
+/// a <see cref="Scope"/> (a submodule, e.g. an ensemble's <c>members.0</c>) initializer names carry its prefix, as the
+/// state-dict names of a submodule do.
 /// </remarks>
 public sealed class OnnxGraphBuilder
 {
@@ -18,6 +20,7 @@ public sealed class OnnxGraphBuilder
 
     private readonly HashSet<string> names = new(StringComparer.Ordinal);
     private int counter;
+    private string scope = "";
 
     public OnnxGraphBuilder(string name) => Graph = new GraphProto { Name = name };
 
@@ -33,9 +36,26 @@ public sealed class OnnxGraphBuilder
     /// <summary>Declares <paramref name="value"/> as a float32 graph output.</summary>
     public void Output(string value, params object[] dims) => Graph.Output.Add(ValueInfo(value, dims));
 
+    /// <summary>
+    /// Until the returned object is disposed, initializer names get the prefix <paramref name="prefix"/> and a dot
+    /// (scopes nest): the weights of a submodule under its state-dict name (<c>members.0.fc1.weight</c>).
+    /// </summary>
+    public IDisposable Scope(string prefix)
+    {
+        var outer = scope;
+        scope = outer + prefix + ".";
+        return new ScopeExit(() => scope = outer);
+    }
+
+    private sealed class ScopeExit(Action exit) : IDisposable
+    {
+        public void Dispose() => exit();
+    }
+
     /// <summary>A float32 constant.</summary>
     public string Initializer(string name, float[] values, params long[] dims)
     {
+        name = scope + name;
         var t = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Float };
         t.Dims.AddRange(dims);
         var bytes = new byte[values.Length * sizeof(float)];
@@ -49,6 +69,7 @@ public sealed class OnnxGraphBuilder
     /// <summary>An int64 constant (shapes, axes).</summary>
     public string Int64Initializer(string name, long[] values, params long[] dims)
     {
+        name = scope + name;
         var t = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Int64 };
         t.Dims.AddRange(dims);
         t.Int64Data.AddRange(values);
@@ -77,6 +98,19 @@ public sealed class OnnxGraphBuilder
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
         return output;
+    }
+
+    /// <summary>Adds a node with <paramref name="outputs"/> outputs (e.g. <c>Split</c>) and returns their names.</summary>
+    public string[] Nodes(string opType, string[] inputs, int outputs, params AttributeProto[] attributes)
+    {
+        var stem = Unused(opType.ToLowerInvariant());
+        var results = Enumerable.Range(0, outputs).Select(i => Claim($"{stem}_{i}")).ToArray();
+        var node = new NodeProto { OpType = opType, Name = stem };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(results);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return results;
     }
 
     /// <summary>Renames a value by an Identity node, to give an output a stable name.</summary>

@@ -41,10 +41,17 @@ public sealed class ResNetTransfer : ClassifierModel
     private readonly bool stemTrains;
     private FrozenStemRunner? frozenRunner;
 
-    public ResNetTransfer(string architecture, IReadOnlyCollection<string> trainableBlocks) : base(architecture)
+    /// <param name="architecture">The registry name.</param>
+    /// <param name="trainableBlocks">The backbone blocks that train (<see cref="Stem"/> for the stem); the others stay frozen.</param>
+    /// <param name="pretrained">
+    /// Start from the packaged ImageNet weights (the default). False only when every weight is loaded next from a saved
+    /// model that trained them all (nothing frozen to keep): the backbone is then left as initialised.
+    /// </param>
+    /// <exception cref="ArgumentException">An unknown block, a frozen block after a trained one, or <paramref name="pretrained"/> false with frozen blocks.</exception>
+    public ResNetTransfer(string architecture, IReadOnlyCollection<string> trainableBlocks, bool pretrained = true) : base(architecture)
     {
         this.architecture = architecture;
-        backbone = ResNetBackbone.PretrainedResNet18();
+        backbone = pretrained ? ResNetBackbone.PretrainedResNet18() : new ResNetBackbone();
         (fc1, dropout, fc2) = TransferHead.Create(backbone.OutputChannels);
         RegisterComponents();
         var known = backbone.Blocks().Select(b => b.Name).Append(Stem).ToHashSet();
@@ -60,6 +67,8 @@ public sealed class ResNetTransfer : ClassifierModel
             p.requires_grad = IsTrainable("backbone." + name);
         PretrainedState = named_buffers().Select(b => b.name).Concat(named_parameters().Select(p => p.name))
             .Where(n => n.StartsWith("backbone.", StringComparison.Ordinal) && !IsTrainable(n)).ToList();
+        if (!pretrained && PretrainedState.Count > 0)
+            throw new ArgumentException($"{architecture} keeps {PretrainedState.Count} pretrained tensors frozen: it needs the pretrained weights");
         train(false);
     }
 
