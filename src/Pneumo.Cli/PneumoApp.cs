@@ -46,7 +46,7 @@ public static class PneumoApp
             .WithDescription("Train a model of any architecture (szanet, the ResNet18 variants, an ONNX backbone) on the training set; writes a run folder that is also a model directory.")
             .WithExample("train", "--arch", "szanet", "--out", "runs/szanet");
         config.AddCommand<EvaluateCommand>("evaluate")
-            .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json and predictions.csv.")
+            .WithDescription("Evaluate a model on a split (the official test set by default): metrics.json, predictions.csv and reliability.png.")
             .WithExample("evaluate", "--model", "models/szanet", "--out", "results/szanet");
         config.AddCommand<CalibrateCommand>("calibrate")
             .WithDescription("Fit a model's calibration, operating points and referral (REFER when unsure) on its validation data; written to model.json.")

@@ -129,8 +129,11 @@ public class CommandOutputTests
         using var dir = new TempDir();
         var r = await InProcessCli.RunAsync("evaluate", "--model", Szanet, "--data", data.Path, "--bootstrap", "100", "--out", dir.Path);
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains(r.OutputLines, l => l.Contains("AUC") && l.Contains("sensitivity"));
+        Assert.Contains(r.OutputLines, l => l.Contains("rule") && l.Contains("threshold") && l.Contains("sensitivity") && l.Contains("FN"));
+        Assert.Contains(r.OutputLines, l => l.StartsWith("* youden ", StringComparison.Ordinal));  // the rule in use
+        Assert.Contains(r.OutputLines, l => l.StartsWith("  default ", StringComparison.Ordinal));
         Assert.Contains(r.OutputLines, l => l.StartsWith("6 images; model threshold (youden)", StringComparison.Ordinal));
+        Assert.Contains(r.OutputLines, l => l.StartsWith("  ECE ", StringComparison.Ordinal));
         var rows = File.ReadAllLines(dir.Combine("predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Equal(6, rows.Count);
         Assert.All(rows, row => Assert.Equal(row[0].StartsWith("test/PNEUMONIA/", StringComparison.Ordinal) ? "1" : "0", row[1]));

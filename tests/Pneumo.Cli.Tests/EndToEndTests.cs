@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Pneumo.Persistence;
 using Xunit;
 
 namespace Pneumo.Tests;
@@ -37,16 +39,88 @@ public class EndToEndTests(TrainedModelFixture fixture)
         Assert.True(root.GetProperty("at_thresholds").TryGetProperty("youden", out _));
 
         var lines = File.ReadAllLines(Path.Combine(outDir, "predictions.csv"));
-        Assert.Equal("path,label,probability", lines[0]);
+        Assert.Equal("path,label,probability,uncalibrated_probability,decision", lines[0]);
         Assert.Equal(17, lines.Length);
-        // Every row: a test image, the label of its folder, a probability.
+        // Every row: a test image, the label of its folder, a probability (the network's: no calibration), the threshold's label.
+        double threshold = root.GetProperty("threshold").GetDouble();
         Assert.All(lines.Skip(1), l =>
         {
-            var m = System.Text.RegularExpressions.Regex.Match(l, @"^test/(NORMAL|PNEUMONIA)/[^/,]+\.jpeg,([01]),([0-9.E-]+)$");
+            var m = System.Text.RegularExpressions.Regex.Match(l, @"^test/(NORMAL|PNEUMONIA)/[^/,]+\.jpeg,([01]),([0-9.E-]+),([0-9.E-]+),(NORMAL|PNEUMONIA)$");
             Assert.True(m.Success, l);
             Assert.Equal(m.Groups[1].Value == "PNEUMONIA" ? "1" : "0", m.Groups[2].Value);
+            Assert.Equal(m.Groups[3].Value, m.Groups[4].Value);
+            Assert.Equal(double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) >= threshold ? "PNEUMONIA" : "NORMAL", m.Groups[5].Value);
         });
         Assert.Equal(8, lines.Count(l => l.StartsWith("test/PNEUMONIA/")));
+        Assert.False(root.TryGetProperty("referral", out _));
+        Assert.Contains("(no calibration or referral in model.json: 'pneumo calibrate' fits them on validation)", r.Stdout);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(outDir, "reliability.png"))[..4]);
+    }
+
+    /// <summary>
+    /// Issue 31: a model whose model.json carries a calibration, a referral rule and a screening rule in use. evaluate
+    /// (on the fixture's training images) writes both probabilities and REFER decisions, measures both sets of
+    /// probabilities and the referral, and prints them in tables that fit 80 columns, the rule in use marked.
+    /// </summary>
+    [SkippableFact]
+    public void EvaluateOfACalibratedModelWithReferralReportsBothAndMarksTheRuleInUse()
+    {
+        TestData.RequireDataset();
+        var modelDir = Directory.CreateDirectory(fixture.Work!.Combine("calibrated-model")).FullName;
+        foreach (var file in Directory.GetFiles(fixture.ModelDir)) File.Copy(file, Path.Combine(modelDir, Path.GetFileName(file)), overwrite: true);
+        var metadataPath = Path.Combine(modelDir, "model.json");
+        var metadata = Json.Read<ModelMetadata>(metadataPath) with
+        {
+            Calibration = new ScoreCalibration(1.5, "a test", 16),
+            Threshold = 0.5, ThresholdMethod = ThresholdRule.Sensitivity(0.97),
+            Thresholds = new() { ["default"] = 0.5, ["youden"] = 0.4, ["sensitivity:0.97"] = 0.5 },
+        };
+        Json.Write(metadataPath, metadata);
+        string[] Evaluate(string name)
+        {
+            var r = CliRunner.Run(fixture.Work.Path, "evaluate", "--model", modelDir, "--data", fixture.Data!.Path, "--split", "train",
+                                  "--bootstrap", "100", "--out", fixture.Work.Combine(name));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return r.Stdout.Split('\n');
+        }
+        Evaluate("calibrated-eval");
+        // A referral rule that refers the middle half of these images' calibrated probabilities (a one-epoch model's are close together).
+        var shown = File.ReadAllLines(fixture.Work.Combine("calibrated-eval", "predictions.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).Order().ToList();
+        var referral = new ReferralRule(0.9, NormalQuantile: shown[3], PneumoniaQuantile: 1 - shown[12], 8, 8, "a test");
+        Json.Write(metadataPath, metadata with { Referral = referral });
+        var output = Evaluate("referral-eval");
+        var outDir = fixture.Work.Combine("referral-eval");
+
+        var rows = File.ReadAllLines(Path.Combine(outDir, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(16, rows.Count);
+        foreach (var row in rows)
+        {
+            double p = double.Parse(row[2], CultureInfo.InvariantCulture), raw = double.Parse(row[3], CultureInfo.InvariantCulture);
+            Assert.Equal(metadata.Calibration.Apply(raw), p, 12);
+            Assert.Equal(EvaluationPredictions.Decide(p, 0.5, referral), row[4]);
+        }
+        int refers = rows.Count(r => r[4] == "REFER");
+        Assert.InRange(refers, 1, 15);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        var root = json.RootElement;
+        Assert.Equal(1.5, root.GetProperty("calibration").GetProperty("calibrated").GetProperty("temperature").GetDouble());
+        Assert.True(root.GetProperty("calibration").GetProperty("uncalibrated").TryGetProperty("brier_score", out _));
+        Assert.Equal(refers, root.GetProperty("referral").GetProperty("referred").GetInt32());
+        Assert.Equal(16 - refers, root.GetProperty("referral").GetProperty("decided").GetInt32());
+        Assert.True(File.Exists(Path.Combine(outDir, "reliability.png")));
+
+        // The console: the screening rule marked in use with its threshold, both probability columns, the referral table.
+        Assert.Contains(output, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\* sensitivity:0\.97 +0\.5000 "));
+        Assert.Contains(output, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  youden +0\.4000 "));
+        Assert.Contains(output, l => l.Contains("uncalibrated") && l.Contains("calibrated, T 1.5000 (shown)"));
+        Assert.Contains(output, l => l.StartsWith("  referred ", StringComparison.Ordinal) && l.EndsWith($"{refers} of 16", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.StartsWith("  NORMAL coverage ", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains("pneumo calibrate"));
+        var table = output.SkipWhile(l => !l.StartsWith("operating points", StringComparison.Ordinal)).TakeWhile(l => !l.Contains(" images; ")).ToList();
+        var tables = output.SkipWhile(l => !l.StartsWith("probabilities", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("wrote ", StringComparison.Ordinal));
+        Assert.All(table.Concat(tables), l => Assert.True(l.Length <= 80, $"wider than 80 columns: '{l}'"));
     }
 
     [SkippableFact]

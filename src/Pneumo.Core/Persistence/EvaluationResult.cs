@@ -33,8 +33,12 @@ public sealed record EvaluationResult
     /// <summary>95% bootstrap intervals of the headline metrics at the model's threshold (resampling images).</summary>
     public Dictionary<string, ConfidenceInterval>? ConfidenceIntervals { get; init; }
     public int BootstrapResamples { get; init; }
-    /// <summary>Expected calibration error (10 equal-width bins) of the probabilities.</summary>
+    /// <summary>Expected calibration error (10 equal-width bins) of the probabilities shown (calibrated when the model has a calibration).</summary>
     public double? ExpectedCalibrationError { get; init; }
+    /// <summary>The quality of the probabilities, uncalibrated and calibrated, with intervals and reliability bins; null in files written before it was recorded.</summary>
+    public CalibrationResult? Calibration { get; init; }
+    /// <summary>How the model's referral rule did (coverage, referral rate, metrics among decided images); null when the model has none.</summary>
+    public ReferralResult? Referral { get; init; }
     /// <summary>Per finding from the file names: the fraction called PNEUMONIA (sensitivity for bacteria and virus; 1 - specificity for normal).</summary>
     public Dictionary<string, FindingResult>? ByFinding { get; init; }
     public required string Split { get; init; }

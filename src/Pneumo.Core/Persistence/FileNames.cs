@@ -31,6 +31,8 @@ public static class FileNames
     // An evaluation (pneumo evaluate).
     public const string Metrics = "metrics.json";
     public const string Predictions = "predictions.csv";
+    /// <summary>An evaluation's reliability diagram (and the study report's, in its figures).</summary>
+    public const string ReliabilityFigure = "reliability.png";
 
     // A cross-validation.
     public const string CrossValidationSettings = "cv-settings.json";

@@ -5,17 +5,20 @@ namespace Pneumo.Persistence;
 /// <summary>Writes and reads the per-image and per-epoch result files that figures and reports are made from.</summary>
 public static class ResultFiles
 {
-    /// <summary>Reads <c>path,label,probability</c> rows (<see cref="Predictions.WriteCsv"/>).</summary>
+    /// <summary>
+    /// Reads <c>path,label,probability</c> rows (<see cref="Predictions.WriteCsv"/>), and the first three columns of
+    /// files that add more after them (an evaluation's <see cref="EvaluationPredictions"/>).
+    /// </summary>
     /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>
     public static Predictions ReadPredictions(string path)
     {
-        var rows = ReadRows(path, PredictionsHeader);
+        var rows = ReadRows(path, PredictionsHeader, moreColumns: true);
         var paths = new List<string>(rows.Count);
         var labels = new List<int>(rows.Count);
         var probabilities = new List<double>(rows.Count);
         foreach (var (line, fields) in rows)
         {
-            if (fields.Count != 3 || fields[1] is not ("0" or "1") || !TryDouble(fields[2], out var p) || p is < 0 or > 1)
+            if (fields.Count < 3 || fields[1] is not ("0" or "1") || !TryDouble(fields[2], out var p) || p is < 0 or > 1)
                 throw new InvalidDataException($"{path}: line {line} is not path,label (0 or 1),probability (0 to 1)");
             paths.Add(fields[0]);
             labels.Add(fields[1] == "1" ? 1 : 0);
@@ -25,6 +28,7 @@ public static class ResultFiles
     }
 
     internal const string PredictionsHeader = "path,label,probability";
+    internal const string EvaluationPredictionsHeader = PredictionsHeader + ",uncalibrated_probability,decision";
     private const string HistoryHeader = "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second";
 
     /// <summary>Writes a run's <c>history.csv</c> (one row per epoch), atomically.</summary>
@@ -72,11 +76,12 @@ public static class ResultFiles
             return (x.Line, new SplitRow(f[0], f[1] == "1" ? 1 : 0, f[2], f[3] == "validation"));
         }).ToList();
 
-    private static List<(int Line, List<string> Fields)> ReadRows(string path, string header)
+    /// <summary>The rows after the header, with their line numbers; <paramref name="moreColumns"/>: the header may go on after <paramref name="header"/>.</summary>
+    private static List<(int Line, List<string> Fields)> ReadRows(string path, string header, bool moreColumns = false)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
         var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != header)
+        if (lines.Length == 0 || !(lines[0] == header || moreColumns && lines[0].StartsWith(header + ",", StringComparison.Ordinal)))
             throw new InvalidDataException($"{path}: expected the header {header}");
         return lines.Select((l, i) => (Line: i + 1, Text: l)).Skip(1).Where(x => x.Text.Length > 0)
                     .Select(x => (x.Line, Csv.ParseLine(x.Text))).ToList();

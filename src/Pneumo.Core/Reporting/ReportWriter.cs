@@ -10,6 +10,20 @@ namespace Pneumo.Reporting;
 /// <summary>The reports, tables and figures the workflows leave beside their result files.</summary>
 public sealed class ReportWriter : IReportWriter
 {
+    public void Evaluation(string outDir, EvaluationResult result)
+    {
+        if (result.Calibration is not { } quality) return;
+        var curves = new List<(string, Evaluation.Metrics.Calibration)>
+        {
+            (quality.Calibrated is null ? "the model's probabilities" : "uncalibrated, the network's own", Curve(quality.Uncalibrated)),
+        };
+        if (quality.Calibrated is { } calibrated)
+            curves.Add((FormattableString.Invariant($"calibrated, temperature {calibrated.Temperature:F2}, shown"), Curve(calibrated)));
+        ReliabilityFigure.Save(curves, Path.Combine(outDir, FileNames.ReliabilityFigure), FormattableString.Invariant($"Reliability on {result.Split}, {result.N:N0} images"));
+    }
+
+    private static Evaluation.Metrics.Calibration Curve(ProbabilityQuality quality) => new(quality.Reliability, quality.ExpectedCalibrationError.Estimate);
+
     public void CrossValidation(string outDir, CrossValidationSummary summary) =>
         AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.CrossValidationTable), CrossValidationTable.Markdown(summary));
 

@@ -41,7 +41,7 @@ public static class CrossValidationRun
         foreach (int k in onlyFold is int only ? [only] : Enumerable.Range(0, folds))
         {
             cancel.ThrowIfCancellationRequested();
-            RunFold(cv, k, settings, outDir, command, callbacks, log, resamples, cancel);
+            RunFold(cv, k, settings, outDir, command, callbacks, log, reports, resamples, cancel);
         }
         return WriteSummary(outDir, settings, resamples, command, reports);
     }
@@ -111,7 +111,7 @@ public static class CrossValidationRun
     }
 
     private static void RunFold(CrossValidationFolds cv, int k, CrossValidationSettings settings, string outDir, string command,
-                                IReadOnlyList<Callback> callbacks, Action<string> log, int resamples, CancellationToken cancel)
+                                IReadOnlyList<Callback> callbacks, Action<string> log, IReportWriter reports, int resamples, CancellationToken cancel)
     {
         var dir = FoldDirectory(outDir, k);
         var name = $"fold {k + 1} of {cv.Count}";
@@ -128,7 +128,7 @@ public static class CrossValidationRun
         if (File.Exists(Path.Combine(testDir, FileNames.Metrics))) return;
         log($"{name}: evaluating on the test set");
         using var model = ModelDirectory.Load(dir);
-        ModelEvaluation.Run(model, settings.DataRoot, "test", testDir, command, log, resamples, cancel);
+        ModelEvaluation.Run(model, settings.DataRoot, "test", testDir, command, log, resamples, cancel, reports);
     }
 
     /// <summary>Summarises the finished folds in <paramref name="outDir"/> and writes the pooled and ensemble predictions.</summary>

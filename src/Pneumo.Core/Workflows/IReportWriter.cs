@@ -1,5 +1,6 @@
 using Pneumo.Audit;
 using Pneumo.Data;
+using Pneumo.Persistence;
 
 namespace Pneumo.Workflows;
 
@@ -10,6 +11,9 @@ namespace Pneumo.Workflows;
 /// </summary>
 public interface IReportWriter
 {
+    /// <summary>An evaluation's figure (<c>reliability.png</c>) from its result, before <c>metrics.json</c> is written.</summary>
+    void Evaluation(string outDir, EvaluationResult result);
+
     /// <summary>The cross-validation table (<c>cv.md</c>) of a summary already written.</summary>
     void CrossValidation(string outDir, CrossValidationSummary summary);
 

@@ -12,40 +12,56 @@ public static class ModelEvaluation
     /// <summary>
     /// Scores every image of <paramref name="split"/> (<see cref="ModelSplit"/>: <c>validation</c> is the model's own
     /// validation part, any other name the folder ROOT/NAME; unreadable images are skipped and listed), computes the metrics at
-    /// each threshold the model carries (all chosen on validation when it was trained) and writes the results.
+    /// each threshold the model carries (all chosen on validation when it was trained), the quality of its probabilities
+    /// and how its referral rule does, and writes the results.
     /// </summary>
+    /// <remarks>
+    /// The network is run once, uncalibrated; the model's calibration (if any) is applied here, so both probabilities of
+    /// each image come from the same pass. Thresholds and the referral rule apply to the calibrated probabilities, the
+    /// scale they were fitted on and the one users see. <c>reports</c>, when given, draws the evaluation's figure
+    /// (<c>reliability.png</c>) beside the result files.
+    /// </remarks>
     public static EvaluationResult Run(ModelDirectory model, string dataRoot, string split, string outDir, string command,
                                        Action<string>? log = null, int resamples = Bootstrap.DefaultResamples,
-                                       CancellationToken cancel = default)
+                                       CancellationToken cancel = default, IReportWriter? reports = null)
     {
         var clock = Stopwatch.StartNew();
-        var decoder = new ImageDecoder(model.Metadata.Preprocessing.InputSize) { OnWarning = ImageDecoder.WarningsTo(log) };
+        var metadata = model.Metadata;
+        var decoder = new ImageDecoder(metadata.Preprocessing.InputSize) { OnWarning = ImageDecoder.WarningsTo(log) };
         var (records, usable, cache, failures) = ModelSplit.Load(model, dataRoot, split, decoder, log, cancel);
         string source = ModelSplit.Describe(model, dataRoot, split);
         foreach (var f in failures) log?.Invoke($"skipped: {f}");
         var flagged = new List<string>();
         (usable, flagged) = WithoutUnreliable(usable, cache, log);
         if (usable.Count == 0) throw new DataException($"{source}: no readable images");
-        var predictions = Predictor.For(model).Predict(new BatchLoader(usable, cache, 32), cancel);
-        (usable, predictions) = WithoutNonFinite(usable, predictions, source, failures, log);
+        var raw = Predictor.For(model, calibrated: false).Predict(new BatchLoader(usable, cache, 32), cancel);
+        (usable, raw) = WithoutNonFinite(usable, raw, source, failures, log);
         RequireBothClasses(usable, records, source);
+        var predictions = metadata.Calibration is { } calibration
+            ? raw with { Probabilities = raw.Probabilities.Select(calibration.Apply).ToList() }
+            : raw;
+        var labels = predictions.Labels;
+        var probabilities = predictions.Probabilities;
 
-        var method = model.Metadata.ThresholdMethod.Name;
-        var thresholds = new Dictionary<string, double>(model.Metadata.Thresholds) { [method] = model.Metadata.Threshold };
-        var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(predictions.Labels, predictions.Probabilities, t.Value));
-        double threshold = model.Metadata.Threshold;
-        var byFinding = usable.Select((r, i) => (r.Finding, Positive: predictions.Probabilities[i] >= threshold))
+        var method = metadata.ThresholdMethod.Name;
+        var thresholds = new Dictionary<string, double>(metadata.Thresholds) { [method] = metadata.Threshold };
+        var all = thresholds.ToDictionary(t => t.Key, t => BinaryMetrics.Compute(labels, probabilities, t.Value));
+        double threshold = metadata.Threshold;
+        var byFinding = usable.Select((r, i) => (r.Finding, Positive: probabilities[i] >= threshold))
             .GroupBy(x => x.Finding)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new FindingResult(g.Count(), Bootstrap.Proportion(g.Select(x => x.Positive).ToList(), resamples, seed: 1)));
+        var quality = Quality(raw, predictions, metadata.Calibration, resamples);
         var result = EvaluationResult.From(all[method], method, all, split,
-                                           model.Path, model.Metadata.Architecture, model.Metadata.Seed, Path.GetFullPath(dataRoot)) with
+                                           model.Path, metadata.Architecture, metadata.Seed, Path.GetFullPath(dataRoot)) with
         {
             HeadlineAtThresholds = thresholds.ToDictionary(
-                t => t.Key, t => MetricRegistry.Compute(MetricInput.At(predictions.Labels, predictions.Probabilities, t.Value))),
-            ConfidenceIntervals = Bootstrap.HeadlineMetrics(predictions.Labels, predictions.Probabilities, threshold, resamples, seed: 0),
+                t => t.Key, t => MetricRegistry.Compute(MetricInput.At(labels, probabilities, t.Value))),
+            ConfidenceIntervals = Bootstrap.HeadlineMetrics(labels, probabilities, threshold, resamples, seed: 0),
             BootstrapResamples = resamples,
-            ExpectedCalibrationError = Calibration.Compute(predictions.Labels, predictions.Probabilities).ExpectedCalibrationError,
+            ExpectedCalibrationError = quality.Shown.ExpectedCalibrationError.Estimate,
+            Calibration = quality,
+            Referral = metadata.Referral is { } referral ? ReferralResult.Compute(labels, probabilities, threshold, referral, resamples, seed: 3) : null,
             ByFinding = byFinding,
             Skipped = failures,
             Flagged = flagged,
@@ -53,10 +69,18 @@ public static class ModelEvaluation
             Provenance = Provenance.Capture(command),
         };
         Directory.CreateDirectory(outDir);
-        predictions.WriteCsv(Path.Combine(outDir, FileNames.Predictions));
-        Json.Write(Path.Combine(outDir, FileNames.Metrics), result);
+        var decisions = probabilities.Select(p => EvaluationPredictions.Decide(p, threshold, metadata.Referral)).ToList();
+        new EvaluationPredictions(predictions, raw.Probabilities, decisions).WriteCsv(Path.Combine(outDir, FileNames.Predictions));
+        reports?.Evaluation(outDir, result);
+        Json.Write(Path.Combine(outDir, FileNames.Metrics), result);  // last: the marker of a finished evaluation
         return result;
     }
+
+    /// <summary>The quality of the network's probabilities and, when the model has a calibration, of the calibrated ones, on the same resamples.</summary>
+    private static CalibrationResult Quality(Predictions raw, Predictions shown, ScoreCalibration? calibration, int resamples) =>
+        new(Calibration.DefaultBins,
+            ProbabilityQuality.Compute(raw.Labels, raw.Probabilities, resamples, seed: 2),
+            calibration is null ? null : ProbabilityQuality.Compute(shown.Labels, shown.Probabilities, resamples, seed: 2) with { Temperature = calibration.Temperature });
 
     /// <summary>
     /// Sets apart the images whose score would mean nothing (<see cref="ImageFlags"/>: under the minimum size, or

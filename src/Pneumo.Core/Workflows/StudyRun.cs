@@ -177,7 +177,7 @@ public sealed class StudyRun
     {
         using var model = ModelDirectory.Load(modelDir);
         ModelEvaluation.Run(model, dataRoot, "test", Path.Combine(modelDir, FileNames.Test), command, log,
-                            options.BootstrapResamples, cancel);
+                            options.BootstrapResamples, cancel, reports);
     }
 
     /// <summary>The sweep is complete and the pruned model it kept (if any) is evaluated on the test set, for the report.</summary>

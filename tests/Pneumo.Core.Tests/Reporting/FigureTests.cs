@@ -168,20 +168,35 @@ public class FigureTests : IDisposable
     }
 
     [Fact]
-    public void ReliabilityDiagram()
+    public void ReliabilityDiagramWithTheImagesInEachBin()
     {
         var path = temp.Combine("reliability.png");
         var p = SyntheticPredictions("a", 0.2, 1);
         var calibration = Calibration.Compute(p.Labels, p.Probabilities);
-        ReliabilityFigure.Save([("model A", calibration)], path, width: 500, height: 500);
-        AssertPicture(path, 500, 500);
+        var sharper = Calibration.Compute(p.Labels, p.Probabilities.Select(x => ScoreCalibration.Sigmoid(2 * ScoreCalibration.Logit(x))).ToList());
+        ReliabilityFigure.Save([("model A", calibration), ("model A, sharpened", sharper)], path, "Reliability on validation", width: 600, height: 700);
+        AssertPicture(path, 600, 700);
 
-        var plot = ReliabilityFigure.Build([("model A", calibration), ("model B", calibration)]);
+        var plot = ReliabilityFigure.Curves([("model A", calibration), ("model B", calibration)]);
         var ece = calibration.ExpectedCalibrationError.ToString("F3", CultureInfo.InvariantCulture);
         Assert.Equal(["perfect calibration", $"model A (ECE {ece})", $"model B (ECE {ece})"], Legend(plot));
         AssertUnitSquare(plot);
         var points = plot.GetPlottables<ScottPlot.Plottables.Scatter>().First().Data.GetScatterPoints();
         Assert.Equal(calibration.Bins.Where(b => b.Count > 0).Select(b => (b.MeanProbability, b.FractionPositive)), points.Select(q => (q.X, q.Y)));
+
+        // Below the curves, one bar per non-empty bin and curve, at the bin, as tall as its count and labelled with it.
+        var counts = ReliabilityFigure.Counts([("model A", calibration), ("model A, sharpened", sharper)]);
+        var series = counts.GetPlottables<ScottPlot.Plottables.BarPlot>().ToList();
+        Assert.Equal(2, series.Count);
+        foreach (var (bars, c) in series.Zip(new[] { calibration, sharper }))
+        {
+            var filled = c.Bins.Where(b => b.Count > 0).ToList();
+            Assert.Equal(filled.Select(b => (double)b.Count), bars.Bars.Select(b => b.Value));
+            Assert.Equal(filled.Select(b => b.Count.ToString(CultureInfo.InvariantCulture)), bars.Bars.Select(b => b.Label));
+            Assert.All(bars.Bars.Zip(filled), x => Assert.InRange(x.First.Position, x.Second.Lower, x.Second.Upper));
+        }
+        Assert.Equal(p.Labels.Count, series[0].Bars.Sum(b => b.Value));
+        Assert.Equal(2, ReliabilityFigure.Build([("model A", calibration)]).Subplots.Count);
     }
 
     [Fact]

@@ -1,17 +1,17 @@
 using Pneumo.Persistence;
 namespace Pneumo.Evaluation.Metrics;
 
-/// <summary>One bin of a reliability diagram.</summary>
-public sealed record CalibrationBin(double Lower, double Upper, int Count, double MeanProbability, double FractionPositive);
-
 /// <summary>How well probabilities match observed frequencies: reliability bins and expected calibration error.</summary>
 public sealed record Calibration(IReadOnlyList<CalibrationBin> Bins, double ExpectedCalibrationError)
 {
+    /// <summary>The number of bins every reported ECE and reliability diagram uses.</summary>
+    public const int DefaultBins = 10;
+
     /// <summary>
     /// Equal-width bins over [0, 1] (the last bin includes 1). ECE = sum over bins of
     /// (bin count / n) x |fraction positive - mean probability|.
     /// </summary>
-    public static Calibration Compute(IReadOnlyList<int> labels, IReadOnlyList<double> probabilities, int bins = 10)
+    public static Calibration Compute(IReadOnlyList<int> labels, IReadOnlyList<double> probabilities, int bins = DefaultBins)
     {
         ConfusionMatrix.Check(labels, probabilities);
         var count = new int[bins];

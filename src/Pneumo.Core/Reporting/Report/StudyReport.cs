@@ -159,8 +159,8 @@ public static class StudyReport
                 md.AppendLine($"| {a.Name} | {Ci(a.ExpectedCalibrationError)} | {Rate("bacteria")} | {Rate("virus")} | {Rate("normal")} |");
             }
             var curves = entries.Select(e => (e.Name, Evaluation.Metrics.Calibration.Compute(e.Test.Labels, e.Test.Probabilities))).ToList();
-            ReliabilityFigure.Save(curves, Figure("reliability.png"));
-            md.AppendLine("\n![Reliability diagram](figures/reliability.png)\n");
+            ReliabilityFigure.Save(curves, Figure(FileNames.ReliabilityFigure));
+            md.AppendLine($"\n![Reliability diagram, with the images in each bin below it](figures/{FileNames.ReliabilityFigure})\n");
         }
 
         public void CrossValidation(List<ReportEntry> cvs)

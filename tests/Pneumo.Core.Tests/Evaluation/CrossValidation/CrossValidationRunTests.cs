@@ -38,6 +38,8 @@ public class CrossValidationRunTests
         Assert.Equal(summary.Finished.Average(f => f.Test.Threshold), summary.Ensemble.Threshold, 12);
         Assert.Equal(summary.Finished.Average(f => f.Test.Auc), summary.TestAcrossFolds["auc"].Mean, 12);
         Assert.Equal(17, File.ReadAllLines(cv.Combine(FileNames.Ensemble, FileNames.Predictions)).Length);
+        // Each fold's test evaluation has its reliability figure, and its predictions.csv (with more columns) was read back.
+        Assert.True(File.Exists(Path.Combine(CrossValidationRun.FoldDirectory(cv.Path, 0), FileNames.Test, FileNames.ReliabilityFigure)));
         var given = Json.Read<RunRecord>(Path.Combine(CrossValidationRun.FoldDirectory(cv.Path, 0), FileNames.Run)).GivenSplit;
         Assert.StartsWith("fold 1 of 2", given);
         Assert.True(File.Exists(cv.Combine(FileNames.CrossValidationSummary)));
