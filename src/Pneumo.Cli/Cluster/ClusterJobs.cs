@@ -19,7 +19,7 @@ public static class ClusterJobs
             switch (plan.Workload)
             {
                 case ClusterWorkload.Cv:
-                    CrossValidationRun.ExecuteFold(dir, index - 1, threads, command, [new ConsoleProgress(terminal.Out)], log, plan.Bootstrap ?? 2000, cancel);
+                    CrossValidationRun.ExecuteFold(dir, index - 1, threads, command, [new ConsoleProgress(terminal.Out)], log, new ReportWriter(), plan.Bootstrap ?? 2000, cancel);
                     return null;
                 case ClusterWorkload.Train:
                     string[] args = File.Exists(Path.Combine(unitDir, FileNames.Run))

@@ -65,7 +65,7 @@ public static class CrossValidationRun
     /// </summary>
     /// <exception cref="UserError">The folder holds no cross-validation settings, or the fold is out of range.</exception>
     public static void ExecuteFold(string outDir, int fold, int threads, string command, IReadOnlyList<Callback> callbacks,
-                                   Action<string> log, int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default)
+                                   Action<string> log, IReportWriter reports, int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default)
     {
         var path = Path.Combine(outDir, FileNames.CrossValidationSettings);
         if (!File.Exists(path)) throw new UserError($"{outDir}: no {FileNames.CrossValidationSettings}: not a prepared cross-validation");
@@ -75,7 +75,7 @@ public static class CrossValidationRun
         IReadOnlyList<ImageRecord> records = ChestXrayDataset.Load(settings.DataRoot, "train");
         if (settings.Config.LimitPerClass is int limit) records = TrainingData.Subsample(records, limit, settings.Config.Seed);
         var cv = CrossValidationFolds.Create(records, settings.Folds, settings.Config.Seed, settings.Config.SplitBy);
-        RunFold(cv, fold, settings, outDir, command, callbacks, log, resamples, cancel);
+        RunFold(cv, fold, settings, outDir, command, callbacks, log, reports, resamples, cancel);
     }
 
     /// <summary>
