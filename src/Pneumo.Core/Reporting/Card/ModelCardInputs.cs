@@ -76,7 +76,12 @@ public sealed record ModelCardInputs
         var path = Path.Combine(dir, FileNames.Metrics);
         if (!File.Exists(path)) throw new InvalidDataException($"--evaluation {dir}: no {FileNames.Metrics} (a folder written by pneumo evaluate)");
         var document = Json.ReadObject(path);
-        var result = Json.Read<EvaluationResult>(document, path);
+        // The calibration and referral sections are shown as the file gives them (from document): the typed read
+        // takes the fixed fields only, so a file of another layout of those sections is still read.
+        var fixedFields = (System.Text.Json.Nodes.JsonObject)document.DeepClone();
+        fixedFields.Remove("calibration");
+        fixedFields.Remove("referral");
+        var result = Json.Read<EvaluationResult>(fixedFields, path);
         if (result.Architecture != metadata.Architecture)
             throw new UserError($"--evaluation {dir}: {FileNames.Metrics} evaluates a {result.Architecture} model, not {name} ({metadata.Architecture})");
         if (document["version"]?.GetValue<string>() is { } evaluated && version is not null && evaluated != version)
