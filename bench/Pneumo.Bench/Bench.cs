@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Diagnosis;
-using Pneumo.Export;
+using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Models.Onnx;
 using Pneumo.Models.ResNet;
@@ -209,7 +209,7 @@ public static class Bench
                 Math.Round(Rate(repeats, size, () => model.PredictProbabilities(input).Dispose()), 1));
         }
 
-        var proto = OnnxExporter.Build(model, new Pneumo.Persistence.ModelMetadata { Architecture = arch, Preprocessing = preprocessing });
+        var proto = InferenceGraph.Build(model, new Pneumo.Persistence.ModelMetadata { Architecture = arch, Preprocessing = preprocessing });
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads };
         using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(proto), options);
         var pixels = batch.Pixels.Select(b => (float)b).ToArray();
@@ -220,7 +220,7 @@ public static class Bench
             var input = new DenseTensor(pixels.AsMemory(0, size * plane), [size, 3, batch.Size, batch.Size]);
             yield return new InferenceThroughput(arch, "onnxruntime", size, repeats * size, Math.Round(Rate(repeats, size, () =>
             {
-                using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, input)], [OnnxExporter.ProbabilityName]);
+                using var results = session.Run([NamedOnnxValue.CreateFromTensor(InferenceGraph.InputName, input)], [InferenceGraph.ProbabilityName]);
             }), 1));
         }
     }

@@ -1,4 +1,5 @@
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 
 namespace Pneumo.Web;
 

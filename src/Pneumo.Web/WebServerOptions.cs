@@ -22,7 +22,7 @@ public sealed record WebServerOptions
     /// What runs the networks: ONNX Runtime (the default: requests run concurrently, one core each; measured in
     /// results/soak) or TorchSharp under one lock (the service before; kept for comparison).
     /// </summary>
-    public Pneumo.Diagnosis.InferenceEngine Engine { get; init; } = Pneumo.Diagnosis.InferenceEngine.OnnxRuntime;
+    public Pneumo.Inference.InferenceEngine Engine { get; init; } = Pneumo.Inference.InferenceEngine.OnnxRuntime;
 
     /// <summary>How many requests decode and diagnose at once; the others wait their turn (without holding a thread).</summary>
     public int MaxConcurrentJobs { get; init; } = Math.Max(2, Environment.ProcessorCount);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Pneumo.Data.Dicom;
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Web;
 using Xunit;

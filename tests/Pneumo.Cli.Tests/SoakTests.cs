@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Pneumo.Bench;
 using Pneumo.Bench.Soak;
-using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Pneumo.Web;
 using Xunit;
 

@@ -46,7 +46,7 @@ public class EnsembleServiceTests
         var ens = Ensemble(temp, Member(temp, "first", 1), Member(temp, "second", 2));
         await using var server = await WebServer.StartAsync(new WebServerOptions
         {
-            Urls = "http://127.0.0.1:0", ModelDirectories = [ens], Engine = Pneumo.Diagnosis.InferenceEngines.Parse(engine)!.Value,
+            Urls = "http://127.0.0.1:0", ModelDirectories = [ens], Engine = Pneumo.Inference.InferenceEngines.Parse(engine)!.Value,
         });
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(2) };
 

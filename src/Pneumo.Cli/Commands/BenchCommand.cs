@@ -6,6 +6,7 @@ using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Spectre.Console;
 using Pneumo.Cli.Help;
 using Spectre.Console.Cli;

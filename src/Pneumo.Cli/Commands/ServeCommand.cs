@@ -4,6 +4,7 @@ using System.Net;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Pneumo.Web;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -19,17 +19,24 @@ public static class PreprocessingOperations
         {
             if (!preprocessing.CanPrepareChannelsLast) throw new InvalidOperationException("a per-pixel mean image needs Apply");
             int plane = size * size;
-            Span<double> a = stackalloc double[3], b = stackalloc double[3];
-            Span<int> source = stackalloc int[3];
-            for (int c = 0; c < 3; c++)
-            {
-                source[c] = preprocessing.ChannelOrder == ChannelOrder.Bgr ? 2 - c : c;
-                a[c] = preprocessing.Scale / preprocessing.Std[c];
-                b[c] = -preprocessing.Mean[c] / preprocessing.Std[c];
-            }
+            // Output channel c = a[c] * (input channel source[c]) + b[c]: the steps folded in, in order.
+            Span<double> a = [1, 1, 1], b = [0, 0, 0];
+            Span<int> source = [0, 1, 2];
+            bool standardize = false;
+            foreach (var step in PreprocessingStep.Of(preprocessing))
+                for (int c = 0; c < 3; c++)
+                    switch (step)
+                    {
+                        case PreprocessingStep.ReverseChannels: source[c] = 2 - c; break;
+                        case PreprocessingStep.Scale s: a[c] *= s.Factor; b[c] *= s.Factor; break;
+                        case PreprocessingStep.SubtractMean m: b[c] -= m.Mean[c]; break;
+                        case PreprocessingStep.DivideByStd d: a[c] /= d.Std[c]; b[c] /= d.Std[c]; break;
+                        case PreprocessingStep.StandardizePerImage: standardize = true; break;
+                        default: throw new InvalidOperationException($"{step} is not affine per channel: it needs Apply");
+                    }
             // A grey X-ray decoded as RGB has three equal planes: their sums are taken once, and one lookup serves three outputs.
             bool grey = chw.Slice(0, plane).SequenceEqual(chw.Slice(plane, plane)) && chw.Slice(0, plane).SequenceEqual(chw.Slice(2 * plane, plane));
-            if (preprocessing.PerImageStandardize)
+            if (standardize)
             {
                 double sum = 0, sumSquares = 0;
                 (long s1, long s2) = grey ? Sums(chw.Slice(0, plane)) : (0, 0);
@@ -82,29 +89,45 @@ public static class PreprocessingOperations
         {
             using var scope = NewDisposeScope();
             var x = pixels.to_type(ScalarType.Float32);
-            if (preprocessing.CenterCrop < 1)
-            {
-                var (offset, length) = preprocessing.CropWindow((int)x.shape[2]);
-                x = x.narrow(2, offset, length).narrow(3, offset, length);
-                x = nn.functional.interpolate(x, [preprocessing.InputSize, preprocessing.InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
-            }
-            if (preprocessing.ChannelOrder == ChannelOrder.Bgr) x = x.flip(1);
-            using var scale = preprocessing.Scale.ToScalar();
-            x = x.mul(scale);
-            if (preprocessing.MeanImage is not null) x = x.sub(MeanImages.Get(preprocessing.MeanImage, preprocessing.InputSize).view(1, 3, preprocessing.InputSize, preprocessing.InputSize));
-            if (preprocessing.Mean.Any(m => m != 0)) x = x.sub(tensor(preprocessing.Mean.Select(v => (float)v).ToArray()).view(1, 3, 1, 1));
-            if (preprocessing.Std.Any(s => s != 1)) x = x.div(tensor(preprocessing.Std.Select(v => (float)v).ToArray()).view(1, 3, 1, 1));
-            if (preprocessing.PerImageStandardize)
-            {
-                long count = x.shape[1] * x.shape[2] * x.shape[3];
-                var flat = x.view(x.shape[0], -1);
-                var mean = flat.mean([1], keepdim: true);
-                using var smallest = (1.0 / Math.Sqrt(count)).ToScalar();
-                var std = flat.std(1, unbiased: false, keepdim: true).clamp_min(smallest);
-                x = flat.sub(mean).div(std).view(x.shape);
-            }
+            foreach (var step in PreprocessingStep.Of(preprocessing))
+                x = step switch
+                {
+                    PreprocessingStep.CentreCrop c => CentreCrop(x, c.Settings),
+                    PreprocessingStep.ReverseChannels => x.flip(1),
+                    PreprocessingStep.Scale s => Multiply(x, s.Factor),
+                    PreprocessingStep.SubtractMeanImage m => x.sub(MeanImages.Get(m.Name, m.Size).view(1, 3, m.Size, m.Size)),
+                    PreprocessingStep.SubtractMean m => x.sub(tensor(m.Mean.Select(v => (float)v).ToArray()).view(1, 3, 1, 1)),
+                    PreprocessingStep.DivideByStd d => x.div(tensor(d.Std.Select(v => (float)v).ToArray()).view(1, 3, 1, 1)),
+                    PreprocessingStep.StandardizePerImage => StandardizePerImage(x),
+                    _ => throw new NotSupportedException($"preprocessing step {step} has no TorchSharp form"),
+                };
             return x.MoveToOuterDisposeScope();
         }
+    }
+
+    /// <summary>The central window of <paramref name="p"/>'s crop, resized bilinearly to its input size.</summary>
+    private static Tensor CentreCrop(Tensor x, Preprocessing p)
+    {
+        var (offset, length) = p.CropWindow((int)x.shape[2]);
+        x = x.narrow(2, offset, length).narrow(3, offset, length);
+        return nn.functional.interpolate(x, [p.InputSize, p.InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
+    }
+
+    private static Tensor Multiply(Tensor x, double factor)
+    {
+        using var scalar = factor.ToScalar();
+        return x.mul(scalar);
+    }
+
+    /// <summary>Each image shifted to mean 0 and divided by max(std, 1/sqrt(count)), std with divisor count.</summary>
+    private static Tensor StandardizePerImage(Tensor x)
+    {
+        long count = x.shape[1] * x.shape[2] * x.shape[3];
+        var flat = x.view(x.shape[0], -1);
+        var mean = flat.mean([1], keepdim: true);
+        using var smallest = (1.0 / Math.Sqrt(count)).ToScalar();
+        var std = flat.std(1, unbiased: false, keepdim: true).clamp_min(smallest);
+        return flat.sub(mean).div(std).view(x.shape);
     }
 
         /// <summary>The sum and the sum of squares of the bytes.</summary>

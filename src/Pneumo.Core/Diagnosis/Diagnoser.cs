@@ -47,7 +47,7 @@ public sealed class Diagnoser : IDisposable
 
     private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom)
     {
-        Engines = members.Select(m => m.Onnx is null ? InferenceEngine.TorchSharp : InferenceEngine.OnnxRuntime).ToList();
+        Engines = members.Select(m => m.Scorer.Engine).ToList();
         this.members = members;
         this.maxPixels = maxPixels;
         dicomOptions = dicom;
@@ -116,23 +116,16 @@ public sealed class Diagnoser : IDisposable
             {
                 var size = m.Metadata.Preprocessing.InputSize;
                 if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels, Dicom = dicom };
-                members.Add(new Member(m, Describe(m), decoder, engine == InferenceEngine.OnnxRuntime ? TryOnnx(m) : null));
+                members.Add(new Member(m, Describe(m), decoder, IScorer.Create(m, engine)));
             }
         }
         catch
         {
-            foreach (var m in members) m.Onnx?.Dispose();
+            foreach (var m in members) m.Dispose();
             foreach (var m in loaded) m.Dispose();
             throw;
         }
         return new Diagnoser(members, maxPixels, displaySize, dicom);
-    }
-
-    /// <summary>The model's ONNX graph in ONNX Runtime; null for an architecture that writes none (it stays in TorchSharp).</summary>
-    private static OnnxScorer? TryOnnx(ModelDirectory model)
-    {
-        try { return new OnnxScorer(model); }
-        catch (UserError) { return null; }
     }
 
     /// <summary>Diagnoses an image file: a regular file of at most <paramref name="maxFileBytes"/> bytes (see <see cref="ImageDecoder.ReadFile(string, long)"/>).</summary>
@@ -165,9 +158,9 @@ public sealed class Diagnoser : IDisposable
             : dicom is null ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize)
             : displayDecoder.DecodeForDisplay(dicom, name, DisplaySize);
 
-        // ONNX Runtime runs concurrently: its members are scored before the lock (with the feature maps Grad-CAM needs).
+        // Engines that run concurrently (ONNX Runtime) score before the lock, with the feature maps Grad-CAM needs.
         ObjectDisposedException.ThrowIf(disposed, this);
-        var scored = members.Select(m => m.Onnx?.Score(inputs[m.Decoder], features: display is not null)).ToList();
+        var scored = members.Select(m => m.Scorer.Concurrent ? m.Scorer.Score(inputs[m.Decoder], features: display is not null) : null).ToList();
 
         var opinions = new List<ModelOpinion>(members.Count);
         var maps = new List<Heatmap>();
@@ -179,7 +172,8 @@ public sealed class Diagnoser : IDisposable
             for (int i = 0; i < members.Count; i++)
             {
                 var m = members[i];
-                double p = scored[i]?.Probability ?? m.Predictor.Predict([inputs[m.Decoder]])[0];
+                var score = scored[i] ??= m.Scorer.Score(inputs[m.Decoder], features: display is not null);
+                double p = score.Probability;
                 // A damaged model's NaN would be compared with the threshold and called NORMAL: refuse it instead.
                 if (!double.IsFinite(p))
                     throw new DataException(string.Create(CultureInfo.InvariantCulture,
@@ -193,7 +187,7 @@ public sealed class Diagnoser : IDisposable
                 for (int i = 0; i < members.Count; i++)
                 {
                     var (m, input) = (members[i], inputs[members[i].Decoder]);
-                    var map = scored[i] is { Features: { } features, Shape: { } shape }
+                    var map = scored[i] is { Features: { } features, FeatureShape: { } shape }
                         ? m.GradCam.Explain(features, shape, input.Width, input.Height, label)
                         : m.GradCam.Explain(input, label);
                     maps.Add(map.Resize(display.Width, display.Height));
@@ -245,20 +239,22 @@ public sealed class Diagnoser : IDisposable
             disposed = true;
             foreach (var m in members)
             {
-                m.Onnx?.Dispose();
+                m.Dispose();
                 m.Directory.Dispose();
             }
         }
     }
 
-    private sealed class Member(ModelDirectory directory, ModelInfo info, ImageDecoder decoder, OnnxScorer? onnx)
+    private sealed class Member(ModelDirectory directory, ModelInfo info, ImageDecoder decoder, IScorer scorer)
     {
-        /// <summary>The network in ONNX Runtime; null = TorchSharp under the lock.</summary>
-        public OnnxScorer? Onnx { get; } = onnx;
+        /// <summary>The model's engine; one that does not run concurrently (TorchSharp) is used under the lock.</summary>
+        public IScorer Scorer { get; } = scorer;
         public ModelDirectory Directory { get; } = directory;
         public ModelInfo Info { get; } = info;
         public ImageDecoder Decoder { get; } = decoder;
-        public Predictor Predictor { get; } = Predictor.For(directory);
         public GradCam GradCam { get; } = new(directory.Model, directory.Metadata.Preprocessing);
+
+        /// <summary>Disposes the engine's resources (an ONNX Runtime session); the model directory is the caller's.</summary>
+        public void Dispose() => (Scorer as IDisposable)?.Dispose();
     }
 }

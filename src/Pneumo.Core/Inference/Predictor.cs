@@ -6,27 +6,47 @@ using static TorchSharp.torch;
 
 namespace Pneumo.Inference;
 
-/// <summary>Runs a model over images in evaluation mode and returns probabilities of PNEUMONIA.</summary>
-/// <param name="model">The classifier, used in evaluation mode.</param>
-/// <param name="preprocessing">The preprocessing its weights expect.</param>
-/// <param name="flipAveraging">
-/// Test-time augmentation: the probability is the mean of the image's and its mirror image's (the models are trained
-/// with horizontal flips, so both are valid views of the same X-ray).
-/// </param>
-/// <param name="frontCache">Where to keep the outputs of a frozen front between calls (training's validation passes); null = none.</param>
-/// <param name="calibration">Applied to each (averaged) probability; null = the network's probabilities as they are (training, fitting).</param>
-public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false,
-                              FrontCache? frontCache = null, ScoreCalibration? calibration = null)
+/// <summary>
+/// The TorchSharp engine: runs a model over images in evaluation mode and returns probabilities of PNEUMONIA, as its
+/// <see cref="ScoringDefinition"/> says. Not thread-safe (TorchSharp modules do not run concurrently).
+/// </summary>
+public sealed class Predictor : IScorer
 {
-    public ClassifierModel Model { get; } = model;
-    public Preprocessing Preprocessing { get; } = preprocessing;
-    public bool FlipAveraging { get; } = flipAveraging;
-    public ScoreCalibration? Calibration { get; } = calibration;
+    private readonly FrontCache? frontCache;
 
-    /// <summary>A predictor configured as a saved model says (preprocessing, test-time augmentation, and, unless <paramref name="calibrated"/> is false, calibration).</summary>
-    public static Predictor For(ModelDirectory model, bool calibrated = true) =>
-        new(model.Model, model.Metadata.Preprocessing, model.Metadata.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
-            calibration: calibrated ? model.Metadata.Calibration : null);
+    /// <param name="model">The classifier, used in evaluation mode.</param>
+    /// <param name="definition">Its preprocessing, test-time views and calibration (none: the network's probabilities as they are, for training and fitting).</param>
+    /// <param name="frontCache">Where to keep the outputs of a frozen front between calls (training's validation passes); null = none.</param>
+    public Predictor(ClassifierModel model, ScoringDefinition definition, FrontCache? frontCache = null)
+    {
+        Model = model;
+        Definition = definition;
+        this.frontCache = frontCache;
+    }
+
+    /// <param name="model">The classifier, used in evaluation mode.</param>
+    /// <param name="preprocessing">The preprocessing its weights expect.</param>
+    /// <param name="flipAveraging">
+    /// Test-time augmentation: the probability is the mean of the image's and its mirror image's (<see cref="ImageViews"/>).
+    /// </param>
+    /// <param name="frontCache">Where to keep the outputs of a frozen front between calls; null = none.</param>
+    /// <param name="calibration">Applied to each (averaged) probability; null = none.</param>
+    public Predictor(ClassifierModel model, Preprocessing preprocessing, bool flipAveraging = false,
+                     FrontCache? frontCache = null, ScoreCalibration? calibration = null)
+        : this(model, new ScoringDefinition(preprocessing, ImageViews.Of(flipAveraging), calibration), frontCache) { }
+
+    public ClassifierModel Model { get; }
+    public ScoringDefinition Definition { get; }
+    public Preprocessing Preprocessing => Definition.Preprocessing;
+    public bool FlipAveraging => Definition.Views.Count > 1;
+    public ScoreCalibration? Calibration => Definition.Calibration;
+
+    public InferenceEngine Engine => InferenceEngine.TorchSharp;
+
+    public bool Concurrent => false;
+
+    /// <summary>A predictor configured as a saved model says (<see cref="ScoringDefinition.Of"/>: preprocessing, test-time augmentation, and, unless <paramref name="calibrated"/> is false, calibration).</summary>
+    public static Predictor For(ModelDirectory model, bool calibrated = true) => new(model.Model, ScoringDefinition.Of(model.Metadata, calibrated));
 
     /// <summary>
     /// Batches of at most this many images go through the network together with their mirror images, as one batch
@@ -42,24 +62,31 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
         using var noGrad = no_grad();
         Model.eval();
         var input = Preprocessing.Input(batch);
-        Tensor Probabilities(Tensor x, bool mirrored) => FrontCache.Logits(Model, batch, x, mirrored, frontCache).sigmoid();
+        var views = Definition.Views;
+        Tensor View(ImageView view) => view == ImageView.Mirrored ? input.flip(3) : input;
         Tensor probabilities;
-        using var half = 0.5.ToScalar();
-        if (FlipAveraging && frontCache is null && batch.Count <= JointFlipBatch)
+        if (views.Count > 1 && frontCache is null && batch.Count <= JointFlipBatch)
         {
-            // In evaluation mode images do not interact: the same function as the two passes below, in one.
-            var both = Model.call(cat([input, input.flip(3)], 0)).sigmoid();
-            probabilities = both.narrow(0, 0, batch.Count).mul(half).add(both.narrow(0, batch.Count, batch.Count), alpha: half);
+            // In evaluation mode images do not interact: the same function as the passes below, in one.
+            var all = Model.call(cat(views.Select(View).ToArray(), 0)).sigmoid();
+            probabilities = Mean(views.Count, i => all.narrow(0, i * batch.Count, batch.Count));
         }
         else
-        {
-            probabilities = Probabilities(input, mirrored: false);
-            if (FlipAveraging) probabilities = probabilities.mul(half).add(Probabilities(input.flip(3), mirrored: true), alpha: half);
-        }
+            probabilities = Mean(views.Count, i => FrontCache.Logits(Model, batch, View(views[i]), views[i] == ImageView.Mirrored, frontCache).sigmoid());
         var result = probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
         if (Calibration is { } c)
             for (int i = 0; i < result.Length; i++) result[i] = c.Apply(result[i]);
         return result;
+    }
+
+    /// <summary>The mean of <paramref name="count"/> views' probabilities (each weighted 1/count; one view as it is).</summary>
+    private static Tensor Mean(int count, Func<int, Tensor> view)
+    {
+        if (count == 1) return view(0);
+        using var weight = (1.0 / count).ToScalar();
+        var sum = view(0).mul(weight);
+        for (int i = 1; i < count; i++) sum = sum.add(view(i), alpha: weight);
+        return sum;
     }
 
     /// <summary>Probabilities for every image a loader serves (its un-augmented epoch 0), with labels.</summary>
@@ -82,4 +109,9 @@ public sealed class Predictor(ClassifierModel model, Preprocessing preprocessing
 
     /// <summary>Probabilities for decoded images.</summary>
     public double[] Predict(IReadOnlyList<RgbImage> images) => images.Count == 0 ? [] : Predict(Batch.FromImages(images));
+
+    public double[] Score(IReadOnlyList<RgbImage> images) => Predict(images);
+
+    /// <summary>The probability; no feature map (Grad-CAM runs its own pass, with gradients).</summary>
+    public ImageScore Score(RgbImage image, bool features) => new(Predict([image])[0]);
 }

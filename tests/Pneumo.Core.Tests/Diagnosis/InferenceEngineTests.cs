@@ -1,4 +1,5 @@
 using Pneumo.Diagnosis;
+using Pneumo.Inference;
 using Xunit;
 
 namespace Pneumo.Tests.Diagnosis;

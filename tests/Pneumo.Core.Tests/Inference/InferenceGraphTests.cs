@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Data;
-using Pneumo.Export;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
@@ -12,10 +11,10 @@ using ModelDirectory = Pneumo.Inference.ModelDirectory;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 using static TorchSharp.torch;
 
-namespace Pneumo.Tests.Export;
+namespace Pneumo.Tests.Inference;
 
 /// <summary>The exported ONNX graph, run by ONNX Runtime, gives TorchSharp's probabilities.</summary>
-public class OnnxExportTests(ITestOutputHelper output)
+public class InferenceGraphTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
@@ -55,9 +54,9 @@ public class OnnxExportTests(ITestOutputHelper output)
         for (int i = 0; i < images.Count; i++)
         for (int j = 0; j < images[i].Pixels.Length; j++)
             buffer[i * images[i].Pixels.Length + j] = images[i].Pixels[j];
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, pixels)]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(InferenceGraph.InputName, pixels)]);
         float[] Get(string name) => results.Single(r => r.Name == name).AsTensor<float>().ToArray();
-        return (Get(OnnxExporter.ProbabilityName), Get(OnnxExporter.LogitName));
+        return (Get(InferenceGraph.ProbabilityName), Get(InferenceGraph.LogitName));
     }
 
     private static double[] TorchLogits(ClassifierModel model, Preprocessing preprocessing, IReadOnlyList<RgbImage> images)
@@ -72,7 +71,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     private void AssertSameAnswers(ClassifierModel model, Preprocessing preprocessing, IReadOnlyList<RgbImage> images, bool flip = false)
     {
         var metadata = Metadata(preprocessing) with { TestTimeAugmentation = flip ? TestTimeAugmentation.HorizontalFlip : TestTimeAugmentation.None };
-        var onnx = OnnxExporter.Build(model, metadata).ToByteArray();
+        var onnx = InferenceGraph.Build(model, metadata).ToByteArray();
         var (probability, logit) = RunOnnx(onnx, images);
         var expected = new Predictor(model, preprocessing, flipAveraging: flip).Predict(images);
         var expectedLogits = flip
@@ -118,7 +117,7 @@ public class OnnxExportTests(ITestOutputHelper output)
             {
                 TestTimeAugmentation = flip ? TestTimeAugmentation.HorizontalFlip : TestTimeAugmentation.None, Calibration = calibration,
             };
-            var (probability, logit) = RunOnnx(OnnxExporter.Build(model, metadata).ToByteArray(), images);
+            var (probability, logit) = RunOnnx(InferenceGraph.Build(model, metadata).ToByteArray(), images);
             var raw = new Predictor(model, preprocessing, flipAveraging: flip).Predict(images);
             var calibrated = new Predictor(model, preprocessing, flipAveraging: flip, calibration: calibration).Predict(images);
             for (int i = 0; i < images.Count; i++)
@@ -140,7 +139,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         var preprocessing = Preprocessing.UnitScale(perImageStandardize: true) with { InputSize = 64 };
         AssertSameAnswers(ensemble, preprocessing, images);
         AssertSameAnswers(ensemble, preprocessing, images, flip: true);
-        var onnx = OnnxExporter.Build(ensemble, Metadata(preprocessing));
+        var onnx = InferenceGraph.Build(ensemble, Metadata(preprocessing));
         Assert.Contains(onnx.Graph.Initializer, t => t.Name == "members.0.conv1.weight");
         Assert.Contains(onnx.Graph.Initializer, t => t.Name == "members.2.fc2.weight");
         Assert.Equal("ensemble(3 x szanet)", onnx.MetadataProps.Single(p => p.Key == "architecture").Value);
@@ -160,7 +159,7 @@ public class OnnxExportTests(ITestOutputHelper output)
             Members = [new EnsembleMember("../a", new string('a', 64)), new EnsembleMember("../b", new string('b', 64))],
             Combination = EnsembleCombination.MeanLogit,
         };
-        var proto = OnnxExporter.Build(ensemble, metadata, withFeatures: true);
+        var proto = InferenceGraph.Build(ensemble, metadata, withFeatures: true);
         using var session = new InferenceSession(proto.ToByteArray());
         Assert.Contains("../b", session.ModelMetadata.CustomMetadataMap["members"]);
         Assert.Equal("mean_logit", session.ModelMetadata.CustomMetadataMap["combination"]);
@@ -169,10 +168,10 @@ public class OnnxExportTests(ITestOutputHelper output)
         for (int i = 0; i < images.Count; i++)
         {
             var pixels = new DenseTensor<float>(images[i].Pixels.Select(b => (float)b).ToArray(), [1, 3, 64, 64]);
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, pixels)]);
-            float probability = results.Single(r => r.Name == OnnxExporter.ProbabilityName).AsTensor<float>().GetValue(0);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(InferenceGraph.InputName, pixels)]);
+            float probability = results.Single(r => r.Name == InferenceGraph.ProbabilityName).AsTensor<float>().GetValue(0);
             Assert.True(Math.Abs(expected[i] - probability) <= Tolerance, $"image {i}: onnx {probability} vs TorchSharp {expected[i]}");
-            var features = (DenseTensor<float>)results.Single(r => r.Name == OnnxExporter.FeaturesName).AsTensor<float>();
+            var features = (DenseTensor<float>)results.Single(r => r.Name == InferenceGraph.FeaturesName).AsTensor<float>();
             var shape = features.Dimensions[1..].ToArray().Select(d => (long)d).ToArray();
             Assert.Equal(2 * 64, shape[0]);  // both members' conv3 maps
             var fromOnnx = gradCam.Explain(features.Buffer.ToArray(), shape, 64, 64, ClassLabel.Pneumonia);
@@ -248,12 +247,12 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void TheFileStatesItsContractAndCarriesTheMetadata()
     {
         using var model = Model(64, seed: 6);
-        var onnx = OnnxExporter.Build(model, Metadata(Preprocessing.UnitScale(true) with { InputSize = 64 }), "abc123");
+        var onnx = InferenceGraph.Build(model, Metadata(Preprocessing.UnitScale(true) with { InputSize = 64 }), "abc123");
         using var session = new InferenceSession(onnx.ToByteArray());
         var input = Assert.Single(session.InputMetadata);
-        Assert.Equal(OnnxExporter.InputName, input.Key);
+        Assert.Equal(InferenceGraph.InputName, input.Key);
         Assert.Equal(new[] { -1, 3, 64, 64 }, input.Value.Dimensions);
-        Assert.Equal(new[] { OnnxExporter.ProbabilityName, OnnxExporter.LogitName }, session.OutputMetadata.Keys.ToArray());
+        Assert.Equal(new[] { InferenceGraph.ProbabilityName, InferenceGraph.LogitName }, session.OutputMetadata.Keys.ToArray());
         var props = session.ModelMetadata.CustomMetadataMap;
         Assert.Equal("szanet", props["architecture"]);
         Assert.Equal("0.42", props["threshold"]);

@@ -5,7 +5,7 @@ using Pneumo.Persistence;
 using TorchSharp;
 using Xunit;
 
-namespace Pneumo.Tests.Evaluation;
+namespace Pneumo.Tests.Inference;
 
 public class PredictorTests
 {
