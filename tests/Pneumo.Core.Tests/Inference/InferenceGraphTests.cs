@@ -5,6 +5,7 @@ using Pneumo.Data;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;
+using Pneumo.Tests.Models;
 using Xunit;
 using Xunit.Abstractions;
 using ModelDirectory = Pneumo.Inference.ModelDirectory;
@@ -18,28 +19,8 @@ public class InferenceGraphTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
-    /// <summary>
-    /// A seeded SZANet whose batch norms have non-trivial running statistics and affine parameters, and whose output
-    /// weights are scaled up so the logits spread over a few units (differences between images then show).
-    /// </summary>
-    private static SzaNet Model(int inputSize, int seed)
-    {
-        manual_seed(seed);
-        var model = new SzaNet(inputSize);
-        using (no_grad())
-        {
-            foreach (var (name, t) in model.state_dict())
-            {
-                if (name.EndsWith("running_mean")) t.copy_(randn_like(t).mul(0.1));
-                else if (name.EndsWith("running_var")) t.copy_(rand_like(t).mul(1.5).add(0.5));
-                else if (name.StartsWith("bn") && name.EndsWith("weight")) t.copy_(rand_like(t).add(0.5));
-                else if (name.StartsWith("bn") && name.EndsWith("bias")) t.copy_(randn_like(t).mul(0.1));
-                else if (name == "fc2.weight") t.mul_(40);
-            }
-        }
-        model.eval();
-        return model;
-    }
+    /// <summary>A seeded SZANet with spread logits (<see cref="TinyEnsemble.Member"/>) of <paramref name="inputSize"/> pixels.</summary>
+    private static SzaNet Model(int inputSize, int seed) => TinyEnsemble.Member(seed, size: inputSize);
 
     private static ModelMetadata Metadata(Preprocessing preprocessing) =>
         new() { Architecture = SzaNet.Name, Preprocessing = preprocessing, Threshold = 0.42, ThresholdMethod = ThresholdRule.Youden };

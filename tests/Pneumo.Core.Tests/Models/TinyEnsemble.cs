@@ -17,10 +17,10 @@ internal static class TinyEnsemble
     /// A seeded SZANet whose batch norms have non-trivial running statistics and affine parameters, and whose output
     /// weights are scaled up so the logits spread over a few units.
     /// </summary>
-    public static SzaNet Member(int seed, float spread = 40)
+    public static SzaNet Member(int seed, float spread = 40, int size = Size)
     {
         manual_seed(seed);
-        var model = new SzaNet(Size);
+        var model = new SzaNet(size);
         using (no_grad())
         {
             foreach (var (name, t) in model.state_dict())
