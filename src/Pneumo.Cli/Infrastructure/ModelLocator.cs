@@ -2,14 +2,15 @@ using Pneumo.Persistence;
 namespace Pneumo.Cli.Infrastructure;
 
 /// <summary>
-/// Finds the model to use when --model is not given: $PNEUMO_MODEL, else the shipped default, models/resnet18-full
-/// (the whole ImageNet ResNet18 fine-tuned; chosen on validation, results/generalisation/DEFAULT-DECISION.md). Any
+/// Finds the model to use when --model is not given: $PNEUMO_MODEL, else the shipped default,
+/// models/resnet18-full-ensemble (four whole ImageNet ResNet18s fine-tuned, the mean of their logits; chosen on
+/// validation, results/generalisation/DEFAULT-DECISION-3.md; its members are models/resnet18-full*). Any
 /// folder with a <c>model.json</c> will do, an ensemble's (<c>pneumo ensemble</c>) too.
 /// </summary>
 public static class ModelLocator
 {
     public const string EnvironmentVariable = "PNEUMO_MODEL";
-    public const string ShippedModel = "models/resnet18-full";
+    public const string ShippedModel = "models/resnet18-full-ensemble";
 
     public static string Resolve(string? explicitPath)
     {
