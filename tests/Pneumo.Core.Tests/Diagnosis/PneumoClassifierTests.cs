@@ -1,7 +1,5 @@
 using Pneumo.Data;
 using Pneumo.Diagnosis;
-using Pneumo.Inference;
-using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Tests.Explain;
 using SkiaSharp;
@@ -14,27 +12,14 @@ public class PneumoClassifierTests
 {
     private static string SaveKnownModel(TempDir dir)
     {
-        var path = dir.Combine("known");
         using var model = KnownAnswerModel.Build();
-        ModelDirectory.Save(path, model, new ModelMetadata
-        {
-            Architecture = SzaNet.Name, Preprocessing = KnownAnswerModel.Preprocessing, Threshold = 0.5, ThresholdMethod = ThresholdRule.Youden,
-        });
-        return path;
+        return DiagnoserTests.SaveModel(dir, "known", model, 0.5);
     }
 
     private static string SavePng(TempDir dir, string name, RgbImage image)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = bitmap.GetPixelSpan();
-        for (int i = 0; i < image.PlaneSize; i++)
-        {
-            for (int c = 0; c < 3; c++) rgba[4 * i + c] = image.Pixels[c * image.PlaneSize + i];
-            rgba[4 * i + 3] = 255;
-        }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         var path = dir.Combine(name);
-        File.WriteAllBytes(path, data.ToArray());
+        File.WriteAllBytes(path, DiagnoserTests.Png(image));
         return path;
     }
 
