@@ -7,6 +7,11 @@ namespace Pneumo.Cli.Infrastructure;
 /// validation, results/generalisation/DEFAULT-DECISION-3.md; its members are models/resnet18-full*). Any
 /// folder with a <c>model.json</c> will do, an ensemble's (<c>pneumo ensemble</c>) too.
 /// </summary>
+/// <remarks>
+/// The shipped default is looked for in the working directory and its parents (a checkout), then beside the program and
+/// in its parents: the build inside a checkout finds the checkout's, and the .NET tool (<c>dotnet tool install pneumo</c>)
+/// finds the copy packed beside it (src/Pneumo.Cli/Pneumo.Cli.csproj, docs/install.md), wherever it is run from.
+/// </remarks>
 public static class ModelLocator
 {
     public const string EnvironmentVariable = "PNEUMO_MODEL";
