@@ -10,7 +10,8 @@ namespace Pneumo.Tests;
 /// </summary>
 public class CommandOutputTests
 {
-    private static readonly string ShippedDefault = Path.Combine(TestData.RepositoryRoot, "models", "resnet18-full");
+    /// <summary>Round 1's resnet18-full (threshold rule 0.5), one of the default ensemble's members.</summary>
+    private static readonly string RoundOne = Path.Combine(TestData.RepositoryRoot, "models", "resnet18-full");
     private static readonly string Szanet = Path.Combine(TestData.RepositoryRoot, "models", "szanet");
 
     /// <summary>A PNEUMONIA and a NORMAL X-ray of the official test set that the shipped default model gets right by far (p 0.998 and 0.006).</summary>
@@ -18,7 +19,7 @@ public class CommandOutputTests
         (Path.Combine(data, "test", "PNEUMONIA", "person100_bacteria_475.jpeg"), Path.Combine(data, "test", "NORMAL", "IM-0001-0001.jpeg"));
 
     [SkippableFact]
-    public async Task PredictWithoutModelUsesTheShippedDefaultAndPrintsProbabilityLabelAndHeatmap()
+    public async Task PredictWithoutModelUsesTheRoundOneAndPrintsProbabilityLabelAndHeatmap()
     {
         var data = TestData.RequireDataset();
         Skip.If(Environment.GetEnvironmentVariable("PNEUMO_MODEL") is { Length: > 0 }, "PNEUMO_MODEL is set: the default model is not the shipped one");
@@ -44,7 +45,7 @@ public class CommandOutputTests
     {
         var data = TestData.RequireDataset();
         var (pneumonia, normal) = KnownImages(data);
-        var json = await InProcessCli.RunAsync("predict", "--model", ShippedDefault, "--format", "json", pneumonia, normal);
+        var json = await InProcessCli.RunAsync("predict", "--model", RoundOne, "--format", "json", pneumonia, normal);
         Assert.True(json.ExitCode == 0, json.ToString());
         Assert.Equal("", json.Stderr);
         var items = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().ToList(); // the whole output is one JSON document
@@ -54,7 +55,7 @@ public class CommandOutputTests
         Assert.Equal("resnet18-full", items[0].GetProperty("models")[0].GetProperty("name").GetString());
         Assert.Equal(0.5, items[0].GetProperty("threshold").GetDouble());
 
-        var csv = await InProcessCli.RunAsync("predict", "--model", ShippedDefault, "--format", "csv", pneumonia, normal);
+        var csv = await InProcessCli.RunAsync("predict", "--model", RoundOne, "--format", "csv", pneumonia, normal);
         Assert.True(csv.ExitCode == 0, csv.ToString());
         var lines = csv.OutputLines;
         Assert.Equal("path,probability,label,decision", lines[0]);
@@ -76,7 +77,7 @@ public class CommandOutputTests
         var (_, normal) = KnownImages(data);
         using var dir = new TempDir();
         var missing = dir.Combine("missing.jpeg");
-        var r = await InProcessCli.RunAsync("predict", "--model", ShippedDefault, "--format", "csv", missing, normal);
+        var r = await InProcessCli.RunAsync("predict", "--model", RoundOne, "--format", "csv", missing, normal);
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Equal([$"error: {missing}: file not found"], r.ErrorLines);
         Assert.Equal(2, r.OutputLines.Length);

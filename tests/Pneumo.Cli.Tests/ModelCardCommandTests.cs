@@ -135,7 +135,27 @@ public class ModelCardCommandTests(TrainedModelFixture fixture)
     }
 
     /// <summary>The shipped models and the card each has beside it.</summary>
-    public static TheoryData<string> ShippedModels() => new() { "resnet18-full", "resnet18-full-r2", "szanet", "resnet18-finetune", "resnet18-frozen" };
+    public static TheoryData<string> ShippedModels() => new()
+    {
+        "resnet18-full-ensemble", "resnet18-full", "resnet18-full-r2", "resnet18-full-r3", "resnet18-full-r3-s7", "szanet", "resnet18-finetune", "resnet18-frozen",
+    };
+
+    /// <summary>An ensemble's card: its version from its members' weights, their shared split, and where each member's training is.</summary>
+    [Fact]
+    public async Task AnEnsemblesCardGivesItsVersionSplitAndMembers()
+    {
+        var model = Path.Combine(TestData.RepositoryRoot, "models", "resnet18-full-ensemble");
+        using var dir = new TempDir();
+        var r = await InProcessCli.RunAsync("report", "--model", model, "--out", dir.Path);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var md = File.ReadAllText(dir.Combine("MODEL_CARD.md"));
+        using var loaded = Pneumo.Inference.ModelDirectory.Load(model);
+        Assert.Contains($"- Version: `{loaded.Version}`", md);
+        Assert.Contains("each member's weights match the SHA-256 the ensemble's model.json records", md);
+        Assert.Contains("| validation | 1,043 | 268 | 775 | 570 |", md);
+        Assert.Contains("`../resnet18-full-r3-s7/MODEL_CARD.md`", md);
+        Assert.DoesNotContain("training data and split: no command fills it", md);
+    }
 
     /// <summary>
     /// Every shipped model's card is committed beside it and current: made again with the command it records, it reads

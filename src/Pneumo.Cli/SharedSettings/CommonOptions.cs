@@ -1,3 +1,5 @@
+using Pneumo.Cli.Infrastructure;
+
 namespace Pneumo.Cli.SharedSettings;
 
 /// <summary>
@@ -15,8 +17,8 @@ public static class CommonOptions
     public const string SeedHelp = "Seed of every random choice (split, folds, initialisation, shuffling, augmentation, subsets, bootstrap): the same seed, the same result.";
     public const int DefaultSeed = 42;
     public const string Model = "--model <MODEL_DIR>";
-    public const string ModelHelp = "Model directory, or an ensemble's (pneumo ensemble) (default: $PNEUMO_MODEL or models/resnet18-full).";
-    public const string EnsembleHelp = "Model directory (an ensemble's too); repeat for an ad-hoc mean of probabilities. Default: $PNEUMO_MODEL or models/resnet18-full.";
+    public const string ModelHelp = "Model directory, or an ensemble's (pneumo ensemble) (default: $PNEUMO_MODEL or " + ModelLocator.ShippedModel + ").";
+    public const string EnsembleHelp = "Model directory (an ensemble's too); repeat for an ad-hoc mean of probabilities. Default: $PNEUMO_MODEL or " + ModelLocator.ShippedModel + ".";
 
     /// <summary>The check of <c>--threads</c>, shared by both chains.</summary>
     public static string? ThreadsProblem(int threads) => threads < 0 ? "--threads must be 0 (all cores) or more" : null;

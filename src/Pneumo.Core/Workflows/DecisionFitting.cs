@@ -87,6 +87,15 @@ public static class DecisionFitting
         double referredPlain = validation.Count(p => referral.Refers(p, p >= threshold)) / (double)validation.Count;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"referral at coverage {coverage:F2}: NORMAL if p <= {normal:F4}, PNEUMONIA if p >= {1 - pneumonia:F4}; refers {referred:P1} of the pooled validation scores, {referredPlain:P1} of the plain validation images"));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"  per-class coverage on the pooled validation scores: NORMAL {Coverage(false, referral.IncludesNormal):F4}, PNEUMONIA {Coverage(true, referral.IncludesPneumonia):F4} (the fit's own data: a check of the fit)"));
+
+        // The share of one class's pooled scores whose conformal set holds that class.
+        double Coverage(bool pneumoniaClass, Func<double, bool> includes)
+        {
+            var ofClass = pooled.Where((_, i) => (labels[i] == 1) == pneumoniaClass).ToList();
+            return ofClass.Count(includes) / (double)ofClass.Count;
+        }
 
         return metadata with
         {

@@ -12,7 +12,7 @@ namespace Pneumo.Tests.Diagnosis;
 
 public class DiagnoserTests
 {
-    private static string SaveModel(TempDir dir, string name, ClassifierModel model, double threshold)
+    internal static string SaveModel(TempDir dir, string name, ClassifierModel model, double threshold)
     {
         var path = dir.Combine(name);
         ModelDirectory.Save(path, model, new ModelMetadata
@@ -22,7 +22,7 @@ public class DiagnoserTests
         return path;
     }
 
-    private static byte[] Png(RgbImage image)
+    internal static byte[] Png(RgbImage image)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var rgba = bitmap.GetPixelSpan();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pneumo.Data.Transforms;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
@@ -53,6 +54,9 @@ public class DecisionFittingTests
         Assert.Equal(fitted.Thresholds.Keys, fitted.Validation!.Keys);
         Assert.Contains(lines, l => l.StartsWith("calibration: temperature"));
         Assert.Contains(lines, l => l.StartsWith("referral at coverage 0.90"));
+        // The log states the same per-class coverage (the protocol's guard reads it there).
+        Assert.Contains(lines, l => l == string.Create(CultureInfo.InvariantCulture,
+            $"  per-class coverage on the pooled validation scores: NORMAL {normal:F4}, PNEUMONIA {sick:F4} (the fit's own data: a check of the fit)"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pneumo.Audit;
+using Pneumo.Inference;
 using Pneumo.Persistence;
 
 namespace Pneumo.Reporting.Card;
@@ -53,7 +54,9 @@ public sealed record ModelCardInputs
         var document = Json.ReadObject(metaPath);
         var metadata = Json.Read<ModelMetadata>(document, metaPath);
         var name = Path.GetFileName(Path.GetFullPath(modelDir).TrimEnd('/', '\\'));
-        var version = metadata.WeightsSha256 is { Length: >= 12 } sha ? sha[..12] : null;
+        // An ensemble's version is that of its members' weights, as ModelDirectory computes it.
+        var sha256 = metadata.Members is { Count: > 0 } members ? EnsembleCheck.Sha256(members.Select(m => m.WeightsSha256)) : metadata.WeightsSha256;
+        var version = sha256 is { Length: >= 12 } sha ? sha[..12] : null;
         var notes = new List<string>();
 
         var evaluations = evaluationDirs.Select(d => LoadEvaluation(d, metadata, name, version, notes)).ToList();
@@ -106,6 +109,20 @@ public sealed record ModelCardInputs
     /// <summary>Checks the weights file against the SHA-256 that <c>model.json</c> records.</summary>
     private static string CheckWeights(string modelDir, ModelMetadata metadata)
     {
+        if (metadata.Members is { Count: > 0 } members)
+        {
+            foreach (var member in members)
+            {
+                var dir = member.Resolve(modelDir);
+                var memberFile = Path.Combine(dir, FileNames.ModelMetadata);
+                if (!File.Exists(memberFile)) return $"member {member.Path} is absent; the version is model.json's record of the members";
+                var file = Path.Combine(dir, Json.Read<ModelMetadata>(memberFile).Weights);
+                var memberSha = FileHash.Sha256(file);
+                if (memberSha != member.WeightsSha256)
+                    throw new UserError($"{file}: SHA-256 {memberSha[..12]}... does not match the {member.WeightsSha256[..12]}... the ensemble's model.json records for member {member.Path} (rebuild the ensemble)");
+            }
+            return "each member's weights match the SHA-256 the ensemble's model.json records; the version is the SHA-256 of theirs";
+        }
         var weights = Path.Combine(modelDir, metadata.Weights);
         if (metadata.WeightsSha256 is null) return "no checksum recorded in model.json";
         if (!File.Exists(weights)) return $"the weights file {metadata.Weights} is absent; the version is model.json's";

@@ -26,7 +26,9 @@ public static class ModelDetailsSection
             inputs.Version is { } v
                 ? $"Version: `{v}`, the first 12 hex digits of the weights' SHA-256 ({inputs.WeightsCheck})"
                 : $"Version: not recorded ({inputs.WeightsCheck})",
-            $"Weights: `{m.Weights}`, stored as {m.WeightsDtype}" + (m.AveragedWeights ? "; an exponential moving average of the trained weights" : ""),
+            m.IsEnsemble
+                ? "Weights: the members' own (each in its directory, listed below)" + (m.AveragedWeights ? "; each an exponential moving average of its trained weights" : "")
+                : $"Weights: `{m.Weights}`, stored as {m.WeightsDtype}" + (m.AveragedWeights ? "; an exponential moving average of the trained weights" : ""),
             $"Input: {p.InputSize} x {p.InputSize} px, {p.ChannelOrder.ToString().ToUpperInvariant()}" +
                 (p.CenterCrop < 1 ? $", the central {F(p.CenterCrop, "0.###")} of each side" : ", the whole image") +
                 (p.MeanImage is { } mean ? $", minus the mean image `{mean}`" : "") +
@@ -62,7 +64,7 @@ public static class ModelDetailsSection
     {
         if (members is null || members.Count == 0) return "Ensemble: no (one network)";
         var listed = members.Select(Member).ToList();
-        return $"Ensemble of {members.Count} members: " + string.Join("; ", listed);
+        return $"Ensemble of {members.Count} members, the mean of their logits (each member's training on its own card): " + string.Join("; ", listed);
     }
 
     /// <summary>A member as <c>model.json</c> gives it: a directory, or an object with its directory and weights' checksum.</summary>

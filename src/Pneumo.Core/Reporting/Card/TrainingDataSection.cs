@@ -12,6 +12,11 @@ public static class TrainingDataSection
         var m = inputs.Metadata;
         var c = m.Training;
         doc.Heading(2, "Training data and split");
+        if (m.IsEnsemble && m.Dataset is { } ensembleData)
+        {
+            WriteEnsemble(doc, inputs, ensembleData);
+            return;
+        }
         if (m.Dataset is null || c is null)
         {
             doc.NotEvaluated("training data and split", "model.json records no training data or settings (a model saved before they were recorded)", null);
@@ -50,6 +55,30 @@ public static class TrainingDataSection
         if (inputs.History is not null) sources.Add(Path.Combine(inputs.ModelDirectory, FileNames.History));
         if (inputs.Test is { } t) sources.Add(t.MetricsFile);
         doc.Source([.. sources]);
+    }
+
+    /// <summary>An ensemble trains nothing itself: its members' shared data and validation split, and where each member's training is.</summary>
+    private static void WriteEnsemble(CardDocument doc, ModelCardInputs inputs, DatasetInfo d)
+    {
+        var items = new List<string>
+        {
+            $"Data: the training images of {KnownDatasets.Describe(d, cite: true)}, read from `{d.Root}` (fingerprint {d.Fingerprint}).",
+            "Split: the members' one validation split (they were built on the same `split.csv`, copied here, and the ensemble's " +
+                "calibration, operating points and referral were fitted on its validation part); each member's training is on its own card " +
+                $"({string.Join(", ", inputs.Metadata.Members!.Select(mb => $"`{mb.Path}/MODEL_CARD.md`"))}).",
+        };
+        if (inputs.Split is { } s)
+            items.Add(s.SharedPatients == 0 ? "No patient has images in both parts (checked in split.csv)." : $"**{s.SharedPatients} patients have images in both parts** (split.csv).");
+        doc.Bullets(items);
+        var rows = new List<IReadOnlyList<string>>
+        {
+            Row("train", d.TrainClassCounts, inputs.Split?.TrainPatients),
+            Row("validation", d.ValidationClassCounts, inputs.Split?.ValidationPatients),
+        };
+        if (inputs.Test is { } test)
+            rows.Add(Row("test", [test.Result.Tn + test.Result.Fp, test.Result.Tp + test.Result.Fn], null));
+        doc.Table(["part", "images", "NORMAL", "PNEUMONIA", "patients"], rows);
+        doc.Source([inputs.ModelFile, .. inputs.Split is null ? Array.Empty<string>() : [Path.Combine(inputs.ModelDirectory, FileNames.Split)]]);
     }
 
     private static IReadOnlyList<string> Row(string part, int[] counts, int? patients) =>
