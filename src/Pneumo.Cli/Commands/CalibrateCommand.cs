@@ -36,14 +36,8 @@ public sealed class CalibrateCommand(Terminal terminal) : PneumoCommand<Calibrat
         var modelDir = ModelLocator.Resolve(settings.Model);
         var rule = settings.ThresholdRule is null ? (ThresholdRule?)null : Persistence.ThresholdRule.Parse(settings.ThresholdRule, "--threshold-rule");
         var fitted = DecisionFitting.Run(modelDir, root, settings.Coverage, rule, CommandLine(), Line, cancellation);
-        var table = new Table().AddColumns("rule", "threshold", "sensitivity", "specificity", "");
-        foreach (var (name, t) in fitted.Thresholds)
-        {
-            var m = fitted.Validation![name];
-            table.AddRow(name, F(t), F(m.Sensitivity), F(m.Specificity), name == fitted.ThresholdMethod.Name ? "in use" : "");
-        }
         Line("validation (as it is, calibrated) at each rule:");
-        Console.Write(table);
+        RuleTable.Of(fitted).Write(Console);
         Line($"wrote {Path.Combine(modelDir, FileNames.ModelMetadata)} (calibration, thresholds, referral; weights unchanged)");
         return Task.FromResult(ExitCodes.Success);
     }
