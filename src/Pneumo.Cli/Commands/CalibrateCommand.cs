@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
@@ -41,6 +40,4 @@ public sealed class CalibrateCommand(Terminal terminal) : PneumoCommand<Calibrat
         Line($"wrote {Path.Combine(modelDir, FileNames.ModelMetadata)} (calibration, thresholds, referral; weights unchanged)");
         return Task.FromResult(ExitCodes.Success);
     }
-
-    private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 }

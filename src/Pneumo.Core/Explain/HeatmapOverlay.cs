@@ -37,7 +37,7 @@ public static class HeatmapOverlay
     }
 
     /// <summary>The overlay of <paramref name="heatmap"/> on <paramref name="image"/> as PNG bytes.</summary>
-    /// <param name="centerCrop">The fraction of each side the model sees, centred (<c>Preprocessing.CenterCrop</c>); below 1 the window is outlined.</param>
+    /// <remarks><paramref name="centerCrop"/> is the fraction of each side the model sees, centred (<c>Preprocessing.CenterCrop</c>); below 1 the window is outlined.</remarks>
     public static byte[] RenderPng(RgbImage image, Heatmap heatmap, OverlayCaption? caption = null, double centerCrop = 1)
     {
         using var bitmap = Render(image, heatmap, caption, centerCrop);

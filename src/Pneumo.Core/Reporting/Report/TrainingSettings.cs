@@ -9,6 +9,10 @@ namespace Pneumo.Reporting.Report;
 /// weights computed from its training part, weight averaging, test-time augmentation) and its history, else (a
 /// cross-validation) what its configuration gives every fold.
 /// </summary>
+/// <param name="Epochs">Epochs run of the most allowed, and the best (kept) one.</param>
+/// <param name="Input">What the network's input is (<see cref="Describe"/>).</param>
+/// <param name="ClassWeights">The loss's class weights as computed from the training part.</param>
+/// <param name="Averaging">Weight averaging and test-time flip averaging.</param>
 /// <param name="PerImage">Whether the input is standardised per image; null = not recorded.</param>
 /// <param name="Ema">Whether the weights are an exponential moving average.</param>
 /// <param name="Flip">Whether predictions average the image and its mirror image.</param>
