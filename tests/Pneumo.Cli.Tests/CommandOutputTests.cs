@@ -154,6 +154,23 @@ public class CommandOutputTests
         Assert.Equal(5, File.ReadAllLines(dir.Combine("audit.csv")).Length);
     }
 
+    /// <summary>On an 80-column terminal: no line wider, and the tables' cells whole (no "│ defau │" / "│ lt │").</summary>
+    [SkippableFact]
+    public async Task EvaluateAndAuditFitAnEightyColumnTerminal()
+    {
+        using var data = TestData.SmallDataRoot(2, "test");
+        using var dir = new TempDir();
+        var evaluate = await InProcessCli.RunAtWidthAsync(80, "evaluate", "--model", Szanet, "--data", data.Path, "--bootstrap", "100", "--out", dir.Combine("e"));
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        var audit = await InProcessCli.RunAtWidthAsync(80, "audit", "--model", Szanet, "--data", data.Path, "--split", "test", "--bootstrap", "100", "--out", dir.Combine("a"));
+        Assert.True(audit.ExitCode == 0, audit.ToString());
+        foreach (var line in evaluate.OutputLines.Concat(audit.OutputLines)) Assert.True(line.Length <= 80, $"{line.Length} columns: {line}");
+        Assert.Contains(evaluate.OutputLines, l => l.StartsWith("  default ", StringComparison.Ordinal));  // each rule's row whole
+        Assert.Contains(evaluate.OutputLines, l => l.StartsWith("* youden ", StringComparison.Ordinal));
+        foreach (var heading in new[] { "Grad-CAM region", "area share", "PNEUMONIA", "95% CI", "excess", "mean |Δp|", "→PNEUMONIA", "→NORMAL", "accuracy at 0.5" })
+            Assert.Contains(audit.OutputLines, l => l.Contains(heading, StringComparison.Ordinal));
+    }
+
     [SkippableFact]
     public async Task TrainPrintsOneLinePerEpochAndLeavesAModelDirectory()
     {

@@ -22,11 +22,16 @@ public static class InProcessCli
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(null, args);
 
+    /// <summary>Runs with a standard output <paramref name="width"/> columns wide, as on a terminal of that width.</summary>
+    public static Task<Result> RunAtWidthAsync(int width, params string[] args) => RunAsync(null, width, args);
+
     /// <summary>Runs with extra configuration after the application's (e.g. a test-only command).</summary>
-    public static async Task<Result> RunAsync(Action<IConfigurator>? extra, params string[] args)
+    public static Task<Result> RunAsync(Action<IConfigurator>? extra, params string[] args) => RunAsync(extra, 4096, args);
+
+    private static async Task<Result> RunAsync(Action<IConfigurator>? extra, int width, string[] args)
     {
-        // As wide as a redirected process's output: lines are never wrapped.
-        var output = new TestConsole().Width(4096);
+        // By default as wide as a redirected process's output: lines are never wrapped.
+        var output = new TestConsole().Width(width);
         var error = new TestConsole().Width(4096);
         var terminal = new Terminal(output, error);
         var tester = new CommandAppTester(PneumoApp.Registrar(terminal), new CommandAppTesterSettings { TrimConsoleOutput = false }, output);

@@ -6,7 +6,7 @@ using Xunit;
 namespace Pneumo.Tests;
 
 /// <summary>The page in headless Chromium (Debian's /usr/bin/chromium): upload an X-ray, see the label, probability and heatmap.</summary>
-/// <remarks>Skipped where Chromium is not installed (.ci/run installs it). $PNEUMO_SCREENSHOT names a file for a screenshot of the result.</remarks>
+/// <remarks>Skipped where Chromium is not installed (.ci/run installs it). $PNEUMO_SCREENSHOT (and $PNEUMO_SCREENSHOT_PHONE, at 390 px) names a file for a screenshot of the result.</remarks>
 [Collection("service")]
 public class BrowserTests(ServiceFixture service)
 {
@@ -27,15 +27,18 @@ public class BrowserTests(ServiceFixture service)
         return (playwright, browser);
     }
 
-    [SkippableFact]
-    public async Task UploadingAnXrayShowsLabelProbabilityAndHeatmap()
+    /// <summary>On a desktop and on a phone (390 px, an iPhone's width): after the result, nothing wider than the window (no sideways scrolling).</summary>
+    [SkippableTheory]
+    [InlineData(1280, 900)]
+    [InlineData(390, 844)]
+    public async Task UploadingAnXrayShowsLabelProbabilityAndHeatmap(int width, int height)
     {
         var xray = Uploads.RealXray();
         Skip.If(xray is null, "the chest X-ray dataset is not available: browser test skipped");
         var (playwright, browser) = await Launch();
         using var _ = playwright;
         await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
 
@@ -62,8 +65,11 @@ public class BrowserTests(ServiceFixture service)
         Assert.True(await page.Locator("#xray").EvaluateAsync<int>("img => img.naturalWidth") > 0);
         await Assertions.Expect(page.Locator("#models tbody tr")).ToHaveCountAsync(1);
         Assert.Empty(consoleErrors);
+        // The document's width, with the result shown: wider than the window means the page scrolls sideways.
+        int documentWidth = await page.EvaluateAsync<int>("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)");
+        Assert.True(documentWidth <= width, $"the page is {documentWidth} px wide in a {width} px window");
 
-        var shot = Environment.GetEnvironmentVariable("PNEUMO_SCREENSHOT");
+        var shot = Environment.GetEnvironmentVariable(width < 600 ? "PNEUMO_SCREENSHOT_PHONE" : "PNEUMO_SCREENSHOT");
         using var temp = new TempDir();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = string.IsNullOrEmpty(shot) ? temp.Combine("page.png") : shot, FullPage = true });
     }

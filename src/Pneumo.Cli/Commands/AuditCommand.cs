@@ -55,30 +55,29 @@ public sealed class AuditCommand(Terminal terminal) : PneumoCommand<AuditCommand
         var modelDir = ModelLocator.Resolve(settings.Model);
         var result = AuditRun.Execute(modelDir, root, settings.Out!, settings.ToSettings(), CommandLine(), new ReportWriter(), Line, cancellation);
 
-        var mass = new Table().AddColumns("Grad-CAM region", "area share", "NORMAL", "PNEUMONIA", "all", "95% CI", "excess");
+        var mass = new ConsoleTable("Grad-CAM region", "area share", "NORMAL", "PNEUMONIA", "all", "95% CI", "excess");
         foreach (var m in result.CamMass)
             mass.AddRow(m.Region, P(m.AreaShare), P(m.Normal), P(m.Pneumonia), P(m.All.Estimate), Interval(P(m.All.Lower), P(m.All.Upper)), F(m.Excess, "F2") + "x");
-        Console.Write(mass);
-        var masking = new Table().AddColumns("masked", "class", "n", "mean |Δp|", "mean Δp", "flips", "→PNEUMONIA", "→NORMAL");
+        mass.Write(Console);
+        var masking = new ConsoleTable(2, "masked", "class", "n", "mean |Δp|", "mean Δp", "flips", "→PNEUMONIA", "→NORMAL");
         foreach (var m in result.Masking)
             masking.AddRow(m.Variant, m.Class, m.N.ToString(CultureInfo.InvariantCulture), F(m.MeanAbsDelta), F(m.MeanDelta.Estimate, "+0.0000;-0.0000"),
                            P(m.Flips.Estimate), m.ToPneumonia.ToString(CultureInfo.InvariantCulture), m.ToNormal.ToString(CultureInfo.InvariantCulture));
-        Console.Write(masking);
-        var groups = new Table().AddColumns("group", "n", $"accuracy at {F(result.Threshold, "F3")}", "95% CI", "accuracy at 0.5", "95% CI");
+        masking.Write(Console);
+        var groups = new ConsoleTable("group", "n", $"accuracy at {F(result.Threshold, "F3")}", "95% CI", "accuracy at 0.5", "95% CI");
         foreach (var g in result.Groups)
         {
             var half = result.GroupsAtHalf.First(x => x.Group == g.Group);
             groups.AddRow(g.Group, g.N.ToString(CultureInfo.InvariantCulture), F(g.Accuracy.Estimate), Interval(F(g.Accuracy.Lower), F(g.Accuracy.Upper)),
                           F(half.Accuracy.Estimate), Interval(F(half.Accuracy.Lower), F(half.Accuracy.Upper)));
         }
-        Console.Write(groups);
+        groups.Write(Console);
         Line($"{result.N} images in {result.Seconds:F0} s ({result.ImagesPerSecond:F1} images/s audited)");
         Line($"wrote {Path.Combine(settings.Out!, FileNames.Audit)}, {FileNames.AuditRows}, {FileNames.AuditMarkdown}, {FileNames.AuditMeanMap}, {FileNames.AuditGroupFigure}");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);
     }
 
-    /// <summary>"[lower, upper]", escaped: table cells are Spectre markup, where brackets open a tag.</summary>
-    private static string Interval(string lower, string upper) => Markup.Escape($"[{lower}, {upper}]");
+    private static string Interval(string lower, string upper) => $"[{lower}, {upper}]";
 
     private static string F(double v, string format = "F4") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
@@ -36,17 +35,9 @@ public sealed class CalibrateCommand(Terminal terminal) : PneumoCommand<Calibrat
         var modelDir = ModelLocator.Resolve(settings.Model);
         var rule = settings.ThresholdRule is null ? (ThresholdRule?)null : Persistence.ThresholdRule.Parse(settings.ThresholdRule, "--threshold-rule");
         var fitted = DecisionFitting.Run(modelDir, root, settings.Coverage, rule, CommandLine(), Line, cancellation);
-        var table = new Table().AddColumns("rule", "threshold", "sensitivity", "specificity", "");
-        foreach (var (name, t) in fitted.Thresholds)
-        {
-            var m = fitted.Validation![name];
-            table.AddRow(name, F(t), F(m.Sensitivity), F(m.Specificity), name == fitted.ThresholdMethod.Name ? "in use" : "");
-        }
         Line("validation (as it is, calibrated) at each rule:");
-        Console.Write(table);
+        RuleTable.Of(fitted).Write(Console);
         Line($"wrote {Path.Combine(modelDir, FileNames.ModelMetadata)} (calibration, thresholds, referral; weights unchanged)");
         return Task.FromResult(ExitCodes.Success);
     }
-
-    private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 }

@@ -172,10 +172,10 @@ public sealed class ClusterCommand(Terminal terminal) : PneumoCommand<ClusterCom
         var status = ClusterStatus.Read(dir, installed ? slurm : null);
         Line($"{dir}: cluster {SlurmScripts.Name(status.Plan.Workload)}, {status.Plan.Units.Count} tasks, submitted {status.Plan.Submissions.Count} time(s)" +
              (installed ? "" : " (Slurm's commands are not installed here: from the run folder only)"));
-        var table = new Table().AddColumns("unit", "state", "job", "detail");
+        var table = new ConsoleTable("unit", "state", "job", "detail");
         foreach (var u in status.Units.Append(status.Merge))
-            table.AddRow(Markup.Escape(u.Unit), StateName(u.State), Markup.Escape(u.Job ?? ""), Markup.Escape(u.Detail));
-        Console.Write(table);
+            table.AddRow(u.Unit, StateName(u.State), u.Job ?? "", u.Detail);
+        table.Write(Console);
         foreach (var u in status.Units.Append(status.Merge).Where(u => u.State is UnitState.Failed or UnitState.Killed or UnitState.Lost && u.Log is not null))
             Line($"{u.Unit}: log {u.Log}");
         if (status.Done) Line($"done: merged results in {dir}");

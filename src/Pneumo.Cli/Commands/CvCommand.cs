@@ -63,8 +63,28 @@ public sealed class CvCommand(Terminal terminal) : PneumoCommand<CvCommand.Setti
              (settings.Fold is int k ? $" (fold {k} only)" : ""));
         var summary = CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
                                                  [new ConsoleProgress(Console)], Line, new ReportWriter(), settings.Bootstrap, cancellation);
-        Line(CrossValidationTable.Markdown(summary));
+        Tables(summary);
         Line($"wrote {Path.Combine(settings.Out!, FileNames.CrossValidationSummary)} and {FileNames.CrossValidationTable}");
         return Task.FromResult(ExitCodes.Success);
+    }
+
+    /// <summary><c>cv.md</c>'s text and tables as console text and tables that fit the terminal (fold and part name each row).</summary>
+    private void Tables(CrossValidationSummary summary)
+    {
+        static string Plain(string markdown) => markdown.Replace("**", "");
+        Line(Plain(CrossValidationTable.Description(summary)));
+        var folds = CrossValidationTable.Folds(summary);
+        int[] order = [0, 3, .. Enumerable.Range(1, 2), .. Enumerable.Range(4, folds.Headings.Length - 4)];  // fold, part, then the rest
+        var table = new ConsoleTable(2, [.. order.Select(i => folds.Headings[i])]);
+        foreach (var row in folds.Rows) table.AddRow([.. order.Select(i => row[i])]);
+        table.Write(Console);
+        foreach (var note in CrossValidationTable.Notes(summary)) Line(Plain(note));
+        if (CrossValidationTable.Ensemble(summary) is { } ensemble)
+        {
+            Line(CrossValidationTable.EnsembleDescription(summary)!);
+            var transposed = new ConsoleTable("test", "fold ensemble");  // one row of ten wide cells reads better as a column
+            for (int i = 0; i < ensemble.Headings.Length; i++) transposed.AddRow(ensemble.Headings[i], ensemble.Rows[0][i]);
+            transposed.Write(Console);
+        }
     }
 }

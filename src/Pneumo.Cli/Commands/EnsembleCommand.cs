@@ -46,14 +46,8 @@ public sealed class EnsembleCommand(Terminal terminal) : PneumoCommand<EnsembleC
         var root = DataRoot.Resolve(settings.Data);
         var rule = settings.ThresholdRule is null ? (ThresholdRule?)null : Persistence.ThresholdRule.Parse(settings.ThresholdRule, "--threshold-rule");
         var fitted = EnsembleBuild.Run(settings.Members, settings.Out!, root, settings.Coverage, rule, CommandLine(), Line, cancellation);
-        var table = new Table().AddColumns("rule", "threshold", "sensitivity", "specificity", "");
-        foreach (var (name, t) in fitted.Thresholds)
-        {
-            var m = fitted.Validation![name];
-            table.AddRow(name, F(t), F(m.Sensitivity), F(m.Specificity), name == fitted.ThresholdMethod.Name ? "in use" : "");
-        }
         Line("validation (as it is, calibrated) at each rule:");
-        Console.Write(table);
+        RuleTable.Of(fitted).Write(Console);
         Line($"wrote {Path.Combine(settings.Out!, FileNames.ModelMetadata)}: {fitted.Architecture}, threshold {F(fitted.Threshold)} ({fitted.ThresholdMethod.Name}); use it as any model (--model {settings.Out})");
         return Task.FromResult(ExitCodes.Success);
     }

@@ -98,13 +98,13 @@ public sealed class PruneCommand(Terminal terminal) : PneumoCommand<PruneCommand
         using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
         var summary = PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), new ReportWriter(), Line, cancellation);
 
-        var table = new Table().AddColumns("variant", "chosen sparsity (val score)", "own threshold (val)", "val accuracy", "test accuracy",
+        var table = new ConsoleTable("variant", "chosen sparsity (val score)", "own threshold (val)", "val accuracy", "test accuracy",
                                            "test AUC", "largest sparsity kept (val)", "(test)");
         foreach (var c in summary.Choices)
             table.AddRow(c.Variant, F(c.ChosenSparsity, "0.00"), F(c.Threshold), F(c.ValidationAccuracy), F(c.TestAccuracy), F(c.TestAuc),
                          c.MaxSparsityWithinToleranceValidation is double v ? F(v, "0.00") : "none",
                          c.MaxSparsityWithinToleranceTest is double t ? F(t, "0.00") : "none");
-        Console.Write(table);
+        table.Write(Console);
         if (summary.Dense is { } dense)
             Line($"dense: threshold {F(dense.Threshold)}, validation accuracy {F(dense.Validation.Accuracy)}, test accuracy {F(dense.Test.Accuracy)}, " +
                  $"AUC {F(dense.Test.Auc)}; kept = within {F(pruning.Tolerance * 100, "0.#")} points of it; every pruned model at its own " +

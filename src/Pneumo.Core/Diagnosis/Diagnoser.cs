@@ -200,7 +200,9 @@ public sealed class Diagnoser : IDisposable
         if (display is not null)
         {
             var heatmap = Heatmap.Mean(maps);
-            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision)));
+            // The members' maps are zero outside what they see: outline the widest window any of them sees.
+            double crop = members.Max(m => m.Directory.Metadata.Preprocessing.CenterCrop);
+            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision), crop));
         }
         // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
         var (width, height) = dicom is not null ? (dicom.Width, dicom.Height) : ImageDecoder.ReadHeader(encoded, name).Size;

@@ -30,6 +30,17 @@ public sealed record ArchitectureInfo(string Name, string Description, Func<int,
     /// file parsed and copied) are not read: about 0.3-0.5 s of CPU per model at start-up, which an ensemble pays per member.
     /// </remarks>
     public ClassifierModel BuildForLoading(int inputSize, BackboneSpec? backbone = null) => (CreateForLoading ?? Create)(inputSize, backbone);
+
+    /// <summary>The preprocessing a training run of this architecture with <paramref name="config"/> uses: its input (or the architecture's), with the run's per-image standardisation and centre crop when set.</summary>
+    public Preprocessing PreprocessingFor(TrainingConfig config)
+    {
+        var input = config.Input ?? DefaultPreprocessing;
+        return input with
+        {
+            PerImageStandardize = config.PerImageStandardize ?? input.PerImageStandardize,
+            CenterCrop = config.CenterCrop ?? input.CenterCrop,
+        };
+    }
 }
 
 /// <summary>Maps architecture names to builders; the one place that knows which architectures exist.</summary>

@@ -138,12 +138,7 @@ public sealed class TrainingRun
         TorchThreads.Use(Config.Threads);
         var data = PrepareData();
         var arch = ModelRegistry.Get(Config.Architecture);
-        var input = Config.Input ?? arch.DefaultPreprocessing;
-        var preprocessing = input with
-        {
-            PerImageStandardize = Config.PerImageStandardize ?? input.PerImageStandardize,
-            CenterCrop = Config.CenterCrop ?? input.CenterCrop,
-        };
+        var preprocessing = arch.PreprocessingFor(Config);
         torch.manual_seed(Config.Seed);
         using var model = arch.Build(preprocessing.InputSize, Config.Backbone);
         model.MixedPrecision = Config.Precision == Precision.Bf16;

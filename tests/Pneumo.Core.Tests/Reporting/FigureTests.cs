@@ -152,6 +152,37 @@ public class FigureTests : IDisposable
         var curves = loss.GetPlottables<ScottPlot.Plottables.Scatter>().Select(c => c.Data.GetScatterPoints().Select(q => q.Y)).ToList();
         Assert.Equal(history.Select(h => h.Loss), curves[0]);
         Assert.Equal(history.Select(h => h.ValLoss), curves[1]);
+        foreach (var plot in new[] { loss, accuracy })
+        {
+            // Whole epochs only (no 1.5), over the epochs run; the legend outside the data area.
+            var ticks = RenderedTicks(plot);
+            Assert.Equal([1.0, 2, 3, 4, 5, 6, 7, 8], ticks);
+            Assert.Equal((0.5, 8.5), (plot.Axes.GetLimits().Left, plot.Axes.GetLimits().Right));
+            Assert.False(plot.Legend.IsVisible);
+            Assert.Contains(plot.Axes.GetPanels(), p => p is ScottPlot.Panels.LegendPanel);
+        }
+        // Loss from 0; accuracy up to 1 and spanning at least 0.2, even when it barely moves.
+        Assert.Equal(0, loss.Axes.GetLimits().Bottom);
+        Assert.Equal((0.6, 1.02), (accuracy.Axes.GetLimits().Bottom, accuracy.Axes.GetLimits().Top));
+        var flat = history.Select(h => h with { Accuracy = 0.95 + h.Epoch * 0.001, ValAccuracy = 0.951 }).ToList();
+        Assert.Equal(0.8, TrainingCurvesFigure.Build(flat, "flat").GetPlot(1).Axes.GetLimits().Bottom, 12);
+    }
+
+    /// <summary>The bottom axis's labelled ticks as drawn (the tick generator fills them when the plot renders).</summary>
+    private static List<double> RenderedTicks(Plot plot)
+    {
+        using var image = plot.GetImage(600, 400);
+        return plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Position).ToList();
+    }
+
+    [Fact]
+    public void EpochTicksStayWholeOverManyEpochs()
+    {
+        var plot = FigureFile.NewPlot();
+        FigureAxes.EpochTicks(plot, 1, 37);
+        var ticks = RenderedTicks(plot);
+        Assert.All(ticks, t => Assert.Equal(Math.Round(t), t));
+        Assert.Equal([1.0, 5, 10, 15, 20, 25, 30, 35], ticks.Order());
     }
 
     [Fact]
@@ -165,6 +196,8 @@ public class FigureTests : IDisposable
         MetricBarsFigure.Save([new MetricSeries("ours", values, intervals), new MetricSeries("paper", new Dictionary<string, double> { ["accuracy"] = 0.83, ["auc"] = 0.956 })],
                               path, width: 900, height: 500);
         AssertPicture(path, 900, 500);
+        // The tables' word for the true positive rate, not "recall".
+        Assert.Equal(["accuracy", "precision", "sensitivity", "F1", "AUC"], MetricBarsFigure.Metrics.Select(m => m.Label));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 using Pneumo.Reporting.Report;
+using Pneumo.Workflows;
 using Xunit;
 
 namespace Pneumo.Tests.Reporting;
@@ -49,6 +50,44 @@ public class StudyReportTests
         var bacteria = a.ByFinding[0];
         Assert.InRange(bacteria.CalledPneumonia.Estimate, bacteria.CalledPneumonia.Lower, bacteria.CalledPneumonia.Upper);
         Assert.True(a.ExpectedCalibrationError.Lower <= a.ExpectedCalibrationError.Upper);
+    }
+
+    /// <summary>
+    /// A quick study's report says so, above everything and across the top of every figure; each model's row gives the
+    /// settings it really trained with (here: balanced subset, so equal class weights; no per-image standardisation).
+    /// </summary>
+    [Fact]
+    public void AQuickStudysReportCarriesTheBannerAndEachModelsRealSettings()
+    {
+        using var temp = new TempDir();
+        var study = Directory.CreateDirectory(temp.Combine("study")).FullName;
+        Json.Write(Path.Combine(study, FileNames.Study), new StudyRecord { DataRoot = "/nowhere", Options = StudyOptions.QuickPreset });
+        var run = Evaluation(temp, Path.Combine("study", "runs", "resnet18-frozen"), 1);
+        var config = new StudyOptions().Training("resnet18-frozen") with { LimitPerClass = 60 };
+        Json.Write(Path.Combine(run, FileNames.ModelMetadata), new ModelMetadata
+        {
+            Architecture = "resnet18-frozen", Preprocessing = Pneumo.Models.ModelRegistry.PretrainedResNet18Input, Threshold = 0.5,
+            Training = config, AveragedWeights = true, TestTimeAugmentation = TestTimeAugmentation.HorizontalFlip, BestEpoch = 2,
+            Dataset = new DatasetInfo("/nowhere", "x", 96, 24, [48, 48], [12, 12], [1.0, 1.0]),
+        });
+        var quick = StudyReport.Write([ReportInputs.Load(run)], null, temp.Combine("quick-report"), "pneumo study --quick (test)", resamples: 100);
+        var md = File.ReadAllText(temp.Combine("quick-report", FileNames.ReportMarkdown));
+        Assert.StartsWith($"# Pneumonia from pediatric chest X-rays: study report\n\n> **{StudyReport.QuickRun}.**", md.ReplaceLineEndings("\n"));
+        Assert.Contains("| equal (balanced training part): none in effect | EMA 0.998, flip-averaged |", md);
+        Assert.Contains("224 px BGR, 0-255, minus mean image `", md);
+        Assert.Contains("not standardised per image |", md);
+        Assert.Contains("standardised per image: none; not: resnet18-frozen", md);
+        Assert.DoesNotContain("| True |", md);
+        foreach (var figure in quick.Figures)
+        {
+            using var png = SkiaSharp.SKBitmap.Decode(temp.Combine("quick-report", figure));
+            Assert.Equal(new SkiaSharp.SKColor(255, 214, 102), png.GetPixel(3, 3));  // the banner's band, top left
+        }
+
+        var full = StudyReport.Write([ReportInputs.Load(Evaluation(temp, "model-a", 1))], null, temp.Combine("report"), "pneumo report (test)", resamples: 100);
+        Assert.DoesNotContain(StudyReport.QuickRun, File.ReadAllText(temp.Combine("report", FileNames.ReportMarkdown)));
+        using (var png = SkiaSharp.SKBitmap.Decode(temp.Combine("report", full.Figures[0])))
+            Assert.NotEqual(new SkiaSharp.SKColor(255, 214, 102), png.GetPixel(3, 3));
     }
 
     [Fact]

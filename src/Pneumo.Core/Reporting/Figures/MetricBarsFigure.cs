@@ -8,14 +8,15 @@ public sealed record MetricSeries(string Name, IReadOnlyDictionary<string, doubl
                                   IReadOnlyDictionary<string, ConfidenceInterval>? Intervals = null);
 
 /// <summary>
-/// Accuracy, precision, recall, F1 and AUC across models and protocols as grouped bars (the paper's Fig. 5), with 95%
-/// intervals as whiskers where a series has them.
+/// Accuracy, precision, sensitivity (the paper's "recall"), F1 and AUC across models and protocols as grouped bars (the
+/// paper's Fig. 5), with 95% intervals as whiskers where a series has them.
 /// </summary>
+/// <remarks>Bars start at 0 (a bar's length is its value); the legend sits under the chart, off the bars.</remarks>
 public static class MetricBarsFigure
 {
     /// <summary>The metrics compared, as keys of <see cref="MetricSeries.Values"/> and their axis labels.</summary>
     public static readonly IReadOnlyList<(string Key, string Label)> Metrics =
-        [("accuracy", "accuracy"), ("precision", "precision"), ("sensitivity", "recall"), ("f1", "F1"), ("auc", "AUC")];
+        [("accuracy", "accuracy"), ("precision", "precision"), ("sensitivity", "sensitivity"), ("f1", "F1"), ("auc", "AUC")];
 
     public static void Save(IReadOnlyList<MetricSeries> series, string path, string title = "Test metrics by model and protocol",
                             int width = 1400, int height = 650)
@@ -53,9 +54,8 @@ public static class MetricBarsFigure
                                   Metrics.Select(m => m.Label).ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 15;
-        var lowest = series.SelectMany(s => s.Values.Values).Where(double.IsFinite).DefaultIfEmpty(0).Min();
-        double bottom = Math.Max(0, Math.Floor(lowest * 10) / 10 - 0.1);
-        plot.Axes.SetLimitsY(bottom, 1.08);
+        const double bottom = 0;
+        plot.Axes.SetLimitsY(bottom, 1.05);
         foreach (var (x, value) in values)  // inside the bar near its foot, clear of the whiskers
         {
             var label = plot.Add.Text(value.ToString("F3"), x - 0.2, bottom + 0.01);
@@ -67,8 +67,7 @@ public static class MetricBarsFigure
         }
         plot.Title(title + (series.Any(s => s.Intervals is not null) ? " (whiskers: 95% bootstrap intervals)" : ""));
         plot.YLabel("value on the test set");
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.Legend.Orientation = Orientation.Horizontal;
+        FigureAxes.LegendBelow(plot);
         FigureFile.Save(plot, path, width, height);
     }
 }

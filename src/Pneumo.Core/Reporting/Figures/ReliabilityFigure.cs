@@ -59,7 +59,7 @@ public static class ReliabilityFigure
         plot.Title($"{title} ({models[0].Calibration.Bins.Count} equal-width bins)");
         plot.XLabel("mean predicted probability of PNEUMONIA in the bin");
         plot.YLabel("fraction of PNEUMONIA in the bin");
-        plot.ShowLegend(Alignment.UpperLeft);
+        FigureAxes.LegendBelow(plot);  // off the curves, which can pass through any corner
         return plot;
     }
 

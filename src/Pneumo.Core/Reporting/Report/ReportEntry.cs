@@ -13,6 +13,21 @@ public sealed record ReportEntry(string Name, string Protocol, string Architectu
 public static class ReportInputs
 {
     /// <summary>
+    /// Whether <paramref name="dir"/> is a result of <c>pneumo study --quick</c>: the <c>study.json</c> of the study
+    /// folder holding it (two levels up: runs/NAME, pruning/NAME, cv/NAME) records a quick study.
+    /// </summary>
+    public static bool FromQuickStudy(string dir)
+    {
+        var folder = new DirectoryInfo(Path.GetFullPath(dir)).Parent;
+        for (int up = 1; up <= 2 && folder is not null; up++, folder = folder.Parent)
+        {
+            var study = Path.Combine(folder.FullName, FileNames.Study);
+            if (File.Exists(study)) return Json.Read<StudyRecord>(study).Options.Quick;
+        }
+        return false;
+    }
+
+    /// <summary>
     /// A folder is a cross-validation (<c>cv.json</c>), a model directory with its test evaluation in <c>test/</c>, or an
     /// evaluation (<c>metrics.json</c> + <c>predictions.csv</c>, whose recorded model directory gives history and settings).
     /// </summary>

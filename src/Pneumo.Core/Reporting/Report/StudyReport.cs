@@ -22,6 +22,9 @@ public sealed record ReportSummary(DataSummary? Data, List<EntryAnalysis> Models
 /// </summary>
 public static class StudyReport
 {
+    /// <summary>The banner over a quick study's report and on each of its figures.</summary>
+    public const string QuickRun = "quick run: checks the pipeline, numbers mean nothing";
+
     public static ReportSummary Write(IReadOnlyList<ReportEntry> entries, string? dataRoot, string outDir, string command,
                                       int resamples = Bootstrap.DefaultResamples, Action<string>? log = null)
     {
@@ -29,6 +32,8 @@ public static class StudyReport
         var report = new Sections(outDir, log);
         var data = dataRoot is not null && Directory.Exists(dataRoot) ? DataSummary.Read(dataRoot) : null;
         var analyses = entries.Select(e => EntryAnalysis.Of(e, resamples)).ToList();
+        bool quick = entries.Any(e => ReportInputs.FromQuickStudy(e.Directory));
+        if (quick) report.QuickBanner();
         report.Title(entries, command);
         report.Data(data);
         report.Models(entries);
@@ -37,8 +42,10 @@ public static class StudyReport
         var cvs = entries.Where(e => e.CrossValidation is not null).ToList();
         report.CrossValidation(cvs);
         report.PerImagePredictions(entries);
-        report.DifferencesFromThePaper();
+        report.DifferencesFromThePaper(entries);
 
+        if (quick)
+            foreach (var figure in report.Figures) FigureBanner.Stamp(Path.Combine(outDir, figure), QuickRun);
         var markdown = report.Markdown;
         AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportMarkdown), markdown);
         AtomicFile.WriteAllText(Path.Combine(outDir, FileNames.ReportHtml), MarkdownHtml.Convert(markdown, outDir, "Pneumo study report"));
@@ -67,6 +74,11 @@ public static class StudyReport
             return Path.Combine(dir, name);
         }
 
+        /// <summary>The warning that opens a quick study's report: its models saw a small subset for an epoch or two.</summary>
+        public void QuickBanner() =>
+            md.AppendLine($"> **{QuickRun}.** Made by `pneumo study --quick`: a small subset of the training images and one or two epochs, " +
+                          "so the models below have barely learned; run `pneumo study` without `--quick` for results.\n");
+
         public void Title(IReadOnlyList<ReportEntry> entries, string command) =>
             md.AppendLine($"Made by `{command}` at commit `{Provenance.Capture(command).Commit}` from the result files of: " +
                           string.Join(", ", entries.Select(e => $"`{e.Directory}`")) +
@@ -94,14 +106,15 @@ public static class StudyReport
         public void Models(IReadOnlyList<ReportEntry> entries)
         {
             md.AppendLine("## Models and protocols\n");
-            md.AppendLine("| model | architecture | protocol | epochs (best) | batch | lr | augmentation | class weights | threshold |\n" +
-                          "|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("Each row as the model really trained, from its `model.json` and `history.csv` (a cross-validation: its configuration).\n");
+            md.AppendLine("| model | architecture | protocol | epochs run (best) | batch | lr | input | augmentation | class weights | averaging | threshold |\n" +
+                          "|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var e in entries)
             {
                 var c = e.Config;
-                var epochs = c is null ? "" : $"{c.Epochs} ({e.Model?.BestEpoch?.ToString() ?? "per fold"})";
-                md.AppendLine($"| {e.Name} | {e.Architecture} | {e.Protocol} | {epochs} | {c?.BatchSize} | {c?.LearningRate:G3} | " +
-                              $"{(c is null ? "" : Augmentation(c.Augmentation))} | {c?.ClassWeights} | {F(e.Threshold)} |");
+                var t = TrainingSettings.Of(e);
+                md.AppendLine($"| {e.Name} | {e.Architecture} | {e.Protocol} | {t.Epochs} | {c?.BatchSize} | {c?.LearningRate:G3} | {t.Input} | " +
+                              $"{(c is null ? "" : Augmentation(c.Augmentation))} | {t.ClassWeights} | {t.Averaging} | {F(e.Threshold)} |");
             }
             foreach (var e in entries.Where(e => e.History is { Count: > 0 }))
             {
@@ -203,8 +216,11 @@ public static class StudyReport
             md.AppendLine();
         }
 
-        public void DifferencesFromThePaper()
+        public void DifferencesFromThePaper(IReadOnlyList<ReportEntry> entries)
         {
+            var settings = entries.Select(e => (e.Name, Settings: TrainingSettings.Of(e))).ToList();
+            string Names(Func<TrainingSettings, bool> which) =>
+                settings.Where(s => which(s.Settings)).Select(s => s.Name).ToList() is { Count: > 0 } names ? string.Join(", ", names) : "none";
             md.AppendLine("## What differs from the paper\n");
             md.AppendLine("- Validation is split by **patient** (no child on both sides), the paper's split is by image and leaks patients between " +
                           "training and validation.");
@@ -212,8 +228,10 @@ public static class StudyReport
                           "paper's \"validation\" AUCs are on the test set's 624 images.");
             md.AppendLine("- The paper's transfer model is ResNet152V2; its ImageNet weights are not obtainable here, so the transfer models (when " +
                           "present) use an ImageNet ResNet18.");
-            md.AppendLine("- Models average their weights (EMA) and predictions over a horizontal flip, and images are standardised per image; the " +
-                          "paper scales to [0, 1] only.");
+            md.AppendLine($"- Inputs (per model in the table above): standardised per image: {Names(s => s.PerImage == true)}; not: " +
+                          $"{Names(s => s.PerImage == false)} (the ResNet18 models take what their ImageNet weights expect). The paper scales to [0, 1] only.");
+            md.AppendLine($"- Weights averaged over training (EMA): {Names(s => s.Ema)}; predictions averaged over a horizontal flip: {Names(s => s.Flip)}. " +
+                          "The paper does neither.");
             md.AppendLine("- Cross-validation folds are stratified and patient-grouped over the training set, and every fold model is also tested " +
                           "on the official test set; the paper gives its CV results only as figures.");
             md.AppendLine("- Confidence intervals, calibration and per-type sensitivity are not in the paper.");
