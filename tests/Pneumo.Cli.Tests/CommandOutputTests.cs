@@ -134,27 +134,15 @@ public class CommandOutputTests
         Assert.Contains(r.OutputLines, l => l.StartsWith("  default ", StringComparison.Ordinal));
         Assert.Contains(r.OutputLines, l => l.StartsWith("6 images; model threshold (youden)", StringComparison.Ordinal));
         Assert.Contains(r.OutputLines, l => l.StartsWith("  ECE ", StringComparison.Ordinal));
-        var rows = File.ReadAllLines(dir.Combine("predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(6, rows.Count);
-        Assert.All(rows, row => Assert.Equal(row[0].StartsWith("test/PNEUMONIA/", StringComparison.Ordinal) ? "1" : "0", row[1]));
-    }
-
-    /// <summary>
-    /// Output redirected (as here: test consoles, no terminal): evaluate's progress is plain lines on standard error, each
-    /// step ending at 100%; standard output holds the results alone.
-    /// </summary>
-    [SkippableFact]
-    public async Task EvaluateWritesPlainProgressToStandardErrorOnly()
-    {
-        using var data = TestData.SmallDataRoot(3, "test");
-        using var dir = new TempDir();
-        var r = await InProcessCli.RunAsync("evaluate", "--model", Szanet, "--data", data.Path, "--bootstrap", "100", "--out", dir.Path);
-        Assert.True(r.ExitCode == 0, r.ToString());
+        // Output redirected (test consoles, no terminal): progress is plain lines on standard error, each step ending at 100%.
         Assert.Contains(r.ErrorLines, l => l.StartsWith("progress: decoding: 6/6 (100%) in ", StringComparison.Ordinal));
         Assert.Contains(r.ErrorLines, l => l.StartsWith("progress: scoring: 6/6 (100%) in ", StringComparison.Ordinal));
         Assert.All(r.ErrorLines, l => Assert.StartsWith("progress: ", l));
         Assert.DoesNotContain(r.OutputLines, l => l.StartsWith("progress", StringComparison.Ordinal));
         Assert.StartsWith("evaluating ", r.OutputLines[0]);
+        var rows = File.ReadAllLines(dir.Combine("predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows, row => Assert.Equal(row[0].StartsWith("test/PNEUMONIA/", StringComparison.Ordinal) ? "1" : "0", row[1]));
     }
 
     /// <summary>

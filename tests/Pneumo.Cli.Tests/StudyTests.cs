@@ -15,7 +15,7 @@ public class StudyTests
     /// <summary>About a minute on a free 2-core machine; far longer when a niced test shares it with a training job.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
 
-    [SkippableFact]
+    [SlowFact]
     public void AQuickStudyRunsEveryStageWritesTheReportAndARerunRedoesNothing()
     {
         using var data = TestData.SmallDataRoot(8, "train", "test");
