@@ -9,7 +9,7 @@ namespace Pneumo.Tests;
 /// <summary><c>pneumo bench</c>: the shape of bench.json (not its numbers, which belong to the machine), and bad options.</summary>
 public sealed class BenchTests
 {
-    [SkippableFact]
+    [SlowFact]
     public void BenchWritesEveryMeasurementInTheDocumentedShape()
     {
         var data = TestData.RequireDataset();

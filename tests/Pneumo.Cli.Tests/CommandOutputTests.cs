@@ -135,9 +135,35 @@ public class CommandOutputTests
         Assert.Contains(r.OutputLines, l => l.StartsWith("  default ", StringComparison.Ordinal));
         Assert.Contains(r.OutputLines, l => l.StartsWith("6 images; model threshold (youden)", StringComparison.Ordinal));
         Assert.Contains(r.OutputLines, l => l.StartsWith("  ECE ", StringComparison.Ordinal));
+        // Output redirected (test consoles, no terminal): progress is plain lines on standard error, each step ending at 100%.
+        Assert.Contains(r.ErrorLines, l => l.StartsWith("progress: decoding: 6/6 (100%) in ", StringComparison.Ordinal));
+        Assert.Contains(r.ErrorLines, l => l.StartsWith("progress: scoring: 6/6 (100%) in ", StringComparison.Ordinal));
+        Assert.All(r.ErrorLines, l => Assert.StartsWith("progress: ", l));
+        Assert.DoesNotContain(r.OutputLines, l => l.StartsWith("progress", StringComparison.Ordinal));
+        Assert.StartsWith("evaluating ", r.OutputLines[0]);
         var rows = File.ReadAllLines(dir.Combine("predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Equal(6, rows.Count);
         Assert.All(rows, row => Assert.Equal(row[0].StartsWith("test/PNEUMONIA/", StringComparison.Ordinal) ? "1" : "0", row[1]));
+    }
+
+    /// <summary>
+    /// predict over a folder: progress on standard error, the CSV on standard output exactly as without it (a header and
+    /// one row per image, nothing else).
+    /// </summary>
+    [SkippableFact]
+    public async Task PredictOverAFolderKeepsItsOutputAndReportsProgressOnStandardError()
+    {
+        using var data = TestData.SmallDataRoot(2, "test");
+        var folder = Path.Combine(data.Path, "test");
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        var overFolder = await InProcessCli.RunAsync("predict", "--model", Szanet, "--format", "csv", folder);
+        var overFiles = await InProcessCli.RunAsync(["predict", "--model", Szanet, "--format", "csv", .. files]);
+        Assert.True(overFolder.ExitCode == 0, overFolder.ToString());
+        Assert.Equal(overFiles.Stdout, overFolder.Stdout);
+        Assert.Equal(files.Length + 1, overFolder.OutputLines.Length);
+        Assert.Equal("", overFiles.Stderr);  // a list of files is not long work: no progress
+        Assert.Equal(Enumerable.Range(1, files.Length).Select(i => $"progress: predicting: {i}/{files.Length} ({100 * i / files.Length}%)"),
+                     overFolder.ErrorLines.Select(l => l.Split(new[] { ", about", " in " }, StringSplitOptions.None)[0]));
     }
 
     [SkippableFact]
@@ -149,6 +175,8 @@ public class CommandOutputTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains(r.OutputLines, l => l.Contains("Grad-CAM region") && l.Contains("excess"));
         Assert.Contains(r.OutputLines, l => l.StartsWith("4 images in ", StringComparison.Ordinal));
+        Assert.Contains(r.ErrorLines, l => l.StartsWith("progress: auditing: 4/4 (100%) in ", StringComparison.Ordinal));
+        Assert.DoesNotContain(r.OutputLines, l => l.StartsWith("progress", StringComparison.Ordinal));
         using var audit = JsonDocument.Parse(File.ReadAllText(dir.Combine("audit.json")));
         Assert.Equal(4, audit.RootElement.GetProperty("n").GetInt32());
         Assert.Equal(5, File.ReadAllLines(dir.Combine("audit.csv")).Length);

@@ -13,7 +13,7 @@ public class FuzzTests(ITestOutputHelper output)
 {
     private const long MaxPeakRssKb = 1536L * 1024;
 
-    [SkippableFact]
+    [SlowFact]
     public void MutatedFilesAreScoredOrRefusedOneLineEachAndTheProcessNeverDies()
     {
         Skip.IfNot(File.Exists("/usr/bin/time"), "GNU time (/usr/bin/time) measures the peak RSS: apt-get install -y time");

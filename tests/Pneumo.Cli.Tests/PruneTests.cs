@@ -7,7 +7,7 @@ namespace Pneumo.Tests;
 [Collection("cli")]
 public class PruneTests(TrainedModelFixture fixture)
 {
-    [SkippableFact]
+    [SlowFact]
     public void PruneWritesItsReportAndAModelDirectoryThatEvaluateAndPredictAccept()
     {
         TestData.RequireDataset();

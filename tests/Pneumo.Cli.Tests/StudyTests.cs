@@ -15,7 +15,7 @@ public class StudyTests
     /// <summary>About a minute on a free 2-core machine; far longer when a niced test shares it with a training job.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
 
-    [SkippableFact]
+    [SlowFact]
     public void AQuickStudyRunsEveryStageWritesTheReportAndARerunRedoesNothing()
     {
         using var data = TestData.SmallDataRoot(8, "train", "test");
@@ -35,6 +35,11 @@ public class StudyTests
             Assert.Contains(first.Stdout.Split('\n'), l => l.StartsWith("stage ") && l.EndsWith($" {stage}: start"));
             Assert.Contains(first.Stdout.Split('\n'), l => l.StartsWith("stage ") && l.Contains($" {stage}: finished in "));
         }
+        // each stage's key figures when it ends; progress on standard error, the stages counted
+        foreach (var arch in new[] { "szanet", "resnet18-frozen", "resnet18-finetune" })
+            Assert.Contains(first.Stdout.Split('\n'), l => l.StartsWith($"  {arch}: test accuracy ", StringComparison.Ordinal) && l.Contains(", AUC "));
+        Assert.Contains(first.Stdout.Split('\n'), l => l.StartsWith("  szanet: 2 folds, test accuracy ", StringComparison.Ordinal));
+        Assert.Contains(first.Stderr.Split('\n'), l => l.StartsWith($"progress: study stages: {Stages.Length}/{Stages.Length} (100%) in ", StringComparison.Ordinal));
         var record = ReadStudy(outDir);
         Assert.True(record.GetProperty("complete").GetBoolean());
         Assert.Equal(42, record.GetProperty("seed").GetInt32());

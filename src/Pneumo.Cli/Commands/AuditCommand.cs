@@ -53,7 +53,8 @@ public sealed class AuditCommand(Terminal terminal) : PneumoCommand<AuditCommand
     {
         var root = DataRoot.Resolve(settings.Data);
         var modelDir = ModelLocator.Resolve(settings.Model);
-        var result = AuditRun.Execute(modelDir, root, settings.Out!, settings.ToSettings(), CommandLine(), new ReportWriter(), Line, cancellation);
+        var result = ProgressDisplay.Run(Terminal, display =>
+            AuditRun.Execute(modelDir, root, settings.Out!, settings.ToSettings(), CommandLine(), new ReportWriter(), Line, cancellation, display));
 
         var mass = new ConsoleTable("Grad-CAM region", "area share", "NORMAL", "PNEUMONIA", "all", "95% CI", "excess");
         foreach (var m in result.CamMass)

@@ -61,8 +61,9 @@ public sealed class CvCommand(Terminal terminal) : PneumoCommand<CvCommand.Setti
         var root = DataRoot.Resolve(settings.Data);
         Line($"data: {root}; {settings.Folds}-fold cross-validation of {settings.Arch} in {settings.Out}" +
              (settings.Fold is int k ? $" (fold {k} only)" : ""));
-        var summary = CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
-                                                 [new ConsoleProgress(Console)], Line, new ReportWriter(), settings.Bootstrap, cancellation);
+        var summary = ProgressDisplay.Run(Terminal, display =>
+            CrossValidationRun.Execute(settings.ToConfig(), settings.Folds, root, settings.Out!, settings.Fold - 1, CommandLine(),
+                                       [new ConsoleProgress(Console, display)], Line, new ReportWriter(), settings.Bootstrap, cancellation, display));
         Tables(summary);
         Line($"wrote {Path.Combine(settings.Out!, FileNames.CrossValidationSummary)} and {FileNames.CrossValidationTable}");
         return Task.FromResult(ExitCodes.Success);

@@ -42,8 +42,8 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
         var root = DataRoot.Resolve(settings.Data);
         using var model = ModelDirectory.Load(ModelLocator.Resolve(settings.Model), Warning);
         Line($"evaluating {model.Path} ({model.Metadata.Architecture}) on {ModelSplit.Describe(model, root, settings.Split)}");
-        var result = ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line, settings.Bootstrap, cancellation,
-                                         new ReportWriter());
+        var result = ProgressDisplay.Run(Terminal, display => ModelEvaluation.Run(model, root, settings.Split, settings.Out!, CommandLine(), Line,
+                                                                                  settings.Bootstrap, cancellation, new ReportWriter(), display));
         OperatingPoints(result);
         Line($"{result.N} images; model threshold ({result.ThresholdMethod}) {F(result.Threshold)}");
         Line($"at it, with 95% bootstrap intervals ({result.BootstrapResamples} resamples):");

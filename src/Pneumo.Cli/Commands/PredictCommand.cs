@@ -60,30 +60,54 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
         int failed = 0;
         var results = new List<ImagePrediction>();
         var files = ExpandInputs(settings.Inputs, ref failed);
-        foreach (var path in settings.Shard is null ? files : Data.Shard.Parse(settings.Shard).Select(files))
+        var selected = (settings.Shard is null ? files : Data.Shard.Parse(settings.Shard).Select(files)).ToList();
+        // Folders can hold thousands of images: progress on standard error (or live in the terminal), the results as they come.
+        bool folders = settings.Inputs.Any(Directory.Exists);
+        void Score(ProgressDisplay? display)
         {
-            cancellation.ThrowIfCancellationRequested();
-            try
+            var predicted = WorkProgress.Counter(display, PredictingStep, selected.Count);
+            for (int i = 0; i < selected.Count; i++)
             {
-                var d = diagnoser.Diagnose(path, explain: heatmaps is not null, maxFileBytes: settings.MaxFileMb * 1024L * 1024);
-                var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
-                var r = new ImagePrediction(path, Prediction.From(d), heatmap);
-                foreach (var warning in d.Dicom?.Warnings ?? []) Warning($"{path}: {warning}");
-                results.Add(r);
-                if (settings.Format == "text") Terminal.Verbatim(TextLine(r));  // never wrapped at the terminal's width: one line per image
-            }
-            catch (DataException e)
-            {
-                Error(e.Message);
-                failed++;
+                cancellation.ThrowIfCancellationRequested();
+                var path = selected[i];
+                try
+                {
+                    var d = diagnoser.Diagnose(path, explain: heatmaps is not null, maxFileBytes: settings.MaxFileMb * 1024L * 1024);
+                    var heatmap = d.Explanation is null ? null : heatmaps!.Write(path, d.Explanation.OverlayPng);
+                    var r = new ImagePrediction(path, Prediction.From(d), heatmap);
+                    foreach (var warning in d.Dicom?.Warnings ?? []) Warning($"{path}: {warning}");
+                    results.Add(r);
+                    if (settings.Format == "text") Result(TextLine(r), display);
+                }
+                catch (DataException e)
+                {
+                    Error(e.Message);
+                    failed++;
+                }
+                predicted?.Report(i + 1);
             }
         }
+        if (folders) ProgressDisplay.Run(Terminal, display => { Score(display); return 0; });
+        else Score(null);
         if (settings.Format == "text") Terminal.Verbatim(Summary(results, failed, diagnoser));
         if (settings.Format == "json")
             Terminal.Verbatim(JsonSerializer.Serialize(results, Json.Options));
         else if (settings.Format == "csv")
             foreach (var line in PredictionCsv.Lines(results, diagnoser.Models, heatmaps is not null)) Terminal.Verbatim(line);
         return Task.FromResult(failed > 0 ? ExitCodes.BadInput : ExitCodes.Success);
+    }
+
+    /// <summary>The name of the step counting scored files in progress reports.</summary>
+    public const string PredictingStep = "predicting";
+
+    /// <summary>
+    /// A result line: verbatim, never wrapped at the terminal's width (one line per image), unless a live progress
+    /// display is on standard output, which the line must go through to appear above it.
+    /// </summary>
+    private void Result(string line, ProgressDisplay? display)
+    {
+        if (display is { Live: true } && Terminal.LiveProgress) Console.WriteLine(line, Style.Plain);
+        else Terminal.Verbatim(line);
     }
 
     /// <summary>

@@ -96,7 +96,8 @@ public sealed class PruneCommand(Terminal terminal) : PneumoCommand<PruneCommand
              $"({settings.Scope} scope, seed {pruning.Seed}, {pruning.RetrainEpochs} retraining epoch(s))");
         // One job per folder: a second process on it stops here with one line naming the holder.
         using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
-        var summary = PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), new ReportWriter(), Line, cancellation);
+        var summary = ProgressDisplay.Run(Terminal, display =>
+            PruningRun.Execute(modelDir, root, settings.Out!, pruning, CommandLine(), new ReportWriter(), Line, cancellation, display));
 
         var table = new ConsoleTable("variant", "chosen sparsity (val score)", "own threshold (val)", "val accuracy", "test accuracy",
                                            "test AUC", "largest sparsity kept (val)", "(test)");

@@ -68,7 +68,8 @@ public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand
              $"{(options.CrossValidation ? $", {options.Folds}-fold cross-validation" : "")}, seed {options.Seed})");
         // One job per folder: a second process on it stops here with one line naming the holder.
         using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
-        var record = StudyRun.Execute(options, root, settings.Out!, CommandLine(), new ReportWriter(), [new ConsoleProgress(Console)], Line, cancellation);
+        var record = ProgressDisplay.Run(Terminal, display =>
+            StudyRun.Execute(options, root, settings.Out!, CommandLine(), new ReportWriter(), [new ConsoleProgress(Console, display)], Line, cancellation, display));
         foreach (var s in record.Stages)
             Line(string.Create(CultureInfo.InvariantCulture, $"  {s.Name,-24} {s.Status.ToString().ToLowerInvariant(),-9} {s.Seconds ?? 0,6:F0} s  {s.Output}"));
         Line($"wrote {Path.Combine(settings.Out!, FileNames.StudyReport, FileNames.ReportHtml)} and {Path.Combine(settings.Out!, FileNames.Study)}");

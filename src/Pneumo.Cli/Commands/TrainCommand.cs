@@ -245,34 +245,20 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
 
     protected override Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
-        var progress = new ConsoleProgress(Console);
-        Func<Persistence.ModelMetadata> train;
+        ProgressDisplay.Run(Terminal, display => Train(settings, new ConsoleProgress(Console, display), cancellation));
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    private Persistence.ModelMetadata Train(Settings settings, ConsoleProgress progress, CancellationToken cancellation)
+    {
         if (settings.Resume is not null)
         {
-            train = () => TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
+            return TrainingRun.Resume(settings.Resume, [progress], cancellation, settings.Threads > 0 ? settings.Threads : null, settings.Epochs,
                                                 settings.WeightsPrecision == "fp32" ? null : EnumNames.Parse<WeightsPrecision>(settings.WeightsPrecision, "--weights-precision"),
                                                 settings.ThresholdRule is null ? null : ThresholdRule.Parse(settings.ThresholdRule, "--threshold-rule"));
         }
-        else
-        {
-            var root = DataRoot.Resolve(settings.Data);
-            Line($"data: {root}");
-            train = () => TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), [progress], cancellation);
-        }
-        if (!Terminal.LiveProgress)
-        {
-            train();
-        }
-        else
-        {
-            Console.Progress().AutoClear(true).HideCompleted(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
-                {
-                    progress.Bar = ctx.AddTask("starting");
-                    train();
-                });
-        }
-        return Task.FromResult(ExitCodes.Success);
+        var root = DataRoot.Resolve(settings.Data);
+        Line($"data: {root}");
+        return TrainingRun.Start(settings.ToConfig(), root, settings.Out!, CommandLine(), [progress], cancellation);
     }
 }

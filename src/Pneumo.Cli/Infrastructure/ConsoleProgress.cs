@@ -7,37 +7,24 @@ using Spectre.Console;
 namespace Pneumo.Cli.Infrastructure;
 
 /// <summary>
-/// Shows training progress: a live bar in a terminal (via <see cref="Bar"/>), and always one plain line per epoch and
-/// per message, so redirected output (CI, log files) stays readable.
+/// Shows training progress: one plain line per epoch and per message on <paramref name="console"/>, so redirected output
+/// (CI, log files) stays readable, and through <paramref name="display"/> the decoding and, when it is live, a bar per
+/// epoch's batches with its running loss.
 /// </summary>
-public sealed class ConsoleProgress(IAnsiConsole console) : Callback
+public sealed class ConsoleProgress(IAnsiConsole console, ProgressDisplay? display = null) : Callback
 {
     public override string Name => "progress";
 
-    /// <summary>The live progress task, when running in a terminal.</summary>
-    public ProgressTask? Bar { get; set; }
-
     public override void OnLog(string message) => console.WriteLine(message, Style.Plain);
 
-    public override void OnDecoding(int done, int total)
-    {
-        if (Bar is null) return;
-        Bar.Description = "decoding images";
-        Bar.MaxValue = total;
-        Bar.Value = done;
-    }
+    public override void OnDecoding(int done, int total) => display?.Report(new WorkProgress("decoding images", done, total));
 
     public override void OnBatchEnd(TrainingContext context, int batch, int batches, double runningLoss)
     {
-        if (Bar is null) return;
-        Bar.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch} loss {runningLoss:F4}");
-        Bar.MaxValue = batches;
-        Bar.Value = batch;
-    }
-
-    public override void OnValidationBegin(TrainingContext context)
-    {
-        if (Bar is not null) Bar.Description = $"epoch {context.Epoch} validating";
+        if (display is not { Live: true }) return;
+        var step = $"epoch {context.Epoch}";
+        if (batch == 1) display.Report(new WorkProgress(step, 0, batches));  // starts it (a fold's epoch 1 after the last fold's)
+        display.Report(new WorkProgress(step, batch, batches, string.Create(CultureInfo.InvariantCulture, $"loss {runningLoss:F4}")));
     }
 
     public override void OnEpochEnd(TrainingContext context, EpochLogs logs) => console.WriteLine(Format(logs), Style.Plain);

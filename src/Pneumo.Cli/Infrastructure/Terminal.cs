@@ -10,10 +10,12 @@ namespace Pneumo.Cli.Infrastructure;
 /// <remarks>
 /// Machine-readable output (JSON, CSV) and the error lines are written verbatim to the console's writer: no markup, no
 /// wrapping, no styling, whatever the console's width or colour support. <see cref="LiveProgress"/> says whether a live
-/// progress bar can be drawn (standard output is an interactive terminal). <see cref="HelpWidth"/> bounds the help's
+/// progress bar can be drawn on standard output (an interactive terminal), <see cref="LiveErrorProgress"/> on standard
+/// error; <see cref="LiveConsole"/> is where <see cref="ProgressDisplay"/> draws (null: plain lines on standard error). <see cref="HelpWidth"/> bounds the help's
 /// lines when standard output is not a terminal (null: the console's width, the terminal's).
 /// </remarks>
-public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LiveProgress = false, int? HelpWidth = null)
+public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LiveProgress = false, int? HelpWidth = null,
+                              bool LiveErrorProgress = false)
 {
     /// <summary>This process's standard output and standard error.</summary>
     public static Terminal ForProcess()
@@ -24,8 +26,16 @@ public sealed record Terminal(IAnsiConsole Out, IAnsiConsole Error, bool LivePro
         if (System.Console.IsOutputRedirected) output.Profile.Width = 4096;
         if (System.Console.IsErrorRedirected) error.Profile.Width = 4096;
         return new Terminal(output, error, !System.Console.IsOutputRedirected && output.Profile.Capabilities.Interactive,
-                            System.Console.IsOutputRedirected ? RedirectedHelpWidth : null);
+                            System.Console.IsOutputRedirected ? RedirectedHelpWidth : null,
+                            !System.Console.IsErrorRedirected && error.Profile.Capabilities.Interactive);
     }
+
+    /// <summary>
+    /// Where a live progress display goes: standard output when it is a terminal (lines written meanwhile through
+    /// <see cref="Out"/> appear above it), else standard error when that is one (output redirected to a file stays
+    /// clean); null when neither is.
+    /// </summary>
+    public IAnsiConsole? LiveConsole => LiveProgress ? Out : LiveErrorProgress ? Error : null;
 
     /// <summary>The help's width when standard output is a file or a pipe.</summary>
     public const int RedirectedHelpWidth = 100;

@@ -89,8 +89,8 @@ public sealed class Predictor : IScorer
         return sum;
     }
 
-    /// <summary>Probabilities for every image a loader serves (its un-augmented epoch 0), with labels.</summary>
-    public Predictions Predict(BatchLoader loader, CancellationToken cancel = default)
+    /// <summary>Probabilities for every image a loader serves (its un-augmented epoch 0), with labels; <paramref name="scored"/> hears how many are done after each batch.</summary>
+    public Predictions Predict(BatchLoader loader, CancellationToken cancel = default, IProgress<int>? scored = null)
     {
         var paths = new List<string>(loader.Records.Count);
         var labels = new List<int>(loader.Records.Count);
@@ -103,6 +103,7 @@ public sealed class Predictor : IScorer
                 paths.Add(r.RelativePath);
                 labels.Add((int)r.Label);
             }
+            scored?.Report(paths.Count);
         }
         return new Predictions(paths, labels, probabilities);
     }

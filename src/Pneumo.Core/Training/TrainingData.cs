@@ -80,7 +80,8 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         {
             OnWarning = ImageDecoder.WarningsTo(warn),
         });
-        var (usable, failures) = cache.LoadAll(records, decoding is null ? null : new Progress<int>(d => decoding(d, records.Count)), cancel);
+        decoding?.Invoke(0, records.Count);  // the start, so a progress display times the decoding from here
+        var (usable, failures) = cache.LoadAll(records, decoding is null ? null : WorkProgress.Synchronous<int>(d => decoding(d, records.Count)), cancel);
         var parts = split(usable);
         var weights = config.ClassWeights ? Pneumo.Data.ClassWeights.Balanced(parts.Train) : [1.0, 1.0];
         return new TrainingData(parts, cache, weights, fingerprint, failures);

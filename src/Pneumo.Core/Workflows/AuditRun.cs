@@ -17,18 +17,19 @@ namespace Pneumo.Workflows;
 /// </summary>
 public static class AuditRun
 {
-    /// <summary>Audits the model in <paramref name="modelDir"/> on the split <paramref name="settings"/> names.</summary>
+    /// <summary>Audits the model in <paramref name="modelDir"/> on the split <paramref name="settings"/> names; <paramref name="progress"/> hears the decoding and the auditing.</summary>
     /// <exception cref="InvalidDataException">Not a loadable model, or (validation) one without a training configuration.</exception>
     /// <exception cref="DataException">The data root lacks the split, or (validation) is not the data the model was trained on.</exception>
     public static AuditResult Execute(string modelDir, string dataRoot, string outDir, AuditSettings settings, string command,
-                                      IReportWriter reports, Action<string>? log = null, CancellationToken cancel = default)
+                                      IReportWriter reports, Action<string>? log = null, CancellationToken cancel = default,
+                                      IProgress<WorkProgress>? progress = null)
     {
         log ??= _ => { };
         if (settings.Validate() is { } problem) throw new UserError(problem);
         var clock = Stopwatch.StartNew();
         TorchThreads.Use(settings.Threads);
         using var model = ModelDirectory.Load(modelDir);
-        var (records, cache, skipped) = LoadSplit(model, dataRoot, settings, log, cancel);
+        var (records, cache, skipped) = LoadSplit(model, dataRoot, settings, log, cancel, progress);
         foreach (var s in skipped) log($"skipped: {s}");
         if (records.Count == 0) throw new DataException($"{dataRoot}: no readable images in the {settings.Split} split");
         int size = model.Metadata.Preprocessing.InputSize;
@@ -41,12 +42,8 @@ public static class AuditRun
 
         var auditor = new Auditor(Predictor.For(model), new GradCam(model.Model, model.Metadata.Preprocessing), regions, settings.Chunk);
         var auditClock = Stopwatch.StartNew();
-        int step = Math.Max(settings.Chunk, records.Count / 10 / settings.Chunk * settings.Chunk);
-        var rows = auditor.Run(records, cache.Get, done =>
-        {
-            if (done % step == 0 || done == records.Count)
-                log(string.Create(CultureInfo.InvariantCulture, $"  {done}/{records.Count} images ({done / auditClock.Elapsed.TotalSeconds:F1} images/s)"));
-        }, cancel);
+        var audited = WorkProgress.Counter(progress, AuditingStep, records.Count);
+        var rows = auditor.Run(records, cache.Get, done => audited?.Report(done), cancel);
         double imagesPerSecond = rows.Count / auditClock.Elapsed.TotalSeconds;
         // A model with NaN weights scores nothing: said once, naming it, before any metric or figure is computed.
         FiniteScores.Require(rows.Select(r => r.P).ToList(), Path.TrimEndingDirectorySeparator(model.Path), rows.Select(r => r.Path).ToList());
@@ -78,16 +75,19 @@ public static class AuditRun
         return result;
     }
 
+    /// <summary>The name of the auditing step (Grad-CAM and the masked passes, image by image) in progress reports.</summary>
+    public const string AuditingStep = "auditing";
+
     /// <summary>The images of the split (a seeded subset with a limit), decoded as evaluation decodes them.</summary>
     private static (List<ImageRecord> Records, ImageCache Cache, List<string> Skipped) LoadSplit(
-        ModelDirectory model, string dataRoot, AuditSettings settings, Action<string> log, CancellationToken cancel)
+        ModelDirectory model, string dataRoot, AuditSettings settings, Action<string> log, CancellationToken cancel, IProgress<WorkProgress>? progress)
     {
         IReadOnlyList<ImageRecord> records;
         ImageCache cache;
         var skipped = new List<string>();
         if (settings.Split == ModelSplit.Validation)
         {
-            (_, records, cache, var failures) = ModelSplit.Load(model, dataRoot, settings.Split, new ImageDecoder(model.Metadata.Preprocessing.InputSize), log, cancel);
+            (_, records, cache, var failures) = ModelSplit.Load(model, dataRoot, settings.Split, new ImageDecoder(model.Metadata.Preprocessing.InputSize), log, cancel, progress);
             skipped.AddRange(failures);
             if (settings.Limit is int limit) records = TrainingData.Subsample(records, limit, settings.Seed);
         }
@@ -96,7 +96,7 @@ public static class AuditRun
             records = ChestXrayDataset.Load(dataRoot, settings.Split);
             if (settings.Limit is int limit) records = TrainingData.Subsample(records, limit, settings.Seed);
             cache = new ImageCache(new ImageDecoder(model.Metadata.Preprocessing.InputSize));
-            var (usable, failures) = cache.LoadAll(records, cancel: cancel);
+            var (usable, failures) = cache.LoadAll(records, WorkProgress.Counter(progress, ModelSplit.DecodingStep, records.Count), cancel);
             skipped.AddRange(failures.Select(f => f.Message));
             records = usable;
         }

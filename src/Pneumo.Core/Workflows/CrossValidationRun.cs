@@ -26,11 +26,15 @@ public static class CrossValidationRun
     /// <summary>The run folder of fold <paramref name="fold"/> (0-based): <c>fold-1</c>, <c>fold-2</c>, ...</summary>
     public static string FoldDirectory(string outDir, int fold) => Path.Combine(outDir, FileNames.Fold(fold));
 
-    /// <summary>Runs the missing folds (or only <paramref name="onlyFold"/>, 0-based), then summarises every finished fold.</summary>
+    /// <summary>
+    /// Runs the missing folds (or only <paramref name="onlyFold"/>, 0-based), then summarises every finished fold;
+    /// <paramref name="progress"/> hears the folds done and each fold's test evaluation (training is heard through <paramref name="callbacks"/>).
+    /// </summary>
     /// <exception cref="UserError">The folder holds a cross-validation with other settings.</exception>
     public static CrossValidationSummary Execute(TrainingConfig config, int folds, string dataRoot, string outDir, int? onlyFold,
                                                  string command, IReadOnlyList<Callback> callbacks, Action<string> log, IReportWriter reports,
-                                                 int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default)
+                                                 int resamples = Bootstrap.DefaultResamples, CancellationToken cancel = default,
+                                                 IProgress<WorkProgress>? progress = null)
     {
         if (onlyFold is int f && (f < 0 || f >= folds)) throw new UserError($"--fold must be between 1 and {folds}");
         var settings = new CrossValidationSettings(config, folds, Path.GetFullPath(dataRoot));
@@ -38,10 +42,13 @@ public static class CrossValidationRun
         IReadOnlyList<ImageRecord> records = ChestXrayDataset.Load(dataRoot, "train");
         if (config.LimitPerClass is int limit) records = TrainingData.Subsample(records, limit, config.Seed);
         var cv = CrossValidationFolds.Create(records, folds, config.Seed, config.SplitBy);
-        foreach (int k in onlyFold is int only ? [only] : Enumerable.Range(0, folds))
+        var run = onlyFold is int only ? [only] : Enumerable.Range(0, folds).ToArray();
+        var done = WorkProgress.Counter(progress, FoldsStep, run.Length);
+        for (int i = 0; i < run.Length; i++)
         {
             cancel.ThrowIfCancellationRequested();
-            RunFold(cv, k, settings, outDir, command, callbacks, log, reports, resamples, cancel);
+            RunFold(cv, run[i], settings, outDir, command, callbacks, log, reports, resamples, cancel, progress);
+            done?.Report(i + 1);
         }
         return WriteSummary(outDir, settings, resamples, command, reports);
     }
@@ -110,8 +117,12 @@ public static class CrossValidationRun
         Json.Write(path, settings);
     }
 
+    /// <summary>The name of the step counting finished folds in progress reports.</summary>
+    public const string FoldsStep = "folds";
+
     private static void RunFold(CrossValidationFolds cv, int k, CrossValidationSettings settings, string outDir, string command,
-                                IReadOnlyList<Callback> callbacks, Action<string> log, IReportWriter reports, int resamples, CancellationToken cancel)
+                                IReadOnlyList<Callback> callbacks, Action<string> log, IReportWriter reports, int resamples, CancellationToken cancel,
+                                IProgress<WorkProgress>? progress = null)
     {
         var dir = FoldDirectory(outDir, k);
         var name = $"fold {k + 1} of {cv.Count}";
@@ -128,7 +139,7 @@ public static class CrossValidationRun
         if (File.Exists(Path.Combine(testDir, FileNames.Metrics))) return;
         log($"{name}: evaluating on the test set");
         using var model = ModelDirectory.Load(dir);
-        ModelEvaluation.Run(model, settings.DataRoot, "test", testDir, command, log, resamples, cancel, reports);
+        ModelEvaluation.Run(model, settings.DataRoot, "test", testDir, command, log, resamples, cancel, reports, progress);
     }
 
     /// <summary>Summarises the finished folds in <paramref name="outDir"/> and writes the pooled and ensemble predictions.</summary>

@@ -19,22 +19,24 @@ public static class ModelEvaluation
     /// The network is run once, uncalibrated; the model's calibration (if any) is applied here, so both probabilities of
     /// each image come from the same pass. Thresholds and the referral rule apply to the calibrated probabilities, the
     /// scale they were fitted on and the one users see. <c>reports</c>, when given, draws the evaluation's figure
-    /// (<c>reliability.png</c>) beside the result files.
+    /// (<c>reliability.png</c>) beside the result files. <c>progress</c> hears the decoding and the scoring.
     /// </remarks>
     public static EvaluationResult Run(ModelDirectory model, string dataRoot, string split, string outDir, string command,
                                        Action<string>? log = null, int resamples = Bootstrap.DefaultResamples,
-                                       CancellationToken cancel = default, IReportWriter? reports = null)
+                                       CancellationToken cancel = default, IReportWriter? reports = null,
+                                       IProgress<WorkProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         var metadata = model.Metadata;
         var decoder = new ImageDecoder(metadata.Preprocessing.InputSize) { OnWarning = ImageDecoder.WarningsTo(log) };
-        var (records, usable, cache, failures) = ModelSplit.Load(model, dataRoot, split, decoder, log, cancel);
+        var (records, usable, cache, failures) = ModelSplit.Load(model, dataRoot, split, decoder, log, cancel, progress);
         string source = ModelSplit.Describe(model, dataRoot, split);
         foreach (var f in failures) log?.Invoke($"skipped: {f}");
         var flagged = new List<string>();
         (usable, flagged) = WithoutUnreliable(usable, cache, log);
         if (usable.Count == 0) throw new DataException($"{source}: no readable images");
-        var raw = Predictor.For(model, calibrated: false).Predict(new BatchLoader(usable, cache, 32), cancel);
+        var raw = Predictor.For(model, calibrated: false).Predict(new BatchLoader(usable, cache, 32), cancel,
+                                                                 WorkProgress.Counter(progress, ScoringStep, usable.Count));
         (usable, raw) = WithoutNonFinite(usable, raw, source, failures, log);
         RequireBothClasses(usable, records, source);
         var predictions = metadata.Calibration is { } calibration
@@ -75,6 +77,9 @@ public static class ModelEvaluation
         Json.Write(Path.Combine(outDir, FileNames.Metrics), result);  // last: the marker of a finished evaluation
         return result;
     }
+
+    /// <summary>The name of the scoring step in progress reports.</summary>
+    public const string ScoringStep = "scoring";
 
     /// <summary>The quality of the network's probabilities and, when the model has a calibration, of the calibrated ones, on the same resamples.</summary>
     private static CalibrationResult Quality(Predictions raw, Predictions shown, ScoreCalibration? calibration, int resamples) =>

@@ -31,17 +31,25 @@ public static class ModelSplit
     /// <remarks>For <see cref="Validation"/> the training set is decoded to rebuild the split; undecodable images of
     /// it are listed and left out. Otherwise <see cref="ImageCache.LoadAll"/> decides what is usable.</remarks>
     public static (IReadOnlyList<ImageRecord> Records, IReadOnlyList<ImageRecord> Usable, ImageCache Cache, List<string> Skipped) Load(
-        ModelDirectory model, string dataRoot, string split, ImageDecoder decoder, Action<string>? log, CancellationToken cancel)
+        ModelDirectory model, string dataRoot, string split, ImageDecoder decoder, Action<string>? log, CancellationToken cancel,
+        IProgress<WorkProgress>? progress = null)
     {
         if (split == Validation)
         {
             log?.Invoke($"rebuilding the validation part of {model.Path} from {Path.GetFullPath(dataRoot)} (decoding its training set)");
-            var data = TrainingData.ForModel(model.Metadata, model.Path, dataRoot, cancel: cancel);
+            var data = TrainingData.ForModel(model.Metadata, model.Path, dataRoot, DecodingProgress(progress), cancel: cancel);
             return (data.Split.Validation, data.Split.Validation, data.Cache, data.Skipped.Select(f => f.Message).ToList());
         }
         var records = ChestXrayDataset.Load(dataRoot, split);
         var cache = new ImageCache(decoder);
-        var (usable, failures) = cache.LoadAll(records, cancel: cancel);
+        var (usable, failures) = cache.LoadAll(records, WorkProgress.Counter(progress, DecodingStep, records.Count), cancel);
         return (records, usable, cache, failures.Select(f => f.Message).ToList());
     }
+
+    /// <summary>The name of the decoding step in progress reports.</summary>
+    public const string DecodingStep = "decoding";
+
+    /// <summary>Decoding progress of <see cref="TrainingData"/>, as reports of the decoding step; null when <paramref name="progress"/> is.</summary>
+    public static Action<int, int>? DecodingProgress(IProgress<WorkProgress>? progress) =>
+        progress is null ? null : (done, total) => progress.Report(new WorkProgress(DecodingStep, done, total));
 }

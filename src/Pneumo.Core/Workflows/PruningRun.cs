@@ -20,10 +20,14 @@ namespace Pneumo.Workflows;
 /// </remarks>
 public static class PruningRun
 {
-    /// <summary>Runs (or continues) a sweep of the model in <paramref name="modelDir"/>, writing into <paramref name="outDir"/>.</summary>
+    /// <summary>
+    /// Runs (or continues) a sweep of the model in <paramref name="modelDir"/>, writing into <paramref name="outDir"/>;
+    /// <paramref name="progress"/> hears the decoding and the sweep's steps.
+    /// </summary>
     /// <exception cref="UserError"><paramref name="outDir"/> holds a sweep of another model or with other settings.</exception>
     public static PruningSummary Execute(string modelDir, string dataRoot, string outDir, PruningSettings settings, string command,
-                                         IReportWriter reports, Action<string>? log = null, CancellationToken cancel = default)
+                                         IReportWriter reports, Action<string>? log = null, CancellationToken cancel = default,
+                                         IProgress<WorkProgress>? progress = null)
     {
         log ??= _ => { };
         var clock = Stopwatch.StartNew();
@@ -44,9 +48,9 @@ public static class PruningRun
         }
 
         log($"decoding the training set of {dense.Path} from {Path.GetFullPath(dataRoot)}");
-        var data = TrainingData.ForModel(dense.Metadata, dense.Path, dataRoot, cancel: cancel);
+        var data = TrainingData.ForModel(dense.Metadata, dense.Path, dataRoot, ModelSplit.DecodingProgress(progress), cancel: cancel);
         foreach (var f in data.Skipped) log($"skipped: {f.Message}");
-        var test = LoadTest(dataRoot, data.Cache, log, cancel);
+        var test = LoadTest(dataRoot, data.Cache, log, cancel, progress);
         log($"validation: {data.Split.Validation.Count} images (the model's own validation part); test: {test.Count}; " +
             $"retraining on {data.Split.Train.Count}");
 
@@ -69,7 +73,10 @@ public static class PruningRun
         }
 
         var done = summary.Rows.Select(r => r.Key).ToHashSet();
-        foreach (var step in settings.Plan().Where(s => !done.Contains(s.Key)))
+        var plan = settings.Plan();
+        var steps = WorkProgress.Counter(progress, SweepStep, plan.Count);
+        steps?.Report(done.Count);
+        foreach (var step in plan.Where(s => !done.Contains(s.Key)))
         {
             cancel.ThrowIfCancellationRequested();
             var outcome = sweep.Run(step, cancel);
@@ -84,6 +91,7 @@ public static class PruningRun
                 Seconds = before + clock.Elapsed.TotalSeconds,
             };
             Save(outDir, summary, reports);
+            steps?.Report(summary.Rows.Count);
         }
         summary = summary with { Complete = true, Seconds = before + clock.Elapsed.TotalSeconds };
         Save(outDir, summary, reports);
@@ -109,10 +117,13 @@ public static class PruningRun
         return summary;
     }
 
-    private static List<ImageRecord> LoadTest(string dataRoot, ImageCache cache, Action<string> log, CancellationToken cancel)
+    /// <summary>The name of the sweep's step (one pruning step: prune, retrain, evaluate) in progress reports.</summary>
+    public const string SweepStep = "pruning steps";
+
+    private static List<ImageRecord> LoadTest(string dataRoot, ImageCache cache, Action<string> log, CancellationToken cancel, IProgress<WorkProgress>? progress)
     {
         var records = ChestXrayDataset.Load(dataRoot, "test");
-        var failures = cache.Preload(records, cancel: cancel);
+        var failures = cache.Preload(records, WorkProgress.Counter(progress, "decoding test", records.Count), cancel);
         foreach (var f in failures) log($"skipped: {f.Message}");
         var usable = records.Where(r => !failures.Any(f => f.Message.StartsWith(r.FullPath + ":", StringComparison.Ordinal))).ToList();
         if (usable.Count == 0) throw new DataException($"{Path.Combine(dataRoot, "test")}: no readable images");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Inference;
 using Pneumo.Persistence;
@@ -27,7 +28,8 @@ public sealed class StudyRun
     public static readonly IReadOnlyList<string> CrossValidated = ["szanet", "resnet18-frozen"];
     private const string FineTuned = "resnet18-finetune", FineTuneFrom = "resnet18-frozen", Pruned = "szanet";
 
-    private sealed record Stage(string Name, string Output, Func<bool> Finished, Action Run);
+    /// <summary>A stage; <c>Run</c> returns its key figures (one line, e.g. the test accuracy and AUC), or null.</summary>
+    private sealed record Stage(string Name, string Output, Func<bool> Finished, Func<string?> Run);
 
     private readonly StudyOptions options;
     private readonly string dataRoot, outDir, command;
@@ -35,21 +37,27 @@ public sealed class StudyRun
     private readonly Action<string> log;
     private readonly IReportWriter reports;
     private readonly CancellationToken cancel;
+    private readonly IProgress<WorkProgress>? progress;
     private StudyRecord record;
     private bool workDone;
 
     private StudyRun(StudyOptions options, string dataRoot, string outDir, string command, IReadOnlyList<Callback> callbacks,
-                     Action<string> log, IReportWriter reports, CancellationToken cancel, StudyRecord record)
+                     Action<string> log, IReportWriter reports, CancellationToken cancel, StudyRecord record, IProgress<WorkProgress>? progress)
     {
-        (this.options, this.dataRoot, this.outDir, this.command, this.callbacks, this.log, this.reports, this.cancel, this.record) =
-            (options, dataRoot, outDir, command, callbacks, log, reports, cancel, record);
+        (this.options, this.dataRoot, this.outDir, this.command, this.callbacks, this.log, this.reports, this.cancel, this.record, this.progress) =
+            (options, dataRoot, outDir, command, callbacks, log, reports, cancel, record, progress);
     }
 
-    /// <summary>Runs (or continues) the study in <paramref name="outDir"/>.</summary>
+    /// <summary>
+    /// Runs (or continues) the study in <paramref name="outDir"/>. <paramref name="log"/> hears each stage's start, end and
+    /// key figures; <paramref name="progress"/> the stages done and the decoding, scoring and steps within them (training
+    /// is heard through <paramref name="callbacks"/>).
+    /// </summary>
     /// <exception cref="UserError">An invalid option; the message names it.</exception>
     /// <exception cref="UserError">The folder holds a study with other options or another data root.</exception>
     public static StudyRecord Execute(StudyOptions options, string dataRoot, string outDir, string command, IReportWriter reports,
-                                      IReadOnlyList<Callback>? callbacks = null, Action<string>? log = null, CancellationToken cancel = default)
+                                      IReadOnlyList<Callback>? callbacks = null, Action<string>? log = null, CancellationToken cancel = default,
+                                      IProgress<WorkProgress>? progress = null)
     {
         if (options.Validate() is { } problem) throw new UserError(problem);
         dataRoot = Path.GetFullPath(dataRoot);
@@ -58,7 +66,7 @@ public sealed class StudyRun
         if (existing?.Options.CrossValidation == true) options = options with { CrossValidation = true };
         var record = (existing ?? new StudyRecord { DataRoot = dataRoot, Seed = options.Seed, Options = options }) with { Options = options };
         record.Invocations.Add(Provenance.Capture(command));
-        return new StudyRun(options, dataRoot, outDir, command, callbacks ?? [], log ?? (_ => { }), reports, cancel, record).Run();
+        return new StudyRun(options, dataRoot, outDir, command, callbacks ?? [], log ?? (_ => { }), reports, cancel, record, progress).Run();
     }
 
     /// <summary>The run folder (a model directory once trained) of <paramref name="architecture"/>.</summary>
@@ -88,8 +96,10 @@ public sealed class StudyRun
         for (int i = 0; i < plan.Count; i++)
         {
             cancel.ThrowIfCancellationRequested();
+            progress?.Report(new WorkProgress(StagesStep, i, plan.Count, plan[i].Name));
             RunStage(plan[i], i, $"stage {i + 1}/{plan.Count} {plan[i].Name}");
         }
+        progress?.Report(new WorkProgress(StagesStep, plan.Count, plan.Count));
         record = record with
         {
             Complete = record.Stages.All(s => s.Status == StageStatus.Finished), Seconds = Math.Round(record.Stages.Sum(s => s.Seconds ?? 0), 1),
@@ -111,9 +121,10 @@ public sealed class StudyRun
         double before = previous.Status == StageStatus.Finished ? 0 : previous.Seconds ?? 0;
         Update(index, previous with { Status = StageStatus.Running, StartedUtc = Now(), FinishedUtc = null, Error = null });
         var clock = Stopwatch.StartNew();
+        string? figures;
         try
         {
-            stage.Run();
+            figures = stage.Run();
         }
         catch (Exception e)
         {
@@ -128,22 +139,27 @@ public sealed class StudyRun
         workDone = true;
         Update(index, record.Stages[index] with { Status = StageStatus.Finished, FinishedUtc = Now(), Seconds = Math.Round(before + clock.Elapsed.TotalSeconds, 1) });
         log($"{label}: finished in {clock.Elapsed.TotalSeconds:F0} s");
+        if (figures is not null) log("  " + figures);
     }
+
+    /// <summary>The name of the step counting the study's stages in progress reports.</summary>
+    public const string StagesStep = "study stages";
 
     private List<Stage> Plan()
     {
         var stages = new List<Stage>
         {
-            new("data summary", Relative(FileNames.StudyData, FileNames.StudyDataSummary), () => File.Exists(Path.Combine(outDir, FileNames.StudyData, FileNames.StudyDataSummary)), SummariseData),
+            new("data summary", Relative(FileNames.StudyData, FileNames.StudyDataSummary), () => File.Exists(Path.Combine(outDir, FileNames.StudyData, FileNames.StudyDataSummary)),
+                () => { SummariseData(); return null; }),
         };
         foreach (var arch in Architectures)
         {
             var dir = RunDirectory(outDir, arch);
             var init = arch == FineTuned ? Path.GetFullPath(RunDirectory(outDir, FineTuneFrom)) : null;
             stages.Add(new($"train {arch}", Relative(FileNames.StudyRuns, arch, FileNames.ModelMetadata), () => ModelDirectory.Exists(dir),
-                           () => TrainingRun.StartOrResume(options.Training(arch, init), dataRoot, dir, command, callbacks, cancel)));
+                           () => Trained(arch, TrainingRun.StartOrResume(options.Training(arch, init), dataRoot, dir, command, callbacks, cancel))));
             stages.Add(new($"test {arch}", Relative(FileNames.StudyRuns, arch, FileNames.Test, FileNames.Metrics),
-                           () => Evaluated(dir), () => Evaluate(dir)));
+                           () => Evaluated(dir), () => Tested(arch, Evaluate(dir))));
         }
         stages.Add(new($"prune {Pruned}", Relative(FileNames.StudyPruning, FileNames.PruningSummary), PruningFinished, Prune));
         if (options.CrossValidation)
@@ -151,11 +167,12 @@ public sealed class StudyRun
             {
                 var dir = Path.Combine(outDir, FileNames.StudyCrossValidation, arch);
                 stages.Add(new($"cv {arch}", Relative(FileNames.StudyCrossValidation, arch, FileNames.CrossValidationSummary), () => CrossValidationFinished(dir),
-                               () => CrossValidationRun.Execute(CrossValidationRun.FoldConfig(options.Training(arch), options.Folds), options.Folds,
-                                                                dataRoot, dir, null, command, callbacks, log, reports, options.BootstrapResamples, cancel)));
+                               () => CrossValidationFigures(arch, CrossValidationRun.Execute(CrossValidationRun.FoldConfig(options.Training(arch), options.Folds), options.Folds,
+                                                                dataRoot, dir, null, command, callbacks, log, reports, options.BootstrapResamples, cancel, progress))));
             }
         stages.Add(new("report", Relative(FileNames.StudyReport, FileNames.ReportSummary),
-                       () => !workDone && File.Exists(Path.Combine(outDir, FileNames.StudyReport, FileNames.ReportSummary)), Report));
+                       () => !workDone && File.Exists(Path.Combine(outDir, FileNames.StudyReport, FileNames.ReportSummary)),
+                       () => { Report(); return $"report: {Path.Combine(outDir, FileNames.StudyReport, FileNames.ReportSummary)}"; }));
         return stages;
     }
 
@@ -173,12 +190,25 @@ public sealed class StudyRun
     private static bool Evaluated(string modelDir) => File.Exists(Path.Combine(modelDir, FileNames.Test, FileNames.Metrics));
 
     /// <summary>What <c>pneumo evaluate --model DIR --out DIR/test</c> does: the folder layout <c>pneumo report</c> reads.</summary>
-    private void Evaluate(string modelDir)
+    private EvaluationResult Evaluate(string modelDir)
     {
         using var model = ModelDirectory.Load(modelDir);
-        ModelEvaluation.Run(model, dataRoot, "test", Path.Combine(modelDir, FileNames.Test), command, log,
-                            options.BootstrapResamples, cancel, reports);
+        return ModelEvaluation.Run(model, dataRoot, "test", Path.Combine(modelDir, FileNames.Test), command, log,
+                                   options.BootstrapResamples, cancel, reports, progress);
     }
+
+    /// <summary>A trained model's validation figures at its threshold (null when the folder already held it).</summary>
+    private static string? Trained(string arch, ModelMetadata? metadata) =>
+        metadata?.Validation?.GetValueOrDefault(metadata.ThresholdMethod.Name) is { } v
+            ? string.Create(CultureInfo.InvariantCulture, $"{arch}: best epoch {metadata.BestEpoch}, validation accuracy {v.Accuracy:F4}, AUC {v.Auc:F4}")
+            : null;
+
+    private static string Tested(string name, EvaluationResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"{name}: test accuracy {r.Accuracy:F4}, AUC {r.Auc:F4}, sensitivity {r.Sensitivity:F4}, specificity {r.Specificity:F4}");
+
+    private static string CrossValidationFigures(string arch, CrossValidationSummary s) => string.Create(CultureInfo.InvariantCulture,
+        $"{arch}: {s.Finished.Count} folds, test accuracy {s.TestAcrossFolds["accuracy"].Mean:F4} ± {s.TestAcrossFolds["accuracy"].Sd:F4}, " +
+        $"AUC {s.TestAcrossFolds["auc"].Mean:F4} ± {s.TestAcrossFolds["auc"].Sd:F4}");
 
     /// <summary>The sweep is complete and the pruned model it kept (if any) is evaluated on the test set, for the report.</summary>
     private bool PruningFinished()
@@ -189,11 +219,13 @@ public sealed class StudyRun
         return summary.Complete && (summary.SavedModel is null || Evaluated(Path.Combine(outDir, FileNames.StudyPruning, summary.SavedModel.Directory)));
     }
 
-    private void Prune()
+    private string Prune()
     {
         var dir = Path.Combine(outDir, FileNames.StudyPruning);
-        var summary = PruningRun.Execute(RunDirectory(outDir, Pruned), dataRoot, dir, options.Pruning(), command, reports, log, cancel);
-        if (summary.SavedModel is { } saved) Evaluate(Path.Combine(dir, saved.Directory));
+        var summary = PruningRun.Execute(RunDirectory(outDir, Pruned), dataRoot, dir, options.Pruning(), command, reports, log, cancel, progress);
+        if (summary.SavedModel is not { } saved) return $"pruned {Pruned}: no pruned model kept";
+        return Tested(string.Create(CultureInfo.InvariantCulture, $"pruned {Pruned} ({saved.Variant} {saved.Sparsity:0.00})"),
+                      Evaluate(Path.Combine(dir, saved.Directory)));
     }
 
     private static bool CrossValidationFinished(string dir) =>

@@ -16,6 +16,11 @@ public sealed class OneNodeSlurm : IDisposable
 
     public OneNodeSlurm()
     {
+        if (!SlowFactAttribute.Enabled)
+        {
+            (dir, SkipReason) = ("", SlowFactAttribute.Reason);  // its tests are skipped: no daemons started for nothing
+            return;
+        }
         var configured = Environment.GetEnvironmentVariable("PNEUMO_SLURM_DIR");
         if (string.IsNullOrEmpty(configured)) dir = (temporary = new TempDir()).Path;
         else dir = Directory.CreateDirectory(configured).FullName;

@@ -16,7 +16,7 @@ public sealed class SlurmIntegrationTests(OneNodeSlurm slurm, ITestOutputHelper 
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(20);
 
-    [SkippableFact]
+    [SlowFact]
     public void CrossValidationThroughSlurmEqualsTheSameRunOnOneMachine()
     {
         Skip.If(slurm.Conf is null, slurm.SkipReason);
@@ -50,7 +50,7 @@ public sealed class SlurmIntegrationTests(OneNodeSlurm slurm, ITestOutputHelper 
         Assert.Contains("done: merged results", status.Stdout);
     }
 
-    [SkippableFact]
+    [SlowFact]
     public void AShardedPredictionEqualsOnePredictAndAShardResumesAlone()
     {
         Skip.If(slurm.Conf is null, slurm.SkipReason);

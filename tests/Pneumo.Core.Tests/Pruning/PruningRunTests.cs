@@ -26,7 +26,7 @@ public class PruningRunTests
         return dir;
     }
 
-    [SkippableFact]
+    [SlowFact]
     public void ASweepWritesItsTablesPlotAndTheBestPrunedModel()
     {
         using var data = TestData.SmallDataRoot(8, "train", "test");
@@ -132,7 +132,7 @@ public class PruningRunTests
                                rows.Select(r => double.Parse(r[probability], CultureInfo.InvariantCulture)).ToList());
     }
 
-    [SkippableFact]
+    [SlowFact]
     public void AnInterruptedSweepContinuesWhereItStoppedAndOtherSettingsAreRefused()
     {
         using var data = TestData.SmallDataRoot(6, "train", "test");

@@ -51,7 +51,7 @@ public class TrainingRunTests
         Assert.True(loaded.Metadata.Preprocessing.PerImageStandardize);
     }
 
-    [SkippableFact]
+    [SlowFact]
     public void AResumedRunEndsWhereAnUninterruptedOneDoes()
     {
         using var data = TestData.SmallDataRoot(10, "train");
