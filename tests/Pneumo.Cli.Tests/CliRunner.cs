@@ -7,7 +7,13 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
-        public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        /// <summary>Standard error's lines other than progress (the plain <c>progress: ...</c> lines long work writes when redirected).</summary>
+        public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !IsProgress(l)).ToArray();
+
+        /// <summary>Standard error's progress lines.</summary>
+        public string[] ProgressLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(IsProgress).ToArray();
+
+        private static bool IsProgress(string line) => line.StartsWith("progress: ", StringComparison.Ordinal);
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 

@@ -11,7 +11,7 @@ namespace Pneumo.Tests;
 /// </summary>
 public class LauncherGdcmTests
 {
-    [SkippableFact]
+    [SlowFact]
     public void InstallingGdcmAfterTheFirstBuildTurnsDicomOn()
     {
         var root = DicomTestData.Require();

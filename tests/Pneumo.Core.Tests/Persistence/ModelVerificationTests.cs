@@ -25,6 +25,14 @@ public class ModelVerificationTests
     {
         var dir = Path.Combine(TestData.RepositoryRoot, "models", name);
         using var model = ModelDirectory.Load(dir);
+        Assert.Empty(ModelMetadataCheck.Problems(model.Metadata));
+        if (model.IsEnsemble)
+        {
+            // An ensemble has no weights of its own: each member loads verified against the hash the ensemble records.
+            Assert.Equal(model.Metadata.Members!.Select(m => m.WeightsSha256), model.Members.Select(m => m.WeightsSha256));
+            Assert.Equal(EnsembleCheck.Sha256(model.Members.Select(m => m.WeightsSha256))[..12], model.Version);
+            return;
+        }
         Assert.NotNull(model.Metadata.WeightsSha256);
         Assert.Equal(FileHash.Sha256(Path.Combine(dir, model.Metadata.Weights!)), model.Metadata.WeightsSha256);
         Assert.Equal(model.Metadata.WeightsSha256![..12], model.Version);
