@@ -116,20 +116,24 @@ public sealed record ModelCardInputs
                 var dir = member.Resolve(modelDir);
                 var memberFile = Path.Combine(dir, FileNames.ModelMetadata);
                 if (!File.Exists(memberFile)) return $"member {member.Path} is absent; the version is model.json's record of the members";
-                var file = Path.Combine(dir, Json.Read<ModelMetadata>(memberFile).Weights);
-                var memberSha = FileHash.Sha256(file);
-                if (memberSha != member.WeightsSha256)
-                    throw new UserError($"{file}: SHA-256 {memberSha[..12]}... does not match the {member.WeightsSha256[..12]}... the ensemble's model.json records for member {member.Path} (rebuild the ensemble)");
+                Verify(Path.Combine(dir, Json.Read<ModelMetadata>(memberFile).Weights), member.WeightsSha256,
+                       $"the ensemble's model.json records for member {member.Path} (rebuild the ensemble)");
             }
             return "each member's weights match the SHA-256 the ensemble's model.json records; the version is the SHA-256 of theirs";
         }
         var weights = Path.Combine(modelDir, metadata.Weights);
         if (metadata.WeightsSha256 is null) return "no checksum recorded in model.json";
         if (!File.Exists(weights)) return $"the weights file {metadata.Weights} is absent; the version is model.json's";
-        var actual = FileHash.Sha256(weights);
-        if (actual != metadata.WeightsSha256)
-            throw new UserError($"{weights}: SHA-256 {actual[..12]}... does not match the {metadata.WeightsSha256[..12]}... model.json records (the weights were changed)");
+        Verify(weights, metadata.WeightsSha256, "model.json records (the weights were changed)");
         return $"the SHA-256 of {metadata.Weights} matches model.json";
+    }
+
+    /// <summary>Refuses a weights file whose SHA-256 is not <paramref name="recorded"/>; <paramref name="whose"/> ends the message.</summary>
+    private static void Verify(string weights, string recorded, string whose)
+    {
+        var actual = FileHash.Sha256(weights);
+        if (actual != recorded)
+            throw new UserError($"{weights}: SHA-256 {actual[..12]}... does not match the {recorded[..12]}... {whose}");
     }
 
     /// <summary>The README.md of <paramref name="dir"/> or of the nearest folder above it (at most two levels up, not the repository's own).</summary>

@@ -30,17 +30,9 @@ public static class TrainingDataSection
                 (c.SplitBy == SplitBy.Patient ? "grouped by patient (all of a child's images on one side)" : "by image (a patient's images can fall on both sides)") +
                 $", drawn with seed {c.EffectiveSplitSeed}" + (c.SplitSeed is not null ? $" (the weights and order with seed {c.Seed})" : "") + ".",
         };
-        if (inputs.Split is { } s && c.SplitBy == SplitBy.Patient)
-            items.Add(s.SharedPatients == 0 ? "No patient has images in both parts (checked in split.csv)." : $"**{s.SharedPatients} patients have images in both parts** (split.csv).");
+        if (inputs.Split is { } s && c.SplitBy == SplitBy.Patient) items.Add(SharedPatients(s));
         doc.Bullets(items);
-        var rows = new List<IReadOnlyList<string>>
-        {
-            Row("train", d.TrainClassCounts, inputs.Split is { } st ? st.TrainPatients : null),
-            Row("validation", d.ValidationClassCounts, inputs.Split is { } sv ? sv.ValidationPatients : null),
-        };
-        if (inputs.Test is { } test)
-            rows.Add(Row("test", [test.Result.Tn + test.Result.Fp, test.Result.Tp + test.Result.Fn], null));
-        doc.Table(["part", "images", "NORMAL", "PNEUMONIA", "patients"], rows);
+        PartsTable(doc, inputs, d);
         if (inputs.Split is { } counts && (counts.TrainNormal != d.TrainClassCounts[0] || counts.ValidationNormal != d.ValidationClassCounts[0]
                                          || counts.TrainPneumonia != d.TrainClassCounts[1] || counts.ValidationPneumonia != d.ValidationClassCounts[1]))
             doc.Paragraph($"split.csv counts differ from model.json's: train {counts.TrainNormal}/{counts.TrainPneumonia}, validation " +
@@ -67,9 +59,20 @@ public static class TrainingDataSection
                 "calibration, operating points and referral were fitted on its validation part); each member's training is on its own card " +
                 $"({string.Join(", ", inputs.Metadata.Members!.Select(mb => $"`{mb.Path}/MODEL_CARD.md`"))}).",
         };
-        if (inputs.Split is { } s)
-            items.Add(s.SharedPatients == 0 ? "No patient has images in both parts (checked in split.csv)." : $"**{s.SharedPatients} patients have images in both parts** (split.csv).");
+        if (inputs.Split is { } s) items.Add(SharedPatients(s));
         doc.Bullets(items);
+        PartsTable(doc, inputs, d);
+        var sources = new List<string> { inputs.ModelFile };
+        if (inputs.Split is not null) sources.Add(Path.Combine(inputs.ModelDirectory, FileNames.Split));
+        doc.Source([.. sources]);
+    }
+
+    private static string SharedPatients(SplitCounts s) =>
+        s.SharedPatients == 0 ? "No patient has images in both parts (checked in split.csv)." : $"**{s.SharedPatients} patients have images in both parts** (split.csv).";
+
+    /// <summary>The images (and patients, from split.csv) in each part: train and validation from model.json, test from the evaluation given.</summary>
+    private static void PartsTable(CardDocument doc, ModelCardInputs inputs, DatasetInfo d)
+    {
         var rows = new List<IReadOnlyList<string>>
         {
             Row("train", d.TrainClassCounts, inputs.Split?.TrainPatients),
@@ -78,7 +81,6 @@ public static class TrainingDataSection
         if (inputs.Test is { } test)
             rows.Add(Row("test", [test.Result.Tn + test.Result.Fp, test.Result.Tp + test.Result.Fn], null));
         doc.Table(["part", "images", "NORMAL", "PNEUMONIA", "patients"], rows);
-        doc.Source([inputs.ModelFile, .. inputs.Split is null ? Array.Empty<string>() : [Path.Combine(inputs.ModelDirectory, FileNames.Split)]]);
     }
 
     private static IReadOnlyList<string> Row(string part, int[] counts, int? patients) =>
