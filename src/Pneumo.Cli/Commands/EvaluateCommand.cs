@@ -51,6 +51,7 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
             Line($"  {name,-12} {F(ci.Estimate)}  [{F(ci.Lower)}, {F(ci.Upper)}]");
         foreach (var (finding, r) in result.ByFinding!)
             Line($"  {finding,-12} n={r.N,-4} called PNEUMONIA {F(r.FractionPredictedPneumonia.Estimate)}  [{F(r.FractionPredictedPneumonia.Lower)}, {F(r.FractionPredictedPneumonia.Upper)}]");
+        if (result.Findings is { } findings) Findings(findings);
         Probabilities(result.Calibration!);
         if (result.Referral is { } referral) Referral(referral);
         var missing = new[] { model.Metadata.Calibration is null ? "calibration" : null, model.Metadata.Referral is null ? "referral" : null }.OfType<string>().ToList();
@@ -74,6 +75,21 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
             var cells = string.Concat(metrics.Select(x => "  " + F(values[x.Name]).PadLeft(x.Heading.Length)));
             Line($"{(name == result.ThresholdMethod ? "*" : " ")} {name.PadRight(width)}  {F(m.Threshold),9}{cells} {m.Fn,4} {m.Fp,4}");
         }
+    }
+
+    /// <summary>A finding model's confusion matrix, three-class measures and bacterial vs viral beside Kermany et al.</summary>
+    private void Findings(FindingMetrics f)
+    {
+        Line("findings (the most probable class; rows true, columns predicted):");
+        Line($"  {"",-10}{string.Concat(f.Classes.Select(c => $"{c,10}"))}");
+        for (int r = 0; r < f.Classes.Count; r++)
+            Line($"  {f.Classes[r],-10}{string.Concat(f.ConfusionMatrix[r].Select(n => $"{n,10}"))}");
+        foreach (var (name, ci) in f.Metrics)
+            Line($"  {name,-22} {Ci(ci)}");
+        Line($"bacterial vs viral among the {f.BacterialVsViralImages} pneumonia images (bacterial when P(b) >= P(v)):");
+        Line($"  {"",-22} {"Pneumo",-24}  Kermany et al. 2018");
+        foreach (var (name, ci) in f.BacterialVsViral)
+            Line($"  {name,-22} {Ci(ci),-24}  {(FindingMetrics.Kermany2018BacterialVsViral.TryGetValue(name, out var k) ? F(k) : "")}");
     }
 
     /// <summary>The expected calibration error, Brier score and log-loss, uncalibrated and (when there is a calibration) calibrated.</summary>

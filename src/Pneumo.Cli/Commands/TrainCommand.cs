@@ -19,6 +19,9 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         [CommandOption("--arch <NAME>"), Description("Architecture: szanet, resnet18-frozen, resnet18-finetune, resnet18-full, or onnx-frozen (with --backbone)."), DefaultValue("szanet")]
         public string Arch { get; init; } = "szanet";
 
+        [CommandOption("--task <TASK>"), Description("pneumonia (NORMAL or PNEUMONIA, one sigmoid output) or finding (NORMAL, BACTERIAL or VIRAL from the file names, three softmax outputs; P(pneumonia) = P(bacterial) + P(viral))."), DefaultValue("pneumonia")]
+        public string Task { get; init; } = "pneumonia";
+
         [CommandOption("--out <RUN_DIR>"), Description("Run folder to create (required unless --resume).")]
         public string? Out { get; init; }
 
@@ -196,6 +199,7 @@ public sealed class TrainCommand(Terminal terminal) : PneumoCommand<TrainCommand
         public TrainingConfig ToConfig() => new()
         {
             Architecture = Arch.ToLowerInvariant(),
+            Task = EnumNames.Parse<ModelTask>(Task, "--task") == ModelTask.Finding ? ModelTask.Finding : null,
             Epochs = Epochs ?? new TrainingConfig().Epochs,
             BatchSize = BatchSize,
             LearningRate = LearningRate,

@@ -36,6 +36,9 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
     public int BatchSize { get; } = batchSize;
     public int BatchCount => (Records.Count + BatchSize - 1) / BatchSize;
 
+    /// <summary>What the batches' labels are: the class index of each image for this task (<see cref="TaskTargets"/>).</summary>
+    public ModelTask TargetTask { get; init; } = ModelTask.Pneumonia;
+
     // Buffers of batches the consumer is done with (see Epoch's recycle): a training epoch would otherwise allocate
     // about 24 MB per batch on the large-object heap, and the collections that follow cost throughput.
     private readonly ConcurrentBag<byte[]> pixelBuffers = new();
@@ -152,7 +155,7 @@ public sealed class BatchLoader(IReadOnlyList<ImageRecord> records, ImageCache c
                     }
                     draws[i] = augmentation!.Draw(draw);
                 }
-                labels[i] = (float)record.Label;
+                labels[i] = record.Target(TargetTask);
                 batchRecords[i] = record;
             }
             ForEachImage(count, i =>

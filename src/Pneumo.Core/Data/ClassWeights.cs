@@ -1,13 +1,15 @@
+using Pneumo.Persistence;
+
 namespace Pneumo.Data;
 
-/// <summary>Balanced class weights n / (2 n_c), as scikit-learn's <c>compute_class_weight('balanced')</c>.</summary>
+/// <summary>Balanced class weights n / (K n_c) over K classes, as scikit-learn's <c>compute_class_weight('balanced')</c>.</summary>
 public static class ClassWeights
 {
-    /// <summary>Weights indexed by label: [NORMAL, PNEUMONIA].</summary>
-    public static double[] Balanced(IReadOnlyCollection<ImageRecord> records)
+    /// <summary>Weights indexed by the task's target: [NORMAL, PNEUMONIA], or [NORMAL, BACTERIAL, VIRAL] for the finding task.</summary>
+    public static double[] Balanced(IReadOnlyCollection<ImageRecord> records, ModelTask task = ModelTask.Pneumonia)
     {
-        var counts = ChestXrayDataset.ClassCounts(records);
-        if (counts.Any(c => c == 0)) throw new DataException("class weights need images of both classes in the training part");
-        return counts.Select(c => (double)records.Count / (2.0 * c)).ToArray();
+        var counts = TaskTargets.Counts(records, task);
+        if (counts.Any(c => c == 0)) throw new DataException($"class weights need images of every class in the training part (counts {string.Join("/", counts)})");
+        return counts.Select(c => (double)records.Count / (counts.Length * (double)c)).ToArray();
     }
 }

@@ -116,7 +116,7 @@ public sealed class ModelDirectory : IDisposable
             throw new InvalidDataException(
                 $"{weights}: SHA-256 {sha[..12]}... does not match {FileNames.ModelMetadata}'s weights_sha256 {expected[..12]}...: the weights were changed or damaged");
         ClassifierModel model;
-        try { model = ModelRegistry.Get(metadata.Architecture).BuildForLoading(metadata.Preprocessing.InputSize, metadata.Backbone); }
+        try { model = ModelRegistry.Get(metadata.Architecture).BuildForLoading(metadata.Preprocessing.InputSize, metadata.Backbone, metadata.EffectiveTask.Outputs()); }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
             throw new InvalidDataException($"{metaPath}: {e.Message}", e);

@@ -55,8 +55,15 @@ public sealed class Predictor : IScorer
     /// </summary>
     public const int JointFlipBatch = 4;
 
-    /// <summary>Probabilities for one uint8 batch.</summary>
-    public double[] Predict(Batch batch)
+    /// <summary>Probabilities of PNEUMONIA for one uint8 batch.</summary>
+    public double[] Predict(Batch batch) => PredictClasses(batch).Probabilities;
+
+    /// <summary>
+    /// Probabilities of PNEUMONIA for one uint8 batch, and each image's class probabilities for a model of several
+    /// outputs (null for one): the views' mean of the softmax, P(pneumonia) = the sum over the classes after NORMAL.
+    /// Calibration applies to P(pneumonia) only.
+    /// </summary>
+    public (double[] Probabilities, double[][]? Classes) PredictClasses(Batch batch)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -68,15 +75,23 @@ public sealed class Predictor : IScorer
         if (views.Count > 1 && frontCache is null && batch.Count <= JointFlipBatch)
         {
             // In evaluation mode images do not interact: the same function as the passes below, in one.
-            var all = Model.call(cat(views.Select(View).ToArray(), 0)).sigmoid();
+            var all = Model.Probabilities(Model.call(cat(views.Select(View).ToArray(), 0)));
             probabilities = Mean(views.Count, i => all.narrow(0, i * batch.Count, batch.Count));
         }
         else
-            probabilities = Mean(views.Count, i => FrontCache.Logits(Model, batch, View(views[i]), views[i] == ImageView.Mirrored, frontCache).sigmoid());
+            probabilities = Mean(views.Count, i => Model.Probabilities(FrontCache.Logits(Model, batch, View(views[i]), views[i] == ImageView.Mirrored, frontCache)));
+        double[][]? classes = null;
+        if (Model.Outputs > 1)
+        {
+            var k = Model.Outputs;
+            var flat = probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
+            classes = Enumerable.Range(0, batch.Count).Select(i => flat.AsSpan(i * k, k).ToArray()).ToArray();
+            probabilities = probabilities.narrow(1, 1, k - 1).sum(1);
+        }
         var result = probabilities.to_type(ScalarType.Float64).data<double>().ToArray();
         if (Calibration is { } c)
             for (int i = 0; i < result.Length; i++) result[i] = c.Apply(result[i]);
-        return result;
+        return (result, classes);
     }
 
     /// <summary>The mean of <paramref name="count"/> views' probabilities (each weighted 1/count; one view as it is).</summary>
@@ -95,17 +110,22 @@ public sealed class Predictor : IScorer
         var paths = new List<string>(loader.Records.Count);
         var labels = new List<int>(loader.Records.Count);
         var probabilities = new List<double>(loader.Records.Count);
+        var classes = Model.Outputs > 1 ? new List<int>(loader.Records.Count) : null;
+        var classProbabilities = Model.Outputs > 1 ? new List<double[]>(loader.Records.Count) : null;
         foreach (var batch in loader.Epoch(0, cancel, recycle: true))
         {
-            probabilities.AddRange(Predict(batch));
+            var (pneumonia, perClass) = PredictClasses(batch);
+            probabilities.AddRange(pneumonia);
+            if (perClass is not null) classProbabilities!.AddRange(perClass);
             foreach (var r in batch.Records)
             {
                 paths.Add(r.RelativePath);
                 labels.Add((int)r.Label);
+                classes?.Add(r.Target(ModelTask.Finding));
             }
             scored?.Report(paths.Count);
         }
-        return new Predictions(paths, labels, probabilities);
+        return new Predictions(paths, labels, probabilities) { Classes = classes, ClassProbabilities = classProbabilities };
     }
 
     /// <summary>Probabilities for decoded images.</summary>

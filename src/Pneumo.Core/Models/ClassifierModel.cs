@@ -4,11 +4,12 @@ using static TorchSharp.torch;
 
 namespace Pneumo.Models;
 
-/// <summary>A binary image classifier split into a feature extractor and a head.</summary>
+/// <summary>An image classifier split into a feature extractor and a head.</summary>
 /// <remarks>
 /// <see cref="forward"/> takes a preprocessed float batch [B, 3, H, W] and returns one logit per image, shape [B];
 /// the probability of PNEUMONIA is its sigmoid (the paper's final "Dense 1, sigmoid" layer; the loss works on the
-/// logit for numerical stability). Grad-CAM, pruning and transfer learning use <see cref="ForwardFeatures"/> (the last
+/// logit for numerical stability). A model of several <see cref="Outputs"/> (the finding task's NORMAL, BACTERIAL,
+/// VIRAL) returns [B, K] logits instead, and its class probabilities are their softmax. Grad-CAM, pruning and transfer learning use <see cref="ForwardFeatures"/> (the last
 /// convolutional feature map) and <see cref="ForwardHead"/>.
 /// <para>
 /// Each architecture says which layer its feature map comes from (<see cref="FeatureLayer"/>: the layer Grad-CAM
@@ -16,8 +17,14 @@ namespace Pneumo.Models;
 /// for ONNX export (<see cref="AppendOnnx"/>); a new architecture implements both beside its layers.
 /// </para>
 /// </remarks>
-public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(name)
+public abstract class ClassifierModel(string name, int outputs = 1) : nn.Module<Tensor, Tensor>(name)
 {
+    /// <summary>Logits per image: 1 (a sigmoid, the pneumonia task) or the number of classes (a softmax).</summary>
+    public int Outputs { get; } = outputs >= 1 ? outputs : throw new ArgumentOutOfRangeException(nameof(outputs));
+
+    /// <summary>The head's logits [B] (one output) or [B, K] from the last layer's [B, K] output.</summary>
+    protected Tensor LogitsFrom(Tensor lastLayer) => Outputs == 1 ? lastLayer.squeeze(1) : lastLayer;
+
     /// <summary>The registry name of the architecture (e.g. <c>szanet</c>).</summary>
     public abstract string Architecture { get; }
 
@@ -43,7 +50,7 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// </summary>
     public abstract string AppendOnnxFeatures(OnnxGraphBuilder graph, string input);
 
-    /// <summary>Appends <see cref="ForwardHead"/> in evaluation mode: from the feature map to the logits [N, 1].</summary>
+    /// <summary>Appends <see cref="ForwardHead"/> in evaluation mode: from the feature map to the logits [N, <see cref="Outputs"/>].</summary>
     public abstract string AppendOnnxHead(OnnxGraphBuilder graph, string features);
 
     public override Tensor forward(Tensor input) => ForwardHead(ForwardFeatures(input));
@@ -142,8 +149,11 @@ public abstract class ClassifierModel(string name) : nn.Module<Tensor, Tensor>(n
     /// <summary>A convolution layer applied to <paramref name="x"/>, in bfloat16 when training with <see cref="MixedPrecision"/>.</summary>
     protected Tensor Convolve(TorchSharp.Modules.Conv2d conv, Tensor x) => Bfloat16Convolution.Apply(conv, x, MixedPrecision && training);
 
-    /// <summary>Probabilities of PNEUMONIA, [B].</summary>
-    public Tensor PredictProbabilities(Tensor input) => forward(input).sigmoid();
+    /// <summary>Probabilities of PNEUMONIA [B] (one output), or of each class [B, K].</summary>
+    public Tensor PredictProbabilities(Tensor input) => Probabilities(forward(input));
+
+    /// <summary>The probabilities of logits this model returned: their sigmoid [B] (one output) or softmax over classes [B, K].</summary>
+    public Tensor Probabilities(Tensor logits) => Outputs == 1 ? logits.sigmoid() : logits.softmax(1);
 
     /// <summary>Number of trainable parameters.</summary>
     public long TrainableParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());

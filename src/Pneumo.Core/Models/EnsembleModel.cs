@@ -29,9 +29,10 @@ public sealed class EnsembleModel : ClassifierModel
     private readonly ClassifierModel[] parts;
 
     /// <param name="members">The trained members (at least one), in evaluation mode or not: the ensemble owns and disposes them.</param>
-    public EnsembleModel(IReadOnlyList<ClassifierModel> members) : base(Prefix)
+    public EnsembleModel(IReadOnlyList<ClassifierModel> members) : base(Prefix, members.Count > 0 ? members[0].Outputs : 1)
     {
         if (members.Count == 0) throw new ArgumentException("an ensemble needs members", nameof(members));
+        if (members.Any(m => m.Outputs != Outputs)) throw new ArgumentException("the members of an ensemble answer different questions (their numbers of outputs differ)", nameof(members));
         parts = [.. members];
         this.members = nn.ModuleList(parts);
         RegisterComponents();

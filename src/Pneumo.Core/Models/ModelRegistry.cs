@@ -5,7 +5,7 @@ using Pneumo.Persistence;
 namespace Pneumo.Models;
 
 /// <summary>What a registered architecture is: how to build it and the preprocessing its weights expect.</summary>
-public sealed record ArchitectureInfo(string Name, string Description, Func<int, BackboneSpec?, ClassifierModel> Create,
+public sealed record ArchitectureInfo(string Name, string Description, Func<int, BackboneSpec?, int, ClassifierModel> Create,
                                       Preprocessing DefaultPreprocessing)
 {
     /// <summary>Whether the architecture needs an external ONNX backbone (<c>--backbone FILE.onnx</c>).</summary>
@@ -15,21 +15,21 @@ public sealed record ArchitectureInfo(string Name, string Description, Func<int,
     /// <remarks>The packaged ResNet18 subtracts a fixed 224x224 mean image, so its models cannot take another size.</remarks>
     public int? FixedInputSize { get; init; }
 
-    /// <summary>A new model for square inputs of <paramref name="inputSize"/> pixels (and a backbone, for architectures that take one).</summary>
-    public ClassifierModel Build(int inputSize, BackboneSpec? backbone = null) => Create(inputSize, backbone);
+    /// <summary>A new model for square inputs of <paramref name="inputSize"/> pixels (and a backbone, for architectures that take one), with <paramref name="outputs"/> logits per image.</summary>
+    public ClassifierModel Build(int inputSize, BackboneSpec? backbone = null, int outputs = 1) => Create(inputSize, backbone, outputs);
 
     /// <summary>
     /// How to build a model whose saved weights are loaded next (<c>ModelDirectory.Load</c>), when that can skip work
     /// the weights file overwrites; null = <see cref="Create"/>.
     /// </summary>
-    public Func<int, BackboneSpec?, ClassifierModel>? CreateForLoading { get; init; }
+    public Func<int, BackboneSpec?, int, ClassifierModel>? CreateForLoading { get; init; }
 
     /// <summary>A model to load saved weights into: <see cref="Build"/>, minus initialisation the weights file overwrites.</summary>
     /// <remarks>
     /// A fully fine-tuned ResNet saves every weight, so the packaged ImageNet weights it would start from (a 45 MB ONNX
     /// file parsed and copied) are not read: about 0.3-0.5 s of CPU per model at start-up, which an ensemble pays per member.
     /// </remarks>
-    public ClassifierModel BuildForLoading(int inputSize, BackboneSpec? backbone = null) => (CreateForLoading ?? Create)(inputSize, backbone);
+    public ClassifierModel BuildForLoading(int inputSize, BackboneSpec? backbone = null, int outputs = 1) => (CreateForLoading ?? Create)(inputSize, backbone, outputs);
 
     /// <summary>The preprocessing a training run of this architecture with <paramref name="config"/> uses: its input (or the architecture's), with the run's per-image standardisation and centre crop when set.</summary>
     public Preprocessing PreprocessingFor(TrainingConfig config)
@@ -49,23 +49,23 @@ public static class ModelRegistry
     private static readonly Dictionary<string, ArchitectureInfo> Architectures = new(StringComparer.OrdinalIgnoreCase)
     {
         [SzaNet.Name] = new(SzaNet.Name, "the paper's custom CNN, trained from scratch",
-                            (size, _) => new SzaNet(size), Preprocessing.UnitScale(perImageStandardize: true)),
+                            (size, _, k) => new SzaNet(size, k), Preprocessing.UnitScale(perImageStandardize: true)),
         [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
                             "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FrozenName, []), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
+                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FrozenName, [], outputs: k), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
         [ResNetTransfer.FinetuneName] = new(ResNetTransfer.FinetuneName,
                             "ImageNet ResNet18 with the paper's head, its last residual block (layer4.2) fine-tuned at a lower learning rate, the rest frozen",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
+                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks, outputs: k), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
         [ResNetTransfer.FullName] = new(ResNetTransfer.FullName,
                             "ImageNet ResNet18 with the paper's head, every layer fine-tuned (layer-wise learning rates, batch norms training)",
-                            (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks), PretrainedResNet18Input) 
+                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks, outputs: k), PretrainedResNet18Input) 
                             {
                                 FixedInputSize = PretrainedFiles.ResNet18InputSize,
-                                CreateForLoading = (_, _) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks, pretrained: false),
+                                CreateForLoading = (_, _, k) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks, pretrained: false, outputs: k),
                             },
         [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
                             "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
-                            (size, b) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size),
+                            (size, b, k) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size, k),
                             ImageNetRgbInput) { NeedsBackbone = true },
     };
 

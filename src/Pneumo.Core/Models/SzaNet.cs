@@ -26,7 +26,7 @@ public sealed class SzaNet : ClassifierModel
     private readonly Dropout drop1, drop2, drop3, drop4;
     private readonly Linear fc1, fc2;
 
-    public SzaNet(int inputSize = 224) : base(Name)
+    public SzaNet(int inputSize = 224, int outputs = 1) : base(Name, outputs)
     {
         conv1 = nn.Conv2d(3, 16, 3);
         bn1 = nn.BatchNorm2d(16, eps: 1e-3);
@@ -40,7 +40,7 @@ public sealed class SzaNet : ClassifierModel
         int side = FeatureSide(inputSize);
         fc1 = nn.Linear(64L * side * side, 64);
         drop4 = nn.Dropout(0.5);
-        fc2 = nn.Linear(64, 1);
+        fc2 = nn.Linear(64, outputs);
         RegisterComponents();
     }
 
@@ -77,7 +77,7 @@ public sealed class SzaNet : ClassifierModel
         using var scope = NewDisposeScope();
         var x = features.flatten(1);
         x = drop4.call(nn.functional.relu(fc1.call(x)));
-        return fc2.call(x).squeeze(1).MoveToOuterDisposeScope();
+        return LogitsFrom(fc2.call(x)).MoveToOuterDisposeScope();
     }
 
     public override string AppendOnnxFeatures(OnnxGraphBuilder graph, string input)

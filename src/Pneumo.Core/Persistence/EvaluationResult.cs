@@ -41,6 +41,8 @@ public sealed record EvaluationResult
     public ReferralResult? Referral { get; init; }
     /// <summary>Per finding from the file names: the fraction called PNEUMONIA (sensitivity for bacteria and virus; 1 - specificity for normal).</summary>
     public Dictionary<string, FindingResult>? ByFinding { get; init; }
+    /// <summary>A finding model's three-class measures and bacterial vs viral among the pneumonia images; null for a pneumonia model.</summary>
+    public FindingMetrics? Findings { get; init; }
     public required string Split { get; init; }
     public required string Model { get; init; }
     public required string Architecture { get; init; }

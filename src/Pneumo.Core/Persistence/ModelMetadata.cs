@@ -12,6 +12,11 @@ public sealed record ModelMetadata
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     /// <summary>The architecture's registry name (e.g. <c>resnet18-full</c>); for an ensemble, what it combines (e.g. <c>ensemble(3 x resnet18-full)</c>).</summary>
     public required string Architecture { get; init; }
+    /// <summary>The question the model answers; null = <see cref="ModelTask.Pneumonia"/> (every model before the finding task).</summary>
+    public ModelTask? Task { get; init; }
+    /// <summary>The task, pneumonia when none is recorded.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ModelTask EffectiveTask => Task ?? ModelTask.Pneumonia;
     /// <summary>File name of the weights inside the model directory; null for an ensemble (its members hold the weights).</summary>
     public string? Weights { get; init; } = FileNames.Weights;
     /// <summary>How the weights file stores floating-point tensors: <c>float32</c>, or <c>float16</c> (half the size; the model computes in float32); null for an ensemble.</summary>

@@ -6,16 +6,20 @@ namespace Pneumo.Persistence;
 public static class ResultFiles
 {
     /// <summary>
-    /// Reads <c>path,label,probability</c> rows (<see cref="Predictions.WriteCsv"/>), and the first three columns of
-    /// files that add more after them (an evaluation's <see cref="EvaluationPredictions"/>).
+    /// Reads <c>path,label,probability</c> rows (<see cref="Predictions.WriteCsv"/>), with a finding model's class
+    /// columns when the header has them, and the first three columns of files that add other columns after them (an
+    /// evaluation's <see cref="EvaluationPredictions"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">Wrong header or a malformed row; the message names the file and line.</exception>
     public static Predictions ReadPredictions(string path)
     {
         var rows = ReadRows(path, PredictionsHeader, moreColumns: true);
+        bool withClasses = File.ReadLines(path).FirstOrDefault()?.StartsWith(PredictionsHeader + ClassColumns, StringComparison.Ordinal) == true;
         var paths = new List<string>(rows.Count);
         var labels = new List<int>(rows.Count);
         var probabilities = new List<double>(rows.Count);
+        var classes = new List<int>();
+        var classProbabilities = new List<double[]>();
         foreach (var (line, fields) in rows)
         {
             if (fields.Count < 3 || fields[1] is not ("0" or "1") || !TryDouble(fields[2], out var p) || p is < 0 or > 1)
@@ -23,11 +27,23 @@ public static class ResultFiles
             paths.Add(fields[0]);
             labels.Add(fields[1] == "1" ? 1 : 0);
             probabilities.Add(p);
+            if (!withClasses) continue;
+            var q = new double[FindingClasses];
+            if (fields.Count < 4 + FindingClasses || !int.TryParse(fields[3], out var c) || c < 0 || c >= FindingClasses
+                || Enumerable.Range(0, FindingClasses).Any(k => !TryDouble(fields[4 + k], out q[k])))
+                throw new InvalidDataException($"{path}: line {line} has no class (0 to {FindingClasses - 1}) and {FindingClasses} class probabilities");
+            classes.Add(c);
+            classProbabilities.Add(q);
         }
-        return new Predictions(paths, labels, probabilities);
+        return withClasses
+            ? new Predictions(paths, labels, probabilities) { Classes = classes, ClassProbabilities = classProbabilities }
+            : new Predictions(paths, labels, probabilities);
     }
 
     internal const string PredictionsHeader = "path,label,probability";
+    private static readonly int FindingClasses = ModelTask.Finding.ClassCount();
+    /// <summary>The columns a finding model's predictions add: its class index and each class's probability.</summary>
+    internal const string ClassColumns = ",class,p_normal,p_bacterial,p_viral";
     internal const string EvaluationPredictionsHeader = PredictionsHeader + ",uncalibrated_probability,decision";
     private const string HistoryHeader = "epoch,loss,accuracy,val_loss,val_accuracy,val_auc,lr,seconds,images_per_second";
 

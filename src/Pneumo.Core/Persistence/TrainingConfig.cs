@@ -5,6 +5,8 @@ namespace Pneumo.Persistence;
 public sealed record TrainingConfig
 {
     public string Architecture { get; init; } = "szanet";
+    /// <summary>The question the model learns to answer; null = <see cref="ModelTask.Pneumonia"/> (and absent from older files).</summary>
+    public ModelTask? Task { get; init; }
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 5e-5;

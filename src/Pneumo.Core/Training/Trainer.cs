@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace Pneumo.Training;
 
-/// <summary>The optimisation loop of one epoch: class-weighted binary cross-entropy, Adam.</summary>
+/// <summary>The optimisation loop of one epoch: class-weighted cross-entropy (binary for one logit, over the classes for several), Adam.</summary>
 /// <remarks>The model owns only <c>forward</c>; this class owns the optimizer and the loss.</remarks>
 public sealed class Trainer : IDisposable
 {
@@ -85,24 +85,32 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// One step on a preprocessed batch [B, 3, H, W] with its labels [B] (0/1); returns (weighted loss, number correct
-    /// at 0.5). <paramref name="logitsOf"/> replaces the model's forward (e.g. to read a frozen front from a cache).
+    /// One step on a preprocessed batch [B, 3, H, W] with its labels [B] (class indices: 0/1 for one logit); returns
+    /// (weighted loss, number correct: at 0.5 for one logit, the most probable class for several).
+    /// <paramref name="logitsOf"/> replaces the model's forward (e.g. to read a frozen front from a cache).
     /// </summary>
+    /// <remarks>
+    /// One logit: binary cross-entropy, each image weighted by its class's weight, averaged over the batch (Keras's
+    /// class_weight). Several: cross-entropy over the classes with the class weights, the weighted mean (PyTorch's
+    /// <c>CrossEntropyLoss(weight)</c>).
+    /// </remarks>
     public (double Loss, int Correct) Step(Tensor input, Tensor target, Func<Tensor, Tensor>? logitsOf = null)
     {
         using var scope = NewDisposeScope();
         model.train();
-        var weights = classWeights.index_select(0, target.to_type(ScalarType.Int64));
+        var classes = target.to_type(ScalarType.Int64);
         Optimizer.zero_grad();
         var logits = logitsOf is null ? model.call(input) : logitsOf(input);
-        var loss = nn.functional.binary_cross_entropy_with_logits(logits, target, weight: weights);
+        var loss = model.Outputs == 1
+            ? nn.functional.binary_cross_entropy_with_logits(logits, target, weight: classWeights.index_select(0, classes))
+            : nn.functional.cross_entropy(logits, classes, weight: classWeights);
         loss.backward();
         Optimizer.step();
         AfterStep?.Invoke();
         Average?.Update(model);
         using var zero = 0.ToScalar();
-        int correct = (int)logits.ge(zero).to_type(ScalarType.Float32).eq(target).sum().item<long>();
-        return (loss.item<float>(), correct);
+        var right = model.Outputs == 1 ? logits.ge(zero).to_type(ScalarType.Float32).eq(target) : logits.argmax(1).eq(classes);
+        return (loss.item<float>(), (int)right.sum().item<long>());
     }
 
     /// <summary>One pass over the loader's epoch; returns (mean loss, accuracy, images per second).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pneumo.Data;
+using Pneumo.Evaluation.Findings;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Inference;
 using Pneumo.Persistence;
@@ -65,6 +66,9 @@ public static class ModelEvaluation
             Calibration = quality,
             Referral = metadata.Referral is { } referral ? ReferralResult.Compute(labels, probabilities, threshold, referral, resamples, seed: 3) : null,
             ByFinding = byFinding,
+            Findings = predictions is { Classes: { } classes, ClassProbabilities: { } perClass }
+                ? FindingEvaluation.Compute(classes, perClass, ModelTasks.FindingClassNames, resamples)
+                : null,
             Skipped = failures,
             Flagged = flagged,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
@@ -123,9 +127,7 @@ public static class ModelEvaluation
             log?.Invoke($"skipped: {message}");
         }
         if (keep.Count == 0) throw new DataException($"{splitDir}: the model gave no finite probability for any image: is the model damaged?");
-        return (usable.Subset(keep),
-                new Predictions(keep.Select(i => predictions.Paths[i]).ToList(), keep.Select(i => predictions.Labels[i]).ToList(),
-                                keep.Select(i => predictions.Probabilities[i]).ToList()));
+        return (usable.Subset(keep), predictions.Subset(keep));
     }
 
     /// <summary>AUC, sensitivity and specificity need both classes: a split with no scored image of one is refused.</summary>

@@ -133,6 +133,9 @@ public sealed class TrainingRun
             : Start(config, dataRoot, runDir, command, callbacks, cancel, split, splitDescription);
     }
 
+    /// <summary>The question the run's model learns to answer.</summary>
+    private ModelTask Task => Config.Task ?? ModelTask.Pneumonia;
+
     private ModelMetadata Execute(TrainingState? state, CancellationToken cancel)
     {
         TorchThreads.Use(Config.Threads);
@@ -140,10 +143,11 @@ public sealed class TrainingRun
         var arch = ModelRegistry.Get(Config.Architecture);
         var preprocessing = arch.PreprocessingFor(Config);
         torch.manual_seed(Config.Seed);
-        using var model = arch.Build(preprocessing.InputSize, Config.Backbone);
+        int outputs = Task.Outputs();
+        using var model = arch.Build(preprocessing.InputSize, Config.Backbone, outputs);
         model.MixedPrecision = Config.Precision == Precision.Bf16;
         if (Config.InitFrom is not null && state?.Checkpoint is null) Initialise(model, Config.InitFrom);
-        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing.InputSize, Config.Backbone), Config.EmaDecay) : null;
+        var average = Config.EmaDecay > 0 ? new WeightAverage(model, arch.Build(preprocessing.InputSize, Config.Backbone, outputs), Config.EmaDecay) : null;
         using var trainer = new Trainer(model, preprocessing, Config.LearningRate, data.ClassWeights, average,
                                         flipAveraging: Config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
                                         backboneLrScale: Config.BackboneLrScale, layerDecay: Config.LayerLrDecay, weightDecay: Config.WeightDecay);
@@ -229,8 +233,8 @@ public sealed class TrainingRun
         int? pool = Config.AugmentationPool ?? (frozenFront ? DefaultAugmentationPool : null);
         var (prefetch, workers) = BatchLoader.ForThisProcess();
         var train = new BatchLoader(data.Split.Train, data.Cache, Config.BatchSize, Augmentation.For(Config.Augmentation), shuffle: true,
-                                    seed: Config.Seed, prefetch: prefetch, augmentationPool: pool, prepare: preprocessing, workers: workers);
-        var validation = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers);
+                                    seed: Config.Seed, prefetch: prefetch, augmentationPool: pool, prepare: preprocessing, workers: workers) { TargetTask = Task };
+        var validation = new BatchLoader(data.Split.Validation, data.Cache, Config.BatchSize, prefetch: prefetch, prepare: preprocessing, workers: workers) { TargetTask = Task };
         return (train, validation);
     }
 
@@ -301,6 +305,7 @@ public sealed class TrainingRun
         var metadata = new ModelMetadata
         {
             Architecture = Config.Architecture,
+            Task = Config.Task,
             WeightsDtype = half ? "float16" : "float32",
             Preprocessing = preprocessing,
             Threshold = thresholds[Config.ThresholdRule.Name],
@@ -344,7 +349,13 @@ public sealed class TrainingRun
         Log((run.GivenSplit is { } given ? $"split given ({given}): " : $"split by {Config.SplitBy.ToString().ToLowerInvariant()} (seed {Config.EffectiveSplitSeed}): ") +
                          $"train {split.Train.Count} images (NORMAL {tc[0]}, PNEUMONIA {tc[1]}; {patientsTrain} patients), " +
                          $"validation {split.Validation.Count} (NORMAL {vc[0]}, PNEUMONIA {vc[1]}; {patientsVal} patients)");
-        Log(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
+        if (Task == ModelTask.Finding)
+        {
+            var (ft, fv) = (TaskTargets.Counts(split.Train, Task), TaskTargets.Counts(split.Validation, Task));
+            Log($"findings: train NORMAL {ft[0]}, BACTERIAL {ft[1]}, VIRAL {ft[2]}; validation NORMAL {fv[0]}, BACTERIAL {fv[1]}, VIRAL {fv[2]}");
+            Log(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, BACTERIAL {weights[1]:F2}, VIRAL {weights[2]:F2}"));
+        }
+        else Log(string.Create(CultureInfo.InvariantCulture, $"class weights: NORMAL {weights[0]:F2}, PNEUMONIA {weights[1]:F2}"));
         WriteSplit(split);
         return data;
     }

@@ -26,7 +26,7 @@ public sealed class OnnxBackboneModel : ClassifierModel
     private readonly Dropout dropout;
 
     /// <exception cref="UserError">The graph lacks the named input or output, or their shapes do not fit.</exception>
-    public OnnxBackboneModel(BackboneSpec spec, int inputSize) : base(Name)
+    public OnnxBackboneModel(BackboneSpec spec, int inputSize, int outputs = 1) : base(Name, outputs)
     {
         spec.Verify();
         this.spec = spec;
@@ -42,7 +42,7 @@ public sealed class OnnxBackboneModel : ClassifierModel
         if (output.Dimensions.Length is not (2 or 4) || output.Dimensions[1] <= 0)
             throw new UserError($"{spec.File}: output '{spec.Output}' is [{string.Join(",", output.Dimensions)}], expected [N,C] or [N,C,h,w] with C known");
         FeatureCount = output.Dimensions[1];
-        (fc1, dropout, fc2) = TransferHead.Create(FeatureCount);
+        (fc1, dropout, fc2) = TransferHead.Create(FeatureCount, outputs);
         RegisterComponents();
     }
 
@@ -61,7 +61,7 @@ public sealed class OnnxBackboneModel : ClassifierModel
         return (features.dim() == 2 ? features.view(features.shape[0], features.shape[1], 1, 1) : features).MoveToOuterDisposeScope();
     }
 
-    public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);
+    public override Tensor ForwardHead(Tensor features) => LogitsFrom(TransferHead.Forward(features, fc1, dropout, fc2));
 
     public override string AppendOnnxFeatures(OnnxGraphBuilder graph, string input) =>
         throw new UserError($"{Name}: the base is an external ONNX file ({spec.File}); export the head with --format safetensors instead");

@@ -48,11 +48,11 @@ public sealed class ResNetTransfer : ClassifierModel
     /// model that trained them all (nothing frozen to keep): the backbone is then left as initialised.
     /// </param>
     /// <exception cref="ArgumentException">An unknown block, a frozen block after a trained one, or <paramref name="pretrained"/> false with frozen blocks.</exception>
-    public ResNetTransfer(string architecture, IReadOnlyCollection<string> trainableBlocks, bool pretrained = true) : base(architecture)
+    public ResNetTransfer(string architecture, IReadOnlyCollection<string> trainableBlocks, bool pretrained = true, int outputs = 1) : base(architecture, outputs)
     {
         this.architecture = architecture;
         backbone = pretrained ? ResNetBackbone.PretrainedResNet18() : new ResNetBackbone();
-        (fc1, dropout, fc2) = TransferHead.Create(backbone.OutputChannels);
+        (fc1, dropout, fc2) = TransferHead.Create(backbone.OutputChannels, outputs);
         RegisterComponents();
         var known = backbone.Blocks().Select(b => b.Name).Append(Stem).ToHashSet();
         foreach (var b in trainableBlocks)
@@ -150,7 +150,7 @@ public sealed class ResNetTransfer : ClassifierModel
         return x.MoveToOuterDisposeScope();
     }
 
-    public override Tensor ForwardHead(Tensor features) => TransferHead.Forward(features, fc1, dropout, fc2);
+    public override Tensor ForwardHead(Tensor features) => LogitsFrom(TransferHead.Forward(features, fc1, dropout, fc2));
 
     protected override void Dispose(bool disposing)
     {
