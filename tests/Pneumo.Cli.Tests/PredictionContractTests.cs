@@ -34,7 +34,7 @@ public class PredictionContractTests
     [Fact]
     public void TheContractHasTheFieldsTheIssueAsksFor() =>
         Assert.Equal(["decision", "probability", "label", "threshold", "threshold_method", "threshold_meaning", "calibrated", "referral", "models",
-                      "warning", "dicom"], Shared);
+                      "warning", "dicom", "finding"], Shared);
 
     /// <summary>REFER, its referral object and the calibration flag are contract fields: equal on both surfaces.</summary>
     [Fact]

@@ -117,6 +117,8 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
     private static string TextLine(ImagePrediction r)
     {
         var decision = r.Referral.Refer ? Decision.Refer.Display() : r.Decision;
+        // A finding model's bacterial or viral, where the threshold's label is PNEUMONIA: "PNEUMONIA, likely bacterial (0.83)".
+        if (r.Finding is { } finding && r.Label == ClassLabel.Pneumonia.FolderName()) decision += ", " + finding.Summary;
         var fields = new List<string> { r.Path, r.Probability.ToString("F4", CultureInfo.InvariantCulture), decision };
         if (r.Models.Count > 1)
             fields.AddRange(r.Models.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name}={m.Probability:F4}")));

@@ -9,7 +9,8 @@ namespace Pneumo.Cli.Commands;
 /// <c>path</c>, <c>probability</c>, <c>label</c> always; <c>probability_NAME</c> per model (from <see cref="Prediction.Models"/>,
 /// in <c>--model</c> order) when there are several; <c>heatmap</c> with <c>--explain</c>; <c>warning</c> when some image
 /// has one; <c>modality</c>, <c>window_source</c>, <c>window_center</c>, <c>window_width</c> when a DICOM file was
-/// scored (<see cref="Prediction.Dicom"/>); <c>decision</c> (NORMAL, PNEUMONIA or REFER) always, last, so readers that
+/// scored (<see cref="Prediction.Dicom"/>); <c>finding</c>, <c>finding_probability</c>, <c>p_normal</c>, <c>p_bacterial</c>,
+/// <c>p_viral</c> when a finding model scored (<see cref="Prediction.Finding"/>); <c>decision</c> (NORMAL, PNEUMONIA or REFER) always, last, so readers that
 /// take the earlier columns by position keep working. Optional columns appear only when needed, so a JPEG/PNG run keeps
 /// its columns. Numbers are round-trip ("R"), invariant culture.
 /// </remarks>
@@ -24,6 +25,8 @@ public static class PredictionCsv
         if (warnings) header.Add("warning");
         bool dicom = results.Any(r => r.Dicom is not null);
         if (dicom) header.AddRange(["modality", "window_source", "window_center", "window_width"]);
+        bool findings = results.Any(r => r.Finding is not null);
+        if (findings) header.AddRange(["finding", "finding_probability", "p_normal", "p_bacterial", "p_viral"]);
         header.Add("decision");
         yield return string.Join(',', header);
         foreach (var r in results)
@@ -35,6 +38,9 @@ public static class PredictionCsv
             if (dicom)
                 row.AddRange(r.Dicom is not { } d ? ["", "", "", ""]
                     : [Csv.Escape(d.Modality ?? ""), d.Window.Source, Number(d.Window.Center), Number(d.Window.Width)]);
+            if (findings)
+                row.AddRange(r.Finding is not { } f ? ["", "", "", "", ""]
+                    : [f.Likely, Number(f.Probability), .. f.Classes.Values.Select(Number)]);
             row.Add(r.Decision);
             yield return string.Join(',', row);
         }

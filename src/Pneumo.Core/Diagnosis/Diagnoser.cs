@@ -179,7 +179,7 @@ public sealed class Diagnoser : IDisposable
                     throw new DataException(string.Create(CultureInfo.InvariantCulture,
                         $"{name}: model {m.Info.Name} gave a non-finite probability ({p}), no label: is the model damaged?"))
                         { Code = ErrorCode.NonFiniteScore };
-                opinions.Add(new ModelOpinion(m.Info, p));
+                opinions.Add(new ModelOpinion(m.Info, p) { Classes = score.Classes });
             }
             probability = opinions.Average(o => o.Probability);
             label = probability >= Threshold ? ClassLabel.Pneumonia : ClassLabel.Normal;
@@ -210,7 +210,7 @@ public sealed class Diagnoser : IDisposable
         return new DiagnosisResult(probability, label, Threshold, opinions, explanation)
         {
             Decision = decision, Referral = referral, ThresholdMethod = ThresholdMethod, ThresholdMeaning = ThresholdMeaning, Calibrated = Calibrated,
-            Warning = warning, Dicom = dicom?.Info,
+            Warning = warning, Dicom = dicom?.Info, Finding = FindingOpinion.Of(opinions.Select(o => o.Classes).ToList()),
         };
     }
 

@@ -34,6 +34,9 @@ public sealed record DiagnosisResult(double Probability, ClassLabel Label, doubl
     public string? Warning { get; init; }
     public DicomInfo? Dicom { get; init; }
 
+    /// <summary>Bacterial or viral, when every model is a finding model; null otherwise.</summary>
+    public FindingOpinion? Finding { get; init; }
+
     /// <summary>NORMAL or PNEUMONIA: the threshold's label.</summary>
     public string LabelName => Label.FolderName();
 

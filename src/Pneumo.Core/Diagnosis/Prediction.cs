@@ -6,7 +6,8 @@ namespace Pneumo.Diagnosis;
 /// The answer for one image as every front end gives it: <c>predict --format json</c> and <c>csv</c>,
 /// <c>POST /api/predict</c> and the page. Serialised with <c>Persistence.Json</c>'s conventions (snake_case, nulls left
 /// out): <c>decision</c>, <c>probability</c>, <c>label</c>, <c>threshold</c>, <c>threshold_method</c>,
-/// <c>threshold_meaning</c>, <c>calibrated</c>, <c>referral</c>, <c>models</c>, <c>warning</c>, <c>dicom</c>.
+/// <c>threshold_meaning</c>, <c>calibrated</c>, <c>referral</c>, <c>models</c>, <c>warning</c>, <c>dicom</c>,
+/// <c>finding</c> (a finding model's bacterial or viral).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -46,6 +47,9 @@ public record Prediction(string Decision, double Probability, string Label, doub
     /// <summary>For a DICOM file: what was read and the window used; null for JPEG and PNG.</summary>
     public DicomInfo? Dicom { get; init; }
 
+    /// <summary>A finding model's bacterial or viral and the class probabilities; null (absent) for a pneumonia model.</summary>
+    public FindingOpinion? Finding { get; init; }
+
     /// <summary>The contract's view of a diagnosis (no server paths, no pixels).</summary>
     public static Prediction From(DiagnosisResult result) =>
         new(result.DecisionName, result.Probability, result.LabelName, result.Threshold, result.ThresholdMethod, result.ThresholdMeaning,
@@ -53,5 +57,6 @@ public record Prediction(string Decision, double Probability, string Label, doub
         {
             Warning = result.Warning,
             Dicom = result.Dicom,
+            Finding = result.Finding,
         };
 }

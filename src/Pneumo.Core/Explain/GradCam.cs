@@ -11,7 +11,8 @@ namespace Pneumo.Explain;
 /// architecture places at its last convolutional block or stage: <see cref="ClassifierModel.FeatureLayer"/>).
 /// </summary>
 /// <remarks>
-/// With A the feature map [C, h, w] and s the class score (the logit for PNEUMONIA, minus the logit for NORMAL),
+/// With A the feature map [C, h, w] and s the class score (the logit for PNEUMONIA, minus the logit for NORMAL; for a
+/// model of several classes the log-odds of pneumonia, <see cref="ClassifierModel.PneumoniaLogit"/>),
 /// w_c = mean over (h, w) of ds/dA_c and the map is ReLU(sum_c w_c A_c), upsampled bilinearly to the input size (to
 /// the window of the preprocessing's centre crop, zero outside it, when the model has one) and divided by its maximum. The model runs in evaluation mode; no parameter gradient is accumulated. Not thread-safe
 /// (it runs the model): callers serialise calls on one model.
@@ -89,7 +90,7 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
     private float[][] Maps(ClassifierModel model, Tensor features, int count, int height, int width, ClassLabel target)
     {
         if (!features.requires_grad) features = features.detach().requires_grad_();
-        var logit = model.ForwardHead(features).sum();
+        var logit = model.PneumoniaLogit(model.ForwardHead(features)).sum();
         var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
         var gradient = autograd.grad([score], [features])[0];
 

@@ -5,7 +5,7 @@ using Pneumo.Persistence;
 namespace Pneumo.Inference;
 
 /// <summary>
-/// What the members of an ensemble must share: one input (preprocessing, input size) and one test-time augmentation,
+/// What the members of an ensemble must share: one task, one input (preprocessing, input size) and one test-time augmentation,
 /// since the ensemble runs them on one preprocessed batch and averages their logits per view.
 /// </summary>
 public static class EnsembleCheck
@@ -16,6 +16,9 @@ public static class EnsembleCheck
     /// </summary>
     public static (string Field, string Value, string Expected)? Mismatch(ModelMetadata reference, ModelMetadata member)
     {
+        // One question: a finding model's three outputs do not average with a pneumonia model's one.
+        if (reference.EffectiveTask != member.EffectiveTask)
+            return ("task", EnumNames.Name(member.EffectiveTask), EnumNames.Name(reference.EffectiveTask));
         var a = JsonSerializer.SerializeToNode(reference.Preprocessing, Json.Options)!.AsObject();
         var b = JsonSerializer.SerializeToNode(member.Preprocessing, Json.Options)!.AsObject();
         foreach (var name in a.Select(p => p.Key).Union(b.Select(p => p.Key)))

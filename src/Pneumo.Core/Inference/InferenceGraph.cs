@@ -39,6 +39,9 @@ public static class InferenceGraph
     public const string LogitName = "logit";
     public const string FeaturesName = "features";
 
+    /// <summary>The output of a model of several classes: each class's probability [N, K] (absent for one output).</summary>
+    public const string ClassesName = "classes";
+
     /// <summary>The ONNX model of a classifier with its metadata.</summary>
     /// <param name="model">The classifier (its weights become the graph's initializers).</param>
     /// <param name="metadata">Its preprocessing, test-time augmentation, calibration and thresholds.</param>
@@ -57,8 +60,28 @@ public static class InferenceGraph
         var pixels = graph.Input(InputName, "N", 3, p.InputSize, p.InputSize);
         var input = AppendPreprocessing(graph, pixels, p);
         string logit, probability, features;
+        string? classes = null;
+        int k = model.Outputs;
         var views = definition.Views;
-        if (views.Count > 1)
+        if (views.Count > 1 && k > 1)
+        {
+            // As Predictor for a model of several classes: each view's softmax, their mean per image, and P(pneumonia)
+            // the sum of the classes after NORMAL.
+            var all = graph.Node("Concat", views.Select(v => View(graph, input, v)).ToArray(), OnnxGraphBuilder.Int("axis", 0));
+            var allFeatures = model.AppendOnnxFeatures(graph, all);
+            var count = graph.Node("Slice", [graph.Node("Shape", [input]), graph.Int64Initializer("n_start", [0], 1), graph.Int64Initializer("n_end", [1], 1)]);
+            features = graph.Node("Slice", [allFeatures, graph.Int64Initializer("features_start", [0], 1), count, graph.Int64Initializer("features_axes", [0], 1)]);
+            var perView = graph.Reshape(graph.Node("Softmax", [model.AppendOnnxHead(graph, allFeatures)], OnnxGraphBuilder.Int("axis", 1)), views.Count, -1, k);
+            classes = graph.ReduceMean(perView, [0], keepDims: false);
+            (probability, logit) = PneumoniaOf(graph, classes, k);
+        }
+        else if (k > 1)
+        {
+            features = model.AppendOnnxFeatures(graph, View(graph, input, views[0]));
+            classes = graph.Node("Softmax", [model.AppendOnnxHead(graph, features)], OnnxGraphBuilder.Int("axis", 1));
+            (probability, logit) = PneumoniaOf(graph, classes, k);
+        }
+        else if (views.Count > 1)
         {
             // As Predictor: run the batch's views as one batch of V x N, then average the V probabilities of each
             // image; the logit output is the logit of that mean.
@@ -88,6 +111,7 @@ public static class InferenceGraph
         logit = graph.Identity(logit, LogitName);
         graph.Output(probability, "N");
         graph.Output(logit, "N");
+        if (classes is not null) graph.Output(graph.Identity(classes, ClassesName), "N", k);
         if (withFeatures) graph.Output(graph.Identity(features, FeaturesName), "N", "C", "h", "w");
 
         var proto = new ModelProto
@@ -95,13 +119,24 @@ public static class InferenceGraph
             IrVersion = 8,
             ProducerName = "pneumo",
             ProducerVersion = typeof(InferenceGraph).Assembly.GetName().Version?.ToString() ?? "0",
-            DocString = InputContract(p) + " Output 'probability': probability of PNEUMONIA [N]; 'logit': its logit [N].",
+            DocString = InputContract(p) + " Output 'probability': probability of PNEUMONIA [N]; 'logit': its logit [N]" +
+                        (classes is null ? "." : $"; '{ClassesName}': the probabilities of {string.Join(", ", ModelTasks.FindingClassNames)} [N, {k}] (P(pneumonia) is the sum of the last {k - 1}) ."),
             Graph = graph.Graph,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxGraphBuilder.OpsetVersion });
         foreach (var (key, value) in Properties(model, metadata, version))
             proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return proto;
+    }
+
+    /// <summary>P(pneumonia) [N] from class probabilities [N, K]: the sum of the classes after NORMAL; and its logit.</summary>
+    private static (string Probability, string Logit) PneumoniaOf(OnnxGraphBuilder graph, string classes, int k)
+    {
+        var pneumonia = graph.Node("Slice", [classes, graph.Int64Initializer("pneumonia_start", [1], 1), graph.Int64Initializer("pneumonia_end", [k], 1),
+                                             graph.Int64Initializer("pneumonia_axes", [1], 1)]);
+        var probability = graph.Node("ReduceSum", [pneumonia, graph.Int64Initializer("pneumonia_sum_axes", [1], 1)], OnnxGraphBuilder.Int("keepdims", 0));
+        var complement = graph.Sub(graph.Scalar(1f, "one"), probability);
+        return (probability, graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement])));
     }
 
     /// <summary>The preprocessing's steps (<see cref="PreprocessingStep.Of"/>) as graph nodes, from 0..255 RGB floats [N, 3, S, S].</summary>
@@ -156,7 +191,8 @@ public static class InferenceGraph
     {
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         yield return ("architecture", model.Architecture);
-        yield return ("labels", "0=NORMAL,1=PNEUMONIA");
+        yield return ("labels", model.Outputs > 1 ? string.Join(",", ModelTasks.FindingClassNames.Select((c, i) => $"{i}={c}")) : "0=NORMAL,1=PNEUMONIA");
+        if (m.Task is { } task) yield return ("task", EnumNames.Name(task));
         yield return ("threshold", F(m.Threshold));
         yield return ("threshold_method", m.ThresholdMethod.Name);
         yield return ("thresholds", Json.SerializeCompact(m.Thresholds));

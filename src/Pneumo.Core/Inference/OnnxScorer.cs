@@ -17,6 +17,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
 {
     private readonly InferenceSession session;
     private readonly int size;
+    private readonly bool hasClasses;
 
     /// <param name="model">The classifier, whose architecture writes an ONNX graph.</param>
     /// <param name="metadata">Its preprocessing, test-time augmentation and calibration.</param>
@@ -27,6 +28,7 @@ public sealed class OnnxScorer : IScorer, IDisposable
     {
         Definition = ScoringDefinition.Of(metadata, calibrated);
         size = metadata.Preprocessing.InputSize;
+        hasClasses = model.Outputs > 1;
         var proto = InferenceGraph.Build(model, calibrated ? metadata : metadata with { Calibration = null }, withFeatures: true);
         using var options = new SessionOptions
         {
@@ -56,12 +58,15 @@ public sealed class OnnxScorer : IScorer, IDisposable
 
     public ImageScore Score(RgbImage image, bool features)
     {
-        string[] outputs = features ? [InferenceGraph.ProbabilityName, InferenceGraph.FeaturesName] : [InferenceGraph.ProbabilityName];
+        List<string> outputs = [InferenceGraph.ProbabilityName];
+        if (features) outputs.Add(InferenceGraph.FeaturesName);
+        if (hasClasses) outputs.Add(InferenceGraph.ClassesName);
         using var results = session.Run([Input([image])], outputs);
         double probability = results[0].AsTensor<float>().GetValue(0);
-        if (!features) return new ImageScore(probability);
+        double[]? classes = hasClasses ? results[^1].AsTensor<float>().Select(p => (double)p).ToArray() : null;
+        if (!features) return new ImageScore(probability) { Classes = classes };
         var map = (DenseTensor<float>)results[1].AsTensor<float>();
-        return new ImageScore(probability, map.Buffer.ToArray(), map.Dimensions[1..].ToArray().Select(d => (long)d).ToArray());
+        return new ImageScore(probability, map.Buffer.ToArray(), map.Dimensions[1..].ToArray().Select(d => (long)d).ToArray()) { Classes = classes };
     }
 
     /// <summary>The graph's input: the images' pixels as 0..255 floats [N, 3, S, S].</summary>

@@ -134,5 +134,9 @@ public sealed class Predictor : IScorer
     public double[] Score(IReadOnlyList<RgbImage> images) => Predict(images);
 
     /// <summary>The probability; no feature map (Grad-CAM runs its own pass, with gradients).</summary>
-    public ImageScore Score(RgbImage image, bool features) => new(Predict([image])[0]);
+    public ImageScore Score(RgbImage image, bool features)
+    {
+        var (probabilities, classes) = PredictClasses(Batch.FromImages([image]));
+        return new ImageScore(probabilities[0]) { Classes = classes?[0] };
+    }
 }

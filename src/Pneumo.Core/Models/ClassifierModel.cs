@@ -152,6 +152,13 @@ public abstract class ClassifierModel(string name, int outputs = 1) : nn.Module<
     /// <summary>Probabilities of PNEUMONIA [B] (one output), or of each class [B, K].</summary>
     public Tensor PredictProbabilities(Tensor input) => Probabilities(forward(input));
 
+    /// <summary>
+    /// The log-odds of PNEUMONIA against NORMAL from this model's logits, [B]: the logit itself for one output; for
+    /// several, log(sum of the pneumonia classes' exp) - the NORMAL logit, so that its sigmoid is P(pneumonia). What
+    /// Grad-CAM explains for PNEUMONIA (and minus it for NORMAL) in either kind of model.
+    /// </summary>
+    public Tensor PneumoniaLogit(Tensor logits) => Outputs == 1 ? logits : logits.narrow(1, 1, Outputs - 1).logsumexp(1).sub(logits.select(1, 0));
+
     /// <summary>The probabilities of logits this model returned: their sigmoid [B] (one output) or softmax over classes [B, K].</summary>
     public Tensor Probabilities(Tensor logits) => Outputs == 1 ? logits.sigmoid() : logits.softmax(1);
 

@@ -105,7 +105,10 @@ public sealed class EnsembleModel : ClassifierModel
             using var scope = graph.Scope($"members.{i}");
             return m.AppendOnnxHead(graph, split[i]);
         }).ToArray();
-        return logits.Length == 1 ? logits[0] : graph.ReduceMean(graph.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 1)), [1]);
+        if (logits.Length == 1) return logits[0];
+        if (Outputs == 1) return graph.ReduceMean(graph.Node("Concat", logits, OnnxGraphBuilder.Int("axis", 1)), [1]);
+        // [N, K] logits per member: their element-wise mean.
+        return graph.Div(logits.Skip(1).Aggregate(logits[0], graph.Add), graph.Scalar(logits.Length, "members_count"));
     }
 
     protected override void OnMixedPrecisionChanged(bool enabled)

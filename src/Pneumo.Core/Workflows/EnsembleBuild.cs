@@ -86,6 +86,7 @@ public static class EnsembleBuild
             var metadata = new ModelMetadata
             {
                 Architecture = EnsembleModel.Describe(members.Select(m => m.Metadata.Architecture)),
+                Task = first.Task,
                 Weights = null,
                 WeightsDtype = null,
                 Preprocessing = first.Preprocessing,

@@ -89,6 +89,33 @@ public class ScorerEngineTests
         Assert.Contains(raw, p => Math.Abs(calibration.Apply(p) - p) > 0.01);  // the temperature changed something
     }
 
+    /// <summary>A finding model (three outputs): the same P(pneumonia) and class probabilities in both engines, with and without flip averaging, alone and as an ensemble.</summary>
+    [Fact]
+    public void AFindingModelGivesTheSameClassesInBothEngines()
+    {
+        using var temp = new TempDir();
+        var images = Images(4, seed: 11);
+        foreach (var tta in new[] { TestTimeAugmentation.None, TestTimeAugmentation.HorizontalFlip })
+            TinyEnsemble.SaveMember(temp.Combine($"f-{tta}"), seed: 12, tta: tta, task: ModelTask.Finding);
+        TinyEnsemble.SaveMember(temp.Combine("g"), seed: 13, tta: TestTimeAugmentation.HorizontalFlip, task: ModelTask.Finding);
+        var ensemble = TinyEnsemble.Write(temp.Combine("ens"), [$"../f-{TestTimeAugmentation.HorizontalFlip}", "../g"]);
+        foreach (var dir in new[] { temp.Combine($"f-{TestTimeAugmentation.None}"), temp.Combine($"f-{TestTimeAugmentation.HorizontalFlip}"), ensemble })
+        {
+            AssertEnginesAgree(dir, images);
+            using var model = ModelDirectory.Load(dir);
+            Assert.Equal(3, model.Model.Outputs);
+            using var onnx = OnnxScorer.For(model);
+            var torch = Predictor.For(model);
+            foreach (var image in images)
+            {
+                var (t, o) = (torch.Score(image, features: false), onnx.Score(image, features: true));
+                Assert.Equal(3, t.Classes!.Length);
+                for (int k = 0; k < 3; k++) Assert.True(Math.Abs(t.Classes[k] - o.Classes![k]) <= Tolerance, $"{dir}, class {k}: {t.Classes[k]} against {o.Classes[k]}");
+                Assert.Equal(t.Classes[1] + t.Classes[2], t.Probability, 6);
+            }
+        }
+    }
+
     [Fact]
     public void AnEnsembleScoresTheSameInBothEngines()
     {

@@ -17,10 +17,10 @@ internal static class TinyEnsemble
     /// A seeded SZANet whose batch norms have non-trivial running statistics and affine parameters, and whose output
     /// weights are scaled up so the logits spread over a few units.
     /// </summary>
-    public static SzaNet Member(int seed, float spread = 40, int size = Size)
+    public static SzaNet Member(int seed, float spread = 40, int size = Size, int outputs = 1)
     {
         manual_seed(seed);
-        var model = new SzaNet(size);
+        var model = new SzaNet(size, outputs);
         using (no_grad())
         {
             foreach (var (name, t) in model.state_dict())
@@ -37,12 +37,13 @@ internal static class TinyEnsemble
     }
 
     /// <summary>Saves <see cref="Member"/>(<paramref name="seed"/>) as a model directory.</summary>
-    public static string SaveMember(string dir, int seed, Preprocessing? preprocessing = null, TestTimeAugmentation tta = TestTimeAugmentation.None)
+    public static string SaveMember(string dir, int seed, Preprocessing? preprocessing = null, TestTimeAugmentation tta = TestTimeAugmentation.None,
+                                    ModelTask? task = null)
     {
-        using var model = Member(seed);
+        using var model = Member(seed, outputs: (task ?? ModelTask.Pneumonia).Outputs());
         ModelDirectory.Save(dir, model, new ModelMetadata
         {
-            Architecture = SzaNet.Name, Preprocessing = preprocessing ?? Preprocessing, TestTimeAugmentation = tta,
+            Architecture = SzaNet.Name, Task = task, Preprocessing = preprocessing ?? Preprocessing, TestTimeAugmentation = tta,
             Threshold = 0.3, ThresholdMethod = ThresholdRule.Youden,
         });
         return dir;
@@ -63,6 +64,7 @@ internal static class TinyEnsemble
             WeightsDtype = null,
             Preprocessing = loaded[0].Preprocessing,
             TestTimeAugmentation = loaded[0].TestTimeAugmentation,
+            Task = loaded[0].Task,
             Members = members.Select((m, i) => new EnsembleMember(m, loaded[i].WeightsSha256 ?? new string('0', 64)) { Architecture = loaded[i].Architecture }).ToList(),
             Combination = EnsembleCombination.MeanLogit,
             Calibration = calibration,
