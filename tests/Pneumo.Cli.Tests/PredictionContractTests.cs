@@ -50,6 +50,24 @@ public class PredictionContractTests
         Assert.True(cli["referral"]!["refer"]!.GetValue<bool>());
     }
 
+    /// <summary>A finding model's bacterial or viral is a contract field: equal on both surfaces, its classes summing to one.</summary>
+    [Fact]
+    public async Task AFindingModelGivesTheSameFindingOnBothSurfaces()
+    {
+        using var dir = new TempDir();
+        var model = TinyModels.SaveFinding(dir.Combine("finding"));
+        var image = dir.Combine("x.jpeg");
+        File.WriteAllBytes(image, DamagedImages.Jpeg(96, 96));
+        var (cli, _) = (await BothSurfaces([model], [image]))[0];
+        var finding = cli["finding"]!.AsObject();
+        Assert.Contains(finding["likely"]!.GetValue<string>(), new[] { "bacterial", "viral" });
+        Assert.InRange(finding["probability"]!.GetValue<double>(), 0.5, 1);
+        var classes = finding["classes"]!.AsObject();
+        Assert.Equal(["normal", "bacterial", "viral"], classes.Select(kv => kv.Key));
+        Assert.Equal(1.0, classes.Sum(kv => kv.Value!.GetValue<double>()), 5);
+        Assert.Equal(classes["bacterial"]!.GetValue<double>() + classes["viral"]!.GetValue<double>(), cli["probability"]!.GetValue<double>(), 5);
+    }
+
     [SkippableFact]
     public async Task OneModelGivesTheSameAnswerOnBothSurfacesForAnXrayABlankImageAndADicomFile()
     {

@@ -11,13 +11,16 @@ internal static class TinyModels
     public const int Size = 64;
 
     /// <summary>A seeded untrained SZANet(64) in <paramref name="dir"/>: the default threshold 0.5, no calibration, no referral.</summary>
-    public static string SaveSzaNet(string dir, int seed = 42)
+    public static string SaveSzaNet(string dir, int seed = 42, ModelTask? task = null)
     {
         torch.manual_seed(seed);
-        using var model = new SzaNet(Size);
-        ModelDirectory.Save(dir, model, new ModelMetadata { Architecture = SzaNet.Name, Preprocessing = Preprocessing.UnitScale() with { InputSize = Size } });
+        using var model = new SzaNet(Size, (task ?? ModelTask.Pneumonia).Outputs());
+        ModelDirectory.Save(dir, model, new ModelMetadata { Architecture = SzaNet.Name, Task = task, Preprocessing = Preprocessing.UnitScale() with { InputSize = Size } });
         return dir;
     }
+
+    /// <summary>A seeded untrained three-class SZANet(64) of the finding task (NORMAL, BACTERIAL, VIRAL).</summary>
+    public static string SaveFinding(string dir, int seed = 42) => SaveSzaNet(dir, seed, ModelTask.Finding);
 
     /// <summary>Rewrites the model's <c>model.json</c> with <paramref name="change"/> (the weights are not touched).</summary>
     public static void Edit(string dir, Func<ModelMetadata, ModelMetadata> change)
