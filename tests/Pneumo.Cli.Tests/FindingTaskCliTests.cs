@@ -30,6 +30,8 @@ public class FindingTaskCliTests
         var lines = evaluate.OutputLines;
         int from = Array.FindIndex(lines, l => l.StartsWith("findings", StringComparison.Ordinal)), to = Array.FindIndex(lines, l => l.StartsWith("probabilities", StringComparison.Ordinal));
         foreach (var line in lines[from..to]) Assert.True(line.Length <= 80, $"{line.Length} columns: {line}");  // the tables; paths may be longer
+        Assert.True(File.Exists(dir.Combine("eval", "findings_confusion.png")));
+        Assert.True(File.Exists(dir.Combine("eval", "findings_roc.png")));
         using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Combine("eval"), "metrics.json"))))
         {
             var findings = metrics.RootElement.GetProperty("findings");

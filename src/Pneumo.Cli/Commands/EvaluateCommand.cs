@@ -56,7 +56,9 @@ public sealed class EvaluateCommand(Terminal terminal) : PneumoCommand<EvaluateC
         if (result.Referral is { } referral) Referral(referral);
         var missing = new[] { model.Metadata.Calibration is null ? "calibration" : null, model.Metadata.Referral is null ? "referral" : null }.OfType<string>().ToList();
         if (missing.Count > 0) Line($"  (no {string.Join(" or ", missing)} in model.json: 'pneumo calibrate' fits them on validation)");
-        Line($"wrote {FileNames.Metrics}, {FileNames.Predictions} and {FileNames.ReliabilityFigure} in {settings.Out}");
+        Line(result.Findings is null
+            ? $"wrote {FileNames.Metrics}, {FileNames.Predictions} and {FileNames.ReliabilityFigure} in {settings.Out}"
+            : $"wrote {FileNames.Metrics}, {FileNames.Predictions}, {FileNames.ReliabilityFigure}, {FileNames.FindingsConfusionFigure} and {FileNames.FindingsRocFigure} in {settings.Out}");
         // Left out of the metrics, listed in metrics.json (flagged) and here on standard error.
         foreach (var f in result.Flagged) Warning($"not in the metrics: {f}");
         return Task.FromResult(result.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput);

@@ -33,6 +33,10 @@ public static class FileNames
     public const string Predictions = "predictions.csv";
     /// <summary>An evaluation's reliability diagram (and the study report's, in its figures).</summary>
     public const string ReliabilityFigure = "reliability.png";
+    /// <summary>A finding model's evaluation: its 3x3 confusion matrix.</summary>
+    public const string FindingsConfusionFigure = "findings_confusion.png";
+    /// <summary>A finding model's evaluation: each class against the rest, and bacterial against viral among the pneumonia images.</summary>
+    public const string FindingsRocFigure = "findings_roc.png";
 
     // A cross-validation.
     public const string CrossValidationSettings = "cv-settings.json";

@@ -1,5 +1,6 @@
 using Pneumo.Audit;
 using Pneumo.Data;
+using Pneumo.Evaluation.Findings;
 using Pneumo.Persistence;
 using Pneumo.Reporting.Figures;
 using Pneumo.Reporting.Report;
@@ -20,6 +21,20 @@ public sealed class ReportWriter : IReportWriter
         if (quality.Calibrated is { } calibrated)
             curves.Add((FormattableString.Invariant($"calibrated, temperature {calibrated.Temperature:F2}, shown"), Curve(calibrated)));
         ReliabilityFigure.Save(curves, Path.Combine(outDir, FileNames.ReliabilityFigure), FormattableString.Invariant($"Reliability on {result.Split}, {result.N:N0} images"));
+    }
+
+    public void Findings(string outDir, Predictions predictions, FindingMetrics metrics, string split)
+    {
+        ConfusionMatrixFigure.SaveClasses($"Findings on {split}", metrics.ConfusionMatrix, metrics.Classes, Path.Combine(outDir, FileNames.FindingsConfusionFigure));
+        var (truth, classes) = (predictions.Classes!, predictions.ClassProbabilities!);
+        var curves = metrics.Classes.Select((name, c) => ($"{name} vs the rest",
+            new Predictions(predictions.Paths, truth.Select(t => t == c ? 1 : 0).ToList(), classes.Select(p => p[c]).ToList()))).ToList();
+        var pneumonia = Enumerable.Range(0, truth.Count).Where(i => truth[i] is FindingEvaluation.Bacterial or FindingEvaluation.Viral).ToList();
+        if (pneumonia.Select(i => truth[i]).Distinct().Count() == 2)
+            curves.Add(("bacterial vs viral (pneumonia images)", new Predictions(pneumonia.Select(i => predictions.Paths[i]).ToList(),
+                pneumonia.Select(i => truth[i] == FindingEvaluation.Bacterial ? 1 : 0).ToList(),
+                pneumonia.Select(i => FindingEvaluation.BacterialScore(classes[i])).ToList())));
+        RocFigure.Save(curves, Path.Combine(outDir, FileNames.FindingsRocFigure), $"Findings on {split}: ROC curves");
     }
 
     private static Evaluation.Metrics.Calibration Curve(ProbabilityQuality quality) => new(quality.Reliability, quality.ExpectedCalibrationError.Estimate);

@@ -14,6 +14,9 @@ public interface IReportWriter
     /// <summary>An evaluation's figure (<c>reliability.png</c>) from its result, before <c>metrics.json</c> is written.</summary>
     void Evaluation(string outDir, EvaluationResult result);
 
+    /// <summary>A finding model's evaluation figures (<c>findings_confusion.png</c>, <c>findings_roc.png</c>) from its per-image class probabilities.</summary>
+    void Findings(string outDir, Predictions predictions, FindingMetrics metrics, string split) { }
+
     /// <summary>The cross-validation table (<c>cv.md</c>) of a summary already written.</summary>
     void CrossValidation(string outDir, CrossValidationSummary summary);
 

@@ -78,6 +78,7 @@ public static class ModelEvaluation
         var decisions = probabilities.Select(p => EvaluationPredictions.Decide(p, threshold, metadata.Referral)).ToList();
         new EvaluationPredictions(predictions, raw.Probabilities, decisions).WriteCsv(Path.Combine(outDir, FileNames.Predictions));
         reports?.Evaluation(outDir, result);
+        if (result.Findings is { } findingMetrics) reports?.Findings(outDir, predictions, findingMetrics, split);
         Json.Write(Path.Combine(outDir, FileNames.Metrics), result);  // last: the marker of a finished evaluation
         return result;
     }

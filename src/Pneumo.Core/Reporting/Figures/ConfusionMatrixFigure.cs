@@ -28,23 +28,35 @@ public static class ConfusionMatrixFigure
         return multiplot;
     }
 
-    private static void Draw(Plot plot, string name, ConfusionMatrix m)
+    private static void Draw(Plot plot, string name, ConfusionMatrix m) =>
+        Draw(plot, $"{name}\naccuracy {m.Accuracy * 100:F1}%, n={m.N:N0}", new[] { new[] { m.Tn, m.Fp }, new[] { m.Fn, m.Tp } }, Classes);
+
+    /// <summary>One matrix of any number of classes (a finding model's three), rows true, columns predicted, on its own chart.</summary>
+    public static void SaveClasses(string title, int[][] cells, IReadOnlyList<string> classes, string path, int width = 640, int height = 640)
     {
-        // cells[true, predicted]; row 0 (NORMAL) is drawn at the top.
-        int[,] cells = { { m.Tn, m.Fp }, { m.Fn, m.Tp } };
+        var plot = FigureFile.NewPlot();
+        int n = cells.Sum(r => r.Sum()), right = Enumerable.Range(0, cells.Length).Sum(c => cells[c][c]);
+        Draw(plot, $"{title}\naccuracy {(n == 0 ? 0 : 100.0 * right / n):F1}%, n={n:N0}", cells, classes);
+        FigureFile.Save(plot, path, width, height);
+    }
+
+    private static void Draw(Plot plot, string title, int[][] cells, IReadOnlyList<string> classes)
+    {
+        // cells[true][predicted]; row 0 (NORMAL) is drawn at the top.
+        int k = classes.Count;
         var baseColor = new ScottPlot.Palettes.Category10().GetColor(0);
-        for (int t = 0; t < 2; t++)
+        for (int t = 0; t < k; t++)
         {
-            int rowTotal = cells[t, 0] + cells[t, 1];
-            for (int p = 0; p < 2; p++)
+            int rowTotal = cells[t].Sum();
+            for (int p = 0; p < k; p++)
             {
-                double share = rowTotal == 0 ? 0 : (double)cells[t, p] / rowTotal;
-                double top = 2 - t;
+                double share = rowTotal == 0 ? 0 : (double)cells[t][p] / rowTotal;
+                double top = k - t;
                 var cell = plot.Add.Rectangle(p, p + 1, top - 1, top);
                 cell.FillColor = Colors.White.MixedWith(baseColor, (float)share);
                 cell.LineColor = Colors.Gray;
                 var ink = share > 0.55 ? Colors.White : Colors.Black;
-                var count = plot.Add.Text($"{cells[t, p]:N0}", p + 0.5, top - 0.45);
+                var count = plot.Add.Text($"{cells[t][p]:N0}", p + 0.5, top - 0.45);
                 count.LabelFontSize = 26;
                 count.LabelBold = true;
                 count.LabelAlignment = Alignment.LowerCenter;
@@ -55,13 +67,13 @@ public static class ConfusionMatrixFigure
                 percent.LabelFontColor = ink;
             }
         }
-        plot.Axes.Bottom.SetTicks([0.5, 1.5], Classes);
-        plot.Axes.Left.SetTicks([1.5, 0.5], Classes);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, k).Select(i => i + 0.5).ToArray(), [.. classes]);
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, k).Select(i => k - i - 0.5).ToArray(), [.. classes]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Left.MajorTickStyle.Length = 0;
-        plot.Axes.SetLimits(0, 2, 0, 2);
+        plot.Axes.SetLimits(0, k, 0, k);
         plot.HideGrid();
-        plot.Title($"{name}\naccuracy {m.Accuracy * 100:F1}%, n={m.N:N0}");
+        plot.Title(title);
         plot.Axes.Title.Label.FontSize = 16;
         plot.XLabel("predicted");
         plot.YLabel("true class (% of the row)");
