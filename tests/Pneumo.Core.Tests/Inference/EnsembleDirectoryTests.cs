@@ -115,6 +115,17 @@ public class EnsembleDirectoryTests
         using var loaded = ModelDirectory.Load(dir);  // the repaired one loads
     }
 
+    /// <summary>A finding model's three outputs do not average with a pneumonia model's one: members must share their task.</summary>
+    [Fact]
+    public void MembersOfDifferentTasksAreAMismatch()
+    {
+        var pneumonia = new ModelMetadata { Architecture = "szanet", Preprocessing = TinyEnsemble.Preprocessing };
+        var finding = pneumonia with { Task = ModelTask.Finding };
+        Assert.Equal(("task", "finding", "pneumonia"), EnsembleCheck.Mismatch(pneumonia, finding));
+        Assert.Null(EnsembleCheck.Mismatch(finding, finding));
+        Assert.Null(EnsembleCheck.Mismatch(pneumonia, pneumonia with { Task = ModelTask.Pneumonia }));  // absent = pneumonia
+    }
+
     [Fact]
     public void MembersAreRecordedRelativeToTheEnsembleWhenTheyShareAFolder()
     {

@@ -42,6 +42,19 @@ public static class EvaluationSection
         doc.Source(inputs.ModelFile);
     }
 
+    /// <summary>A finding model's three classes: the confusion matrix, the three-class measures, bacterial vs viral beside Kermany et al.</summary>
+    private static void Findings(CardDocument doc, Persistence.FindingMetrics f)
+    {
+        doc.Paragraph("**Three classes** (each image's most probable class; rows true, columns predicted):");
+        doc.Table(["", .. f.Classes], f.Classes.Select((c, i) => (IReadOnlyList<string>)[c, .. f.ConfusionMatrix[i].Select(n => N(n))]));
+        doc.Table(["measure", "value [95% CI]"], f.Metrics.Select(kv => (IReadOnlyList<string>)[kv.Key, Ci(kv.Value)]));
+        doc.Paragraph($"**Bacterial vs viral** among the {N(f.BacterialVsViralImages)} pneumonia images (bacterial when P(bacterial) >= P(viral)), " +
+                      "beside Kermany et al. 2018 on the same test set:");
+        doc.Table(["measure", "value [95% CI]", "Kermany et al. 2018"],
+                  f.BacterialVsViral.Select(kv => (IReadOnlyList<string>)[kv.Key, Ci(kv.Value),
+                      Persistence.FindingMetrics.Kermany2018BacterialVsViral.TryGetValue(kv.Key, out var k) ? F(k) : ""]));
+    }
+
     /// <summary>The rule's name, marked when it is the one in use.</summary>
     internal static string RuleCell(string rule, string inUse) => rule == inUse ? $"**{rule}** (in use)" : rule;
 
@@ -80,6 +93,7 @@ public static class EvaluationSection
                       findings.Select(kv => (IReadOnlyList<string>)[kv.Key, N(kv.Value.N), Ci(kv.Value.FractionPredictedPneumonia)]));
         }
         else doc.Paragraph("By finding: not evaluated (this metrics.json has no `by_finding`).");
+        if (r.Findings is { } f) Findings(doc, f);
         doc.Source(e.MetricsFile);
     }
 
