@@ -138,6 +138,7 @@ public class ModelCardCommandTests(TrainedModelFixture fixture)
     public static TheoryData<string> ShippedModels() => new()
     {
         "resnet18-full-ensemble", "resnet18-full", "resnet18-full-r2", "resnet18-full-r3", "resnet18-full-r3-s7", "szanet", "resnet18-finetune", "resnet18-frozen",
+        "resnet18-full-finding",
     };
 
     /// <summary>An ensemble's card: its version from its members' weights, their shared split, and where each member's training is.</summary>

@@ -196,13 +196,14 @@ public sealed class Diagnoser : IDisposable
 
         var referral = Referral is { } rule ? ReferralOutcome.Of(rule, probability, label) : ReferralOutcome.None(members.Count);
         var decision = referral.Refer ? Decision.Refer : Decisions.Of(label);
+        var finding = FindingOpinion.Of(opinions.Select(o => o.Classes).ToList());
         Explanation? explanation = null;
         if (display is not null)
         {
             var heatmap = Heatmap.Mean(maps);
             // The members' maps are zero outside what they see: outline the widest window any of them sees.
             double crop = members.Max(m => m.Directory.Metadata.Preprocessing.CenterCrop);
-            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision), crop));
+            explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision, finding), crop));
         }
         // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
         var (width, height) = dicom is not null ? (dicom.Width, dicom.Height) : ImageDecoder.ReadHeader(encoded, name).Size;
@@ -210,14 +211,15 @@ public sealed class Diagnoser : IDisposable
         return new DiagnosisResult(probability, label, Threshold, opinions, explanation)
         {
             Decision = decision, Referral = referral, ThresholdMethod = ThresholdMethod, ThresholdMeaning = ThresholdMeaning, Calibrated = Calibrated,
-            Warning = warning, Dicom = dicom?.Info, Finding = FindingOpinion.Of(opinions.Select(o => o.Classes).ToList()),
+            Warning = warning, Dicom = dicom?.Info, Finding = finding,
         };
     }
 
     /// <summary>The overlay's caption: the decision and probability, and which label the map explains (for a REFER, the threshold's).</summary>
-    private OverlayCaption Caption(double probability, ClassLabel label, Decision decision)
+    private OverlayCaption Caption(double probability, ClassLabel label, Decision decision, FindingOpinion? finding)
     {
-        var title = string.Create(CultureInfo.InvariantCulture, $"{decision.Name()}  ·  probability {probability:F3}  (threshold {Threshold:F3})");
+        var kind = finding is not null && decision == Decision.Pneumonia ? $", {finding.Summary}" : "";
+        var title = string.Create(CultureInfo.InvariantCulture, $"{decision.Name()}{kind}  ·  probability {probability:F3}  (threshold {Threshold:F3})");
         var subtitle = members.Count == 1
             ? $"Grad-CAM ({Models[0].Architecture}, {Models[0].FeatureLayer}): where the model saw evidence for {label.FolderName()}"
             : $"Grad-CAM (mean of {members.Count} models): where the models saw evidence for {label.FolderName()}";

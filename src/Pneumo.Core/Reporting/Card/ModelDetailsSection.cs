@@ -40,6 +40,9 @@ public static class ModelDetailsSection
                 (m.Referral is null ? "" : ", and REFER when the model is unsure (see Referral)"),
             Members(inputs.Members),
         };
+        if (m.EffectiveTask == ModelTask.Finding)
+            items.Insert(items.Count - 1, "Task: `finding`, three classes (NORMAL, BACTERIAL, VIRAL from the file names; a softmax over three logits); " +
+                                          "the probability of PNEUMONIA is P(bacterial) + P(viral), and a PNEUMONIA answer says which of the two is likelier");
         if (m.Pruning is { } pruning)
             items.Add($"Pruned: {pruning.Method.ToString().ToLowerInvariant()} pruning of `{pruning.SourceModel}`, measured sparsity {P(pruning.Sparsity)}" +
                       (pruning.RetrainEpochs > 0 ? $", retrained {pruning.RetrainEpochs} epochs" : ""));
