@@ -119,6 +119,35 @@ public class BrowserTests(ServiceFixture service)
         if (!string.IsNullOrEmpty(shot)) await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
     }
 
+    /// <summary>A finding model's answer called PNEUMONIA shows which kind is likelier, with the three probabilities.</summary>
+    [SkippableFact]
+    public async Task AFindingModelShowsBacterialOrViral()
+    {
+        var (playwright, browser) = await Launch();
+        using var _ = playwright;
+        await using var __ = browser;
+        using var dir = new TempDir();
+        var model = TinyModels.SaveFinding(dir.Combine("finding"));
+        TinyModels.Edit(model, m => m with
+        {
+            Threshold = 0.01, ThresholdMethod = Pneumo.Persistence.ThresholdRule.Youden, Thresholds = new() { ["default"] = 0.5, ["youden"] = 0.01 },
+        });  // every image PNEUMONIA, so the finding is shown
+        await using var server = await WebServer.StartAsync(new WebServerOptions { Urls = "http://127.0.0.1:0", ModelDirectories = [model] });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var consoleErrors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+        await page.GotoAsync(server.Address.ToString());
+        File.WriteAllBytes(dir.Combine("x.jpeg"), Uploads.SyntheticJpeg());
+        await page.Locator("#file").SetInputFilesAsync(dir.Combine("x.jpeg"));
+        await Assertions.Expect(page.Locator("#decision")).ToHaveTextAsync("PNEUMONIA", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#finding")).ToHaveTextAsync(
+            new Regex(@"^Likely (bacterial|viral) \(\d{2,3}\.\d % of bacterial or viral; bacterial \d{1,3}\.\d %, viral \d{1,3}\.\d %, normal \d{1,3}\.\d %\)$"));
+        Assert.Empty(consoleErrors);
+
+        var shot = Environment.GetEnvironmentVariable("PNEUMO_SCREENSHOT_FINDING");
+        if (!string.IsNullOrEmpty(shot)) await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+    }
+
     [SkippableFact]
     public async Task ANonImageShowsTheServersMessage()
     {
