@@ -196,7 +196,7 @@ public sealed class Diagnoser : IDisposable
 
         var referral = Referral is { } rule ? ReferralOutcome.Of(rule, probability, label) : ReferralOutcome.None(members.Count);
         var decision = referral.Refer ? Decision.Refer : Decisions.Of(label);
-        var finding = FindingOpinion.Of(opinions.Select(o => o.Classes).ToList());
+        var finding = FindingOpinion.Of(opinions.Select(o => o.Classes).ToList(), members.Count == 1 ? members[0].Directory.Metadata.FindingReferral : null);
         Explanation? explanation = null;
         if (display is not null)
         {

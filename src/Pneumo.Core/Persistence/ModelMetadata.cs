@@ -46,6 +46,8 @@ public sealed record ModelMetadata
     public ScoreCalibration? Calibration { get; init; }
     /// <summary>When the model refers an image instead of deciding (fitted on validation); null = it always decides.</summary>
     public ReferralRule? Referral { get; init; }
+    /// <summary>A finding model's referral of the kind of pneumonia (bacterial or viral); null when not fitted or not a finding model.</summary>
+    public FindingReferral? FindingReferral { get; init; }
     /// <summary>How many validation images the operating points, calibration and referral were fitted on, and under which acquisition changes.</summary>
     public string? DecisionFittedOn { get; init; }
     /// <summary>Where the calibration, operating points and referral came from (the command that fitted them, its commit and time).</summary>

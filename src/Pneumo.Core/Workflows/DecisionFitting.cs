@@ -110,6 +110,25 @@ public static class DecisionFitting
     }
 
     /// <summary>
+    /// A finding model's three-class referral (<see cref="FindingReferral"/>), fitted on the class probabilities of its
+    /// validation images as training left them (<c>validation_predictions.csv</c>: the saved weights, no perturbation).
+    /// </summary>
+    private static FindingReferral FitKinds(string modelDir, double coverage, Action<string>? log)
+    {
+        var path = Path.Combine(modelDir, FileNames.ValidationPredictions);
+        var validation = ResultFiles.ReadPredictions(path);
+        if (validation is not { Classes: { } truth, ClassProbabilities: { } classes })
+            throw new InvalidDataException($"{path}: no class probabilities, so the finding model's referral cannot be fitted");
+        var rule = ConformalFit.FitClasses(truth, classes, coverage,
+            string.Create(CultureInfo.InvariantCulture, $"the model's validation split ({truth.Count:N0} images) as it is, class probabilities from {FileNames.ValidationPredictions}"));
+        var pneumonia = Enumerable.Range(0, truth.Count).Where(i => truth[i] > 0).ToList();
+        double referred = pneumonia.Count(i => rule.RefersKind(classes[i], classes[i][1] >= classes[i][2] ? 1 : 2)) / (double)pneumonia.Count;
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"finding referral at coverage {coverage:F2}: a class is in the set when 1 - P(class) <= NORMAL {rule.Quantiles[0]:F4}, BACTERIAL {rule.Quantiles[1]:F4}, VIRAL {rule.Quantiles[2]:F4}; refers the kind of {referred:P1} of the validation pneumonia images"));
+        return rule;
+    }
+
+    /// <summary>
     /// Fits a saved model's decision (<see cref="Fit"/>) and rewrites its <c>model.json</c> (the weights are not touched).
     /// The perturbed validation predictions are read from the model directory's <c>validation_perturbed.csv</c> when
     /// they are there for exactly the model's validation split, else computed (8 validation passes) and written there.
@@ -142,6 +161,7 @@ public static class DecisionFitting
             }
         }
         var fitted = Fit(metadata, perturbed, coverage, rule, log) with { DecisionProvenance = Provenance.Capture(command) };
+        if (metadata.EffectiveTask == ModelTask.Finding) fitted = fitted with { FindingReferral = FitKinds(modelDir, coverage, log) };
         Json.Write(Path.Combine(modelDir, FileNames.ModelMetadata), fitted);
         return fitted;
     }

@@ -67,7 +67,7 @@ public static class ModelEvaluation
             Referral = metadata.Referral is { } referral ? ReferralResult.Compute(labels, probabilities, threshold, referral, resamples, seed: 3) : null,
             ByFinding = byFinding,
             Findings = predictions is { Classes: { } classes, ClassProbabilities: { } perClass }
-                ? FindingEvaluation.Compute(classes, perClass, ModelTasks.FindingClassNames, resamples)
+                ? FindingEvaluation.Compute(classes, perClass, ModelTasks.FindingClassNames, resamples, referral: metadata.FindingReferral)
                 : null,
             Skipped = failures,
             Flagged = flagged,

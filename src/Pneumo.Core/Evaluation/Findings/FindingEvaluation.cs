@@ -15,11 +15,15 @@ public static class FindingEvaluation
 
     /// <summary>Every measure with its percentile bootstrap interval (images resampled with replacement, seeded).</summary>
     /// <exception cref="ArgumentException">Not one probability vector of the classes' length per image, or a class out of range.</exception>
+    /// <remarks>
+    /// With the model's <paramref name="referral"/>, bacterial vs viral also reports <c>referred</c> (the share of the
+    /// pneumonia images whose kind the model refers) and <c>accuracy_decided</c> (the accuracy among the others).
+    /// </remarks>
     public static FindingMetrics Compute(IReadOnlyList<int> truth, IReadOnlyList<double[]> probabilities, IReadOnlyList<string> classes,
-                                         int resamples = Bootstrap.DefaultResamples, int seed = 4, double level = 0.95)
+                                         int resamples = Bootstrap.DefaultResamples, int seed = 4, double level = 0.95, FindingReferral? referral = null)
     {
         Check(truth, probabilities, classes.Count);
-        var estimate = Measures(truth, probabilities, classes);
+        var estimate = Measures(truth, probabilities, classes, referral);
         var samples = estimate.Keys.ToDictionary(k => k, _ => new List<double>(resamples));
         var random = new Random(seed);
         int n = truth.Count;
@@ -33,7 +37,7 @@ public static class FindingEvaluation
                 t[i] = truth[k];
                 p[i] = probabilities[k];
             }
-            foreach (var (name, value) in Measures(t, p, classes))
+            foreach (var (name, value) in Measures(t, p, classes, referral))
                 if (double.IsFinite(value)) samples[name].Add(value);
         }
         var intervals = estimate.ToDictionary(e => e.Key, e => Bootstrap.Interval(e.Value, samples[e.Key], level));
@@ -87,7 +91,8 @@ public static class FindingEvaluation
     }
 
     /// <summary>Every measure's point value on one sample (NaN where undefined: an AUC without both sides).</summary>
-    private static Dictionary<string, double> Measures(IReadOnlyList<int> truth, IReadOnlyList<double[]> probabilities, IReadOnlyList<string> classes)
+    private static Dictionary<string, double> Measures(IReadOnlyList<int> truth, IReadOnlyList<double[]> probabilities, IReadOnlyList<string> classes,
+                                                       FindingReferral? referral)
     {
         var m = Confusion(truth, probabilities, classes.Count);
         int n = truth.Count;
@@ -117,6 +122,20 @@ public static class FindingEvaluation
         result[BacterialPrefix + "sensitivity"] = bacterial == 0 ? double.NaN : counts.Tp / (double)bacterial;
         result[BacterialPrefix + "specificity"] = viral == 0 ? double.NaN : counts.Tn / (double)viral;
         result[BacterialPrefix + "auc"] = labels.Count == 0 ? double.NaN : RocCurve.Compute(labels, scores).Auc;
+        if (referral is not null)
+        {
+            int referred = 0, decided = 0, right = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (truth[i] is not (Bacterial or Viral)) continue;
+                int likely = BacterialScore(probabilities[i]) >= 0.5 ? Bacterial : Viral;
+                if (referral.RefersKind(probabilities[i], likely)) { referred++; continue; }
+                decided++;
+                if (likely == truth[i]) right++;
+            }
+            result[BacterialPrefix + "referred"] = labels.Count == 0 ? double.NaN : referred / (double)labels.Count;
+            result[BacterialPrefix + "accuracy_decided"] = decided == 0 ? double.NaN : right / (double)decided;
+        }
         return result;
     }
 

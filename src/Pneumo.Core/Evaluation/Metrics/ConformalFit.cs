@@ -22,6 +22,14 @@ public static class ConformalFit
         return sorted[Math.Max(k, 1) - 1];
     }
 
+    /// <summary>A finding model's three-class referral: per class, the quantile of its images' 1 - P(class).</summary>
+    public static FindingReferral FitClasses(IReadOnlyList<int> truth, IReadOnlyList<double[]> classes, double coverage, string fittedOn)
+    {
+        int k = classes.Count == 0 ? 0 : classes[0].Length;
+        var perClass = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, truth.Count).Where(i => truth[i] == c).Select(i => 1 - classes[i][c]).ToList()).ToList();
+        return new FindingReferral(coverage, perClass.Select(s => Quantile(s, coverage)).ToArray(), perClass.Select(s => s.Count).ToArray(), fittedOn);
+    }
+
     /// <summary>
     /// Both classes' quantiles from calibrated probabilities of PNEUMONIA: NORMAL images score p (their probability of
     /// the wrong class), PNEUMONIA images 1 - p.

@@ -65,6 +65,33 @@ public class FindingEvaluationTests
     }
 
     [Fact]
+    public void TheFindingReferralKeepsEachClassInItsSetAtTheCoverageAndRefersAmbiguousKinds()
+    {
+        // 19 images per class, each class's own probability spread from 0.45 to 0.99: at coverage 0.9 the quantile of
+        // 1 - P(class) is the ceil(20 x 0.9) = 18th smallest, so 18 of 19 images of each class hold their class.
+        var truth = new List<int>();
+        var probabilities = new List<double[]>();
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < 19; i++)
+            {
+                double own = 0.99 - i * 0.03, rest = (1 - own) / 2;
+                var p = new[] { rest, rest, rest };
+                p[c] = own;
+                truth.Add(c);
+                probabilities.Add(p);
+            }
+        var rule = Pneumo.Evaluation.Metrics.ConformalFit.FitClasses(truth, probabilities, 0.9, "test");
+        Assert.Equal([19, 19, 19], rule.Samples);
+        for (int c = 0; c < 3; c++)
+            Assert.Equal(18, Enumerable.Range(0, truth.Count).Count(i => truth[i] == c && rule.Set(probabilities[i]).Contains(c)));
+        Assert.False(rule.RefersKind([0.02, 0.97, 0.01], likely: 1));  // clearly bacterial
+        Assert.True(rule.RefersKind([0.02, 0.49, 0.49], likely: 1));   // either kind: both in the set, or neither
+        var f = FindingEvaluation.Compute(truth, probabilities, Classes, resamples: 20, referral: rule);
+        Assert.InRange(f.BacterialVsViral["referred"].Estimate, 0, 1);
+        Assert.True(f.BacterialVsViral.ContainsKey("accuracy_decided"));
+    }
+
+    [Fact]
     public void ABadInputIsRefused()
     {
         Assert.Throws<ArgumentException>(() => FindingEvaluation.Compute([0, 3], [Vote(0), Vote(1)], Classes, resamples: 1));
