@@ -1,3 +1,4 @@
+using Pneumo.Evaluation.Findings;
 using Pneumo.Persistence;
 
 namespace Pneumo.Diagnosis;
@@ -27,10 +28,9 @@ public sealed record FindingOpinion(string Likely, double Probability, IReadOnly
     /// <summary>The finding of class probabilities [NORMAL, BACTERIAL, VIRAL] (several models' already averaged), referred as <paramref name="referral"/> says when there is one.</summary>
     public static FindingOpinion Of(double[] classes, FindingReferral? referral = null)
     {
-        double pneumonia = classes[1] + classes[2];
-        double bacterial = pneumonia > 0 ? classes[1] / pneumonia : 0.5;
+        double bacterial = FindingEvaluation.BacterialScore(classes);
         var names = ModelTasks.FindingClassNames.Select(n => n.ToLowerInvariant()).ToList();
-        int likely = bacterial >= 0.5 ? 1 : 2;
+        int likely = FindingEvaluation.LikelyKind(classes);
         return new FindingOpinion(names[likely], Math.Max(bacterial, 1 - bacterial),
                                   names.Select((n, i) => (n, classes[i])).ToDictionary(x => x.n, x => x.Item2))
         {

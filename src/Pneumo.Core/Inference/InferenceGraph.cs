@@ -63,42 +63,41 @@ public static class InferenceGraph
         string? classes = null;
         int k = model.Outputs;
         var views = definition.Views;
-        if (views.Count > 1 && k > 1)
-        {
-            // As Predictor for a model of several classes: each view's softmax, their mean per image, and P(pneumonia)
-            // the sum of the classes after NORMAL.
-            var all = graph.Node("Concat", views.Select(v => View(graph, input, v)).ToArray(), OnnxGraphBuilder.Int("axis", 0));
-            var allFeatures = model.AppendOnnxFeatures(graph, all);
-            var count = graph.Node("Slice", [graph.Node("Shape", [input]), graph.Int64Initializer("n_start", [0], 1), graph.Int64Initializer("n_end", [1], 1)]);
-            features = graph.Node("Slice", [allFeatures, graph.Int64Initializer("features_start", [0], 1), count, graph.Int64Initializer("features_axes", [0], 1)]);
-            var perView = graph.Reshape(graph.Node("Softmax", [model.AppendOnnxHead(graph, allFeatures)], OnnxGraphBuilder.Int("axis", 1)), views.Count, -1, k);
-            classes = graph.ReduceMean(perView, [0], keepDims: false);
-            (probability, logit) = PneumoniaOf(graph, classes, k);
-        }
-        else if (k > 1)
-        {
-            features = model.AppendOnnxFeatures(graph, View(graph, input, views[0]));
-            classes = graph.Node("Softmax", [model.AppendOnnxHead(graph, features)], OnnxGraphBuilder.Int("axis", 1));
-            (probability, logit) = PneumoniaOf(graph, classes, k);
-        }
-        else if (views.Count > 1)
+        string head;
+        if (views.Count > 1)
         {
             // As Predictor: run the batch's views as one batch of V x N, then average the V probabilities of each
-            // image; the logit output is the logit of that mean.
+            // image (of each class, for a model of several); the logit output is the logit of that mean.
             var all = graph.Node("Concat", views.Select(v => View(graph, input, v)).ToArray(), OnnxGraphBuilder.Int("axis", 0));
             var allFeatures = model.AppendOnnxFeatures(graph, all);
             // The first N of the V x N feature maps are the original images'.
             var count = graph.Node("Slice", [graph.Node("Shape", [input]), graph.Int64Initializer("n_start", [0], 1), graph.Int64Initializer("n_end", [1], 1)]);
             features = graph.Node("Slice", [allFeatures, graph.Int64Initializer("features_start", [0], 1), count, graph.Int64Initializer("features_axes", [0], 1)]);
-            var perView = graph.Reshape(graph.Sigmoid(graph.Reshape(model.AppendOnnxHead(graph, allFeatures), -1)), views.Count, -1);
-            probability = graph.ReduceMean(perView, [0], keepDims: false);
-            var complement = graph.Sub(graph.Scalar(1f, "one"), probability);
-            logit = graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement]));
+            head = model.AppendOnnxHead(graph, allFeatures);
         }
         else
         {
             features = model.AppendOnnxFeatures(graph, View(graph, input, views[0]));
-            logit = graph.Reshape(model.AppendOnnxHead(graph, features), -1);
+            head = model.AppendOnnxHead(graph, features);
+        }
+        if (k > 1)
+        {
+            // Each view's softmax, their mean per image, and P(pneumonia) the sum of the classes after NORMAL.
+            classes = graph.Node("Softmax", [head], OnnxGraphBuilder.Int("axis", 1));
+            if (views.Count > 1) classes = graph.ReduceMean(graph.Reshape(classes, views.Count, -1, k), [0], keepDims: false);
+            probability = graph.Node("ReduceSum", [graph.Node("Slice", [classes, graph.Int64Initializer("pneumonia_start", [1], 1), graph.Int64Initializer("pneumonia_end", [k], 1),
+                                                                         graph.Int64Initializer("pneumonia_axes", [1], 1)]),
+                                                   graph.Int64Initializer("pneumonia_sum_axes", [1], 1)], OnnxGraphBuilder.Int("keepdims", 0));
+            logit = LogitOf(graph, probability);
+        }
+        else if (views.Count > 1)
+        {
+            probability = graph.ReduceMean(graph.Reshape(graph.Sigmoid(graph.Reshape(head, -1)), views.Count, -1), [0], keepDims: false);
+            logit = LogitOf(graph, probability);
+        }
+        else
+        {
+            logit = graph.Reshape(head, -1);
             probability = graph.Sigmoid(logit);
         }
         if (definition.Calibration is { } calibration)
@@ -129,14 +128,11 @@ public static class InferenceGraph
         return proto;
     }
 
-    /// <summary>P(pneumonia) [N] from class probabilities [N, K]: the sum of the classes after NORMAL; and its logit.</summary>
-    private static (string Probability, string Logit) PneumoniaOf(OnnxGraphBuilder graph, string classes, int k)
+    /// <summary>The logit of a probability: log p - log(1 - p).</summary>
+    private static string LogitOf(OnnxGraphBuilder graph, string probability)
     {
-        var pneumonia = graph.Node("Slice", [classes, graph.Int64Initializer("pneumonia_start", [1], 1), graph.Int64Initializer("pneumonia_end", [k], 1),
-                                             graph.Int64Initializer("pneumonia_axes", [1], 1)]);
-        var probability = graph.Node("ReduceSum", [pneumonia, graph.Int64Initializer("pneumonia_sum_axes", [1], 1)], OnnxGraphBuilder.Int("keepdims", 0));
         var complement = graph.Sub(graph.Scalar(1f, "one"), probability);
-        return (probability, graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement])));
+        return graph.Sub(graph.Node("Log", [probability]), graph.Node("Log", [complement]));
     }
 
     /// <summary>The preprocessing's steps (<see cref="PreprocessingStep.Of"/>) as graph nodes, from 0..255 RGB floats [N, 3, S, S].</summary>

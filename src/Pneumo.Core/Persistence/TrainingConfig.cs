@@ -7,6 +7,9 @@ public sealed record TrainingConfig
     public string Architecture { get; init; } = "szanet";
     /// <summary>The question the model learns to answer; null = <see cref="ModelTask.Pneumonia"/> (and absent from older files).</summary>
     public ModelTask? Task { get; init; }
+    /// <summary>The task, pneumonia when none is set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ModelTask EffectiveTask => Task ?? ModelTask.Pneumonia;
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 5e-5;

@@ -83,7 +83,7 @@ public sealed record TrainingData(TrainValidationSplit Split, ImageCache Cache, 
         decoding?.Invoke(0, records.Count);  // the start, so a progress display times the decoding from here
         var (usable, failures) = cache.LoadAll(records, decoding is null ? null : WorkProgress.Synchronous<int>(d => decoding(d, records.Count)), cancel);
         var parts = split(usable);
-        var task = config.Task ?? ModelTask.Pneumonia;
+        var task = config.EffectiveTask;
         TaskTargets.Counts(usable, task);  // refuses, before any training, an image without a target for the task
         var weights = config.ClassWeights ? Pneumo.Data.ClassWeights.Balanced(parts.Train, task) : Enumerable.Repeat(1.0, task.ClassCount()).ToArray();
         return new TrainingData(parts, cache, weights, fingerprint, failures);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pneumo.Data;
+using Pneumo.Evaluation.Findings;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Inference;
 using Pneumo.Persistence;
@@ -122,7 +123,7 @@ public static class DecisionFitting
         var rule = ConformalFit.FitClasses(truth, classes, coverage,
             string.Create(CultureInfo.InvariantCulture, $"the model's validation split ({truth.Count:N0} images) as it is, class probabilities from {FileNames.ValidationPredictions}"));
         var pneumonia = Enumerable.Range(0, truth.Count).Where(i => truth[i] > 0).ToList();
-        double referred = pneumonia.Count(i => rule.RefersKind(classes[i], classes[i][1] >= classes[i][2] ? 1 : 2)) / (double)pneumonia.Count;
+        double referred = pneumonia.Count(i => rule.RefersKind(classes[i], FindingEvaluation.LikelyKind(classes[i]))) / (double)pneumonia.Count;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"finding referral at coverage {coverage:F2}: a class is in the set when 1 - P(class) <= NORMAL {rule.Quantiles[0]:F4}, BACTERIAL {rule.Quantiles[1]:F4}, VIRAL {rule.Quantiles[2]:F4}; refers the kind of {referred:P1} of the validation pneumonia images"));
         return rule;

@@ -134,7 +134,7 @@ public sealed class TrainingRun
     }
 
     /// <summary>The question the run's model learns to answer.</summary>
-    private ModelTask Task => Config.Task ?? ModelTask.Pneumonia;
+    private ModelTask Task => Config.EffectiveTask;
 
     private ModelMetadata Execute(TrainingState? state, CancellationToken cancel)
     {

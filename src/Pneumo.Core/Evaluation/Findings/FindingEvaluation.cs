@@ -90,6 +90,9 @@ public static class FindingEvaluation
         return sum > 0 ? probabilities[Bacterial] / sum : 0.5;
     }
 
+    /// <summary>The likelier kind of pneumonia of an image: <see cref="Bacterial"/> when <see cref="BacterialScore"/> is at least 0.5, else <see cref="Viral"/>.</summary>
+    public static int LikelyKind(double[] probabilities) => BacterialScore(probabilities) >= 0.5 ? Bacterial : Viral;
+
     /// <summary>Every measure's point value on one sample (NaN where undefined: an AUC without both sides).</summary>
     private static Dictionary<string, double> Measures(IReadOnlyList<int> truth, IReadOnlyList<double[]> probabilities, IReadOnlyList<string> classes,
                                                        FindingReferral? referral)
@@ -128,7 +131,7 @@ public static class FindingEvaluation
             for (int i = 0; i < n; i++)
             {
                 if (truth[i] is not (Bacterial or Viral)) continue;
-                int likely = BacterialScore(probabilities[i]) >= 0.5 ? Bacterial : Viral;
+                int likely = LikelyKind(probabilities[i]);
                 if (referral.RefersKind(probabilities[i], likely)) { referred++; continue; }
                 decided++;
                 if (likely == truth[i]) right++;
