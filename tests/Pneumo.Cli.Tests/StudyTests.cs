@@ -78,6 +78,32 @@ public class StudyTests
                      rerun.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("finished_utc").GetString()));
         Assert.Equal(2, rerun.GetProperty("invocations").GetArrayLength());
 
+        // The finding model can be added to a finished study: only its two stages and the report run, and the report
+        // gets its bacterial-or-viral tables and figures, recomputed from its test predictions' class columns.
+        var findings = CliRunner.Run(work.Path, null, Patience, [.. args, "--findings"]);
+        Assert.True(findings.ExitCode == 0, findings.ToString());
+        var ran = findings.Stdout.Split('\n').Where(l => l.StartsWith("stage ") && l.EndsWith(": start")).ToList();
+        Assert.Equal(["train resnet18-frozen-finding", "test resnet18-frozen-finding", "report"],
+                     ran.Select(l => l[(l.IndexOf(' ', 6) + 1)..^": start".Length]));
+        Assert.Contains(findings.Stdout.Split('\n'), l => l.StartsWith("  resnet18-frozen-finding: test accuracy ", StringComparison.Ordinal));
+        using (var finding = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "runs", "resnet18-frozen-finding", "model.json"))))
+            Assert.Equal("finding", finding.RootElement.GetProperty("task").GetString());
+        var report = File.ReadAllText(Path.Combine(outDir, "report", "report.md"));
+        Assert.Contains("## Bacterial or viral (finding models)", report);
+        Assert.Contains("| Kermany et al. 2018 | | 0.907 |", report);
+        foreach (var figure in new[] { "findings-confusion-resnet18-frozen-finding.png", "findings-roc-resnet18-frozen-finding.png" })
+            Assert.True(new FileInfo(Path.Combine(outDir, "report", "figures", figure)).Length > 1000, figure);
+        using (var withFindings = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report", "summary.json"))))
+        {
+            var models = withFindings.RootElement.GetProperty("models").EnumerateArray().ToList();
+            var matrix = Assert.Single(models, m => m.GetProperty("name").GetString() == "resnet18-frozen-finding")
+                               .GetProperty("findings").GetProperty("confusion_matrix");
+            Assert.Equal(16, matrix.EnumerateArray().Sum(row => row.EnumerateArray().Sum(n => n.GetInt32())));   // the 16 test images
+            Assert.All(models.Where(m => m.GetProperty("name").GetString() != "resnet18-frozen-finding"),
+                       m => Assert.False(m.TryGetProperty("findings", out var f) && f.ValueKind != JsonValueKind.Null));
+        }
+        Assert.True(ReadStudy(outDir).GetProperty("options").GetProperty("findings").GetBoolean());
+
         var other = CliRunner.Run(work.Path, ["study", "--data", data.Path, "--out", outDir, "--quick", "--epochs", "2"]);
         Assert.Equal(2, other.ExitCode);
         Assert.Contains("other options", Assert.Single(other.ErrorLines));

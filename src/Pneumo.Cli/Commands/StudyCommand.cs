@@ -26,6 +26,9 @@ public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand
         [CommandOption("--cv"), Description("Add K-fold cross-validation of szanet and resnet18-frozen.")]
         public bool CrossValidation { get; init; }
 
+        [CommandOption("--findings"), Description("Add the second question: resnet18-frozen trained to tell NORMAL, BACTERIAL and VIRAL apart (train --task finding), tested and reported.")]
+        public bool Findings { get; init; }
+
         [CommandOption("--epochs <N>"), Description("Maximum epochs of every training (default 30, --quick 2); fine-tuning at most as many as its default (30, --quick 1)."), HelpDefault("30 (quick 2)")]
         public int? Epochs { get; init; }
 
@@ -52,7 +55,7 @@ public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand
             var preset = Quick ? StudyOptions.QuickPreset : new StudyOptions();
             return preset with
             {
-                CrossValidation = CrossValidation, Seed = Seed, Folds = Folds, Threads = Threads,
+                CrossValidation = CrossValidation, Findings = Findings, Seed = Seed, Folds = Folds, Threads = Threads,
                 Epochs = Epochs ?? preset.Epochs, FineTuneEpochs = Epochs is int e ? Math.Min(e, preset.FineTuneEpochs) : preset.FineTuneEpochs,
                 LimitPerClass = Limit ?? preset.LimitPerClass, BootstrapResamples = Bootstrap ?? preset.BootstrapResamples,
             };
@@ -65,7 +68,7 @@ public sealed class StudyCommand(Terminal terminal) : PneumoCommand<StudyCommand
         var options = settings.ToOptions();
         Line($"data: {root}; study in {settings.Out} ({(options.Quick ? "quick" : "full")}: {options.Epochs} epochs, fine-tuning {options.FineTuneEpochs}, " +
              $"{(options.LimitPerClass is int l ? $"at most {l}" : "all")} training images per class, {options.BootstrapResamples} bootstrap resamples" +
-             $"{(options.CrossValidation ? $", {options.Folds}-fold cross-validation" : "")}, seed {options.Seed})");
+             $"{(options.CrossValidation ? $", {options.Folds}-fold cross-validation" : "")}{(options.Findings ? ", the finding model" : "")}, seed {options.Seed})");
         // One job per folder: a second process on it stops here with one line naming the holder.
         using var folderLock = Persistence.RunFolderLock.Acquire(settings.Out!);
         var record = ProgressDisplay.Run(Terminal, display =>

@@ -14,7 +14,8 @@ public static class ResultFiles
     public static Predictions ReadPredictions(string path)
     {
         var rows = ReadRows(path, PredictionsHeader, moreColumns: true);
-        bool withClasses = File.ReadLines(path).FirstOrDefault()?.StartsWith(PredictionsHeader + ClassColumns, StringComparison.Ordinal) == true;
+        int classColumn = ClassColumn(File.ReadLines(path).First());
+        bool withClasses = classColumn >= 0;
         var paths = new List<string>(rows.Count);
         var labels = new List<int>(rows.Count);
         var probabilities = new List<double>(rows.Count);
@@ -29,8 +30,8 @@ public static class ResultFiles
             probabilities.Add(p);
             if (!withClasses) continue;
             var q = new double[FindingClasses];
-            if (fields.Count < 4 + FindingClasses || !int.TryParse(fields[3], out var c) || c < 0 || c >= FindingClasses
-                || Enumerable.Range(0, FindingClasses).Any(k => !TryDouble(fields[4 + k], out q[k])))
+            if (fields.Count < classColumn + 1 + FindingClasses || !int.TryParse(fields[classColumn], out var c) || c < 0 || c >= FindingClasses
+                || Enumerable.Range(0, FindingClasses).Any(k => !TryDouble(fields[classColumn + 1 + k], out q[k])))
                 throw new InvalidDataException($"{path}: line {line} has no class (0 to {FindingClasses - 1}) and {FindingClasses} class probabilities");
             classes.Add(c);
             classProbabilities.Add(q);
@@ -41,6 +42,16 @@ public static class ResultFiles
     }
 
     internal const string PredictionsHeader = "path,label,probability";
+
+    /// <summary>
+    /// Where a finding model's <see cref="ClassColumns"/> start in <paramref name="header"/> (after the three first columns,
+    /// or after an evaluation's added ones), or -1 when the file has none.
+    /// </summary>
+    private static int ClassColumn(string header)
+    {
+        int at = header.IndexOf(ClassColumns, StringComparison.Ordinal);
+        return at < 0 || header.Length != at + ClassColumns.Length && header[at + ClassColumns.Length] != ',' ? -1 : header[..at].Count(ch => ch == ',') + 1;
+    }
     private static readonly int FindingClasses = ModelTask.Finding.ClassCount();
     /// <summary>The columns a finding model's predictions add: its class index and each class's probability.</summary>
     internal const string ClassColumns = ",class,p_normal,p_bacterial,p_viral";

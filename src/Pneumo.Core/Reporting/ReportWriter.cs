@@ -1,6 +1,5 @@
 using Pneumo.Audit;
 using Pneumo.Data;
-using Pneumo.Evaluation.Findings;
 using Pneumo.Persistence;
 using Pneumo.Reporting.Figures;
 using Pneumo.Reporting.Report;
@@ -25,16 +24,8 @@ public sealed class ReportWriter : IReportWriter
 
     public void Findings(string outDir, Predictions predictions, FindingMetrics metrics, string split)
     {
-        ConfusionMatrixFigure.SaveClasses($"Findings on {split}", metrics.ConfusionMatrix, metrics.Classes, Path.Combine(outDir, FileNames.FindingsConfusionFigure));
-        var (truth, classes) = (predictions.Classes!, predictions.ClassProbabilities!);
-        var curves = metrics.Classes.Select((name, c) => ($"{name} vs the rest",
-            new Predictions(predictions.Paths, truth.Select(t => t == c ? 1 : 0).ToList(), classes.Select(p => p[c]).ToList()))).ToList();
-        var pneumonia = Enumerable.Range(0, truth.Count).Where(i => truth[i] is FindingEvaluation.Bacterial or FindingEvaluation.Viral).ToList();
-        if (pneumonia.Select(i => truth[i]).Distinct().Count() == 2)
-            curves.Add(("bacterial vs viral (pneumonia images)", new Predictions(pneumonia.Select(i => predictions.Paths[i]).ToList(),
-                pneumonia.Select(i => truth[i] == FindingEvaluation.Bacterial ? 1 : 0).ToList(),
-                pneumonia.Select(i => FindingEvaluation.BacterialScore(classes[i])).ToList())));
-        RocFigure.Save(curves, Path.Combine(outDir, FileNames.FindingsRocFigure), $"Findings on {split}: ROC curves");
+        FindingFigures.SaveConfusion($"Findings on {split}", metrics, Path.Combine(outDir, FileNames.FindingsConfusionFigure));
+        FindingFigures.SaveRoc($"Findings on {split}: ROC curves", predictions, metrics.Classes, Path.Combine(outDir, FileNames.FindingsRocFigure));
     }
 
     private static Evaluation.Metrics.Calibration Curve(ProbabilityQuality quality) => new(quality.Reliability, quality.ExpectedCalibrationError.Estimate);

@@ -15,6 +15,8 @@ public sealed record StudyOptions
     public bool Quick { get; init; }
     /// <summary>Adds the K-fold cross-validation of the paper's two models.</summary>
     public bool CrossValidation { get; init; }
+    /// <summary>Adds the second question: the frozen-base transfer model trained to tell NORMAL, BACTERIAL and VIRAL apart (<c>--task finding</c>).</summary>
+    public bool Findings { get; init; }
     public int Seed { get; init; } = 42;
     /// <summary>Maximum epochs of every training but fine-tuning.</summary>
     public int Epochs { get; init; } = 30;
@@ -48,10 +50,10 @@ public sealed record StudyOptions
     }
 
     /// <summary>The training configuration of <paramref name="architecture"/>: <c>pneumo train</c>'s defaults with these options.</summary>
-    public TrainingConfig Training(string architecture, string? initFrom = null) => new()
+    public TrainingConfig Training(string architecture, string? initFrom = null, ModelTask? task = null) => new()
     {
         Architecture = architecture, Epochs = initFrom is null ? Epochs : FineTuneEpochs, Seed = Seed, LimitPerClass = LimitPerClass,
-        Threads = Threads, InitFrom = initFrom,
+        Threads = Threads, InitFrom = initFrom, Task = task,
     };
 
     /// <summary>The pruning sweep: magnitude, per layer, with retraining, seeded like the model.</summary>
@@ -61,8 +63,8 @@ public sealed record StudyOptions
     };
 
     /// <summary>
-    /// What a continued study must match: everything but <see cref="CrossValidation"/> (which can be added),
+    /// What a continued study must match: everything but <see cref="CrossValidation"/> and <see cref="Findings"/> (which can be added),
     /// <see cref="Folds"/> (a cross-validation folder refuses another count itself) and <see cref="Threads"/>.
     /// </summary>
-    public StudyOptions Comparable() => this with { CrossValidation = false, Folds = 0, Threads = 0 };
+    public StudyOptions Comparable() => this with { CrossValidation = false, Findings = false, Folds = 0, Threads = 0 };
 }

@@ -10,8 +10,9 @@ namespace Pneumo.Workflows;
 
 /// <summary>
 /// The whole protocol in one folder, stage by stage: data summary; every built-in architecture trained under the 80/20
-/// patient-grouped hold-out and evaluated on the test set; a magnitude pruning sweep of SZANet; optionally K-fold
-/// cross-validation of SZANet and the frozen-base transfer model; the report over all of it.
+/// patient-grouped hold-out and evaluated on the test set; optionally a finding model (bacterial or viral); a magnitude
+/// pruning sweep of SZANet; optionally K-fold cross-validation of SZANet and the frozen-base transfer model; the report
+/// over all of it.
 /// </summary>
 /// <remarks>
 /// Each stage calls the code of its command (<see cref="TrainingRun"/>, <see cref="ModelEvaluation"/>,
@@ -27,6 +28,11 @@ public sealed class StudyRun
     /// <summary>The paper's two models, cross-validated with <see cref="StudyOptions.CrossValidation"/>.</summary>
     public static readonly IReadOnlyList<string> CrossValidated = ["szanet", "resnet18-frozen"];
     private const string FineTuned = "resnet18-finetune", FineTuneFrom = "resnet18-frozen", Pruned = "szanet";
+    /// <summary>
+    /// With <see cref="StudyOptions.Findings"/>: the architecture trained for the finding task (a frozen ImageNet base, as
+    /// Kermany et al.'s own transfer model), and its run folder's name under <c>runs/</c>.
+    /// </summary>
+    public const string FindingArchitecture = "resnet18-frozen", FindingRun = FindingArchitecture + "-finding";
 
     /// <summary>A stage; <c>Run</c> returns its key figures (one line, e.g. the test accuracy and AUC), or null.</summary>
     private sealed record Stage(string Name, string Output, Func<bool> Finished, Func<string?> Run);
@@ -62,8 +68,9 @@ public sealed class StudyRun
         if (options.Validate() is { } problem) throw new UserError(problem);
         dataRoot = Path.GetFullPath(dataRoot);
         var existing = Existing(outDir, options, dataRoot);
-        // Cross-validation once added stays part of the study, so the report keeps covering it.
+        // Cross-validation and the finding model once added stay part of the study, so the report keeps covering them.
         if (existing?.Options.CrossValidation == true) options = options with { CrossValidation = true };
+        if (existing?.Options.Findings == true) options = options with { Findings = true };
         var record = (existing ?? new StudyRecord { DataRoot = dataRoot, Seed = options.Seed, Options = options }) with { Options = options };
         record.Invocations.Add(Provenance.Capture(command));
         return new StudyRun(options, dataRoot, outDir, command, callbacks ?? [], log ?? (_ => { }), reports, cancel, record, progress).Run();
@@ -161,6 +168,15 @@ public sealed class StudyRun
             stages.Add(new($"test {arch}", Relative(FileNames.StudyRuns, arch, FileNames.Test, FileNames.Metrics),
                            () => Evaluated(dir), () => Tested(arch, Evaluate(dir))));
         }
+        if (options.Findings)
+        {
+            var dir = RunDirectory(outDir, FindingRun);
+            stages.Add(new($"train {FindingRun}", Relative(FileNames.StudyRuns, FindingRun, FileNames.ModelMetadata), () => ModelDirectory.Exists(dir),
+                           () => Trained(FindingRun, TrainingRun.StartOrResume(options.Training(FindingArchitecture, task: ModelTask.Finding), dataRoot, dir,
+                                                                                command, callbacks, cancel))));
+            stages.Add(new($"test {FindingRun}", Relative(FileNames.StudyRuns, FindingRun, FileNames.Test, FileNames.Metrics),
+                           () => Evaluated(dir), () => Tested(FindingRun, Evaluate(dir))));
+        }
         stages.Add(new($"prune {Pruned}", Relative(FileNames.StudyPruning, FileNames.PruningSummary), PruningFinished, Prune));
         if (options.CrossValidation)
             foreach (var arch in CrossValidated)
@@ -203,8 +219,14 @@ public sealed class StudyRun
             ? string.Create(CultureInfo.InvariantCulture, $"{arch}: best epoch {metadata.BestEpoch}, validation accuracy {v.Accuracy:F4}, AUC {v.Auc:F4}")
             : null;
 
-    private static string Tested(string name, EvaluationResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{name}: test accuracy {r.Accuracy:F4}, AUC {r.Auc:F4}, sensitivity {r.Sensitivity:F4}, specificity {r.Specificity:F4}");
+    private static string Tested(string name, EvaluationResult r)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{name}: test accuracy {r.Accuracy:F4}, AUC {r.Auc:F4}, sensitivity {r.Sensitivity:F4}, specificity {r.Specificity:F4}");
+        return r.Findings?.BacterialVsViral is { } kinds && kinds.TryGetValue("accuracy", out var accuracy) && kinds.TryGetValue("auc", out var auc)
+            ? line + string.Create(CultureInfo.InvariantCulture, $"; bacterial vs viral accuracy {accuracy.Estimate:F4}, AUC {auc.Estimate:F4}")
+            : line;
+    }
 
     private static string CrossValidationFigures(string arch, CrossValidationSummary s) => string.Create(CultureInfo.InvariantCulture,
         $"{arch}: {s.Finished.Count} folds, test accuracy {s.TestAcrossFolds["accuracy"].Mean:F4} ± {s.TestAcrossFolds["accuracy"].Sd:F4}, " +
@@ -235,6 +257,7 @@ public sealed class StudyRun
     private void Report()
     {
         var runs = Architectures.Select(a => RunDirectory(outDir, a)).ToList();
+        if (options.Findings) runs.Add(RunDirectory(outDir, FindingRun));
         var pruning = Path.Combine(outDir, FileNames.StudyPruning, FileNames.PruningSummary);
         if (File.Exists(pruning) && Json.Read<PruningSummary>(pruning).SavedModel is { } saved)
             runs.Add(Path.Combine(outDir, FileNames.StudyPruning, saved.Directory));

@@ -53,6 +53,52 @@ public class StudyReportTests
     }
 
     /// <summary>
+    /// A finding model's evaluation (its predictions.csv as <c>pneumo evaluate</c> writes it: the calibrated columns, then
+    /// the class columns) gets the bacterial-or-viral section, every number recomputed from the class probabilities and
+    /// equal to what <see cref="Pneumo.Evaluation.Findings.FindingEvaluation"/> gives; a binary model's report has none.
+    /// </summary>
+    [Fact]
+    public void AFindingModelsEvaluationGetsTheBacterialOrViralTablesAndFigures()
+    {
+        using var temp = new TempDir();
+        var random = new Random(3);
+        var truth = Enumerable.Range(0, 60).Select(i => i % 3).ToList();
+        var paths = truth.Select((c, i) => c == 0 ? $"test/NORMAL/IM-{i:D4}-0001.jpeg"
+                                                  : $"test/PNEUMONIA/person{i}_{(c == 1 ? "bacteria" : "virus")}_{i}.jpeg").ToList();
+        var classes = truth.Select(c =>
+        {
+            var q = Enumerable.Range(0, 3).Select(k => (k == c ? 1.5 : 0.5) + random.NextDouble()).ToArray();
+            return q.Select(v => v / q.Sum()).ToArray();
+        }).ToList();
+        var shown = new Predictions(paths, truth.Select(c => c == 0 ? 0 : 1).ToList(), classes.Select(q => 1 - q[0]).ToList())
+        {
+            Classes = truth, ClassProbabilities = classes,
+        };
+        var dir = Directory.CreateDirectory(temp.Combine("finding")).FullName;
+        new EvaluationPredictions(shown, shown.Probabilities, shown.Probabilities.Select(p => p >= 0.5 ? "PNEUMONIA" : "NORMAL").ToList())
+            .WriteCsv(Path.Combine(dir, FileNames.Predictions));
+        var m = BinaryMetrics.Compute(shown.Labels, shown.Probabilities, 0.5);
+        Json.Write(Path.Combine(dir, "metrics.json"), EvaluationResult.From(m, "default", new() { ["default"] = m }, "test", "/nowhere", "szanet", 1, "/nowhere"));
+
+        var entries = new[] { ReportInputs.Load(dir), ReportInputs.Load(Evaluation(temp, "binary", 1)) };
+        var summary = StudyReport.Write(entries, null, temp.Combine("report"), "pneumo report (test)", resamples: 100);
+
+        var expected = Pneumo.Evaluation.Findings.FindingEvaluation.Compute(truth, classes, ModelTasks.FindingClassNames, 100);
+        var found = Assert.IsType<FindingMetrics>(summary.Models[0].Findings);
+        Assert.Equal(expected.ConfusionMatrix, found.ConfusionMatrix);
+        Assert.Equal(expected.BacterialVsViral["auc"], found.BacterialVsViral["auc"]);
+        Assert.Null(summary.Models[1].Findings);
+        var md = File.ReadAllText(temp.Combine("report", FileNames.ReportMarkdown));
+        Assert.Equal(1, md.Split("## Bacterial or viral (finding models)").Length - 1);
+        Assert.Contains($"| finding | {expected.BacterialVsViralImages} | {CrossValidationTableCi(expected.BacterialVsViral["accuracy"])} |", md);
+        Assert.Contains($"| BACTERIAL | {string.Join(" | ", expected.ConfusionMatrix[1])} |", md);
+        Assert.Contains("figures/findings-confusion-finding.png", summary.Figures);
+        Assert.Contains("figures/findings-roc-finding.png", summary.Figures);
+    }
+
+    private static string CrossValidationTableCi(ConfidenceInterval ci) => Pneumo.Reporting.CrossValidationTable.Ci(ci);
+
+    /// <summary>
     /// A quick study's report says so, above everything and across the top of every figure; each model's row gives the
     /// settings it really trained with (here: balanced subset, so equal class weights; no per-image standardisation).
     /// </summary>

@@ -1,4 +1,5 @@
 using Pneumo.Data;
+using Pneumo.Evaluation.Findings;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Persistence;
 
@@ -12,6 +13,12 @@ public sealed record EntryAnalysis(string Name, string Protocol, string Architec
                                    Dictionary<string, ConfidenceInterval> Intervals, ConfidenceInterval ExpectedCalibrationError,
                                    List<FindingRate> ByFinding, int BootstrapResamples)
 {
+    /// <summary>
+    /// A finding model's three classes and bacterial vs viral, recomputed from its per-image class probabilities (with its
+    /// kind referral when the model has one); null for a binary model.
+    /// </summary>
+    public FindingMetrics? Findings { get; init; }
+
     /// <summary>Metrics at the entry's threshold with 95% bootstrap intervals (seeded), calibration and per-type rates.</summary>
     public static EntryAnalysis Of(ReportEntry entry, int resamples)
     {
@@ -25,6 +32,11 @@ public sealed record EntryAnalysis(string Name, string Protocol, string Architec
             BinaryMetrics.Compute(p.Labels, p.Probabilities, entry.Threshold),
             Bootstrap.HeadlineMetrics(p.Labels, p.Probabilities, entry.Threshold, resamples, seed: 0),
             Bootstrap.Statistic(p.Labels, p.Probabilities, (l, s) => Calibration.Compute(l, s).ExpectedCalibrationError, resamples, seed: 2),
-            byFinding, resamples);
+            byFinding, resamples)
+        {
+            Findings = p.Classes is { } truth && p.ClassProbabilities is { } classes
+                ? FindingEvaluation.Compute(truth, classes, ModelTasks.FindingClassNames, resamples, referral: entry.Model?.FindingReferral)
+                : null,
+        };
     }
 }

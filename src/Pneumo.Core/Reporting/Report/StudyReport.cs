@@ -39,6 +39,7 @@ public static class StudyReport
         report.Models(entries);
         report.TestResults(entries, analyses, resamples);
         report.Calibration(entries, analyses);
+        report.Findings(entries, analyses);
         var cvs = entries.Where(e => e.CrossValidation is not null).ToList();
         report.CrossValidation(cvs);
         report.PerImagePredictions(entries);
@@ -174,6 +175,45 @@ public static class StudyReport
             var curves = entries.Select(e => (e.Name, Evaluation.Metrics.Calibration.Compute(e.Test.Labels, e.Test.Probabilities))).ToList();
             ReliabilityFigure.Save(curves, Figure(FileNames.ReliabilityFigure));
             md.AppendLine($"\n![Reliability diagram, with the images in each bin below it](figures/{FileNames.ReliabilityFigure})\n");
+        }
+
+        /// <summary>
+        /// The second question, for the finding models among the entries: the 3x3 confusion matrix, the three-class
+        /// measures and bacterial vs viral beside Kermany et al. 2018, with their figures; nothing when there is none.
+        /// </summary>
+        public void Findings(IReadOnlyList<ReportEntry> entries, List<EntryAnalysis> analyses)
+        {
+            var findings = entries.Zip(analyses).Where(x => x.Second.Findings is not null).ToList();
+            if (findings.Count == 0) return;
+            md.AppendLine("## Bacterial or viral (finding models)\n");
+            md.AppendLine("Models of three classes (NORMAL, BACTERIAL, VIRAL; `--task finding`), each image called its most probable class; the " +
+                          "classes come from the file names. Their binary rows above read P(pneumonia) = P(bacterial) + P(viral).\n");
+            var measures = findings.SelectMany(x => x.Second.Findings!.Metrics.Keys).Distinct().ToList();
+            md.AppendLine($"| model | {string.Join(" | ", measures)} |\n|---|" + string.Concat(measures.Select(_ => "---|")));
+            foreach (var (_, a) in findings)
+                md.AppendLine($"| {a.Name} | " + string.Join(" | ", measures.Select(m => a.Findings!.Metrics.TryGetValue(m, out var ci) ? Ci(ci) : "")) + " |");
+            var kinds = findings.SelectMany(x => x.Second.Findings!.BacterialVsViral.Keys).Distinct().ToList();
+            md.AppendLine("\n**Bacterial vs viral** among the pneumonia images (bacterial when P(bacterial) >= P(viral)), beside Kermany et al. 2018 " +
+                          "(Inception-V3, the same test set):\n");
+            md.AppendLine($"| model | n | {string.Join(" | ", kinds)} |\n|---|---|" + string.Concat(kinds.Select(_ => "---|")));
+            foreach (var (_, a) in findings)
+                md.AppendLine($"| {a.Name} | {a.Findings!.BacterialVsViralImages} | " +
+                              string.Join(" | ", kinds.Select(k => a.Findings!.BacterialVsViral.TryGetValue(k, out var ci) ? Ci(ci) : "")) + " |");
+            md.AppendLine("| Kermany et al. 2018 | | " +
+                          string.Join(" | ", kinds.Select(k => FindingMetrics.Kermany2018BacterialVsViral.TryGetValue(k, out var v) ? F(v) : "")) + " |");
+            md.AppendLine();
+            foreach (var (e, a) in findings)
+            {
+                var m = a.Findings!;
+                md.AppendLine($"**{a.Name}**, images by true class (rows) and predicted class (columns):\n");
+                md.AppendLine($"| | {string.Join(" | ", m.Classes)} |\n|---|" + string.Concat(m.Classes.Select(_ => "---|")));
+                foreach (var (c, i) in m.Classes.Select((c, i) => (c, i))) md.AppendLine($"| {c} | {string.Join(" | ", m.ConfusionMatrix[i])} |");
+                var slug = Slug(a.Name);
+                FindingFigures.SaveConfusion($"{a.Name}: findings on test", m, Figure($"findings-confusion-{slug}.png"));
+                FindingFigures.SaveRoc($"{a.Name}: findings on test, ROC curves", e.Test, m.Classes, Figure($"findings-roc-{slug}.png"));
+                md.AppendLine($"\n![Confusion matrix of {a.Name}'s three classes](figures/findings-confusion-{slug}.png) " +
+                              $"![ROC curves of {a.Name}: each class against the rest, and bacterial vs viral](figures/findings-roc-{slug}.png)\n");
+            }
         }
 
         public void CrossValidation(List<ReportEntry> cvs)
