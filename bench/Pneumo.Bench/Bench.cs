@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
 using Pneumo.Diagnosis;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Models.Onnx;

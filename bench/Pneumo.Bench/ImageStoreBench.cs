@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
+using Pneumo.Imaging;
 using Pneumo.Models;
 using Pneumo.Persistence;
 using Pneumo.Runtime;

@@ -1,12 +1,12 @@
 #if PNEUMO_GDCM
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using G = gdcm;
 
 namespace Pneumo.DicomWorker;
 
 /// <summary>GDCM's pixel decoding (Debian's libgdcm-cil): every transfer syntax Pneumo reads, JPEG 2000 included.</summary>
 /// <remarks>
-/// Pneumo has parsed and checked the file before it sends it (Data/Dicom/DicomParser.cs, DicomPixelCheck.cs); this only
+/// Pneumo has parsed and checked the file before it sends it (Imaging/Dicom/DicomParser.cs, DicomPixelCheck.cs); this only
 /// decodes, and checks what GDCM produced against what Pneumo asked for. GDCM's warnings to stderr are switched off.
 /// </remarks>
 internal static class GdcmDecoder

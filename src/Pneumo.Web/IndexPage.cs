@@ -1,3 +1,5 @@
+using Pneumo.Imaging;
+
 namespace Pneumo.Web;
 
 /// <summary><c>GET /</c>: the single page (HTML, CSS and script in one embedded file, nothing from other sites).</summary>
@@ -8,7 +10,8 @@ public static class IndexPage
         using var stream = typeof(IndexPage).Assembly.GetManifestResourceStream("Pneumo.Web.index.html")
             ?? throw new InvalidOperationException("the page resource Pneumo.Web.index.html is missing from the assembly");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        // The file picker offers what the service reads: the registry's content types and extensions.
+        return reader.ReadToEnd().Replace("{{accept}}", ImageFormats.AcceptList, StringComparison.Ordinal);
     });
 
     /// <summary>

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using Pneumo.Data;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Explain;
+using Pneumo.Imaging;
 using Pneumo.Persistence;
 
 namespace Pneumo.Web;
@@ -78,12 +79,12 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
 
         var format = ImageFormats.Sniff(bytes);
         if (format is null)
-            return ApiError.Result(ErrorCode.UnsupportedFormat, "the file is not a JPEG or PNG image, nor DICOM (its content is checked, not its name)");
+            return ApiError.Result(ErrorCode.UnsupportedFormat, $"the file is not a {ImageFormats.Names} image (its content is checked, not its name)");
         ImageHeader header;
         try { header = ImageDecoder.ReadHeader(bytes, UploadName); }
         catch (UserError e) when (e.Code == ErrorCode.CorruptImage)
         {
-            return ApiError.Result(e.Code, $"the file starts like a {format.ToUpperInvariant()} image but its header is corrupt");
+            return ApiError.Result(e.Code, $"the file starts like a {format.Name.ToUpperInvariant()} image but its header is corrupt");
         }
         catch (UserError e) { return ApiError.Result(e.Code, Reason(e.Message)); }
         if (header.Pixels > options.MaxPixels)
@@ -100,7 +101,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
 
         var png = result.Explanation is null ? null : "data:image/png;base64," + Convert.ToBase64String(result.Explanation.OverlayPng);
         var response = new PredictResponse(Prediction.From(result), png, result.Explanation?.Target.FolderName(),
-                                           new UploadedImage(format, header.Width, header.Height, bytes.Length),
+                                           new UploadedImage(format.Name, header.Width, header.Height, bytes.Length),
                                            clock.ElapsedMilliseconds, HeatmapOverlay.Notice);
         return Results.Json(response, Json.CompactOptions);
     }

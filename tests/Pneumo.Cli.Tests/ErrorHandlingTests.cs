@@ -26,7 +26,7 @@ public class ErrorHandlingTests
             return settings.Kind switch
             {
                 "user" => throw new UserError("--widgets: 3 is not a widget count\nthat fits"),
-                "data" => throw new Pneumo.Data.DataException("scan.jpeg: not a readable image"),
+                "data" => throw new Pneumo.DataException("scan.jpeg: not a readable image"),
                 "missing-file" => throw new FileNotFoundException("scan.jpeg: file not found"),
                 "disk-full" => WriteToAFullDisk(),
                 _ => Fail(),

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Inference;
 using Pneumo.Persistence;

@@ -101,9 +101,9 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         // A JPEG called .txt is analysed; text called .jpeg is refused.
         var (status, _) = await Post(Uploads.Form(Uploads.SyntheticJpeg(), "notes.txt", contentType: "text/plain"));
         Assert.Equal(HttpStatusCode.OK, status);
-        AssertError(HttpStatusCode.UnsupportedMediaType, "not a JPEG or PNG image",
+        AssertError(HttpStatusCode.UnsupportedMediaType, "not a JPEG, PNG or DICOM image",
                     await Post(Uploads.Form("these are not pixels\n"u8.ToArray(), "xray.jpeg")));
-        AssertError(HttpStatusCode.UnsupportedMediaType, "not a JPEG or PNG image",
+        AssertError(HttpStatusCode.UnsupportedMediaType, "not a JPEG, PNG or DICOM image",
                     await Post(Uploads.Form([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0], "xray.gif", contentType: "image/gif")));
     }
 

@@ -157,7 +157,7 @@ public class BrowserTests(ServiceFixture service)
         var page = await browser.NewPageAsync();
         await page.GotoAsync(service.Server.Address.ToString());
         await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "xray.jpeg", MimeType = "image/jpeg", Buffer = "not pixels"u8.ToArray() });
-        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not a JPEG or PNG image", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("not a JPEG, PNG or DICOM image", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#result")).ToBeHiddenAsync();
     }
 

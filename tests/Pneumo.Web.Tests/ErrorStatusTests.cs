@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Pneumo.Data;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Imaging;
 using Pneumo.Web;
 using Xunit;
 

@@ -1,4 +1,4 @@
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Xunit;
 
 namespace Pneumo.Tests;

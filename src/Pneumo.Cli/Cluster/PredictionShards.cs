@@ -1,6 +1,6 @@
 using Pneumo.Cli.Commands;
 using Pneumo.Data;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Persistence;
 

@@ -22,9 +22,7 @@ public sealed class CalibrateCommand(Terminal terminal) : PneumoCommand<Calibrat
 
         public override ValidationResult Validate()
         {
-            if (Coverage is <= 0 or >= 1) return ValidationResult.Error("--coverage must be between 0 and 1 (e.g. 0.95)");
-            if (ThresholdRule is not null && !Persistence.ThresholdRule.TryParse(ThresholdRule, out _))
-                return ValidationResult.Error($"--threshold-rule must be {Persistence.ThresholdRule.Accepted}, not '{ThresholdRule}'");
+            if (CommonOptions.DecisionProblem(Coverage, ThresholdRule) is { } problem) return ValidationResult.Error(problem);
             return base.Validate();
         }
     }

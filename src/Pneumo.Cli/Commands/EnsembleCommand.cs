@@ -34,9 +34,7 @@ public sealed class EnsembleCommand(Terminal terminal) : PneumoCommand<EnsembleC
         {
             if (Members.Length < 2) return ValidationResult.Error("--member MODEL_DIR is needed at least twice (an ensemble has at least 2 members)");
             if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out DIR is required");
-            if (Coverage is <= 0 or >= 1) return ValidationResult.Error("--coverage must be between 0 and 1 (e.g. 0.95)");
-            if (ThresholdRule is not null && !Persistence.ThresholdRule.TryParse(ThresholdRule, out _))
-                return ValidationResult.Error($"--threshold-rule must be {Persistence.ThresholdRule.Accepted}, not '{ThresholdRule}'");
+            if (CommonOptions.DecisionProblem(Coverage, ThresholdRule) is { } problem) return ValidationResult.Error(problem);
             return base.Validate();
         }
     }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Persistence;
 using Spectre.Console;

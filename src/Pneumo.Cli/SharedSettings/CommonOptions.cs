@@ -22,4 +22,11 @@ public static class CommonOptions
 
     /// <summary>The check of <c>--threads</c>, shared by both chains.</summary>
     public static string? ThreadsProblem(int threads) => threads < 0 ? "--threads must be 0 (all cores) or more" : null;
+
+    /// <summary>The check of <c>--coverage</c> and <c>--threshold-rule</c>, shared by <c>calibrate</c> and <c>ensemble</c>.</summary>
+    public static string? DecisionProblem(double coverage, string? thresholdRule) =>
+        coverage is <= 0 or >= 1 ? "--coverage must be between 0 and 1 (e.g. 0.95)"
+        : thresholdRule is not null && !Persistence.ThresholdRule.TryParse(thresholdRule, out _)
+            ? $"--threshold-rule must be {Persistence.ThresholdRule.Accepted}, not '{thresholdRule}'"
+            : null;
 }

@@ -1,5 +1,6 @@
 using Pneumo.Data;
 using Pneumo.Explain;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 
 namespace Pneumo.Audit;

@@ -1,3 +1,4 @@
+using Pneumo.Imaging;
 namespace Pneumo.Data;
 
 /// <summary>A batch of 8-bit images ready to become a tensor.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Pneumo.Data.Transforms;
+using Pneumo.Imaging;
 using Pneumo.Persistence;
 
 namespace Pneumo.Data;

@@ -1,27 +1,15 @@
+using Pneumo.Imaging;
 namespace Pneumo.Data;
 
 /// <summary>Reads the standard layout <c>&lt;root&gt;/&lt;split&gt;/{NORMAL,PNEUMONIA}/*.{jpeg,jpg,png,dcm}</c>.</summary>
-/// <remarks>DICOM files are found by their <c>.dcm</c> name or, whatever they are called, by "DICM" at offset 128.</remarks>
+/// <remarks>Images are the files of the registered formats (<see cref="ImageFormats"/>), by name or, whatever they are called, by content.</remarks>
 public static class ChestXrayDataset
 {
-    /// <summary>File extensions accepted as images (case-insensitive); DICOM is recognised by <see cref="IsImageFile"/>.</summary>
-    public static readonly IReadOnlySet<string> ImageExtensions =
-        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpeg", ".jpg", ".png" };
+    /// <summary>True for a file to list as an image (a registered format's extension or signature, <see cref="ImageFormats.IsImageFile"/>).</summary>
+    public static bool IsImageFile(string path) => ImageFormats.IsImageFile(path);
 
-    /// <summary>What a folder of images holds, for messages.</summary>
-    public const string ImageKinds = ".jpeg/.jpg/.png or DICOM";
-
-    /// <summary>
-    /// True for a JPEG or PNG by its extension, and for a DICOM file by its <c>.dcm</c> extension or its content
-    /// (files with other extensions are opened and their first 132 bytes checked).
-    /// </summary>
-    /// <remarks>
-    /// A file of no size is not opened to look for the DICOM prefix: a FIFO would block the listing (and a device or
-    /// socket is no image either); a <c>.jpeg</c> or <c>.dcm</c> one is listed, and refused when it is read.
-    /// </remarks>
-    public static bool IsImageFile(string path) =>
-        ImageExtensions.Contains(Path.GetExtension(path)) || Dicom.DicomFormat.HasExtension(path)
-        || (new FileInfo(path).Length > 0 && Dicom.DicomFormat.IsFile(path));
+    /// <summary>What a folder of images holds, for messages: ".jpeg/.jpg/.png/.dcm or JPEG, PNG or DICOM content".</summary>
+    public static string ImageKinds => $"{ImageFormats.ExtensionList} or {ImageFormats.Names} content";
 
     /// <summary>True when the root holds a split folder with both class folders.</summary>
     public static bool HasSplit(string root, string split) =>

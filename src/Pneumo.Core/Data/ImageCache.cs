@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Pneumo.Imaging;
 
 namespace Pneumo.Data;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Pneumo.Imaging;
 using Pneumo.Persistence;
 
 namespace Pneumo.Data;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Pneumo.Data;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
 using Pneumo.Explain;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 
@@ -42,15 +43,10 @@ public sealed class Diagnoser : IDisposable
     private readonly object gate = new();
     private bool disposed;
 
-    private readonly DicomOptions dicomOptions;
-    private readonly long maxPixels;
-
     private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom)
     {
         Engines = members.Select(m => m.Scorer.Engine).ToList();
         this.members = members;
-        this.maxPixels = maxPixels;
-        dicomOptions = dicom;
         displayDecoder = new ImageDecoder() { MaxPixels = maxPixels, Dicom = dicom };
         DisplaySize = displaySize;
         Models = members.Select(m => m.Info).ToList();
@@ -142,21 +138,13 @@ public sealed class Diagnoser : IDisposable
     /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
-        // The service's rule, everywhere: JPEG, PNG or DICOM by content (a DICOM file without the Part 10 preamble by
-        // its .dcm name), never the other formats the decoder underneath would take (BMP, GIF, WebP, ICO, WBMP).
-        if (encoded.Length > 0 && ImageFormats.Sniff(encoded) is null && !DicomFormat.HasExtension(name))
-            throw new DataException($"{name}: not a readable image (not JPEG, PNG or DICOM; its content is checked, not its name)")
-                { Code = ErrorCode.UnsupportedFormat };
-        // Decoding needs no lock: decode once per input size, and the display image for the explanation. A DICOM file
-        // is read once, to display pixels, and resized from those.
-        var dicom = DicomFormat.Is(encoded, name) ? DicomReader.Read(encoded, name, dicomOptions, maxPixels) : null;
+        // Opened once as its registered format (JPEG, PNG or DICOM by content; DICOM also by a .dcm name), never as the
+        // other formats the decoder underneath would take; then resized for each input size and the display.
+        using var image = displayDecoder.Open(encoded, name);
         var inputs = new Dictionary<ImageDecoder, RgbImage>();
         foreach (var m in members)
-            if (!inputs.ContainsKey(m.Decoder))
-                inputs[m.Decoder] = dicom is null ? m.Decoder.Decode(encoded, name) : m.Decoder.Decode(dicom, name);
-        var display = !explain ? null
-            : dicom is null ? displayDecoder.DecodeForDisplay(encoded, name, DisplaySize)
-            : displayDecoder.DecodeForDisplay(dicom, name, DisplaySize);
+            if (!inputs.ContainsKey(m.Decoder)) inputs[m.Decoder] = image.Resize(m.Decoder.Size, m.Decoder.Size);
+        var display = explain ? image.ResizeForDisplay(DisplaySize) : null;
 
         // Engines that run concurrently (ONNX Runtime) score before the lock, with the feature maps Grad-CAM needs.
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -206,12 +194,12 @@ public sealed class Diagnoser : IDisposable
             explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision, finding), crop));
         }
         // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
-        var (width, height) = dicom is not null ? (dicom.Width, dicom.Height) : ImageDecoder.ReadHeader(encoded, name).Size;
+        var (width, height) = image.Size;
         var warning = ImageFlags.Warning(width, height, inputs[members[0].Decoder]);
         return new DiagnosisResult(probability, label, Threshold, opinions, explanation)
         {
             Decision = decision, Referral = referral, ThresholdMethod = ThresholdMethod, ThresholdMeaning = ThresholdMeaning, Calibrated = Calibrated,
-            Warning = warning, Dicom = dicom?.Info, Finding = finding,
+            Warning = warning, Dicom = image.Dicom, Finding = finding,
         };
     }
 

@@ -1,5 +1,6 @@
 using Pneumo.Data;
-using Pneumo.Data.Dicom;
+using Pneumo.Imaging.Dicom;
+using Pneumo.Imaging;
 
 namespace Pneumo.Diagnosis;
 

@@ -39,7 +39,7 @@ public sealed class PneumoClassifier : IDisposable
     /// <summary>Diagnoses the image file at <paramref name="path"/>.</summary>
     /// <param name="path">A JPEG, PNG or DICOM file (by content; a DICOM file without the Part 10 preamble by its .dcm name).</param>
     /// <param name="explain">Also compute the Grad-CAM explanation (<see cref="ImageDiagnosis.HeatmapPng"/>); slower.</param>
-    /// <exception cref="Data.DataException">
+    /// <exception cref="DataException">
     /// Missing, unreadable, not an image, corrupt, too large, or a refused DICOM file; the message names the file and
     /// <see cref="UserError.Code"/> says which.
     /// </exception>
@@ -49,7 +49,7 @@ public sealed class PneumoClassifier : IDisposable
     /// <param name="image">The bytes of a JPEG, PNG or DICOM file.</param>
     /// <param name="name">Names the image in error messages (and marks a preamble-less DICOM file by its .dcm ending).</param>
     /// <param name="explain">Also compute the Grad-CAM explanation (<see cref="ImageDiagnosis.HeatmapPng"/>); slower.</param>
-    /// <exception cref="Data.DataException">Not an image, corrupt, too large, or a refused DICOM file; the message names <paramref name="name"/>.</exception>
+    /// <exception cref="DataException">Not an image, corrupt, too large, or a refused DICOM file; the message names <paramref name="name"/>.</exception>
     public ImageDiagnosis Diagnose(Stream image, string name = "image", bool explain = false)
     {
         ArgumentNullException.ThrowIfNull(image);

@@ -1,4 +1,4 @@
-using Pneumo.Data;
+using Pneumo.Imaging;
 using SkiaSharp;
 
 namespace Pneumo.Explain;

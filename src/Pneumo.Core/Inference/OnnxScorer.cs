@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Models;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 

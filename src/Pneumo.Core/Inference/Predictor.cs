@@ -1,4 +1,5 @@
 using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Models;
 using Pneumo.Persistence;
 using TorchSharp;

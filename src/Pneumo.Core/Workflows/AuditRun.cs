@@ -4,6 +4,7 @@ using Pneumo.Audit;
 using Pneumo.Data;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Explain;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Runtime;

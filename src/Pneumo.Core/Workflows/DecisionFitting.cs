@@ -2,6 +2,7 @@ using System.Globalization;
 using Pneumo.Data;
 using Pneumo.Evaluation.Findings;
 using Pneumo.Evaluation.Metrics;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 

@@ -16,7 +16,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
     /// <summary>The layers from the bottom up: index 0 is README's layer 1 ("Layout"). The root namespace <c>Pneumo</c> (layer 0) is below them all.</summary>
     internal static readonly string[][] Layers =
     [
-        ["Persistence", "Runtime"],
+        ["Persistence", "Runtime", "Imaging"],
         ["Data", "Models"],
         ["Inference"],
         ["Training", "Evaluation", "Explain", "Pruning", "Export"],
@@ -148,7 +148,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
 
     private static string Namespace(string folder) => "Pneumo." + folder;
 
-    /// <summary>The library folder of a type (<c>Pneumo.Data.Dicom.X</c> is in Data), or null outside one.</summary>
+    /// <summary>The library folder of a type (<c>Pneumo.Imaging.Dicom.X</c> is in Imaging), or null outside one.</summary>
     private static string? Folder(Type type) =>
         type.Namespace is { } ns && ns.StartsWith("Pneumo.", StringComparison.Ordinal) ? ns.Split('.')[1] : null;
 }

@@ -1,5 +1,5 @@
 using Pneumo.Audit;
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Xunit;
 
 namespace Pneumo.Tests.Audit;

@@ -1,5 +1,6 @@
 using Pneumo.Data;
 using Pneumo.Data.Transforms;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Persistence;
 using Pneumo.Workflows;

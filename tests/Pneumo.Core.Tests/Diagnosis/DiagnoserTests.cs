@@ -1,5 +1,6 @@
 using Pneumo.Data;
 using Pneumo.Diagnosis;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;

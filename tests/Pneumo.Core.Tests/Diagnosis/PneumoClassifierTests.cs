@@ -1,5 +1,5 @@
-using Pneumo.Data;
 using Pneumo.Diagnosis;
+using Pneumo.Imaging;
 using Pneumo.Persistence;
 using Pneumo.Tests.Explain;
 using SkiaSharp;

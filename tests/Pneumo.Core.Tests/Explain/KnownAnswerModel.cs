@@ -1,4 +1,4 @@
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Models;
 using Pneumo.Persistence;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;

@@ -1,4 +1,4 @@
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Persistence;

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 using Pneumo.Models;
 using Pneumo.Models.ResNet;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Pneumo.Data;
 using Pneumo.Diagnosis;
 using Pneumo.Inference;
 using Pneumo.Models;

@@ -1,3 +1,4 @@
+using Pneumo.Imaging;
 namespace Pneumo.Data.Transforms;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Pneumo.Imaging;
 
 namespace Pneumo.Data.Transforms;
 

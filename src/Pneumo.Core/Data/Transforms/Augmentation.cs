@@ -1,3 +1,4 @@
+using Pneumo.Imaging;
 using Pneumo.Persistence;
 namespace Pneumo.Data.Transforms;
 

@@ -1,5 +1,5 @@
-using Pneumo.Data;
 using Pneumo.Explain;
+using Pneumo.Imaging;
 using SkiaSharp;
 
 namespace Pneumo.Reporting.Figures;

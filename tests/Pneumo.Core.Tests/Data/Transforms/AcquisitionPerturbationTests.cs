@@ -1,5 +1,5 @@
-using Pneumo.Data;
 using Pneumo.Data.Transforms;
+using Pneumo.Imaging;
 using Xunit;
 
 namespace Pneumo.Tests.Data.Transforms;
