@@ -197,6 +197,9 @@ public class ApiTests(ServiceFixture service, ITestOutputHelper output)
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("not a medical device", html);
         Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);  // nothing from other sites
+        // the file picker offers what the service reads: the registry's formats
+        Assert.Contains($"accept=\"{Pneumo.Imaging.ImageFormats.AcceptList}\"", html);
+        Assert.DoesNotContain("{{", html);
         using var missing = await service.Client.GetAsync("/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
