@@ -21,7 +21,7 @@ namespace Pneumo.Bench;
 /// One benchmark run: machine peak, data rates, training throughput (pipeline and bound) and inference throughput
 /// per architecture, <c>predict</c> latency, and memory across training epochs; every number measured here, now.
 /// </summary>
-public static class Bench
+public static partial class Bench
 {
     public const string JsonFile = "bench.json", ReadmeFile = "README.md";
 
@@ -36,7 +36,8 @@ public static class Bench
         var spin = OpenMpSpinning.InEffect;
         log($"machine: measuring the float32 FMA peak on {threads} threads (libgomp spin count {spin})");
         var machine = Machine.Describe(threads);
-        log($"  {machine.Cpu}; derived peak {machine.Fp32PeakGflops:F0} GFLOP/s ({machine.PeakDerivation}); measured FMA loop {machine.MeasuredFmaGflops:F0} GFLOP/s");
+        log($"  {machine.Cpu}; measured FMA loop {machine.MeasuredFmaGflops:F0} GFLOP/s (what \"of FMA loop\" is against); derived peak {machine.Fp32PeakGflops:F0} GFLOP/s ({machine.PeakDerivation})");
+        var (peer, peerReport) = StartPeer(o, threads, log, cancel);
 
         var all = ChestXrayDataset.Load(o.DataRoot, "train");
         var random = new Random(o.Seed);
@@ -62,16 +63,18 @@ public static class Bench
             foreach (var (precision, variant) in TrainingVariants(arch, machine.Bf16))
             {
                 cancel.ThrowIfCancellationRequested();
-                var t = MeasureTraining(arch, precision, variant, cache, usable, weights, augmentation, o, machine.Fp32PeakGflops, cancel);
+                var t = MeasureTraining(arch, precision, variant, cache, usable, weights, augmentation, o, machine.MeasuredFmaGflops, cancel);
                 training.Add(t);
                 log($"train {arch} {precision}{(variant == DefaultVariant ? "" : $" ({variant})")}: pipeline {t.PipelineImagesPerSecond:F1} img/s, bound {t.BoundImagesPerSecond:F1} img/s, ratio {t.Ratio:F3}" +
-                    (t.AchievedGflops is double g ? $", {g:F0} GFLOP/s = {t.FractionOfPeak:P0} of peak" : ""));
+                    (t.AchievedGflops is double g ? $", {g:F0} GFLOP/s = {t.FractionOfFmaLoop:P0} of the measured FMA loop" : ""));
             }
             foreach (var r in MeasureInference(arch, cache, usable, o, threads))
             {
                 inference.Add(r);
                 log($"infer {arch} {r.Engine} batch {r.BatchSize}: {r.ImagesPerSecond:F1} img/s");
             }
+            if (peer is not null && peerReport is { Skipped: null })
+                peerReport = CompareWithPeer(peer, peerReport, arch, machine.Bf16, cache, usable, weights, o, threads, log, cancel);
         }
 
         PredictLatency? predict = null;
@@ -87,7 +90,8 @@ public static class Bench
         return new BenchReport
         {
             Provenance = provenance, Quick = o.Quick, Threads = threads, OpenMpSpinCount = spin, Seed = o.Seed, Machine = machine, Data = data,
-            Training = training, Inference = inference, Predict = predict, Memory = memory, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Training = training, Inference = inference, Peer = peerReport, Predict = predict, Memory = memory,
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
     }
 
@@ -140,7 +144,7 @@ public static class Bench
     }
 
     internal static TrainingThroughput MeasureTraining(string arch, string precision, string variant, ImageCache cache, IReadOnlyList<ImageRecord> records,
-                                                      double[] weights, Augmentation augmentation, BenchOptions o, double peak, CancellationToken cancel)
+                                                      double[] weights, Augmentation augmentation, BenchOptions o, double fmaLoopGflops, CancellationToken cancel)
     {
         var info = ModelRegistry.Get(arch);
         var preprocessing = info.DefaultPreprocessing;
@@ -151,8 +155,8 @@ public static class Bench
         var prepare = variant == PreprocessOnTrainingThread ? null : preprocessing;
         // The loader as a training run (TrainingRun) sets it up on this machine, or one background thread beside the model.
         var (prefetch, workers) = variant == LoaderInBackground ? (3, 1) : BatchLoader.ForThisProcess();
-        using var trainer = new Trainer(model, preprocessing, 5e-5, weights, new WeightAverage(model, info.Build(preprocessing.InputSize), 0.998), flipAveraging: true);
-        int batches = arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
+        using var trainer = NewTrainer(arch, model, weights);
+        int batches = BoundSteps(arch, o);
         int bs = o.BatchSize;
         var warm = new BatchLoader(records.Take(Math.Max(1, o.WarmupBatches) * bs).ToList(), cache, bs, augmentation, shuffle: true, seed: o.Seed,
                                    prefetch: prefetch, prepare: prepare, workers: workers);
@@ -167,17 +171,8 @@ public static class Bench
         var ratios = new List<double>();
         for (int round = 0; round < o.Rounds; round++)
         {
-            double roundBound;
-            using (var scope = NewDisposeScope())
-            {
-                var input = preprocessing.Input(first);
-                var target = tensor(first.Labels);
-                trainer.Step(input, target);
-                var clock = Stopwatch.StartNew();
-                for (int i = 0; i < batches; i++) trainer.Step(input, target);
-                roundBound = batches * first.Count / clock.Elapsed.TotalSeconds;
-                bound = Math.Max(bound, roundBound);
-            }
+            double roundBound = BoundRate(trainer, preprocessing, first, batches);
+            bound = Math.Max(bound, roundBound);
             var loader = new BatchLoader(records.Skip(o.WarmupBatches * bs).Take(batches * bs).ToList(), cache, bs, augmentation, shuffle: true,
                                          seed: o.Seed, prefetch: prefetch, prepare: prepare, workers: workers);
             var (_, _, rate) = trainer.TrainOneEpoch(loader, 2 + round, cancel: cancel);
@@ -188,7 +183,31 @@ public static class Bench
         double? gflop = arch == SzaNet.Name ? SzaNetTrainingGflop(preprocessing.InputSize) : null;
         return new TrainingThroughput(arch, precision, variant, bs, images, Math.Round(pipeline, 1), Math.Round(bound, 1), Math.Round(Percentile(ratios, 0.5), 3),
                                       gflop is double g ? Math.Round(g, 3) : null, gflop is double g2 ? Math.Round(g2 * pipeline, 1) : null,
-                                      gflop is double g3 ? Math.Round(g3 * pipeline / peak, 3) : null, ratios);
+                                      gflop is double g3 ? Math.Round(g3 * pipeline / fmaLoopGflops, 3) : null, ratios);
+    }
+
+    /// <summary>Timed steps of a bound measurement: SZANet's are short, a ResNet's take about ten times as long.</summary>
+    private static int BoundSteps(string arch, BenchOptions o) => arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
+
+    /// <summary>The trainer the bench measures: the architecture's optimiser (<see cref="StepRecipe"/>), class weights, the weight average.</summary>
+    private static Trainer NewTrainer(string arch, ClassifierModel model, double[] weights)
+    {
+        var info = ModelRegistry.Get(arch);
+        var recipe = StepRecipe.For(arch);
+        return new Trainer(model, info.DefaultPreprocessing, recipe.LearningRate, weights,
+                           new WeightAverage(model, info.Build(info.DefaultPreprocessing.InputSize), recipe.EmaDecay), flipAveraging: true, weightDecay: recipe.WeightDecay);
+    }
+
+    /// <summary>Images per second of <paramref name="steps"/> training steps on one ready batch, after one untimed step.</summary>
+    private static double BoundRate(Trainer trainer, Preprocessing preprocessing, Batch batch, int steps)
+    {
+        using var scope = NewDisposeScope();
+        var input = preprocessing.Input(batch);
+        var target = tensor(batch.Labels);
+        trainer.Step(input, target);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++) trainer.Step(input, target);
+        return steps * batch.Count / clock.Elapsed.TotalSeconds;
     }
 
     private static IEnumerable<InferenceThroughput> MeasureInference(string arch, ImageCache cache, IReadOnlyList<ImageRecord> records, BenchOptions o, int threads)

@@ -59,6 +59,15 @@ public sealed record BenchOptions
     /// <summary>Starts <c>pneumo predict --model M IMAGE</c> in a new process (cold start); null = not measured.</summary>
     public Func<string, string, System.Diagnostics.ProcessStartInfo>? PredictProcess { get; init; }
 
+    /// <summary>A framework to run the same bound steps beside Pneumo's, alternating with them (<c>pytorch</c>); null = none.</summary>
+    public string? Peer { get; init; }
+
+    /// <summary>The Python whose PyTorch the peer runs (Debian's <c>python3-torch</c> lives under /usr/bin/python3).</summary>
+    public string PeerPython { get; init; } = Pneumo.Bench.Peer.PytorchPeer.DefaultPython;
+
+    /// <summary>The peer's script (bench/peer/pytorch_bench.py, copied beside the program).</summary>
+    public string PeerScript { get; init; } = Pneumo.Bench.Peer.PytorchPeer.DefaultScript;
+
     /// <summary>The preset of <c>pneumo bench --quick</c>.</summary>
     public BenchOptions AsQuick() => this with
     {
@@ -72,6 +81,7 @@ public sealed record BenchOptions
         if (BatchSize < 1) return "--batch-size must be at least 1";
         if (MemoryImages is < 1 || MemoryEpochs < 2) return "memory measurement needs at least 1 image and 2 epochs";
         if (Threads < 0) return "--threads must be 0 (all cores) or more";
+        if (Peer is not null and not Pneumo.Bench.Peer.PytorchPeer.Name) return $"--peer: '{Peer}' is not a known peer (known: {Pneumo.Bench.Peer.PytorchPeer.Name})";
         var unknown = Architectures.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a) || Pneumo.Models.ModelRegistry.Get(a).NeedsBackbone);
         return unknown is null ? null : $"--arch: '{unknown}' cannot be benchmarked (built-in architectures only)";
     }

@@ -5,7 +5,8 @@ namespace Pneumo.Bench;
 /// <summary>The contents of <c>bench.json</c>. Every number is measured in the run that wrote it.</summary>
 public sealed record BenchReport
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: <c>fraction_of_fma_loop</c> (against the measured FMA loop, was <c>fraction_of_peak</c>, against the derived peak); <c>peer</c>.</summary>
+    public const int CurrentFormatVersion = 2;
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public required Provenance Provenance { get; init; }
     public required bool Quick { get; init; }
@@ -18,12 +19,19 @@ public sealed record BenchReport
     public required DataThroughput Data { get; init; }
     public required List<TrainingThroughput> Training { get; init; }
     public required List<InferenceThroughput> Inference { get; init; }
+
+    /// <summary>The same bound steps in a peer framework (<c>--peer pytorch</c>), beside Pneumo's; null without <c>--peer</c>.</summary>
+    public Peer.PeerReport? Peer { get; init; }
     public PredictLatency? Predict { get; init; }
     public required MemoryGrowth Memory { get; init; }
     public required double Seconds { get; init; }
 }
 
-/// <summary>The CPU and its float32 peak, derived (cores x clock x FMA units x SIMD lanes x 2) and measured.</summary>
+/// <summary>
+/// The CPU and its float32 peak, derived (cores x clock x FMA units x SIMD lanes x 2, information: a nominal clock and
+/// a guess of FMA units) and measured (an FMA loop on every core: what the machine can be shown to do, the reference of
+/// <see cref="TrainingThroughput.FractionOfFmaLoop"/>).
+/// </summary>
 public sealed record MachineInfo(string Cpu, int Cores, double ClockGhz, string Simd, int Fp32Lanes, int FmaUnits, bool Bf16,
                                  double Fp32PeakGflops, string PeakDerivation, double MeasuredFmaGflops, string Os, string Runtime);
 
@@ -39,11 +47,12 @@ public sealed record DataThroughput(int Images, double DecodeImagesPerSecond, do
 /// <see cref="Variant"/>: <c>default</c> is what <c>pneumo train</c> does; the others switch one optimisation off to
 /// show what it buys. Pipeline and bound are each the best of their rounds; <see cref="Ratio"/> is the median of the
 /// rounds' ratios (<see cref="RoundRatios"/>), each of a pipeline round and the bound round just before it, so that
-/// the machine's speed, which drifts on a shared host, cancels out.
+/// the machine's speed, which drifts on a shared host, cancels out. <see cref="FractionOfFmaLoop"/>: achieved GFLOP/s
+/// (pipeline) over <see cref="MachineInfo.MeasuredFmaGflops"/>.
 /// </remarks>
 public sealed record TrainingThroughput(string Arch, string Precision, string Variant, int BatchSize, int Images,
                                         double PipelineImagesPerSecond, double BoundImagesPerSecond, double Ratio,
-                                        double? GflopPerImage, double? AchievedGflops, double? FractionOfPeak, List<double> RoundRatios);
+                                        double? GflopPerImage, double? AchievedGflops, double? FractionOfFmaLoop, List<double> RoundRatios);
 
 /// <summary>Inference images per second of one engine at one batch size (evaluation mode, no test-time augmentation).</summary>
 public sealed record InferenceThroughput(string Arch, string Engine, int BatchSize, int Images, double ImagesPerSecond);

@@ -210,9 +210,9 @@ public static class ImageStoreBench
         {
             var augmentation = Augmentation.For(new AugmentationOptions());
             var shuffled = EpochImages(usable, usable.Count, o.Seed);
-            var machinePeak = Machine.Describe(threads).Fp32PeakGflops;
+            var fmaLoop = Machine.Describe(threads).MeasuredFmaGflops;
             training = Bench.MeasureTraining(SzaNet.Name, "fp32", Bench.DefaultVariant, cache, shuffled, ClassWeights.Balanced(usable), augmentation, o,
-                                             machinePeak, cancel);
+                                             fmaLoop, cancel);
             log($"pipeline {training.PipelineImagesPerSecond:F1} img/s, bound {training.BoundImagesPerSecond:F1} img/s, ratio {training.Ratio:F3}");
         }
         var all = sampler.Peak();

@@ -18,7 +18,7 @@ public sealed class BenchTests
         var options = new BenchOptions
         {
             DataRoot = data, Architectures = ["szanet"], TrainingBatches = 1, WarmupBatches = 1, BatchSize = 4, InferenceRepeats = 1,
-            MemoryImages = 8, MemoryEpochs = 2, PredictRuns = 3, PredictModel = model, Threads = 2,
+            MemoryImages = 8, MemoryEpochs = 2, PredictRuns = 3, PredictModel = model, Threads = 2, Rounds = 2, Peer = Pneumo.Bench.Peer.PytorchPeer.Name,
             PredictProcess = (m, image) =>
             {
                 var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -32,7 +32,7 @@ public sealed class BenchTests
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, Bench.Bench.JsonFile)));
         var root = json.RootElement;
-        Assert.Equal(1, root.GetProperty("format_version").GetInt32());
+        Assert.Equal(2, root.GetProperty("format_version").GetInt32());
         Assert.Equal("pneumo bench (test)", root.GetProperty("provenance").GetProperty("command").GetString());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("provenance").GetProperty("commit").GetString()));
         var machine = root.GetProperty("machine");
@@ -49,7 +49,7 @@ public sealed class BenchTests
         foreach (var t in training)
         {
             Positive(t, "pipeline_images_per_second", "bound_images_per_second", "ratio");
-            if (t.GetProperty("arch").GetString() == "szanet") Positive(t, "gflop_per_image", "achieved_gflops", "fraction_of_peak");
+            if (t.GetProperty("arch").GetString() == "szanet") Positive(t, "gflop_per_image", "achieved_gflops", "fraction_of_fma_loop");
         }
         var inference = root.GetProperty("inference").EnumerateArray()
                             .Select(i => (Engine: i.GetProperty("engine").GetString(), Batch: i.GetProperty("batch_size").GetInt32(), Rate: i.GetProperty("images_per_second").GetDouble()))
@@ -69,7 +69,26 @@ public sealed class BenchTests
         Assert.Equal(JsonValueKind.Number, memory.GetProperty("native_heap_after_epoch_mb")[0].ValueKind);  // glibc here
         Assert.Equal(JsonValueKind.Number, memory.GetProperty("growth").ValueKind);
 
+        // The PyTorch peer where python3-torch is installed (every measure of szanet beside PyTorch's), else one line saying so.
+        var peer = root.GetProperty("peer");
+        if (report.Peer!.Skipped is null)
+        {
+            var rows = peer.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Contains(rows, r => r.GetProperty("measure").GetString() == "training fp32");
+            Assert.Contains(rows, r => r.GetProperty("measure").GetString() == "inference onnxruntime" && r.GetProperty("batch_size").GetInt32() == 1);
+            foreach (var r in rows)
+            {
+                Positive(r, "pneumo_best", "peer_best", "ratio");
+                Assert.Equal(2, r.GetProperty("round_ratios").GetArrayLength());
+                Assert.Equal(2, r.GetProperty("peer").GetProperty("nchw").GetArrayLength());
+            }
+            var m = Assert.Single(report.Peer.Models);
+            Assert.Equal(m.PneumoParameters, m.PeerParameters);
+        }
+        else Assert.Contains("peer pytorch: skipped (python3-torch not installed: apt-get install python3-torch)", lines);
+
         var readme = File.ReadAllText(Path.Combine(dir.Path, Bench.Bench.ReadmeFile));
+        Assert.Contains("## Beside", readme);
         Assert.Contains(report.Provenance.Commit, readme);
         Assert.Contains("pneumo bench (test)", readme);
         Assert.Contains("pipeline/bound", readme);
@@ -96,6 +115,8 @@ public sealed class BenchTests
     [InlineData("--arch", "vgg16", "--arch")]
     [InlineData("--image-store-repeats", "-1", "--image-store-repeats")]
     [InlineData("--image-store-batches", "-2", "--image-store-batches")]
+    [InlineData("--peer", "tensorflow", "--peer")]
+    [InlineData("--peer-python", "/usr/bin/python3", "--peer-python")]
     public async Task BadOptionsAreOneLineErrorsNamingTheOption(string option, string value, string named)
     {
         var result = await InProcessCli.RunAsync("bench", "--quick", option, value);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Pneumo.Bench;
+using Pneumo.Bench.Peer;
 using Pneumo.Bench.Soak;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
@@ -26,6 +27,12 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
 
         [CommandOption("--arch <NAME>"), Description("Architecture to measure; repeat for several (default: szanet, resnet18-frozen, resnet18-finetune, resnet18-full)."), HelpDefault("all four")]
         public string[]? Arch { get; init; }
+
+        [CommandOption("--peer <NAME>"), Description("Also run the same bound training steps and inference in a peer framework, alternating with Pneumo's in the same run, and report them side by side with the ratios: pytorch (Debian's python3-torch; skipped with one line where it is not installed).")]
+        public string? Peer { get; init; }
+
+        [CommandOption("--peer-python <PATH>"), Description("With --peer: the Python interpreter whose PyTorch runs."), HelpDefault(PytorchPeer.DefaultPython)]
+        public string? PeerPython { get; init; }
 
         [CommandOption("--image-store"), Description("Measure the decoded-image store instead: decode-or-load time and memory on the training set and on a 10x set of hard links, first run against second run (results in results/bench/image-store unless --out is given).")]
         public bool ImageStore { get; init; }
@@ -87,6 +94,9 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
                 return ValidationResult.Error($"--url: '{Url}' is not an http:// URL");
             if (Engine?.FirstOrDefault(e => InferenceEngines.Parse(e) is null) is string badEngine)
                 return ValidationResult.Error($"--engine: '{badEngine}' is not onnx or torch");
+            if (Peer is not null and not PytorchPeer.Name) return ValidationResult.Error($"--peer: '{Peer}' is not a known peer (known: {PytorchPeer.Name})");
+            if ((Soak || ImageStore) && Peer is not null) return ValidationResult.Error("--peer goes with the main benchmark, not --soak or --image-store");
+            if (PeerPython is not null && Peer is null) return ValidationResult.Error("--peer-python goes with --peer");
             if (ImageStoreBatches is < 0) return ValidationResult.Error("--image-store-batches must be 0 (a full epoch) or more");
             if (ImageStoreRepeats is < 0) return ValidationResult.Error("--image-store-repeats must be 0 or more");
             if (Requests < 1 || BaselineRequests is < 1) return ValidationResult.Error("--requests must be at least 1");
@@ -105,7 +115,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         {
             DataRoot = root, Threads = settings.Threads, PredictModel = model, Seed = settings.Seed,
             Architectures = settings.Arch is { Length: > 0 } a ? a : BenchOptions.DefaultArchitectures,
-            PredictProcess = PredictProcess,
+            PredictProcess = PredictProcess, Peer = settings.Peer, PeerPython = settings.PeerPython ?? PytorchPeer.DefaultPython,
         };
         if (settings.Quick) options = options.AsQuick();
         if (settings.ImageStoreBatches is int batches) options = options with { StoreEpochBatches = batches };
