@@ -92,11 +92,7 @@ public sealed class OnnxGraphBuilder
     public string Node(string opType, string[] inputs, params AttributeProto[] attributes)
     {
         var output = Fresh(opType.ToLowerInvariant());
-        var node = new NodeProto { OpType = opType, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        node.Attribute.AddRange(attributes);
-        Graph.Node.Add(node);
+        Add(opType, output, inputs, [output], attributes);
         return output;
     }
 
@@ -105,12 +101,17 @@ public sealed class OnnxGraphBuilder
     {
         var stem = Unused(opType.ToLowerInvariant());
         var results = Enumerable.Range(0, outputs).Select(i => Claim($"{stem}_{i}")).ToArray();
-        var node = new NodeProto { OpType = opType, Name = stem };
+        Add(opType, stem, inputs, results, attributes);
+        return results;
+    }
+
+    private void Add(string opType, string name, string[] inputs, string[] outputs, AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = name };
         node.Input.AddRange(inputs);
-        node.Output.AddRange(results);
+        node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
-        return results;
     }
 
     /// <summary>Renames a value by an Identity node, to give an output a stable name.</summary>
