@@ -34,15 +34,25 @@ public sealed class RasterFormat : IImageFormat
 
     public OpenedImage Open(byte[] encoded, string name, ImageDecoder limits)
     {
-        using var data = Data(encoded, name);
-        using var codec = SKCodec.Create(data) ?? throw NotReadable(name);
-        var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0) throw Bitmaps.Corrupt($"{name}: image has no pixels");
-        if ((long)info.Width * info.Height > limits.MaxPixels)
-            throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {limits.MaxPixels:N0}-pixel limit") { Code = ErrorCode.TooLarge };
-        // libjpeg fills a scan that ends early with flat blocks and calls it a success: count the blocks first.
-        if (checkScan && JpegScanCheck.FindProblem(encoded) is { } problem) throw Bitmaps.Corrupt($"{name}: {problem}");
-        return new Image(this, encoded, name, (info.Width, info.Height));
+        var data = Data(encoded, name);
+        var codec = SKCodec.Create(data);
+        try
+        {
+            if (codec is null) throw NotReadable(name);
+            var info = codec.Info;
+            if (info.Width <= 0 || info.Height <= 0) throw Bitmaps.Corrupt($"{name}: image has no pixels");
+            if ((long)info.Width * info.Height > limits.MaxPixels)
+                throw new DataException($"{name}: image is {info.Width}x{info.Height}, larger than the {limits.MaxPixels:N0}-pixel limit") { Code = ErrorCode.TooLarge };
+            // libjpeg fills a scan that ends early with flat blocks and calls it a success: count the blocks first.
+            if (checkScan && JpegScanCheck.FindProblem(encoded) is { } problem) throw Bitmaps.Corrupt($"{name}: {problem}");
+            return new Image(this, data, codec, name);
+        }
+        catch
+        {
+            codec?.Dispose();
+            data.Dispose();
+            throw;
+        }
     }
 
     private static SKData Data(byte[] encoded, string name) =>
@@ -50,16 +60,14 @@ public sealed class RasterFormat : IImageFormat
 
     private static DataException NotReadable(string name) => Bitmaps.Corrupt($"{name}: not a readable image (unknown or corrupt format)");
 
-    /// <summary>The bytes, decoded again for each size: JPEG decodes at a reduced scale (1/8 steps), much faster for large files.</summary>
-    private sealed class Image(RasterFormat format, byte[] encoded, string name, (int, int) size) : OpenedImage
+    /// <summary>The codec over the bytes, decoding for each size: JPEG decodes at a reduced scale (1/8 steps), much faster for large files.</summary>
+    private sealed class Image(RasterFormat format, SKData data, SKCodec codec, string name) : OpenedImage
     {
         public override IImageFormat Format => format;
-        public override (int Width, int Height) Size => size;
+        public override (int Width, int Height) Size => (codec.Info.Width, codec.Info.Height);
 
         public override RgbImage Resize(int width, int height)
         {
-            using var data = Data(encoded, name);
-            using var codec = SKCodec.Create(data) ?? throw NotReadable(name);
             var info = codec.Info;
             var scale = Math.Max((float)width / info.Width, (float)height / info.Height);
             var dims = scale < 1 ? codec.GetScaledDimensions(scale) : info.Size;
@@ -69,6 +77,13 @@ public sealed class RasterFormat : IImageFormat
             if (result == SKCodecResult.IncompleteInput) throw Bitmaps.Corrupt($"{name}: truncated image (the file ends before the image data does)");
             if (result != SKCodecResult.Success) throw Bitmaps.Corrupt($"{name}: cannot decode image ({result})");
             return Bitmaps.Resize(decoded, new SKSizeI(width, height), name);
+        }
+
+        public override void Dispose()
+        {
+            codec.Dispose();
+            data.Dispose();
+            base.Dispose();
         }
     }
 }

@@ -107,5 +107,19 @@ public class ImageFormatsTests
         Assert.Equal((80, 60), (display.Width, display.Height));
         Assert.Equal(120, display[0, 10, 10]);
         Assert.Equal(new ImageDecoder(64).Decode(png, "x.png").Pixels, image.Resize(64, 64).Pixels);
+
+        // A JPEG's codec decodes at a reduced scale for a small size: one codec, asked again at other scales, gives what
+        // a fresh decode gives.
+        using var large = new SKBitmap(new SKImageInfo(400, 300, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        for (int y = 0; y < 300; y++) for (int x = 0; x < 400; x++) large.SetPixel(x, y, new SKColor((byte)x, (byte)y, (byte)(x ^ y)));
+        using var encoded = SKImage.FromBitmap(large).Encode(SKEncodedImageFormat.Jpeg, 90);
+        var jpeg = encoded.ToArray();
+        using var opened = new ImageDecoder(32).Open(jpeg, "x.jpeg");
+        var first = opened.Resize(32, 32).Pixels;
+        var shown = opened.ResizeForDisplay(200);
+        Assert.Equal((200, 150), (shown.Width, shown.Height));
+        Assert.Equal(first, opened.Resize(32, 32).Pixels);
+        Assert.Equal(new ImageDecoder(32).Decode(jpeg, "x.jpeg").Pixels, first);
+        Assert.Equal(new ImageDecoder().DecodeForDisplay(jpeg, "x.jpeg", 200).Pixels, shown.Pixels);
     }
 }
