@@ -1,5 +1,5 @@
 using Pneumo.Bench.Profile;
-using Pneumo.Data;
+using Pneumo.Persistence;
 using Pneumo.Models.ResNet;
 using Pneumo.Training;
 using TorchSharp;
