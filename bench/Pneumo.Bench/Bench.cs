@@ -190,7 +190,7 @@ public static partial class Bench
     private static int BoundSteps(string arch, BenchOptions o) => arch == SzaNet.Name ? o.TrainingBatches : Math.Max(2, o.TrainingBatches / 3);
 
     /// <summary>The trainer the bench measures: the architecture's optimiser (<see cref="StepRecipe"/>), class weights, the weight average.</summary>
-    private static Trainer NewTrainer(string arch, ClassifierModel model, double[] weights)
+    internal static Trainer NewTrainer(string arch, ClassifierModel model, double[] weights)
     {
         var info = ModelRegistry.Get(arch);
         var recipe = StepRecipe.For(arch);

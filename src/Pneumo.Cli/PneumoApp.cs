@@ -82,6 +82,7 @@ public static class PneumoApp
             .WithDescription("Measure speed and memory on this machine (training pipeline vs compute bound, GFLOP/s vs peak, inference, predict latency, RSS across epochs): bench.json and README.md.")
             .WithExample("bench", "--quick")
             .WithExample("bench", "--quick", "--arch", "szanet", "--arch", "resnet18-full", "--peer", "pytorch")
+            .WithExample("bench", "--profile", "--arch", "resnet18-full")
             .WithExample("bench", "--out", "results/bench");
         config.AddCommand<ServeCommand>("serve")
             .WithDescription("Serve the diagnosis web page and JSON API (POST /api/predict, GET /health) until Ctrl+C.")

@@ -34,6 +34,9 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         [CommandOption("--peer-python <PATH>"), Description("With --peer: the Python interpreter whose PyTorch runs."), HelpDefault(PytorchPeer.DefaultPython)]
         public string? PeerPython { get; init; }
 
+        [CommandOption("--profile"), Description("Profile the bound training step instead: per phase (forward, loss, backward, optimizer, weight average) and per layer, forward and backward, in fp32 and (where the CPU has AVX-512 BF16) bf16, for each --arch (default: resnet18-full); results in results/bench/profile unless --out is given.")]
+        public bool Profile { get; init; }
+
         [CommandOption("--image-store"), Description("Measure the decoded-image store instead: decode-or-load time and memory on the training set and on a 10x set of hard links, first run against second run (results in results/bench/image-store unless --out is given).")]
         public bool ImageStore { get; init; }
 
@@ -95,6 +98,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
             if (Engine?.FirstOrDefault(e => InferenceEngines.Parse(e) is null) is string badEngine)
                 return ValidationResult.Error($"--engine: '{badEngine}' is not onnx or torch");
             if (Peer is not null and not PytorchPeer.Name) return ValidationResult.Error($"--peer: '{Peer}' is not a known peer (known: {PytorchPeer.Name})");
+            if (Profile && (Soak || ImageStore || Peer is not null)) return ValidationResult.Error("--profile goes alone, not with --soak, --image-store or --peer");
             if ((Soak || ImageStore) && Peer is not null) return ValidationResult.Error("--peer goes with the main benchmark, not --soak or --image-store");
             if (PeerPython is not null && Peer is null) return ValidationResult.Error("--peer-python goes with --peer");
             if (ImageStoreBatches is < 0) return ValidationResult.Error("--image-store-batches must be 0 (a full epoch) or more");
@@ -136,6 +140,16 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
             Pneumo.Persistence.Json.Write(Path.Combine(dir, Pneumo.Bench.Bench.JsonFile), store);
             Pneumo.Persistence.AtomicFile.WriteAllText(Path.Combine(dir, Pneumo.Bench.Bench.ReadmeFile), ImageStoreBench.Markdown(store));
             Line($"wrote {Path.Combine(dir, Pneumo.Bench.Bench.JsonFile)} and {Path.Combine(dir, Pneumo.Bench.Bench.ReadmeFile)} ({store.Seconds:F0} s)");
+            return ExitCodes.Success;
+        }
+        if (settings.Profile)
+        {
+            if (settings.Arch is not { Length: > 0 }) options = options with { Architectures = [Pneumo.Models.ResNet.ResNetTransfer.FullName] };
+            var dir = settings.Out ?? Pneumo.Bench.Profile.StepProfile.Directory;
+            Line($"data: {root}; profile of the bound training step of {string.Join(", ", options.Architectures)}, results in {dir}");
+            var profile = Pneumo.Bench.Profile.StepProfile.Run(options, CommandLine(), Line, cancellation);
+            Pneumo.Bench.Profile.ProfileFiles.Write(profile, dir);
+            Line($"wrote {Path.Combine(dir, Pneumo.Bench.Profile.ProfileFiles.JsonFile)} and {Path.Combine(dir, Pneumo.Bench.Bench.ReadmeFile)} ({profile.Seconds:F0} s)");
             return ExitCodes.Success;
         }
         var output = settings.Out ?? "results/bench";

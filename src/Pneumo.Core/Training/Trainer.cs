@@ -65,6 +65,12 @@ public sealed class Trainer : IDisposable
     /// <summary>Called after every optimizer step, before the step's numbers are read (e.g. to hold pruned weights at zero).</summary>
     public Action? AfterStep { get; set; }
 
+    /// <summary>Called with each phase's name as it ends (<see cref="StepPhases"/>, in that order): how a profiler times the real step.</summary>
+    public Action<string>? PhaseEnded { get; set; }
+
+    /// <summary>The phases of <see cref="Step(Tensor, Tensor, Func{Tensor, Tensor}?)"/>, in order.</summary>
+    public static readonly IReadOnlyList<string> StepPhases = ["forward", "loss", "backward", "optimizer", "average", "readout"];
+
     /// <summary>The base learning rate (groups with a scale train at this times their scale).</summary>
     public double LearningRate
     {
@@ -101,16 +107,23 @@ public sealed class Trainer : IDisposable
         var classes = target.to_type(ScalarType.Int64);
         Optimizer.zero_grad();
         var logits = logitsOf is null ? model.call(input) : logitsOf(input);
+        PhaseEnded?.Invoke("forward");
         var loss = model.Outputs == 1
             ? nn.functional.binary_cross_entropy_with_logits(logits, target, weight: classWeights.index_select(0, classes))
             : nn.functional.cross_entropy(logits, classes, weight: classWeights);
+        PhaseEnded?.Invoke("loss");
         loss.backward();
+        PhaseEnded?.Invoke("backward");
         Optimizer.step();
         AfterStep?.Invoke();
+        PhaseEnded?.Invoke("optimizer");
         Average?.Update(model);
+        PhaseEnded?.Invoke("average");
         using var zero = 0.ToScalar();
         var right = model.Outputs == 1 ? logits.ge(zero).to_type(ScalarType.Float32).eq(target) : logits.argmax(1).eq(classes);
-        return (loss.item<float>(), (int)right.sum().item<long>());
+        var result = (loss.item<float>(), (int)right.sum().item<long>());
+        PhaseEnded?.Invoke("readout");
+        return result;
     }
 
     /// <summary>One pass over the loader's epoch; returns (mean loss, accuracy, images per second).</summary>

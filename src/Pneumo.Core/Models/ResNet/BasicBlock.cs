@@ -7,8 +7,8 @@ namespace Pneumo.Models.ResNet;
 
 /// <summary>A ResNet basic block: two 3x3 convolutions with batch norm, plus the input (or its 1x1 projection).</summary>
 /// <remarks>
-/// A strided block pads its first convolution by one pixel at the top and left only, as the packaged CNTK export does
-/// ("same" padding of an even-sized input); PyTorch's symmetric padding would shift every feature by half a pixel.
+/// A strided block's first convolution computes what the packaged CNTK export's does, with its one pixel of padding at
+/// the top and left only (<see cref="ExportPadding"/>).
 /// </remarks>
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
@@ -20,7 +20,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public BasicBlock(string name, long inChannels, long outChannels, long stride) : base(name)
     {
         Stride = stride;
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: stride == 1 ? 1 : 0, bias: false);
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(outChannels, eps: ResNetBackbone.BatchNormEpsilon);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
         bn2 = nn.BatchNorm2d(outChannels, eps: ResNetBackbone.BatchNormEpsilon);
@@ -37,7 +37,8 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     /// <summary>Compute the convolutions of training steps in bfloat16 (see <see cref="ClassifierModel.MixedPrecision"/>).</summary>
     public bool MixedPrecision { get; set; }
 
-    private Tensor Conv(Conv2d conv, Tensor x) => Bfloat16Convolution.Apply(conv, x, MixedPrecision && training);
+    private Tensor Conv(Conv2d conv, Tensor x) =>
+        Bfloat16Convolution.Apply(conv, x, MixedPrecision && training && !Bfloat16Convolution.SlowerThanFloat32(conv, x));
 
     /// <summary>The (convolution, batch norm) pairs in the order the exported graph computes them: projection first.</summary>
     public IEnumerable<(Conv2d Conv, BatchNorm2d Bn, string Name)> Layers()
@@ -51,8 +52,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var identity = downsample_conv is null ? x : downsample_bn!.call(Conv(downsample_conv, x));
-        var input = Stride == 1 ? x : nn.functional.pad(x, [1, 0, 1, 0]);
-        var y = nn.functional.relu(bn1.call(Conv(conv1, input)));
+        var y = Conv(conv1, x);
+        if (Stride != 1) y = ExportPadding.Crop(y, x, 3, Stride, 1, 0);
+        y = nn.functional.relu(bn1.call(y));
         y = bn2.call(Conv(conv2, y));
         using var one = 1.ToScalar(); // explicit: add_(Tensor) makes an implicit Scalar (see ScalarSafeAdam)
         return nn.functional.relu(y.add_(identity, alpha: one)).MoveToOuterDisposeScope();

@@ -25,7 +25,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     {
         blocks ??= ResNet18Blocks;
         if (blocks.Length != 4) throw new ArgumentException("a ResNet has four stages", nameof(blocks));
-        conv1 = nn.Conv2d(3, 64, 7, stride: 2, bias: false);
+        conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(64, eps: BatchNormEpsilon);
         var stages = new ModuleList<BasicBlock>[4];
         long channels = 64;
@@ -73,9 +73,10 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         // The export pads the 7x7 stem by 3 at the top/left and 2 at the bottom/right, and the pooling by 1 at the
-        // top/left only; zero padding is exact for the pooling because its input is non-negative (after ReLU).
-        x = nn.functional.relu(bn1.call(Bfloat16Convolution.Apply(conv1, nn.functional.pad(x, [3, 2, 3, 2]), MixedPrecision && training)));
-        x = nn.functional.max_pool2d(nn.functional.pad(x, [1, 0, 1, 0]), 3, 2);
+        // top/left only: the same outputs as symmetric padding, cut to its size (ExportPadding).
+        var stem = ExportPadding.Crop(Bfloat16Convolution.Apply(conv1, x, MixedPrecision && training && !Bfloat16Convolution.SlowerThanFloat32(conv1, x)), x, 7, 2, 3, 2);
+        x = nn.functional.relu(bn1.call(stem));
+        x = ExportPadding.Crop(nn.functional.max_pool2d(x, 3, 2, padding: 1), x, 3, 2, 1, 0);
         foreach (var (_, block) in Blocks().Take(blockCount)) x = block.call(x);
         return x.MoveToOuterDisposeScope();
     }
