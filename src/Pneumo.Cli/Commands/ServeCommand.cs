@@ -31,8 +31,8 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         [CommandOption("--engine <ENGINE>"), Description("What runs the networks: onnx (ONNX Runtime, concurrent requests) or torch (TorchSharp under one lock, the service before)."), DefaultValue("onnx")]
         public string Engine { get; init; } = "onnx";
 
-        [CommandOption("--max-batch <N>"), Description("Concurrent requests scored as one batch, at most (micro-batching; 1 = each request alone)."), DefaultValue(8)]
-        public int MaxBatch { get; init; } = 8;
+        [CommandOption("--max-batch <N>"), Description("Micro-batching: up to N concurrent requests scored as one batch (1 = each request alone; measured no faster with ONNX Runtime on a CPU, see docs/diagnosis.md)."), DefaultValue(1)]
+        public int MaxBatch { get; init; } = 1;
 
         [CommandOption("--batch-wait-ms <MS>"), Description("How long a request waits for others to join its batch (with --max-batch above 1)."), DefaultValue(3.0)]
         public double BatchWaitMs { get; init; } = 3.0;
