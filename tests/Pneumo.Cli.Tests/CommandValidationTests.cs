@@ -67,7 +67,7 @@ public class CommandValidationTests
         { ["bench", "--soak", "--concurrency", "0"], "--concurrency" },
         { ["bench", "--soak", "--url", "ftp://127.0.0.1"], "--url" },
         { ["bench", "--soak", "--explain-fraction", "2"], "--explain-fraction" },
-        { ["bench", "--soak", "--serve", "--max-batch 1"], "--serve" },
+        { ["bench", "--soak", "--serve", "no-name"], "--serve" },
         { ["bench", "--soak", "--serve", "a=--max-batch 1", "--engine", "onnx"], "--serve" },
         { ["bench", "--soak", "--block-size", "0"], "--block-size" },
         { ["serve", "--engine", "tensorflow"], "--engine" },
