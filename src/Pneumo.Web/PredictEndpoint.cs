@@ -25,14 +25,14 @@ namespace Pneumo.Web;
 /// decoding (413 above <see cref="WebServerOptions.MaxPixels"/>), a DICOM modality that is a radiograph (422, unless
 /// <see cref="WebServerOptions.AnyModality"/>), a decodable image (400; 415 for a DICOM layout that is not read).
 /// A DICOM answer carries what was read and the window used, never a patient attribute (none is read).
-/// Uploads are held in memory only, up to the size limit (never in ASP.NET's temporary files); nothing is written to disk. At most <see cref="WebServerOptions.MaxConcurrentJobs"/> requests decode and diagnose at once.
+/// Uploads are held in memory only, up to the size limit (never in ASP.NET's temporary files); nothing is written to disk. At most <see cref="WebServerOptions.MaxConcurrentJobs"/> requests decode and diagnose at once (more with <see cref="WebServerOptions.Batching"/>, to fill the batches).
 /// </remarks>
 public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions options)
 {
     public const string FileField = "file";
     private const string UploadName = "the uploaded image";
 
-    private readonly SemaphoreSlim jobs = new(options.MaxConcurrentJobs, options.MaxConcurrentJobs);
+    private readonly SemaphoreSlim jobs = new(options.ConcurrentJobs, options.ConcurrentJobs);
     private readonly FormOptions formOptions = new()
     {
         MultipartBodyLengthLimit = options.MaxUploadBytes,
@@ -95,7 +95,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         var clock = Stopwatch.StartNew();
         DiagnosisResult result;
         await jobs.WaitAsync(cancel);
-        try { result = diagnoser.Diagnose(bytes, UploadName, explain); }
+        try { result = await diagnoser.DiagnoseAsync(bytes, UploadName, explain, cancel); }
         catch (UserError e) { return ApiError.Result(e.Code, Explained(e)); }  // the user's input (or the model's), never a 500
         finally { jobs.Release(); }
 

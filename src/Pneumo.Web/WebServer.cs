@@ -21,7 +21,7 @@ public static class WebServer
         if (options.Token is null && Urls(options).FirstOrDefault(u => !HostCheck.IsLoopbackUrl(u)) is { } open)
             throw new ArgumentException($"{open} listens beyond loopback: an access token is required", nameof(options));
         var diagnoser = Diagnoser.Load(options.ModelDirectories, options.MaxPixels, options.DisplaySize,
-                                       new Pneumo.Imaging.Dicom.DicomOptions { AnyModality = options.AnyModality }, options.Engine);
+                                       new Pneumo.Imaging.Dicom.DicomOptions { AnyModality = options.AnyModality }, options.Engine, options.Batching);
         try
         {
             var app = Build(options, diagnoser);

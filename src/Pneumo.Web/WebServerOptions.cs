@@ -24,8 +24,21 @@ public sealed record WebServerOptions
     /// </summary>
     public Pneumo.Inference.InferenceEngine Engine { get; init; } = Pneumo.Inference.InferenceEngine.OnnxRuntime;
 
-    /// <summary>How many requests decode and diagnose at once; the others wait their turn (without holding a thread).</summary>
+    /// <summary>
+    /// How concurrent requests share the networks: within <see cref="Pneumo.Inference.MicroBatching.Wait"/> of each
+    /// other, up to <see cref="Pneumo.Inference.MicroBatching.MaxBatch"/> run as one batch (<see cref="Pneumo.Diagnosis.Diagnoser.DiagnoseAsync"/>);
+    /// null = each request alone. Measured in results/soak/micro-batching.
+    /// </summary>
+    public Pneumo.Inference.MicroBatching? Batching { get; init; }
+
+    /// <summary>
+    /// How many requests decode and diagnose at once; the others wait their turn (without holding a thread). With
+    /// <see cref="Batching"/>, at least enough to fill every batch that can run.
+    /// </summary>
     public int MaxConcurrentJobs { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary><see cref="MaxConcurrentJobs"/>, raised to fill the batches when <see cref="Batching"/> is on.</summary>
+    internal int ConcurrentJobs => Batching is { } b ? Math.Max(MaxConcurrentJobs, b.MaxBatch * b.Parallel) : MaxConcurrentJobs;
 
     /// <summary>The longer side, in pixels, of the X-ray drawn under the heatmap.</summary>
     public int DisplaySize { get; init; } = Pneumo.Diagnosis.Diagnoser.DefaultDisplaySize;

@@ -67,9 +67,14 @@ public class CommandValidationTests
         { ["bench", "--soak", "--concurrency", "0"], "--concurrency" },
         { ["bench", "--soak", "--url", "ftp://127.0.0.1"], "--url" },
         { ["bench", "--soak", "--explain-fraction", "2"], "--explain-fraction" },
+        { ["bench", "--soak", "--serve", "no-name"], "--serve" },
+        { ["bench", "--soak", "--serve", "a=--max-batch 1", "--engine", "onnx"], "--serve" },
+        { ["bench", "--soak", "--block-size", "0"], "--block-size" },
         { ["serve", "--engine", "tensorflow"], "--engine" },
         { ["serve", "--urls", "ftp://127.0.0.1:5080"], "--urls" },
         { ["serve", "--max-upload-mb", "0"], "--max-upload-mb" },
+        { ["serve", "--max-batch", "0"], "--max-batch" },
+        { ["serve", "--batch-wait-ms", "-1"], "--batch-wait-ms" },
         { ["serve", "--urls", "http://127.0.0.1:0", "--model", Missing], Missing },
     };
 

@@ -65,6 +65,9 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         [CommandOption("--engine <ENGINE>"), Description("With --soak: start `pneumo serve --engine ENGINE` (onnx or torch) and soak it; repeat to compare (the first is the baseline).")]
         public string[]? Engine { get; init; }
 
+        [CommandOption("--serve <NAME=OPTIONS>"), Description("With --soak: start `pneumo serve OPTIONS` as the target NAME (e.g. --serve 'off=--max-batch 1' --serve 'on=--max-batch 8'); repeat to compare (the first is the baseline).")]
+        public string[]? Serve { get; init; }
+
         [CommandOption("--url <URL>"), Description("With --soak: a running service to soak instead (e.g. http://127.0.0.1:5080).")]
         public string? Url { get; init; }
 
@@ -76,6 +79,9 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
 
         [CommandOption("--baseline-requests <N>"), Description("With --soak: measured requests for the first target (the baseline), when fewer will do (default: --requests)."), HelpDefault("--requests")]
         public int? BaselineRequests { get; init; }
+
+        [CommandOption("--block-size <N>"), Description("With --soak: requests per report line; the targets alternate block by block."), DefaultValue(500)]
+        public int BlockSize { get; init; } = 500;
 
         [CommandOption("--concurrency <C>"), Description("With --soak: requests in flight at once."), DefaultValue(8)]
         public int Concurrency { get; init; } = 8;
@@ -90,9 +96,12 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         {
             if (Arch?.FirstOrDefault(a => !Pneumo.Models.ModelRegistry.Contains(a)) is string bad)
                 return ValidationResult.Error($"--arch: unknown architecture '{bad}' (known: {string.Join(", ", Pneumo.Models.ModelRegistry.Names)})");
-            if (!Soak && (Engine is { Length: > 0 } || Url is not null || Pid is not null || BaselineRequests is not null))
-                return ValidationResult.Error("--engine, --url, --pid and --baseline-requests go with --soak");
-            if (Soak && Url is not null && Engine is { Length: > 0 }) return ValidationResult.Error("--soak: give --url (a running service) or --engine (servers to start), not both");
+            if (!Soak && (Engine is { Length: > 0 } || Serve is { Length: > 0 } || Url is not null || Pid is not null || BaselineRequests is not null))
+                return ValidationResult.Error("--engine, --serve, --url, --pid and --baseline-requests go with --soak");
+            if (Soak && new[] { Url is not null, Engine is { Length: > 0 }, Serve is { Length: > 0 } }.Count(given => given) > 1)
+                return ValidationResult.Error("--soak: give one of --url (a running service), --engine or --serve (servers to start)");
+            if (Serve?.FirstOrDefault(v => ServeTarget(v) is null) is string badServe)
+                return ValidationResult.Error($"--serve: '{badServe}' is not NAME=OPTIONS (e.g. 'on=--max-batch 8')");
             if (Url is not null && (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                 return ValidationResult.Error($"--url: '{Url}' is not an http:// URL");
             if (Engine?.FirstOrDefault(e => InferenceEngines.Parse(e) is null) is string badEngine)
@@ -105,6 +114,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
             if (ImageStoreRepeats is < 0) return ValidationResult.Error("--image-store-repeats must be 0 or more");
             if (Requests < 1 || BaselineRequests is < 1) return ValidationResult.Error("--requests must be at least 1");
             if (Concurrency < 1) return ValidationResult.Error("--concurrency must be at least 1");
+            if (BlockSize < 1) return ValidationResult.Error("--block-size must be at least 1");
             if (ExplainFraction is < 0 or > 1 || double.IsNaN(ExplainFraction)) return ValidationResult.Error("--explain-fraction must be between 0 and 1");
             return base.Validate();
         }
@@ -175,6 +185,13 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         List<SoakTarget> targets;
         if (settings.Url is not null)
             targets = [new SoakTarget("service", new Uri(settings.Url.TrimEnd('/') + "/"), settings.Pid, Requests: settings.BaselineRequests)];
+        else if (settings.Serve is { Length: > 0 } serve)
+        {
+            var model = ModelLocator.Resolve(settings.Model);
+            targets = serve.Select(v => ServeTarget(v)!.Value)
+                .Select((t, i) => new SoakTarget(t.Name, Start: Self(["serve", .. t.Options, "--model", model, "--urls", "http://127.0.0.1:0", "--quiet"]),
+                                                 Requests: i == 0 ? settings.BaselineRequests : null)).ToList();
+        }
         else
         {
             var model = ModelLocator.Resolve(settings.Model);
@@ -186,7 +203,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         var options = new SoakOptions
         {
             Targets = targets, Images = images, Requests = settings.Requests, Concurrency = settings.Concurrency,
-            ExplainFraction = settings.ExplainFraction, Seed = settings.Seed,
+            ExplainFraction = settings.ExplainFraction, Seed = settings.Seed, BlockSize = settings.BlockSize,
         };
         var output = settings.Out ?? "results/soak";
         Line($"soak: {string.Join(", ", targets.Select(t => t.Name))}; {settings.Requests} requests at concurrency {settings.Concurrency}, {images.Count} images from {test}; results in {output}");
@@ -202,6 +219,15 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
     /// <summary><c>pneumo serve --engine E --model M</c> on a free loopback port, in a new process of this same program.</summary>
     private static ProcessStartInfo ServeProcess(string engine, string model) =>
         Self("serve", "--engine", engine, "--model", model, "--urls", "http://127.0.0.1:0", "--quiet");
+
+    /// <summary>A <c>--serve NAME=OPTIONS</c> value: the target's name and <c>pneumo serve</c>'s options; null when malformed.</summary>
+    private static (string Name, string[] Options)? ServeTarget(string value)
+    {
+        int split = value.IndexOf('=');
+        if (split < 1) return null;
+        var options = value[(split + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (value[..split].Trim(), options);
+    }
 
     /// <summary><c>pneumo predict --model M IMAGE</c> in a new process of this same program.</summary>
     private static ProcessStartInfo PredictProcess(string model, string image) => Self("predict", "--model", model, image);

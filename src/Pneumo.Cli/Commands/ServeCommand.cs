@@ -31,6 +31,12 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         [CommandOption("--engine <ENGINE>"), Description("What runs the networks: onnx (ONNX Runtime, concurrent requests) or torch (TorchSharp under one lock, the service before)."), DefaultValue("onnx")]
         public string Engine { get; init; } = "onnx";
 
+        [CommandOption("--max-batch <N>"), Description("Micro-batching: up to N concurrent requests scored as one batch (1 = each request alone; measured no faster with ONNX Runtime on a CPU, see docs/diagnosis.md)."), DefaultValue(1)]
+        public int MaxBatch { get; init; } = 1;
+
+        [CommandOption("--batch-wait-ms <MS>"), Description("How long a request waits for others to join its batch (with --max-batch above 1)."), DefaultValue(3.0)]
+        public double BatchWaitMs { get; init; } = 3.0;
+
         [CommandOption("--token-file <FILE>"), Description("A file holding the access token (at least 16 characters) clients must send as 'Authorization: Bearer TOKEN'; required to listen beyond loopback.")]
         public string? TokenFile { get; init; }
 
@@ -41,6 +47,8 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         {
             if (MaxUploadMb < 1) return ValidationResult.Error("--max-upload-mb must be at least 1");
             if (MaxMegapixels < 1) return ValidationResult.Error("--max-megapixels must be at least 1");
+            if (MaxBatch < 1) return ValidationResult.Error("--max-batch must be at least 1 (1 = no batching)");
+            if (BatchWaitMs is < 0 or > 1000 || double.IsNaN(BatchWaitMs)) return ValidationResult.Error("--batch-wait-ms must be between 0 and 1000");
             if (InferenceEngines.Parse(Engine) is null) return ValidationResult.Error($"--engine: '{Engine}' is not onnx or torch");
             foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -81,6 +89,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             MaxPixels = settings.MaxMegapixels * 1_000_000L,
             AnyModality = settings.AnyModality,
             Engine = InferenceEngines.Parse(settings.Engine)!.Value,
+            Batching = settings.MaxBatch == 1 ? null : new MicroBatching { MaxBatch = settings.MaxBatch, Wait = TimeSpan.FromMilliseconds(settings.BatchWaitMs) },
             Log = settings.Quiet ? null : Log,
             Token = settings.TokenFile is null ? null : ReadToken(settings.TokenFile),
         };
@@ -99,6 +108,9 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
                 if (m.Members is { } members) Line($"  an ensemble of {members.Count}: {string.Join(", ", members)}");
             }
             if (server.Models.Count > 1) Line(ReferralOutcome.None(server.Models.Count).Message);
+            Line(options.Batching is { } b
+                ? string.Create(CultureInfo.InvariantCulture, $"micro-batching: up to {b.MaxBatch} requests per batch, {b.Wait.TotalMilliseconds:0.#} ms wait, {b.Parallel} batches at once")
+                : "micro-batching off: each request scored alone");
             foreach (var address in server.Addresses)
             {
                 Line($"listening on {address}");

@@ -31,6 +31,9 @@ namespace Pneumo.Diagnosis;
 /// Thread-safe: images are decoded concurrently, but TorchSharp modules must not run concurrently, so the TorchSharp
 /// models are used under one lock (<see cref="InferenceEngine.TorchSharp"/>). With <see cref="InferenceEngine.OnnxRuntime"/>
 /// the networks run in ONNX Runtime outside the lock, concurrently, and only the heads' gradients for Grad-CAM take it.
+/// With <see cref="Batching"/>, <see cref="DiagnoseAsync"/> scores concurrent calls' images as one batch per model and
+/// their Grad-CAM maps in one backward pass per model (<see cref="MicroBatcher{TItem, TResult}"/>); decoding and drawing
+/// stay on each caller's thread.
 /// </para>
 /// </remarks>
 public sealed class Diagnoser : IDisposable
@@ -41,9 +44,10 @@ public sealed class Diagnoser : IDisposable
     private readonly IReadOnlyList<Member> members;
     private readonly ImageDecoder displayDecoder;
     private readonly object gate = new();
+    private readonly MicroBatcher<PreparedImage, Analysis>? batcher;
     private bool disposed;
 
-    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom)
+    private Diagnoser(IReadOnlyList<Member> members, long maxPixels, int displaySize, DicomOptions dicom, MicroBatching? batching)
     {
         Engines = members.Select(m => m.Scorer.Engine).ToList();
         this.members = members;
@@ -57,6 +61,7 @@ public sealed class Diagnoser : IDisposable
             ?? $"the mean of the {members.Count} models' own thresholds (an ad-hoc ensemble: no rule was fitted to its mean probability)";
         Calibrated = single?.Calibrated ?? false;
         Referral = single?.Referral;
+        batcher = batching is null ? null : new MicroBatcher<PreparedImage, Analysis>(Analyse, batching);
     }
 
     public IReadOnlyList<ModelInfo> Models { get; }
@@ -86,11 +91,11 @@ public sealed class Diagnoser : IDisposable
     /// Images with more than <paramref name="maxPixels"/> pixels are refused from their header, before decoding;
     /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side;
     /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only); <paramref name="engine"/>
-    /// what runs the networks.
+    /// what runs the networks; <paramref name="batching"/> how <see cref="DiagnoseAsync"/> groups concurrent calls (null: it does not).
     /// </remarks>
     /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
     public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize,
-                                 DicomOptions? dicom = null, InferenceEngine engine = InferenceEngine.TorchSharp)
+                                 DicomOptions? dicom = null, InferenceEngine engine = InferenceEngine.TorchSharp, MicroBatching? batching = null)
     {
         dicom ??= new DicomOptions();
         if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
@@ -121,7 +126,7 @@ public sealed class Diagnoser : IDisposable
             foreach (var m in loaded) m.Dispose();
             throw;
         }
-        return new Diagnoser(members, maxPixels, displaySize, dicom);
+        return new Diagnoser(members, maxPixels, displaySize, dicom, batching);
     }
 
     /// <summary>Diagnoses an image file: a regular file of at most <paramref name="maxFileBytes"/> bytes (see <see cref="ImageDecoder.ReadFile(string, long)"/>).</summary>
@@ -138,6 +143,34 @@ public sealed class Diagnoser : IDisposable
     /// </exception>
     public DiagnosisResult Diagnose(byte[] encoded, string name, bool explain)
     {
+        var image = Prepare(encoded, name, explain);
+        return Finish(image, Analyse([image])[0]);
+    }
+
+    /// <summary>
+    /// <see cref="Diagnose(byte[], string, bool)"/> for a service: with <see cref="Batching"/>, the networks and the
+    /// Grad-CAM gradients run in a micro-batch with the calls around it (decoding and drawing stay on the caller's
+    /// thread); without, at once. The answer is the one <see cref="Diagnose(byte[], string, bool)"/> gives (to float
+    /// rounding: 1e-6 on the probability, tested), and an image that fails fails alone.
+    /// </summary>
+    /// <exception cref="DataException">As <see cref="Diagnose(byte[], string, bool)"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired while the image waited for its batch.</exception>
+    public async Task<DiagnosisResult> DiagnoseAsync(byte[] encoded, string name, bool explain, CancellationToken cancel = default)
+    {
+        var image = Prepare(encoded, name, explain);
+        var analysis = batcher is null ? Analyse([image])[0] : await batcher.RunAsync(image, cancel);
+        return Finish(image, analysis);
+    }
+
+    /// <summary>The micro-batching of <see cref="DiagnoseAsync"/>; null = none (each call runs alone).</summary>
+    public MicroBatching? Batching => batcher?.Settings;
+
+    /// <summary>Batches run by <see cref="DiagnoseAsync"/> so far and the images in them; (0, 0) without <see cref="Batching"/>.</summary>
+    public (long Batches, long Images) BatchCounts => batcher?.Counts ?? (0, 0);
+
+    /// <summary>Checks and decodes an image: once per input size, and for display when it is to be explained. Needs no lock.</summary>
+    private PreparedImage Prepare(byte[] encoded, string name, bool explain)
+    {
         // Opened once as its registered format (JPEG, PNG or DICOM by content; DICOM also by a .dcm name), never as the
         // other formats the decoder underneath would take; then resized for each input size and the display.
         using var image = displayDecoder.Open(encoded, name);
@@ -145,57 +178,76 @@ public sealed class Diagnoser : IDisposable
         foreach (var m in members)
             if (!inputs.ContainsKey(m.Decoder)) inputs[m.Decoder] = image.Resize(m.Decoder.Size, m.Decoder.Size);
         var display = explain ? image.ResizeForDisplay(DisplaySize) : null;
+        return new PreparedImage(name, inputs, display, image.Dicom, image.Size.Width, image.Size.Height);
+    }
+
+    /// <summary>
+    /// Scores decoded images with every model and, for those to be explained, computes each model's Grad-CAM map, in one
+    /// engine call and one backward pass per model for all of them (images do not interact in evaluation mode).
+    /// </summary>
+    /// <exception cref="DataException">A model's probability is not finite (for a batch, the batcher then finds which image).</exception>
+    private Analysis[] Analyse(IReadOnlyList<PreparedImage> images)
+    {
+        bool features = images.Any(i => i.Display is not null);
+        ImageScore[] Score(Member m) => m.Scorer.Score(images.Select(i => i.Inputs[m.Decoder]).ToList(), features);
 
         // Engines that run concurrently (ONNX Runtime) score before the lock, with the feature maps Grad-CAM needs.
         ObjectDisposedException.ThrowIf(disposed, this);
-        var scored = members.Select(m => m.Scorer.Concurrent ? m.Scorer.Score(inputs[m.Decoder], features: display is not null) : null).ToList();
-
-        var opinions = new List<ModelOpinion>(members.Count);
-        var maps = new List<Heatmap>();
-        double probability;
-        ClassLabel label;
+        var scores = members.Select(m => m.Scorer.Concurrent ? Score(m) : null).ToArray();
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            for (int i = 0; i < members.Count; i++) scores[i] ??= Score(members[i]);
+            var analyses = images.Select((image, j) => Opinions(image.Name, members.Select((_, i) => scores[i][j]).ToList())).ToArray();
+            var explained = Enumerable.Range(0, images.Count).Where(j => images[j].Display is not null).ToList();
+            if (explained.Count == 0) return analyses;
+            var targets = explained.Select(j => analyses[j].Label).ToList();
             for (int i = 0; i < members.Count; i++)
             {
-                var m = members[i];
-                var score = scored[i] ??= m.Scorer.Score(inputs[m.Decoder], features: display is not null);
-                double p = score.Probability;
-                // A damaged model's NaN would be compared with the threshold and called NORMAL: refuse it instead.
-                if (!double.IsFinite(p))
-                    throw new DataException(string.Create(CultureInfo.InvariantCulture,
-                        $"{name}: model {m.Info.Name} gave a non-finite probability ({p}), no label: is the model damaged?"))
-                        { Code = ErrorCode.NonFiniteScore };
-                opinions.Add(new ModelOpinion(m.Info, p) { Classes = score.Classes });
+                var (m, inputs) = (members[i], explained.Select(j => images[j].Inputs[members[i].Decoder]).ToList());
+                var maps = scores[i][explained[0]] is { Features: not null, FeatureShape: { } shape }
+                    ? m.GradCam.Explain(explained.Select(j => scores[i][j].Features!).ToList(), shape, inputs[0].Width, inputs[0].Height, targets)
+                    : m.GradCam.Explain(inputs, targets);
+                for (int k = 0; k < explained.Count; k++) analyses[explained[k]].Maps.Add(maps[k]);
             }
-            probability = opinions.Average(o => o.Probability);
-            label = probability >= Threshold ? ClassLabel.Pneumonia : ClassLabel.Normal;
-            if (display is not null)
-                for (int i = 0; i < members.Count; i++)
-                {
-                    var (m, input) = (members[i], inputs[members[i].Decoder]);
-                    var map = scored[i] is { Features: { } features, FeatureShape: { } shape }
-                        ? m.GradCam.Explain(features, shape, input.Width, input.Height, label)
-                        : m.GradCam.Explain(input, label);
-                    maps.Add(map.Resize(display.Width, display.Height));
-                }
+            return analyses;
         }
+    }
 
+    /// <summary>The models' opinions of one image, their mean probability and the label.</summary>
+    private Analysis Opinions(string name, IReadOnlyList<ImageScore> scores)
+    {
+        var opinions = new List<ModelOpinion>(members.Count);
+        for (int i = 0; i < members.Count; i++)
+        {
+            double p = scores[i].Probability;
+            // A damaged model's NaN would be compared with the threshold and called NORMAL: refuse it instead.
+            if (!double.IsFinite(p))
+                throw new DataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: model {members[i].Info.Name} gave a non-finite probability ({p}), no label: is the model damaged?"))
+                    { Code = ErrorCode.NonFiniteScore };
+            opinions.Add(new ModelOpinion(members[i].Info, p) { Classes = scores[i].Classes });
+        }
+        double probability = opinions.Average(o => o.Probability);
+        return new Analysis(opinions, probability, probability >= Threshold ? ClassLabel.Pneumonia : ClassLabel.Normal);
+    }
+
+    /// <summary>The decision, referral, finding and explanation (the maps on the display image, drawn): no lock needed.</summary>
+    private DiagnosisResult Finish(PreparedImage image, Analysis analysis)
+    {
+        var (opinions, probability, label) = (analysis.Opinions, analysis.Probability, analysis.Label);
         var referral = Referral is { } rule ? ReferralOutcome.Of(rule, probability, label) : ReferralOutcome.None(members.Count);
         var decision = referral.Refer ? Decision.Refer : Decisions.Of(label);
         var finding = FindingOpinion.Of(opinions.Select(o => o.Classes).ToList(), members.Count == 1 ? members[0].Directory.Metadata.FindingReferral : null);
         Explanation? explanation = null;
-        if (display is not null)
+        if (image.Display is { } display)
         {
-            var heatmap = Heatmap.Mean(maps);
+            var heatmap = Heatmap.Mean(analysis.Maps.Select(map => map.Resize(display.Width, display.Height)).ToList());
             // The members' maps are zero outside what they see: outline the widest window any of them sees.
             double crop = members.Max(m => m.Directory.Metadata.Preprocessing.CenterCrop);
             explanation = new Explanation(label, heatmap, HeatmapOverlay.RenderPng(display, heatmap, Caption(probability, label, decision, finding), crop));
         }
-        // A DICOM file was read already; JPEG and PNG sizes come from their header (DICOM too would, by parsing it again).
-        var (width, height) = image.Size;
-        var warning = ImageFlags.Warning(width, height, inputs[members[0].Decoder]);
+        var warning = ImageFlags.Warning(image.Width, image.Height, image.Inputs[members[0].Decoder]);
         return new DiagnosisResult(probability, label, Threshold, opinions, explanation)
         {
             Decision = decision, Referral = referral, ThresholdMethod = ThresholdMethod, ThresholdMeaning = ThresholdMeaning, Calibrated = Calibrated,
@@ -225,6 +277,7 @@ public sealed class Diagnoser : IDisposable
 
     public void Dispose()
     {
+        batcher?.Dispose();
         lock (gate)
         {
             if (disposed) return;
@@ -235,6 +288,15 @@ public sealed class Diagnoser : IDisposable
                 m.Directory.Dispose();
             }
         }
+    }
+
+    /// <summary>An image decoded for every model's input size (and for display when explained), with its stored size.</summary>
+    private sealed record PreparedImage(string Name, Dictionary<ImageDecoder, RgbImage> Inputs, RgbImage? Display, DicomInfo? Dicom, int Width, int Height);
+
+    /// <summary>The models' answer for one image: their opinions, the mean probability, the label, and each model's Grad-CAM map when explained.</summary>
+    private sealed record Analysis(List<ModelOpinion> Opinions, double Probability, ClassLabel Label)
+    {
+        public List<Heatmap> Maps { get; } = [];
     }
 
     private sealed class Member(ModelDirectory directory, ModelInfo info, ImageDecoder decoder, IScorer scorer)

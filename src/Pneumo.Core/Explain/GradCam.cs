@@ -29,8 +29,15 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
     public Preprocessing Preprocessing { get; } = preprocessing;
 
     /// <summary>The relevance map for <paramref name="target"/> over <paramref name="image"/> (the model's input size).</summary>
-    public Heatmap Explain(RgbImage image, ClassLabel target) =>
-        Heatmap.Normalized(image.Width, image.Height, RawMaps([image], target)[0]);
+    public Heatmap Explain(RgbImage image, ClassLabel target) => Explain([image], [target])[0];
+
+    /// <summary>
+    /// The relevance maps of images of one size, each for its own target, in one forward and one backward pass (a
+    /// micro-batch of requests): each map is the one <see cref="Explain(RgbImage, ClassLabel)"/> gives for that image
+    /// alone (see <see cref="RawMaps(IReadOnlyList{RgbImage}, IReadOnlyList{ClassLabel})"/>).
+    /// </summary>
+    public Heatmap[] Explain(IReadOnlyList<RgbImage> images, IReadOnlyList<ClassLabel> targets) =>
+        RawMaps(images, targets).Select((map, i) => Heatmap.Normalized(images[i].Width, images[i].Height, map)).ToArray();
 
     /// <summary>
     /// The unnormalised maps for <paramref name="target"/> of images of one size, in one forward and one backward pass:
@@ -42,7 +49,14 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
     /// <see cref="Explain(RgbImage, ClassLabel)"/>'s, up to the division by the maximum. For an ensemble, each image's
     /// map is the mean of its members' maps, each divided by its maximum.
     /// </remarks>
-    public float[][] RawMaps(IReadOnlyList<RgbImage> images, ClassLabel target)
+    public float[][] RawMaps(IReadOnlyList<RgbImage> images, ClassLabel target) => RawMaps(images, images.Select(_ => target).ToList());
+
+    /// <summary>
+    /// <see cref="RawMaps(IReadOnlyList{RgbImage}, ClassLabel)"/> with a target per image: the backward pass starts
+    /// from the sum of each image's score for its own target (+logit for PNEUMONIA, -logit for NORMAL), so each image's
+    /// gradient is still its own.
+    /// </summary>
+    public float[][] RawMaps(IReadOnlyList<RgbImage> images, IReadOnlyList<ClassLabel> targets)
     {
         if (images.Count == 0) return [];
         int width = images[0].Width, height = images[0].Height;
@@ -50,9 +64,9 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         using var gradMode = enable_grad();
         Model.eval();
         var input = Preprocessing.Apply(tensor(Batch.FromImages(images).Pixels, [images.Count, 3, height, width], ScalarType.Byte));
-        if (Model is not EnsembleModel ensemble) return Maps(Model, Model.ForwardFeatures(input), images.Count, height, width, target);
-        var perMember = ensemble.Members.Select(m => Maps(m, m.ForwardFeatures(input), images.Count, height, width, target)).ToList();
-        return Enumerable.Range(0, images.Count).Select(i => MeanOfNormalized(perMember.Select(maps => maps[i]).ToList())).ToArray();
+        if (Model is not EnsembleModel ensemble) return Maps(Model, Model.ForwardFeatures(input), height, width, targets);
+        var perMember = ensemble.Members.Select(m => Maps(m, m.ForwardFeatures(input), height, width, targets)).ToList();
+        return MeanOfMembers(perMember, images.Count);
     }
 
     /// <summary>
@@ -62,18 +76,31 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
     /// <paramref name="height"/> (the model's input size). For an ensemble, the members' maps concatenated along the
     /// channels (<see cref="EnsembleModel.ForwardFeatures"/>), each member explained on its part.
     /// </summary>
-    public Heatmap Explain(float[] features, long[] shape, int width, int height, ClassLabel target)
+    public Heatmap Explain(float[] features, long[] shape, int width, int height, ClassLabel target) =>
+        Explain([features], shape, width, height, [target])[0];
+
+    /// <summary>
+    /// <see cref="Explain(float[], long[], int, int, ClassLabel)"/> for the feature maps of several images of one size
+    /// (each [C, h, w] of <paramref name="shape"/>), each for its own target, with one backward pass through the head:
+    /// each image's score depends only on its own map, so each gradient, and map, is the one it gets alone.
+    /// </summary>
+    public Heatmap[] Explain(IReadOnlyList<float[]> features, long[] shape, int width, int height, IReadOnlyList<ClassLabel> targets)
     {
+        if (features.Count == 0) return [];
         using var scope = NewDisposeScope();
         using var gradMode = enable_grad();
         Model.eval();
-        long[] dims = [1, .. shape];
-        var map = tensor(features, dims);
+        long[] dims = [features.Count, .. shape];
+        var map = tensor(features.SelectMany(f => f).ToArray(), dims);
         var values = Model is EnsembleModel ensemble
-            ? MeanOfNormalized(ensemble.SplitFeatures(map).Select((part, i) => Maps(ensemble.Members[i], part, 1, height, width, target)[0]).ToList())
-            : Maps(Model, map, 1, height, width, target)[0];
-        return Heatmap.Normalized(width, height, values);
+            ? MeanOfMembers(ensemble.SplitFeatures(map).Select((part, i) => Maps(ensemble.Members[i], part, height, width, targets)).ToList(), features.Count)
+            : Maps(Model, map, height, width, targets);
+        return values.Select(v => Heatmap.Normalized(width, height, v)).ToArray();
     }
+
+    /// <summary>Each image's mean of its members' maps (<paramref name="perMember"/>[member][image]), each divided by its maximum first.</summary>
+    private static float[][] MeanOfMembers(IReadOnlyList<float[][]> perMember, int count) =>
+        Enumerable.Range(0, count).Select(i => MeanOfNormalized(perMember.Select(maps => maps[i]).ToList())).ToArray();
 
     /// <summary>The mean of maps of one image, each divided by its maximum first (an all-zero map stays zero).</summary>
     private static float[] MeanOfNormalized(IReadOnlyList<float[]> maps)
@@ -88,11 +115,15 @@ public sealed class GradCam(ClassifierModel model, Preprocessing preprocessing)
         return mean;
     }
 
-    private float[][] Maps(ClassifierModel model, Tensor features, int count, int height, int width, ClassLabel target)
+    /// <summary>The unnormalised maps of a batch of feature maps [N, C, h, w], image i explained for <paramref name="targets"/>[i].</summary>
+    private float[][] Maps(ClassifierModel model, Tensor features, int height, int width, IReadOnlyList<ClassLabel> targets)
     {
+        int count = targets.Count;
         if (!features.requires_grad) features = features.detach().requires_grad_();
-        var logit = model.PneumoniaLogit(model.ForwardHead(features)).sum();
-        var score = target == ClassLabel.Pneumonia ? logit : logit.neg();
+        var logits = model.PneumoniaLogit(model.ForwardHead(features)).reshape(count);
+        // +1 for PNEUMONIA, -1 for NORMAL: the sum's gradient at each image's map is that image's own score's.
+        var signs = tensor(targets.Select(t => t == ClassLabel.Pneumonia ? 1f : -1f).ToArray()).to_type(logits.dtype);
+        var score = logits.mul(signs).sum();
         var gradient = autograd.grad([score], [features])[0];
 
         using var noGrad = no_grad();

@@ -41,9 +41,17 @@ public static class HeatmapOverlay
     public static byte[] RenderPng(RgbImage image, Heatmap heatmap, OverlayCaption? caption = null, double centerCrop = 1)
     {
         using var bitmap = Render(image, heatmap, caption, centerCrop);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        using var pixels = bitmap.PeekPixels();
+        using var data = pixels.Encode(PngOptions);
         return data.ToArray();
     }
+
+    /// <summary>
+    /// The overlay's PNG compression: the "up" filter and zlib level 1, lossless as any PNG. Skia's default (every filter
+    /// tried per row, level 6) took 75-120 ms for a 614 x 552 overlay here, the largest cost of an explained request after
+    /// the networks; this takes 14-16 ms for a file about 23% larger (181 KB instead of 147 KB; results/soak/micro-batching).
+    /// </summary>
+    private static readonly SKPngEncoderOptions PngOptions = new(SKPngEncoderFilterFlags.Up, zLibLevel: 1);
 
     /// <summary>The overlay as a bitmap (the caller disposes it).</summary>
     public static SKBitmap Render(RgbImage image, Heatmap heatmap, OverlayCaption? caption = null, double centerCrop = 1)

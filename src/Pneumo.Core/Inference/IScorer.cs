@@ -29,6 +29,12 @@ public interface IScorer
     ImageScore Score(RgbImage image, bool features);
 
     /// <summary>
+    /// <see cref="Score(RgbImage, bool)"/> for several images in one call of the engine (a micro-batch of requests):
+    /// each image's score is the one it gets alone (to float rounding; images do not interact in evaluation mode).
+    /// </summary>
+    ImageScore[] Score(IReadOnlyList<RgbImage> images, bool features);
+
+    /// <summary>
     /// The scorer of a loaded model in <paramref name="engine"/>, calibrated as the model says unless
     /// <paramref name="calibrated"/> is false. An architecture without an ONNX graph (<c>onnx-frozen</c>) stays in
     /// TorchSharp. The caller disposes a scorer that is <see cref="IDisposable"/>.

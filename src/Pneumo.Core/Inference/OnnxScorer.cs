@@ -56,17 +56,24 @@ public sealed class OnnxScorer : IScorer, IDisposable
         return results[0].AsTensor<float>().Select(p => (double)p).ToArray();
     }
 
-    public ImageScore Score(RgbImage image, bool features)
+    public ImageScore Score(RgbImage image, bool features) => Score([image], features)[0];
+
+    public ImageScore[] Score(IReadOnlyList<RgbImage> images, bool features)
     {
+        if (images.Count == 0) return [];
         List<string> outputs = [InferenceGraph.ProbabilityName];
         if (features) outputs.Add(InferenceGraph.FeaturesName);
         if (hasClasses) outputs.Add(InferenceGraph.ClassesName);
-        using var results = session.Run([Input([image])], outputs);
-        double probability = results[0].AsTensor<float>().GetValue(0);
-        double[]? classes = hasClasses ? results[^1].AsTensor<float>().Select(p => (double)p).ToArray() : null;
-        if (!features) return new ImageScore(probability) { Classes = classes };
-        var map = (DenseTensor<float>)results[1].AsTensor<float>();
-        return new ImageScore(probability, map.Buffer.ToArray(), map.Dimensions[1..].ToArray().Select(d => (long)d).ToArray()) { Classes = classes };
+        using var results = session.Run([Input(images)], outputs);
+        var probabilities = results[0].AsTensor<float>().ToArray();
+        var classes = hasClasses ? (DenseTensor<float>)results[^1].AsTensor<float>() : null;
+        var maps = features ? (DenseTensor<float>)results[1].AsTensor<float>() : null;
+        long[]? shape = maps?.Dimensions[1..].ToArray().Select(d => (long)d).ToArray();
+        int mapSize = maps is null ? 0 : (int)(maps.Length / images.Count), classCount = classes is null ? 0 : (int)(classes.Length / images.Count);
+        return Enumerable.Range(0, images.Count).Select(i => new ImageScore(probabilities[i], maps?.Buffer.Slice(i * mapSize, mapSize).ToArray(), shape)
+        {
+            Classes = classes?.Buffer.Slice(i * classCount, classCount).ToArray().Select(p => (double)p).ToArray(),
+        }).ToArray();
     }
 
     /// <summary>The graph's input: the images' pixels as 0..255 floats [N, 3, S, S].</summary>

@@ -135,9 +135,13 @@ public sealed class Predictor : IScorer
     public double[] Score(IReadOnlyList<RgbImage> images) => Predict(images);
 
     /// <summary>The probability; no feature map (Grad-CAM runs its own pass, with gradients).</summary>
-    public ImageScore Score(RgbImage image, bool features)
+    public ImageScore Score(RgbImage image, bool features) => Score([image], features)[0];
+
+    /// <summary>The probabilities in one batch; no feature maps (Grad-CAM runs its own pass, with gradients).</summary>
+    public ImageScore[] Score(IReadOnlyList<RgbImage> images, bool features)
     {
-        var (probabilities, classes) = PredictClasses(Batch.FromImages([image]));
-        return new ImageScore(probabilities[0]) { Classes = classes?[0] };
+        if (images.Count == 0) return [];
+        var (probabilities, classes) = PredictClasses(Batch.FromImages(images));
+        return probabilities.Select((p, i) => new ImageScore(p) { Classes = classes?[i] }).ToArray();
     }
 }

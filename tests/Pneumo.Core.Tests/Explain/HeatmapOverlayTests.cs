@@ -53,4 +53,16 @@ public class HeatmapOverlayTests
         Assert.True(changed > 20, $"{changed} pixels of the box's left side drawn");
         Assert.Equal(new SKColor(128, 128, 128), whole.GetPixel(edge, margin + 40));
     }
+
+    [Fact]
+    public void ThePngHoldsTheRenderedPixelsExactly()
+    {
+        var (image, map) = GreyWithHotRightHalf();
+        using var rendered = HeatmapOverlay.Render(image, map, new OverlayCaption("PNEUMONIA", "Grad-CAM"), centerCrop: 0.8);
+        using var decoded = SKBitmap.Decode(HeatmapOverlay.RenderPng(image, map, new OverlayCaption("PNEUMONIA", "Grad-CAM"), centerCrop: 0.8));
+        Assert.Equal((rendered.Width, rendered.Height), (decoded.Width, decoded.Height));
+        for (int y = 0; y < rendered.Height; y++)
+        for (int x = 0; x < rendered.Width; x++)
+            Assert.Equal(rendered.GetPixel(x, y), decoded.GetPixel(x, y));
+    }
 }
