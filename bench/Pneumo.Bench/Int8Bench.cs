@@ -91,7 +91,10 @@ public static class Int8Bench
         return new Int8Report(model.Path, model.Metadata.Architecture, model.Version, EnumNames.Name(model.Metadata.TestTimeAugmentation),
                               calibration.Source, calibration.ImagesSha256, Int8Calibration.Method, seed,
                               floatModel.CalculateSize(), int8Model.CalculateSize(), operators, accuracy, speed,
-                              Math.Abs(accuracy.AucChange) <= MaxAucChange, Math.Round(clock.Elapsed.TotalSeconds), Provenance.Capture(command));
+                              Math.Abs(accuracy.AucChange) <= MaxAucChange, Math.Round(clock.Elapsed.TotalSeconds), Provenance.Capture(command))
+        {
+            Predictions = all.Select(i => new Int8Prediction(validation[i].Record.RelativePath, labels[i], floatP[i], int8P[i], calibrated.Contains(images[i]))).ToList(),
+        };
     }
 
     private static InferenceSession Session(ModelProto model, int threads, string? optimizedPath = null)

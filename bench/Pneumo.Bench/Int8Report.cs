@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 using Pneumo.Persistence;
 
 namespace Pneumo.Bench;
@@ -10,7 +11,15 @@ namespace Pneumo.Bench;
 public sealed record Int8Report(string Model, string Architecture, string WeightsVersion, string TestTimeAugmentation,
                                 string Calibration, string CalibrationImagesSha256, string CalibrationMethod, int Seed,
                                 int FloatBytes, int Int8Bytes, IReadOnlyDictionary<string, int> Operators,
-                                Int8Accuracy Accuracy, Int8Speed Speed, bool AucConditionMet, double Seconds, Provenance Provenance);
+                                Int8Accuracy Accuracy, Int8Speed Speed, bool AucConditionMet, double Seconds, Provenance Provenance)
+{
+    /// <summary>Each validation image's probability from both graphs (predictions.csv, not in int8.json).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<Int8Prediction> Predictions { get; init; } = [];
+}
+
+/// <summary>One validation image: its label, both graphs' probabilities, and whether it was a calibration image.</summary>
+public sealed record Int8Prediction(string Path, int Label, double Float, double Int8, bool Calibration);
 
 /// <summary>Both graphs' probabilities on the model's validation images (the calibration images among them) and on the rest (held out from calibration).</summary>
 public sealed record Int8Accuracy(int Images, int HeldOutImages, double FloatAuc, double Int8Auc, double FloatAucHeldOut, double Int8AucHeldOut,
@@ -36,7 +45,11 @@ public static class Int8Files
         Directory.CreateDirectory(dir);
         Json.Write(Path.Combine(dir, Int8Bench.JsonFile), report);
         AtomicFile.WriteAllText(Path.Combine(dir, Bench.ReadmeFile), Markdown(report));
+        AtomicFile.WriteAllText(Path.Combine(dir, PredictionsFile), "path,label,float_probability,int8_probability,calibration\n" + string.Concat(
+            report.Predictions.Select(p => string.Create(CultureInfo.InvariantCulture, $"{Csv.Escape(p.Path)},{p.Label},{p.Float:R},{p.Int8:R},{(p.Calibration ? 1 : 0)}\n"))));
     }
+
+    public const string PredictionsFile = "predictions.csv";
 
     public static string Markdown(Int8Report r)
     {
@@ -61,6 +74,8 @@ public static class Int8Files
         md.AppendLine();
         md.AppendLine($"Probabilities: max |float - int8| {F(a.MaxProbabilityDifference, "F4")}, mean {F(a.MeanProbabilityDifference, "F5")}; " +
                       $"{a.DecisionsChanged} of {a.Images} decisions change at the model's threshold {F(a.Threshold, "F3")}.");
+        md.AppendLine();
+        md.AppendLine($"Each image's probabilities: [{PredictionsFile}]({PredictionsFile}).");
         md.AppendLine();
         md.AppendLine($"**Shipping condition (validation AUC changes by at most {F(Int8Bench.MaxAucChange, "0.000")}): {(r.AucConditionMet ? "met" : "not met")}.**");
         md.AppendLine();
