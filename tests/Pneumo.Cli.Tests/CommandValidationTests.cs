@@ -59,10 +59,16 @@ public class CommandValidationTests
         { ["export", "--model", Model], "--out FILE is required" },
         { ["export", "--out", Out, "--format", "pt"], "--format" },
         { ["export", "--model", Missing, "--out", Out], Missing },
+        { ["export", "--out", Out, "--quantize", "int4"], "--quantize: 'int4' is not a known type (known: int8)" },
+        { ["export", "--out", Out, "--quantize", "int8", "--format", "safetensors"], "--quantize goes with --format onnx" },
+        { ["export", "--out", Out, "--calibration", "100"], "--calibration goes with --quantize int8" },
+        { ["export", "--out", Out, "--quantize", "int8", "--calibration", "0"], "--calibration must be at least 1" },
+        { ["export", "--model", Model, "--out", Out, "--quantize", "int8", "--data", Missing], Missing },
         { ["bench", "--arch", "vgg16"], "--arch" },
         { ["bench", "--threads", "-1"], "--threads" },
         { ["bench", "--data", Missing], Missing },
         { ["bench", "--url", "http://127.0.0.1:5080"], "--soak" },
+        { ["bench", "--calibration", "64"], "--calibration goes with --int8" },
         { ["bench", "--soak", "--engine", "tensorflow"], "--engine" },
         { ["bench", "--soak", "--concurrency", "0"], "--concurrency" },
         { ["bench", "--soak", "--url", "ftp://127.0.0.1"], "--url" },
@@ -142,7 +148,7 @@ public class CommandValidationTests
 
     /// <summary>Each shared option is described once: every verb that has it shows the same help line.</summary>
     [Theory]
-    [InlineData("--data <DIR>", new[] { "train", "evaluate", "cv", "study", "prune", "audit", "bench" })]
+    [InlineData("--data <DIR>", new[] { "train", "evaluate", "cv", "study", "prune", "audit", "bench", "export" })]
     [InlineData("--threads <N>", new[] { "train", "cv", "study", "prune", "audit", "bench" })]
     [InlineData("--seed <S>", new[] { "train", "cv", "study", "audit" })]
     [InlineData("--model <MODEL_DIR>", new[] { "evaluate", "prune", "audit", "export", "bench", "predict", "serve" })]

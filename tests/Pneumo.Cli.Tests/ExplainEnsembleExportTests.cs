@@ -91,4 +91,18 @@ public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("error: --out FILE is required", Assert.Single(r.ErrorLines));
     }
+
+    /// <summary>An int8 export calibrates on the model's validation part: a model that records no split is refused in one line.</summary>
+    [Fact]
+    public async Task ExportInt8NeedsTheModelsValidationSplit()
+    {
+        using var dir = new TempDir();
+        var model = TinyModels.SaveSzaNet(dir.Combine("m"));
+        foreach (var part in new[] { "train", "test" })
+            foreach (var label in new[] { "NORMAL", "PNEUMONIA" }) Directory.CreateDirectory(dir.Combine("data", part, label));
+        var r = await InProcessCli.RunAsync("export", "--model", model, "--quantize", "int8", "--data", dir.Combine("data"), "--out", dir.Combine("m.onnx"));
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("no training configuration, so its validation set cannot be rebuilt", Assert.Single(r.ErrorLines));
+        Assert.False(File.Exists(dir.Combine("m.onnx")));
+    }
 }

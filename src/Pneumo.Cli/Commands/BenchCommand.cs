@@ -8,6 +8,7 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Diagnosis;
 using Pneumo.Inference;
+using Pneumo.Workflows;
 using Spectre.Console;
 using Pneumo.Cli.Help;
 using Spectre.Console.Cli;
@@ -58,6 +59,12 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
 
         [CommandOption("--image-store-pipeline <YES>", IsHidden = true)]
         public string? ImageStorePipeline { get; init; }
+
+        [CommandOption("--int8"), Description("Compare the model's float ONNX graph with its int8 one (export --quantize int8) instead: latency at batch 1, throughput at batch 32 (alternating rounds) and validation AUC (results in results/bench/int8 unless --out is given).")]
+        public bool Int8 { get; init; }
+
+        [CommandOption("--calibration <N>"), Description("With --int8: validation images to calibrate on, as export --calibration."), HelpDefault("256")]
+        public int? Calibration { get; init; }
 
         [CommandOption("--soak"), Description("Soak the web service instead: --requests at --concurrency, reporting status counts, p50/p99 latency, requests/s and the server's RSS every 500 requests. Starts one server per --engine (default: torch, then onnx, side by side in alternating blocks), or soaks --url.")]
         public bool Soak { get; init; }
@@ -112,6 +119,8 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
             if (PeerPython is not null && Peer is null) return ValidationResult.Error("--peer-python goes with --peer");
             if (ImageStoreBatches is < 0) return ValidationResult.Error("--image-store-batches must be 0 (a full epoch) or more");
             if (ImageStoreRepeats is < 0) return ValidationResult.Error("--image-store-repeats must be 0 or more");
+            if (Calibration is not null && !Int8) return ValidationResult.Error("--calibration goes with --int8");
+            if (Calibration is < 1) return ValidationResult.Error("--calibration must be at least 1");
             if (Requests < 1 || BaselineRequests is < 1) return ValidationResult.Error("--requests must be at least 1");
             if (Concurrency < 1) return ValidationResult.Error("--concurrency must be at least 1");
             if (BlockSize < 1) return ValidationResult.Error("--block-size must be at least 1");
@@ -123,6 +132,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
     protected override async Task<int> RunAsync(Settings settings, CancellationToken cancellation)
     {
         if (settings.Soak) return await SoakAsync(settings, cancellation);
+        if (settings.Int8) return Int8(settings, cancellation);
         var root = DataRoot.Resolve(settings.Data);
         var model = ModelLocator.Resolve(settings.Model);
         var options = new BenchOptions
@@ -167,6 +177,20 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
         var report = Pneumo.Bench.Bench.Run(options, CommandLine(), Line, cancellation);
         BenchFiles.Write(report, output);
         Line($"wrote {Path.Combine(output, Pneumo.Bench.Bench.JsonFile)} and {Path.Combine(output, Pneumo.Bench.Bench.ReadmeFile)} ({report.Seconds:F0} s)");
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>pneumo bench --int8</c>: the model's float and int8 ONNX graphs side by side (<see cref="Int8Bench"/>).</summary>
+    private int Int8(Settings settings, CancellationToken cancellation)
+    {
+        var dir = settings.Out ?? "results/bench/int8";
+        var report = Int8Bench.Run(ModelLocator.Resolve(settings.Model), DataRoot.Resolve(settings.Data), settings.Calibration ?? Int8Export.DefaultCalibrationImages,
+                                   settings.Seed, rounds: settings.Quick ? 3 : 9, settings.Threads, CommandLine(), Line, cancellation);
+        Int8Files.Write(report, dir);
+        var (a, s) = (report.Accuracy, report.Speed);
+        Line($"validation AUC float {a.FloatAuc:F5}, int8 {a.Int8Auc:F5} (change {a.AucChange:+0.00000;-0.00000;0}: condition {(report.AucConditionMet ? "met" : "not met")}); " +
+             $"batch 1 {s.FloatBatch1Ms:F1} -> {s.Int8Batch1Ms:F1} ms, batch 32 {s.FloatBatch32ImagesPerSecond:F1} -> {s.Int8Batch32ImagesPerSecond:F1} img/s");
+        Line($"wrote {Path.Combine(dir, Int8Bench.JsonFile)} and {Path.Combine(dir, Pneumo.Bench.Bench.ReadmeFile)} ({report.Seconds:F0} s)");
         return ExitCodes.Success;
     }
 

@@ -76,8 +76,11 @@ public sealed class OnnxScorer : IScorer, IDisposable
         }).ToArray();
     }
 
-    /// <summary>The graph's input: the images' pixels as 0..255 floats [N, 3, S, S].</summary>
-    private NamedOnnxValue Input(IReadOnlyList<RgbImage> images)
+    private NamedOnnxValue Input(IReadOnlyList<RgbImage> images) => Pixels(images, size);
+
+    /// <summary>The input of an <see cref="InferenceGraph"/>: the images' pixels as 0..255 floats [N, 3, S, S].</summary>
+    /// <exception cref="ArgumentException">An image is not <paramref name="size"/> x <paramref name="size"/>.</exception>
+    public static NamedOnnxValue Pixels(IReadOnlyList<RgbImage> images, int size)
     {
         int plane = 3 * size * size;
         var pixels = new float[images.Count * plane];
