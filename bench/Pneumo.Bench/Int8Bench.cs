@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Export;
 using Pneumo.Inference;

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Inference;
 
 namespace Pneumo.Export;

@@ -1,4 +1,4 @@
-using Pneumo.Data;
+using Pneumo.Imaging;
 
 namespace Pneumo.Export;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Export;
 using Pneumo.Inference;
 

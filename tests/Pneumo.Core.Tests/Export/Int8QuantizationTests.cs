@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
-using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Export;
 using Pneumo.Inference;
 using Pneumo.Models;
