@@ -81,7 +81,7 @@ public sealed class PredictEndpoint(Diagnoser diagnoser, WebServerOptions option
         if (format is null)
             return ApiError.Result(ErrorCode.UnsupportedFormat, $"the file is not a {ImageFormats.Names} image (its content is checked, not its name)");
         ImageHeader header;
-        try { header = ImageDecoder.ReadHeader(bytes, UploadName); }
+        try { header = format.ReadHeader(bytes, UploadName); }
         catch (UserError e) when (e.Code == ErrorCode.CorruptImage)
         {
             return ApiError.Result(e.Code, $"the file starts like a {format.Name.ToUpperInvariant()} image but its header is corrupt");

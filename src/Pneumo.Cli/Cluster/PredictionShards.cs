@@ -1,5 +1,6 @@
 using Pneumo.Cli.Commands;
 using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Imaging.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Persistence;
@@ -26,7 +27,7 @@ public static class PredictionShards
             if (Directory.Exists(input))
             {
                 var found = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(ChestXrayDataset.IsImageFile).Order(StringComparer.Ordinal).ToList();
+                    .Where(ImageFormats.IsImageFile).Order(StringComparer.Ordinal).ToList();
                 if (found.Count == 0) throw new UserError($"{input}: folder has no {ChestXrayDataset.ImageKinds} images");
                 files.AddRange(found);
             }

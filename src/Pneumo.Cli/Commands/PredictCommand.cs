@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pneumo.Cli.Infrastructure;
 using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
+using Pneumo.Imaging;
 using Pneumo.Imaging.Dicom;
 using Pneumo.Diagnosis;
 using Pneumo.Persistence;
@@ -151,7 +152,7 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
             if (Directory.Exists(input))
             {
                 var found = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(ChestXrayDataset.IsImageFile)
+                    .Where(ImageFormats.IsImageFile)
                     .Order(StringComparer.Ordinal).ToList();
                 if (found.Count == 0) { Error($"{input}: folder has no {ChestXrayDataset.ImageKinds} images"); failed++; }
                 files.AddRange(found);

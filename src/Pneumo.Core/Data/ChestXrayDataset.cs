@@ -5,9 +5,6 @@ namespace Pneumo.Data;
 /// <remarks>Images are the files of the registered formats (<see cref="ImageFormats"/>), by name or, whatever they are called, by content.</remarks>
 public static class ChestXrayDataset
 {
-    /// <summary>True for a file to list as an image (a registered format's extension or signature, <see cref="ImageFormats.IsImageFile"/>).</summary>
-    public static bool IsImageFile(string path) => ImageFormats.IsImageFile(path);
-
     /// <summary>What a folder of images holds, for messages: ".jpeg/.jpg/.png/.dcm or JPEG, PNG or DICOM content".</summary>
     public static string ImageKinds => $"{ImageFormats.ExtensionList} or {ImageFormats.Names} content";
 
@@ -34,7 +31,7 @@ public static class ChestXrayDataset
             var before = images.Count;
             foreach (var file in Directory.EnumerateFiles(classDir))
             {
-                if (!IsImageFile(file)) continue;
+                if (!ImageFormats.IsImageFile(file)) continue;
                 images.Add(($"{split}/{label.FolderName()}/{Path.GetFileName(file)}", label));
             }
             if (images.Count == before)

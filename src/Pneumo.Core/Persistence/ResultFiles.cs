@@ -49,8 +49,9 @@ public static class ResultFiles
     /// </summary>
     private static int ClassColumn(string header)
     {
-        int at = header.IndexOf(ClassColumns, StringComparison.Ordinal);
-        return at < 0 || header.Length != at + ClassColumns.Length && header[at + ClassColumns.Length] != ',' ? -1 : header[..at].Count(ch => ch == ',') + 1;
+        var columns = header.Split(',');
+        int at = Array.IndexOf(columns, "class");
+        return at >= 0 && columns.Skip(at).Take(FindingClasses + 1).SequenceEqual(ClassColumns.Split(',').Skip(1)) ? at : -1;
     }
     private static readonly int FindingClasses = ModelTask.Finding.ClassCount();
     /// <summary>The columns a finding model's predictions add: its class index and each class's probability.</summary>

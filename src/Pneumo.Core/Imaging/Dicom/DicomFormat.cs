@@ -22,18 +22,4 @@ public static class DicomFormat
 
     /// <summary>True when bytes named <paramref name="name"/> are to be read as DICOM: the prefix, or the <c>.dcm</c> name.</summary>
     public static bool Is(ReadOnlySpan<byte> content, string name) => HasMagic(content) || HasExtension(name);
-
-    /// <summary>True when a file on disk is DICOM by its name or its first 132 bytes; unreadable files are not.</summary>
-    public static bool IsFile(string path)
-    {
-        if (HasExtension(path)) return true;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            Span<byte> head = stackalloc byte[MagicOffset + 4];
-            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            return HasMagic(head[..read]);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
-    }
 }
