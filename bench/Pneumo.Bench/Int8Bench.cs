@@ -6,6 +6,7 @@ using Pneumo.Imaging;
 using Pneumo.Evaluation.Metrics;
 using Pneumo.Export;
 using Pneumo.Inference;
+using Pneumo.Inference.Int8;
 using Pneumo.Persistence;
 using Pneumo.Workflows;
 

@@ -5,6 +5,7 @@ using Pneumo.Cli.SharedSettings;
 using Pneumo.Data;
 using Pneumo.Export;
 using Pneumo.Inference;
+using Pneumo.Inference.Int8;
 using Pneumo.Workflows;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,12 +1,12 @@
 using Onnx;
+using Pneumo.Inference.Int8;
 using Pneumo.Persistence;
 
 namespace Pneumo.Export;
 
 /// <summary>
-/// Static int8 quantisation of an inference graph: batch norms folded into the convolutions (<see cref="BatchNormFolding"/>),
-/// activation ranges calibrated on images (<see cref="ActivationRanges"/>), then the QDQ graph (<see cref="QdqQuantizer"/>),
-/// which ONNX Runtime runs with integer kernels.
+/// The int8 ONNX file: the inference graph calibrated on images and quantised (<see cref="Int8Graph"/>), with the
+/// quantisation and its calibration described in the file's metadata.
 /// </summary>
 public static class Int8Quantization
 {
@@ -19,15 +19,12 @@ public static class Int8Quantization
     /// </summary>
     public static ModelProto Quantize(ModelProto floatModel, Int8Calibration calibration, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
-        var model = floatModel.Clone();
-        int folded = BatchNormFolding.Fold(model.Graph);
-        var plan = QdqQuantizer.Plan(model.Graph);
-        var ranges = ActivationRanges.Collect(model, plan.Select(p => p.Tensor).ToList(), calibration.Images, progress, cancel);
-        QdqQuantizer.Apply(model.Graph, plan, ranges);
+        var ranges = Int8Graph.Calibrate(floatModel, calibration.Images, progress, cancel);
+        var model = Int8Graph.Quantize(floatModel, ranges, out int folded, out int quantized);
         var description = new Dictionary<string, object>
         {
-            ["scheme"] = "static int8, QDQ: weights symmetric int8 per output channel, activations asymmetric uint8 per tensor, biases int32",
-            ["quantized_tensors"] = plan.Count,
+            ["scheme"] = Int8Graph.Scheme,
+            ["quantized_tensors"] = quantized,
             ["batch_norms_folded"] = folded,
             ["calibration_method"] = Int8Calibration.Method,
             ["calibration_images"] = calibration.Images.Count,

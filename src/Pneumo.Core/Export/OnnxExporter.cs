@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Pneumo.Inference;
+using Pneumo.Inference.Int8;
 using Pneumo.Persistence;
 
 namespace Pneumo.Export;

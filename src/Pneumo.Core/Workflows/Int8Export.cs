@@ -4,6 +4,7 @@ using Pneumo.Data;
 using Pneumo.Imaging;
 using Pneumo.Export;
 using Pneumo.Inference;
+using Pneumo.Inference.Int8;
 
 namespace Pneumo.Workflows;
 

@@ -3,9 +3,8 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
 using Pneumo.Imaging;
-using Pneumo.Inference;
 
-namespace Pneumo.Export;
+namespace Pneumo.Inference.Int8;
 
 /// <summary>
 /// Calibration of static quantisation: runs images through the float graph in ONNX Runtime and records the smallest and

@@ -1,7 +1,7 @@
 using Onnx;
 using Pneumo.Models.Onnx;
 
-namespace Pneumo.Export;
+namespace Pneumo.Inference.Int8;
 
 /// <summary>
 /// Rewrites a float ONNX graph (batch norms already folded, <see cref="BatchNormFolding"/>) into ONNX's QDQ form of static

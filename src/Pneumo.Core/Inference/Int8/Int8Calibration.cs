@@ -1,6 +1,6 @@
 using Pneumo.Imaging;
 
-namespace Pneumo.Export;
+namespace Pneumo.Inference.Int8;
 
 /// <summary>The images static int8 quantisation is calibrated on, and where they come from (recorded in the exported file).</summary>
 /// <param name="Images">RGB images at the model's input size: validation images, never the test set.</param>

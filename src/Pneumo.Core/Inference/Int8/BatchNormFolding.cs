@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace Pneumo.Export;
+namespace Pneumo.Inference.Int8;
 
 /// <summary>
 /// Folds each inference-mode batch normalisation that directly follows a convolution into that convolution's weights

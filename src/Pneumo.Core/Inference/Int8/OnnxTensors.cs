@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace Pneumo.Export;
+namespace Pneumo.Inference.Int8;
 
 /// <summary>Reads and writes the constant tensors (initializers) of an ONNX graph as the graph passes here need them.</summary>
 /// <remarks>Values are stored as raw little-endian data, as <see cref="Models.Onnx.OnnxGraphBuilder"/> stores them.</remarks>

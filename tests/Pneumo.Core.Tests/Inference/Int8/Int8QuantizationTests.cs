@@ -4,6 +4,7 @@ using Onnx;
 using Pneumo.Imaging;
 using Pneumo.Export;
 using Pneumo.Inference;
+using Pneumo.Inference.Int8;
 using Pneumo.Models;
 using Pneumo.Models.ResNet;
 using Pneumo.Persistence;
@@ -13,7 +14,7 @@ using Xunit.Abstractions;
 using static TorchSharp.torch;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 
-namespace Pneumo.Tests.Export;
+namespace Pneumo.Tests.Inference.Int8;
 
 /// <summary>
 /// Static int8 quantisation (<see cref="Int8Quantization"/>): batch norms folded without changing the outputs, a QDQ
