@@ -5,6 +5,7 @@ using Pneumo.Data.Transforms;
 using Pneumo.Diagnosis;
 using Pneumo.Imaging;
 using Pneumo.Inference;
+using Pneumo.Inference.Int8;
 using Pneumo.Models;
 using Pneumo.Models.Onnx;
 using Pneumo.Models.ResNet;
@@ -77,11 +78,16 @@ public static partial class Bench
                 peerReport = CompareWithPeer(peer, peerReport, arch, machine.Bf16, cache, usable, weights, o, threads, log, cancel);
         }
 
-        PredictLatency? predict = null;
+        List<PredictLatency>? predict = null;
         if (o.PredictModel is not null)
         {
-            predict = MeasurePredict(o, usable[0].FullPath);
-            log($"predict {o.PredictModel}: cold start {(predict.ColdStartSeconds is double s ? $"{s:F2} s" : "not measured")}, warm p50 {predict.WarmP50Ms:F1} ms, p99 {predict.WarmP99Ms:F1} ms");
+            predict = [];
+            foreach (var engine in PredictEngines(o))
+            {
+                var p = MeasurePredict(o, usable[0].FullPath, engine);
+                predict.Add(p);
+                log($"predict {o.PredictModel} --engine {engine}: cold start {(p.ColdStartSeconds is double s ? $"{s:F2} s" : "not measured")}, warm p50 {p.WarmP50Ms:F1} ms, p99 {p.WarmP99Ms:F1} ms");
+            }
         }
 
         var memory = MeasureMemory(cache, usable.Take(memoryImages).ToList(), weights, augmentation, o, log, cancel);
@@ -253,7 +259,14 @@ public static partial class Bench
         return repeats * size / clock.Elapsed.TotalSeconds;
     }
 
-    private static PredictLatency MeasurePredict(BenchOptions o, string image)
+    /// <summary>The engines to measure <c>predict</c> with: as given, else torch and onnx, and onnx-int8 when the model has its calibration.</summary>
+    private static IReadOnlyList<string> PredictEngines(BenchOptions o) =>
+        o.PredictEngines ?? (File.Exists(Path.Combine(o.PredictModel!, Int8Ranges.FileName))
+            ? [InferenceEngines.TorchName, InferenceEngines.OnnxName, InferenceEngines.OnnxInt8Name]
+            : [InferenceEngines.TorchName, InferenceEngines.OnnxName]);
+
+    /// <summary>Cold start (a new <c>pneumo predict</c> process, median of 3) and warm latency in process, as <c>predict</c> loads the model (every core).</summary>
+    private static PredictLatency MeasurePredict(BenchOptions o, string image, string engine)
     {
         double? cold = null;
         if (o.PredictProcess is not null)
@@ -262,16 +275,16 @@ public static partial class Bench
             for (int i = 0; i < 3; i++)
             {
                 var clock = Stopwatch.StartNew();
-                using var p = Process.Start(o.PredictProcess(o.PredictModel!, image)) ?? throw new InvalidOperationException("could not start pneumo predict");
+                using var p = Process.Start(o.PredictProcess(o.PredictModel!, image, engine)) ?? throw new InvalidOperationException("could not start pneumo predict");
                 p.StandardOutput.ReadToEnd();
                 p.StandardError.ReadToEnd();
                 p.WaitForExit();
                 times.Add(clock.Elapsed.TotalSeconds);
-                if (p.ExitCode != 0) throw new InvalidOperationException($"pneumo predict exited with code {p.ExitCode} on {image}");
+                if (p.ExitCode != 0) throw new InvalidOperationException($"pneumo predict --engine {engine} exited with code {p.ExitCode} on {image}");
             }
             cold = Math.Round(Percentile(times, 0.5), 3);
         }
-        using var diagnoser = Diagnoser.Load([o.PredictModel!]);
+        using var diagnoser = Diagnoser.Load([o.PredictModel!], engine: InferenceEngines.Parse(engine)!.Value, threads: Environment.ProcessorCount);
         for (int i = 0; i < 3; i++) diagnoser.Diagnose(image, explain: false);
         var latencies = new List<double>();
         for (int i = 0; i < o.PredictRuns; i++)
@@ -280,7 +293,7 @@ public static partial class Bench
             diagnoser.Diagnose(image, explain: false);
             latencies.Add(clock.Elapsed.TotalMilliseconds);
         }
-        return new PredictLatency(o.PredictModel!, image, cold, o.PredictRuns, Math.Round(Percentile(latencies, 0.5), 2), Math.Round(Percentile(latencies, 0.99), 2));
+        return new PredictLatency(o.PredictModel!, engine, image, cold, o.PredictRuns, Math.Round(Percentile(latencies, 0.5), 2), Math.Round(Percentile(latencies, 0.99), 2));
     }
 
     /// <summary>The p-quantile by linear interpolation between order statistics.</summary>

@@ -51,11 +51,17 @@ public static class BenchFiles
             L($"| {g.Key.Arch} | {g.Key.Engine} | {Opt(g.FirstOrDefault(i => i.BatchSize == 1)?.ImagesPerSecond, "F1")} | {Opt(g.FirstOrDefault(i => i.BatchSize == 32)?.ImagesPerSecond, "F1")} |");
         s.AppendLine();
         if (r.Peer is { } peer) s.Append(PeerMarkdown(peer));
-        if (r.Predict is { } p)
+        if (r.Predict is { Count: > 0 } predict)
         {
             s.AppendLine("## `pneumo predict`, one image");
             s.AppendLine();
-            L($"Model {p.Model}. Cold start (a new process, median of 3, OS file cache warm): **{(p.ColdStartSeconds is double c ? $"{c:F2} s" : "not measured")}**. Warm, in process, {p.WarmRuns} runs (read, decode, preprocess, predict with the model's test-time augmentation): p50 {p.WarmP50Ms:F1} ms, p99 {p.WarmP99Ms:F1} ms.");
+            L($"Model {predict[0].Model}, with each engine (`--engine`). Cold start: a new process, median of 3, OS file cache warm. Warm: in process, {predict[0].WarmRuns} runs (read, decode, preprocess, predict with the model's test-time augmentation), ONNX Runtime on every core as `predict` runs it. Targets (issue 34): cold ≤ {PredictLatency.ColdTargetSeconds} s, warm p50 ≤ {PredictLatency.WarmP50TargetMs} ms.");
+            s.AppendLine();
+            s.AppendLine("| engine | cold start s | warm p50 ms | warm p99 ms | cold target | warm target |");
+            s.AppendLine("|---|---|---|---|---|---|");
+            static string Met(bool? met) => met switch { true => "met", false => "not met", null => "not measured" };
+            foreach (var p in predict)
+                L($"| {p.Engine} | {(p.ColdStartSeconds is double c ? $"{c:F2}" : "—")} | {p.WarmP50Ms:F1} | {p.WarmP99Ms:F1} | {Met(p.ColdTargetMet)} | {Met(p.WarmTargetMet)} |");
             s.AppendLine();
         }
         var m = r.Memory;

@@ -56,8 +56,14 @@ public sealed record BenchOptions
     /// <summary>The model that <c>predict</c> uses (cold start and warm latency); null = skip those.</summary>
     public string? PredictModel { get; init; }
 
-    /// <summary>Starts <c>pneumo predict --model M IMAGE</c> in a new process (cold start); null = not measured.</summary>
-    public Func<string, string, System.Diagnostics.ProcessStartInfo>? PredictProcess { get; init; }
+    /// <summary>Starts <c>pneumo predict --model M --engine E IMAGE</c> in a new process (model, image, engine; cold start); null = not measured.</summary>
+    public Func<string, string, string, System.Diagnostics.ProcessStartInfo>? PredictProcess { get; init; }
+
+    /// <summary>
+    /// The engines <c>predict</c> is measured with (<see cref="Inference.InferenceEngines"/> names); null = torch and onnx,
+    /// and onnx-int8 when the model has an int8 calibration.
+    /// </summary>
+    public IReadOnlyList<string>? PredictEngines { get; init; }
 
     /// <summary>A framework to run the same bound steps beside Pneumo's, alternating with them (<c>pytorch</c>); null = none.</summary>
     public string? Peer { get; init; }

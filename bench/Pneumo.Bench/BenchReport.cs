@@ -6,7 +6,7 @@ namespace Pneumo.Bench;
 public sealed record BenchReport
 {
     /// <summary>2: <c>fraction_of_fma_loop</c> (against the measured FMA loop, was <c>fraction_of_peak</c>, against the derived peak); <c>peer</c>.</summary>
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public required Provenance Provenance { get; init; }
     public required bool Quick { get; init; }
@@ -22,7 +22,8 @@ public sealed record BenchReport
 
     /// <summary>The same bound steps in a peer framework (<c>--peer pytorch</c>), beside Pneumo's; null without <c>--peer</c>.</summary>
     public Peer.PeerReport? Peer { get; init; }
-    public PredictLatency? Predict { get; init; }
+    /// <summary><c>predict</c>'s latency with each engine measured (format 3; format 2 had one, TorchSharp's).</summary>
+    public IReadOnlyList<PredictLatency>? Predict { get; init; }
     public required MemoryGrowth Memory { get; init; }
     public required double Seconds { get; init; }
 }
@@ -58,7 +59,18 @@ public sealed record TrainingThroughput(string Arch, string Precision, string Va
 public sealed record InferenceThroughput(string Arch, string Engine, int BatchSize, int Images, double ImagesPerSecond);
 
 /// <summary><c>pneumo predict</c> on one image: a new process's wall time, and in-process warm latency.</summary>
-public sealed record PredictLatency(string Model, string Image, double? ColdStartSeconds, int WarmRuns, double WarmP50Ms, double WarmP99Ms);
+public sealed record PredictLatency(string Model, string Engine, string Image, double? ColdStartSeconds, int WarmRuns, double WarmP50Ms, double WarmP99Ms)
+{
+    /// <summary>Issue 34's targets for the default model: a cold <c>predict</c> of one image within this, in seconds...</summary>
+    public const double ColdTargetSeconds = 0.8;
+
+    /// <summary>...and a warm one (with the mirror view) within this p50, in milliseconds.</summary>
+    public const double WarmP50TargetMs = 40;
+
+    public bool? ColdTargetMet => ColdStartSeconds is double c ? c <= ColdTargetSeconds : null;
+
+    public bool WarmTargetMet => WarmP50Ms <= WarmP50TargetMs;
+}
 
 /// <summary>Resident memory while training SZANet: peak during an epoch, after each epoch, and the growth from epoch 1 to the last.</summary>
 /// <remarks>

@@ -78,6 +78,9 @@ public static class PneumoApp
         config.AddCommand<ExportCommand>("export")
             .WithDescription("Export a model as ONNX (preprocessing, network and sigmoid in one graph) or safetensors (weights).")
             .WithExample("export", "--model", "models/szanet", "--format", "onnx", "--out", "szanet.onnx");
+        config.AddCommand<QuantizeCommand>("quantize")
+            .WithDescription("Calibrate a model's int8 inference on its validation images (int8.json in its folder, with the float/int8 comparison); predict and serve run it with --engine onnx-int8.")
+            .WithExample("quantize", "--model", "models/resnet18-full-ensemble");
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Measure speed and memory on this machine (training pipeline vs compute bound, GFLOP/s vs peak, inference, predict latency, RSS across epochs): bench.json and README.md.")
             .WithExample("bench", "--quick")

@@ -63,6 +63,53 @@ public class ExplainEnsembleExportTests(TrainedModelFixture fixture)
         Assert.Equal("path,probability,label,probability_run,probability_run_2,decision", csv.Stdout.Split('\n')[0]);
     }
 
+    /// <summary>
+    /// <c>quantize</c> writes the model's int8 calibration with the float/int8 comparison on its validation images; then
+    /// <c>predict --engine onnx-int8</c> runs it (probabilities near the float engines', Grad-CAM too), and a model
+    /// without one is refused in one line that says what to run.
+    /// </summary>
+    [SkippableFact]
+    public void QuantizeWritesTheCalibrationThatPredictsEngineOnnxInt8Runs()
+    {
+        TestData.RequireDataset();
+        var model = fixture.Work!.Combine("quantized");
+        CopyDirectory(fixture.ModelDir, model);
+        var images = TestImages(2);
+        var refused = CliRunner.Run(fixture.Work.Path, ["predict", "--model", model, "--engine", "onnx-int8", .. images]);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Equal($"error: {model}: no int8 calibration (int8.json); make one with: pneumo quantize --model {model}", Assert.Single(refused.ErrorLines));
+
+        var r = CliRunner.Run(fixture.Work.Path, "quantize", "--model", model, "--data", fixture.Data!.Path, "--calibration", "4");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("validation (", r.Stdout);
+        Assert.Contains("use it: pneumo predict --model", r.Stdout);
+        var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "int8.json"))).RootElement;
+        Assert.Equal("minmax", file.GetProperty("calibration_method").GetString());
+        Assert.True(file.GetProperty("calibration_images").GetInt32() is > 0 and <= 4);
+        Assert.True(file.GetProperty("ranges").EnumerateObject().Count() >= 4, "every quantised tensor has a range (SZANet: its convolutions, inputs and outputs, and its dense layers)");
+        Assert.True(file.GetProperty("validation").GetProperty("images").GetInt32() > 0);
+        Assert.StartsWith("pneumo quantize", file.GetProperty("provenance").GetProperty("command").GetString());
+
+        var heatmaps = fixture.Work.Combine("int8-heatmaps");
+        var int8 = CliRunner.Run(fixture.Work.Path, ["predict", "--model", model, "--engine", "onnx-int8", "--format", "json", "--explain", heatmaps, .. images]);
+        var onnx = CliRunner.Run(fixture.Work.Path, ["predict", "--model", model, "--engine", "onnx", "--format", "json", .. images]);
+        Assert.True(int8.ExitCode == 0, int8.ToString());
+        Assert.True(onnx.ExitCode == 0, onnx.ToString());
+        var (q, f) = (JsonDocument.Parse(int8.Stdout).RootElement, JsonDocument.Parse(onnx.Stdout).RootElement);
+        for (int i = 0; i < images.Length; i++)
+        {
+            double pq = q[i].GetProperty("probability").GetDouble(), pf = f[i].GetProperty("probability").GetDouble();
+            Assert.True(Math.Abs(pq - pf) <= 0.05, $"{images[i]}: int8 {pq}, float {pf}");
+            Assert.True(File.Exists(q[i].GetProperty("heatmap").GetString()), "int8 predictions are explained too");
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+
     [SkippableFact]
     public void ExportWritesOnnxAndSafetensors()
     {

@@ -10,7 +10,7 @@ namespace Pneumo.Tests;
 public class HelpTests
 {
     /// <summary>Every verb <c>pneumo --help</c> lists; <see cref="TheTopLevelHelpListsExactlyTheseVerbs"/> keeps it complete.</summary>
-    public static readonly string[] Verbs = ["train", "evaluate", "calibrate", "ensemble", "cv", "report", "study", "prune", "audit", "predict", "export", "bench", "serve", "cluster"];
+    public static readonly string[] Verbs = ["train", "evaluate", "calibrate", "ensemble", "cv", "report", "study", "prune", "audit", "predict", "export", "quantize", "bench", "serve", "cluster"];
 
     public static TheoryData<string> EveryVerb() => new(Verbs);
 

@@ -112,7 +112,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
             if (Url is not null && (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                 return ValidationResult.Error($"--url: '{Url}' is not an http:// URL");
             if (Engine?.FirstOrDefault(e => InferenceEngines.Parse(e) is null) is string badEngine)
-                return ValidationResult.Error($"--engine: '{badEngine}' is not onnx or torch");
+                return ValidationResult.Error($"--engine: '{badEngine}' is not {InferenceEngines.Names}");
             if (Peer is not null and not PytorchPeer.Name) return ValidationResult.Error($"--peer: '{Peer}' is not a known peer (known: {PytorchPeer.Name})");
             if (Profile && (Soak || ImageStore || Peer is not null)) return ValidationResult.Error("--profile goes alone, not with --soak, --image-store or --peer");
             if ((Soak || ImageStore) && Peer is not null) return ValidationResult.Error("--peer goes with the main benchmark, not --soak or --image-store");
@@ -254,7 +254,7 @@ public sealed class BenchCommand(Terminal terminal) : PneumoCommand<BenchCommand
     }
 
     /// <summary><c>pneumo predict --model M IMAGE</c> in a new process of this same program.</summary>
-    private static ProcessStartInfo PredictProcess(string model, string image) => Self("predict", "--model", model, image);
+    private static ProcessStartInfo PredictProcess(string model, string image, string engine) => Self("predict", "--model", model, "--engine", engine, image);
 
     /// <summary>This program with <paramref name="args"/>, output redirected.</summary>
     private static ProcessStartInfo Self(params string[] args)

@@ -28,7 +28,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
         [CommandOption("--any-modality"), Description("Score DICOM uploads of any modality (CT, MR, ...); by default only CR, DX and RG (422 otherwise).")]
         public bool AnyModality { get; init; }
 
-        [CommandOption("--engine <ENGINE>"), Description("What runs the networks: onnx (ONNX Runtime, concurrent requests) or torch (TorchSharp under one lock, the service before)."), DefaultValue("onnx")]
+        [CommandOption("--engine <ENGINE>"), Description("What runs the networks: onnx (ONNX Runtime, concurrent requests), onnx-int8 (the same quantised to int8: about 3x faster, needs the model's int8.json from pneumo quantize) or torch (TorchSharp under one lock, the service before)."), DefaultValue("onnx")]
         public string Engine { get; init; } = "onnx";
 
         [CommandOption("--max-batch <N>"), Description("Micro-batching: up to N concurrent requests scored as one batch (1 = each request alone; measured no faster with ONNX Runtime on a CPU, see docs/diagnosis.md)."), DefaultValue(1)]
@@ -49,7 +49,7 @@ public sealed class ServeCommand(Terminal terminal) : PneumoCommand<ServeCommand
             if (MaxMegapixels < 1) return ValidationResult.Error("--max-megapixels must be at least 1");
             if (MaxBatch < 1) return ValidationResult.Error("--max-batch must be at least 1 (1 = no batching)");
             if (BatchWaitMs is < 0 or > 1000 || double.IsNaN(BatchWaitMs)) return ValidationResult.Error("--batch-wait-ms must be between 0 and 1000");
-            if (InferenceEngines.Parse(Engine) is null) return ValidationResult.Error($"--engine: '{Engine}' is not onnx or torch");
+            if (InferenceEngines.Parse(Engine) is null) return ValidationResult.Error($"--engine: '{Engine}' is not {InferenceEngines.Names}");
             foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")

@@ -14,7 +14,7 @@ public static class CommandCatalog
     [
         ("train", typeof(TrainCommand)), ("evaluate", typeof(EvaluateCommand)), ("cv", typeof(CvCommand)),
         ("report", typeof(ReportCommand)), ("study", typeof(StudyCommand)), ("prune", typeof(PruneCommand)),
-        ("audit", typeof(AuditCommand)), ("predict", typeof(PredictCommand)), ("export", typeof(ExportCommand)), ("calibrate", typeof(CalibrateCommand)),
+        ("audit", typeof(AuditCommand)), ("predict", typeof(PredictCommand)), ("export", typeof(ExportCommand)), ("quantize", typeof(QuantizeCommand)), ("calibrate", typeof(CalibrateCommand)),
         ("ensemble", typeof(EnsembleCommand)),
         ("bench", typeof(BenchCommand)), ("serve", typeof(ServeCommand)), ("cluster", typeof(ClusterCommand)),
     ];

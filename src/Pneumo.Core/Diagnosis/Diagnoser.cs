@@ -91,11 +91,14 @@ public sealed class Diagnoser : IDisposable
     /// Images with more than <paramref name="maxPixels"/> pixels are refused from their header, before decoding;
     /// explanations are drawn on the image scaled to <paramref name="displaySize"/> pixels on its longer side;
     /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only); <paramref name="engine"/>
-    /// what runs the networks; <paramref name="batching"/> how <see cref="DiagnoseAsync"/> groups concurrent calls (null: it does not).
+    /// what runs the networks, ONNX Runtime on <paramref name="threads"/> threads per call (1: concurrent calls take a core
+    /// each; a single caller such as <c>predict</c> gives it every core); <paramref name="batching"/> how
+    /// <see cref="DiagnoseAsync"/> groups concurrent calls (null: it does not).
     /// </remarks>
     /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
     public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize,
-                                 DicomOptions? dicom = null, InferenceEngine engine = InferenceEngine.TorchSharp, MicroBatching? batching = null)
+                                 DicomOptions? dicom = null, InferenceEngine engine = InferenceEngine.TorchSharp, MicroBatching? batching = null,
+                                 int threads = 1)
     {
         dicom ??= new DicomOptions();
         if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
@@ -117,7 +120,7 @@ public sealed class Diagnoser : IDisposable
             {
                 var size = m.Metadata.Preprocessing.InputSize;
                 if (!decoders.TryGetValue(size, out var decoder)) decoders[size] = decoder = new ImageDecoder(size) { MaxPixels = maxPixels, Dicom = dicom };
-                members.Add(new Member(m, Describe(m), decoder, IScorer.Create(m, engine)));
+                members.Add(new Member(m, Describe(m), decoder, IScorer.Create(m, engine, threads: threads)));
             }
         }
         catch

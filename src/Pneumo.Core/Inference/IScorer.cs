@@ -36,14 +36,17 @@ public interface IScorer
 
     /// <summary>
     /// The scorer of a loaded model in <paramref name="engine"/>, calibrated as the model says unless
-    /// <paramref name="calibrated"/> is false. An architecture without an ONNX graph (<c>onnx-frozen</c>) stays in
-    /// TorchSharp. The caller disposes a scorer that is <see cref="IDisposable"/>.
+    /// <paramref name="calibrated"/> is false; an ONNX Runtime scorer runs each call on <paramref name="threads"/> threads.
+    /// An architecture without an ONNX graph (<c>onnx-frozen</c>) stays in TorchSharp with <see cref="InferenceEngine.OnnxRuntime"/>;
+    /// <see cref="InferenceEngine.OnnxRuntimeInt8"/> never falls back. The caller disposes a scorer that is <see cref="IDisposable"/>.
     /// </summary>
-    static IScorer Create(ModelDirectory model, InferenceEngine engine, bool calibrated = true)
+    /// <exception cref="UserError">int8 was asked for and the model has no int8 calibration, or no ONNX graph.</exception>
+    static IScorer Create(ModelDirectory model, InferenceEngine engine, bool calibrated = true, int threads = 1)
     {
+        if (engine == InferenceEngine.OnnxRuntimeInt8) return OnnxScorer.For(model, calibrated, threads, int8: true);
         if (engine == InferenceEngine.OnnxRuntime)
         {
-            try { return OnnxScorer.For(model, calibrated); }
+            try { return OnnxScorer.For(model, calibrated, threads); }
             catch (UserError) { }  // no ONNX graph for this architecture
         }
         return Predictor.For(model, calibrated);

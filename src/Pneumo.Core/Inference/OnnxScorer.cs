@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Imaging;
+using Pneumo.Inference.Int8;
 using Pneumo.Models;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 
@@ -23,13 +24,20 @@ public sealed class OnnxScorer : IScorer, IDisposable
     /// <param name="metadata">Its preprocessing, test-time augmentation and calibration.</param>
     /// <param name="calibrated">Whether the graph applies <paramref name="metadata"/>'s calibration.</param>
     /// <param name="threads">ONNX Runtime's intra-op threads per call: 1 lets concurrent requests take one core each.</param>
-    /// <exception cref="UserError">The architecture has no ONNX graph.</exception>
-    public OnnxScorer(ClassifierModel model, ModelMetadata metadata, bool calibrated = true, int threads = 1)
+    /// <param name="int8">With a calibration, the network runs quantised to int8 (<see cref="Int8Graph.Quantize"/>): <see cref="InferenceEngine.OnnxRuntimeInt8"/>.</param>
+    /// <exception cref="UserError">The architecture has no ONNX graph, or <paramref name="int8"/> does not fit it.</exception>
+    public OnnxScorer(ClassifierModel model, ModelMetadata metadata, bool calibrated = true, int threads = 1, Int8Ranges? int8 = null)
     {
         Definition = ScoringDefinition.Of(metadata, calibrated);
         size = metadata.Preprocessing.InputSize;
         hasClasses = model.Outputs > 1;
         var proto = InferenceGraph.Build(model, calibrated ? metadata : metadata with { Calibration = null }, withFeatures: true);
+        if (int8 is not null)
+        {
+            try { proto = Int8Graph.Quantize(proto, int8.AsRanges(), out _, out _); }
+            catch (ArgumentException e) { throw new UserError($"the int8 calibration does not fit this model's graph ({e.Message}); make it again with pneumo quantize"); }
+            Engine = InferenceEngine.OnnxRuntimeInt8;
+        }
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -39,11 +47,12 @@ public sealed class OnnxScorer : IScorer, IDisposable
         session = new InferenceSession(proto.ToByteArray(), options);
     }
 
-    /// <summary>The scorer of a loaded model (see the constructor).</summary>
-    public static OnnxScorer For(ModelDirectory model, bool calibrated = true, int threads = 1) =>
-        new(model.Model, model.Metadata, calibrated, threads);
+    /// <summary>The scorer of a loaded model (see the constructor); <paramref name="int8"/>: quantised with the model's <see cref="Int8Ranges"/>.</summary>
+    /// <exception cref="UserError">The architecture has no ONNX graph; with <paramref name="int8"/>, the model has no usable int8 calibration.</exception>
+    public static OnnxScorer For(ModelDirectory model, bool calibrated = true, int threads = 1, bool int8 = false) =>
+        new(model.Model, model.Metadata, calibrated, threads, int8 ? Int8Ranges.Load(model) : null);
 
-    public InferenceEngine Engine => InferenceEngine.OnnxRuntime;
+    public InferenceEngine Engine { get; } = InferenceEngine.OnnxRuntime;
 
     public ScoringDefinition Definition { get; }
 
