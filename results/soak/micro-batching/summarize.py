@@ -8,7 +8,9 @@ for f in sorted(out.glob("*-*/soak.json")):
     name, r = f.parent.name.rsplit("-", 1)
     t = json.loads(f.read_text())["targets"][0]
     runs.setdefault(name, {})[int(r)] = t
-names = [n for n in ("base", "off", "on") if n in runs]
+servers = out / "servers.txt"  # the targets in the order alternate.sh started them
+order = [l.split()[0] for l in servers.read_text().split("\n") if l.strip()] if servers.exists() else ["base", "off", "on"]
+names = [n for n in order if n in runs]
 rounds = sorted(set.intersection(*(set(runs[n]) for n in names)))
 print("| target | " + " | ".join(f"round {r}: req/s, p50, p99 ms" for r in rounds) + " | median req/s | median p50 ms | median p99 ms | statuses |")
 print("|---|" + "---|" * (len(rounds) + 4))
