@@ -27,32 +27,56 @@ public sealed class OnnxScorer : IScorer, IDisposable
     /// <param name="int8">With a calibration, the network runs quantised to int8 (<see cref="Int8Graph.Quantize"/>): <see cref="InferenceEngine.OnnxRuntimeInt8"/>.</param>
     /// <exception cref="UserError">The architecture has no ONNX graph, or <paramref name="int8"/> does not fit it.</exception>
     public OnnxScorer(ClassifierModel model, ModelMetadata metadata, bool calibrated = true, int threads = 1, Int8Ranges? int8 = null)
+        : this(Graph(model, metadata, calibrated, int8), model, metadata, calibrated, threads,
+               int8 is null ? InferenceEngine.OnnxRuntime : InferenceEngine.OnnxRuntimeInt8) { }
+
+    private OnnxScorer(byte[] graph, ClassifierModel model, ModelMetadata metadata, bool calibrated, int threads, InferenceEngine engine)
     {
         Definition = ScoringDefinition.Of(metadata, calibrated);
         size = metadata.Preprocessing.InputSize;
         hasClasses = model.Outputs > 1;
-        var proto = InferenceGraph.Build(model, calibrated ? metadata : metadata with { Calibration = null }, withFeatures: true);
-        if (int8 is not null)
-        {
-            try { proto = Int8Graph.Quantize(proto, int8.AsRanges(), out _, out _); }
-            catch (ArgumentException e) { throw new UserError($"the int8 calibration does not fit this model's graph ({e.Message}); make it again with pneumo quantize"); }
-            Engine = InferenceEngine.OnnxRuntimeInt8;
-        }
+        Engine = engine;
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = Math.Max(1, threads),
             InterOpNumThreads = 1,
         };
-        session = new InferenceSession(proto.ToByteArray(), options);
+        session = new InferenceSession(graph, options);
     }
 
-    /// <summary>The scorer of a loaded model (see the constructor); <paramref name="int8"/>: quantised with the model's <see cref="Int8Ranges"/>.</summary>
-    /// <exception cref="UserError">The architecture has no ONNX graph; with <paramref name="int8"/>, the model has no usable int8 calibration.</exception>
-    public static OnnxScorer For(ModelDirectory model, bool calibrated = true, int threads = 1, bool int8 = false) =>
-        new(model.Model, model.Metadata, calibrated, threads, int8 ? Int8Ranges.Load(model) : null);
+    /// <summary>The graph the scorer runs: the model's <see cref="InferenceGraph"/> with its feature map, quantised with <paramref name="int8"/> when given.</summary>
+    private static byte[] Graph(ClassifierModel model, ModelMetadata metadata, bool calibrated, Int8Ranges? int8)
+    {
+        var proto = InferenceGraph.Build(model, calibrated ? metadata : metadata with { Calibration = null }, withFeatures: true);
+        if (int8 is null) return proto.ToByteArray();
+        try { return Int8Graph.Quantize(proto, int8.AsRanges(), out _, out _).ToByteArray(); }
+        catch (ArgumentException e) { throw new UserError($"the int8 calibration does not fit this model's graph ({e.Message}); make it again with pneumo quantize"); }
+    }
 
-    public InferenceEngine Engine { get; } = InferenceEngine.OnnxRuntime;
+    /// <summary>
+    /// The scorer of a loaded model (see the constructor); <paramref name="int8"/>: quantised with the model's
+    /// <see cref="Int8Ranges"/>, the quantised graph kept in <see cref="Int8GraphCache"/> (<paramref name="cache"/>; null:
+    /// its default folder) so that later starts skip building it.
+    /// </summary>
+    /// <exception cref="UserError">The architecture has no ONNX graph; with <paramref name="int8"/>, the model has no usable int8 calibration.</exception>
+    public static OnnxScorer For(ModelDirectory model, bool calibrated = true, int threads = 1, bool int8 = false, Int8GraphCache? cache = null)
+    {
+        if (!int8) return new(model.Model, model.Metadata, calibrated, threads);
+        var ranges = Int8Ranges.Load(model);
+        cache ??= Int8GraphCache.Default;
+        var key = Int8GraphCache.Key(model.WeightsSha256, calibrated, ranges);
+        byte[] Build() => Graph(model.Model, model.Metadata, calibrated, ranges);
+        try { return new(cache.GetOrAdd(key, Build), model.Model, model.Metadata, calibrated, threads, InferenceEngine.OnnxRuntimeInt8); }
+        catch (OnnxRuntimeException)
+        {
+            // A damaged cache file: forget it and build the graph again.
+            cache.Remove(key);
+            return new(cache.GetOrAdd(key, Build), model.Model, model.Metadata, calibrated, threads, InferenceEngine.OnnxRuntimeInt8);
+        }
+    }
+
+    public InferenceEngine Engine { get; }
 
     public ScoringDefinition Definition { get; }
 

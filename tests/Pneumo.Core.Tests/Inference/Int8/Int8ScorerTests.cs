@@ -94,6 +94,49 @@ public class Int8ScorerTests
         Assert.Equal(InferenceEngine.OnnxRuntime, IScorer.Create(model, InferenceEngine.OnnxRuntime).Engine);
     }
 
+    /// <summary>
+    /// The graph is built once into the cache and read from it afterwards (same probabilities); another calibration or
+    /// other weights get another key; a damaged file is replaced by a fresh build; no folder means no cache.
+    /// </summary>
+    [Fact]
+    public void TheInt8GraphIsBuiltOnceIntoTheCacheAndADamagedOneIsRebuilt()
+    {
+        using var temp = new TempDir();
+        using var model = ModelDirectory.Load(TinyEnsemble.SaveMember(temp.Combine("m"), seed: 3, tta: TestTimeAugmentation.HorizontalFlip));
+        var ranges = Calibrate(model, Images(8, seed: 1));
+        Json.Write(Int8Ranges.PathOf(model), ranges);
+        var cache = new Int8GraphCache(temp.Combine("cache"));
+        var key = Int8GraphCache.Key(model.WeightsSha256, calibrated: true, ranges);
+        var images = Images(4, seed: 2);
+
+        double[] first;
+        using (var scorer = OnnxScorer.For(model, int8: true, cache: cache)) first = scorer.Score(images);
+        var file = Assert.Single(Directory.GetFiles(cache.Directory!));
+        Assert.Equal(key + ".onnx", Path.GetFileName(file));
+        int builds = 0;
+        var kept = cache.GetOrAdd(key, () => { builds++; return []; });
+        Assert.Equal(0, builds);
+        Assert.Equal(File.ReadAllBytes(file), kept);
+        using (var scorer = OnnxScorer.For(model, int8: true, cache: cache))
+            Assert.Equal(first, scorer.Score(images));
+
+        Assert.NotEqual(key, Int8GraphCache.Key(new string('a', 64), calibrated: true, ranges));
+        Assert.NotEqual(key, Int8GraphCache.Key(model.WeightsSha256, calibrated: false, ranges));
+        var moved = new SortedDictionary<string, float[]>(ranges.Ranges, StringComparer.Ordinal);
+        moved[moved.Keys.First()] = [moved.Values.First()[0], moved.Values.First()[1] * 2];
+        Assert.NotEqual(key, Int8GraphCache.Key(model.WeightsSha256, calibrated: true, ranges with { Ranges = moved }));
+
+        File.WriteAllBytes(file, [1, 2, 3, 4]);
+        using (var scorer = OnnxScorer.For(model, int8: true, cache: cache))
+            Assert.Equal(first, scorer.Score(images));
+        Assert.True(new FileInfo(file).Length > 1000, "the damaged file is replaced by the graph built again");
+
+        var none = new Int8GraphCache(null);
+        Assert.Equal([7], none.GetOrAdd(key, () => [7]));
+        using (var scorer = OnnxScorer.For(model, int8: true, cache: none))
+            Assert.Equal(first, scorer.Score(images));
+    }
+
     [Theory]
     [InlineData("onnx-int8", InferenceEngine.OnnxRuntimeInt8)]
     [InlineData("INT8", InferenceEngine.OnnxRuntimeInt8)]
