@@ -37,13 +37,35 @@ public class EnsembleServiceTests
         return dir;
     }
 
+    /// <summary>The int8 calibration <c>pneumo quantize</c> would write, made here on noise images (the engine needs one).</summary>
+    private static void Quantize(string dir)
+    {
+        using var model = ModelDirectory.Load(dir);
+        var random = new Random(5);
+        var images = Enumerable.Range(0, 8).Select(_ =>
+        {
+            var image = new Pneumo.Imaging.RgbImage(64, 64);
+            random.NextBytes(image.Pixels);
+            return image;
+        }).ToList();
+        var ranges = Pneumo.Inference.Int8.Int8Graph.Calibrate(InferenceGraph.Build(model.Model, model.Metadata, withFeatures: true), images);
+        Json.Write(Pneumo.Inference.Int8.Int8Ranges.PathOf(model), new Pneumo.Inference.Int8.Int8Ranges
+        {
+            WeightsSha256 = model.WeightsSha256, CalibrationMethod = "minmax", CalibrationImages = images.Count,
+            CalibrationSource = "noise images of the test", CalibrationImagesSha256 = new string('0', 64),
+            Ranges = Pneumo.Inference.Int8.Int8Ranges.Store(ranges),
+        });
+    }
+
     [Theory]
     [InlineData("onnx")]
+    [InlineData("onnx-int8")]
     [InlineData("torch")]
     public async Task AnEnsembleIsOneModelOfTheServiceWithItsMembersNamed(string engine)
     {
         using var temp = new TempDir();
         var ens = Ensemble(temp, Member(temp, "first", 1), Member(temp, "second", 2));
+        if (engine == "onnx-int8") Quantize(ens);
         await using var server = await WebServer.StartAsync(new WebServerOptions
         {
             Urls = "http://127.0.0.1:0", ModelDirectories = [ens], Engine = Pneumo.Inference.InferenceEngines.Parse(engine)!.Value,
