@@ -21,11 +21,10 @@ namespace Pneumo.Bench;
 /// <remarks>
 /// Speed rounds alternate the two graphs (float, int8, float, ...) so that a busy neighbour slows both alike; the
 /// report gives each measure's median over the rounds. The AUC condition for shipping an int8 model is a change of at
-/// most <see cref="MaxAucChange"/> on the validation images.
+/// most <see cref="Int8Check.MaxAucChange"/> on the validation images.
 /// </remarks>
 public static class Int8Bench
 {
-    public const double MaxAucChange = 0.002;
     public const string JsonFile = "int8.json";
 
     /// <summary>Runs the comparison; <paramref name="log"/> hears each step.</summary>
@@ -92,7 +91,7 @@ public static class Int8Bench
         return new Int8Report(model.Path, model.Metadata.Architecture, model.Version, EnumNames.Name(model.Metadata.TestTimeAugmentation),
                               calibration.Source, calibration.ImagesSha256, Int8Calibration.Method, seed,
                               floatModel.CalculateSize(), int8Model.CalculateSize(), operators, accuracy, speed,
-                              Math.Abs(accuracy.AucChange) <= MaxAucChange, Math.Round(clock.Elapsed.TotalSeconds), Provenance.Capture(command))
+                              Math.Abs(accuracy.AucChange) <= Int8Check.MaxAucChange, Math.Round(clock.Elapsed.TotalSeconds), Provenance.Capture(command))
         {
             Predictions = all.Select(i => new Int8Prediction(validation[i].Record.RelativePath, labels[i], floatP[i], int8P[i], calibrated.Contains(images[i]))).ToList(),
         };

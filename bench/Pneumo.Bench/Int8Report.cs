@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
+using Pneumo.Inference.Int8;
 using Pneumo.Persistence;
 
 namespace Pneumo.Bench;
 
 /// <summary>The result of <see cref="Int8Bench"/>: one model's float and int8 ONNX graphs side by side.</summary>
 /// <param name="Operators">The int8 graph's operators after ONNX Runtime's optimisations, with their counts.</param>
-/// <param name="AucConditionMet">Whether the validation AUC changed by at most <see cref="Int8Bench.MaxAucChange"/>.</param>
+/// <param name="AucConditionMet">Whether the validation AUC changed by at most <see cref="Int8Check.MaxAucChange"/>.</param>
 public sealed record Int8Report(string Model, string Architecture, string WeightsVersion, string TestTimeAugmentation,
                                 string Calibration, string CalibrationImagesSha256, string CalibrationMethod, int Seed,
                                 int FloatBytes, int Int8Bytes, IReadOnlyDictionary<string, int> Operators,
@@ -77,7 +78,7 @@ public static class Int8Files
         md.AppendLine();
         md.AppendLine($"Each image's probabilities: [{PredictionsFile}]({PredictionsFile}).");
         md.AppendLine();
-        md.AppendLine($"**Shipping condition (validation AUC changes by at most {F(Int8Bench.MaxAucChange, "0.000")}): {(r.AucConditionMet ? "met" : "not met")}.**");
+        md.AppendLine($"**Shipping condition (validation AUC changes by at most {F(Int8Check.MaxAucChange, "0.000")}): {(r.AucConditionMet ? "met" : "not met")}.**");
         md.AppendLine();
         md.AppendLine("## Speed (ONNX Runtime, CPU)");
         md.AppendLine();

@@ -30,20 +30,7 @@ public static class ImageStore
     public const string EnvironmentVariable = "PNEUMO_IMAGE_STORE";
 
     /// <summary>The store's folder: <c>$PNEUMO_IMAGE_STORE</c>, else the user cache folder; null when it is <c>off</c>.</summary>
-    public static string? DefaultDirectory()
-    {
-        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-            return configured.Trim() is "off" or "0" or "none" ? null : Path.GetFullPath(configured.Trim());
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrWhiteSpace(cache))
-        {
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (string.IsNullOrEmpty(home)) return null;
-            cache = Path.Combine(home, ".cache");
-        }
-        return Path.Combine(cache, FileNames.ImageStoreFolder);
-    }
+    public static string? DefaultDirectory() => CacheFolder.Resolve(EnvironmentVariable, FileNames.ImageStoreFolder);
 
     /// <summary>What the decoder does, as a string: a store file is only used by a decoder with the same settings.</summary>
     public static string Settings(ImageDecoder decoder) =>

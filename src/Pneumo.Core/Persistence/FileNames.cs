@@ -98,6 +98,9 @@ public static class FileNames
     public const string ImageStoreFolder = "pneumo/images";
     public const string ImageStoreExtension = ".pxs";
 
+    // Built int8 graphs (Inference/Int8/Int8GraphCache): a folder in the user cache folder, one KEY.onnx per graph.
+    public const string GraphCacheFolder = "pneumo/graphs";
+
     // A report (pneumo report).
     public const string ReportMarkdown = "report.md";
     public const string ReportHtml = "report.html";

@@ -24,20 +24,7 @@ public sealed class Int8GraphCache(string? directory)
 
     public string? Directory { get; } = directory;
 
-    public static string? DefaultDirectory()
-    {
-        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-            return configured.Trim() is "off" or "0" or "none" ? null : Path.GetFullPath(configured.Trim());
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrWhiteSpace(cache))
-        {
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (string.IsNullOrEmpty(home)) return null;
-            cache = Path.Combine(home, ".cache");
-        }
-        return Path.Combine(cache, "pneumo", "graphs");
-    }
+    public static string? DefaultDirectory() => CacheFolder.Resolve(EnvironmentVariable, FileNames.GraphCacheFolder);
 
     /// <summary>The key of the int8 graph of the weights <paramref name="weightsSha256"/> quantised with <paramref name="ranges"/>.</summary>
     public static string Key(string weightsSha256, bool calibrated, Int8Ranges ranges)
