@@ -105,7 +105,9 @@ public sealed class Diagnoser : IDisposable
         var loaded = new List<ModelDirectory>();
         try
         {
-            foreach (var dir in modelDirs) loaded.Add(ModelDirectory.Load(dir));
+            // ONNX Runtime runs the networks: TorchSharp's (libtorch's start, every weight) only on first use, for Grad-CAM's
+            // heads or to build a graph that is not cached.
+            foreach (var dir in modelDirs) loaded.Add(ModelDirectory.Load(dir, null, deferNetwork: engine != InferenceEngine.TorchSharp));
         }
         catch
         {
@@ -271,8 +273,8 @@ public sealed class Diagnoser : IDisposable
     }
 
     private static ModelInfo Describe(ModelDirectory m) =>
-        new(m.Name, m.Path, m.Model.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod.Name,
-            m.Metadata.Preprocessing.InputSize, m.Model.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit,
+        new(m.Name, m.Path, m.Architecture, m.Version, m.Metadata.Threshold, m.Metadata.ThresholdMethod.Name,
+            m.Metadata.Preprocessing.InputSize, m.FeatureLayer, m.Metadata.Provenance?.CreatedUtc, m.Metadata.Provenance?.Commit,
             m.Metadata.ThresholdMethod.Meaning, m.Metadata.Calibration is not null, m.Metadata.Referral)
         {
             Members = m.IsEnsemble ? m.Members.Select(x => x.Name).ToList() : null,
@@ -309,7 +311,10 @@ public sealed class Diagnoser : IDisposable
         public ModelDirectory Directory { get; } = directory;
         public ModelInfo Info { get; } = info;
         public ImageDecoder Decoder { get; } = decoder;
-        public GradCam GradCam { get; } = new(directory.Model, directory.Metadata.Preprocessing);
+        /// <summary>Grad-CAM on the model's network, made on first use (under the diagnoser's lock): an ONNX engine may never load the network otherwise.</summary>
+        public GradCam GradCam => gradCam ??= new(Directory.Model, Directory.Metadata.Preprocessing);
+
+        private GradCam? gradCam;
 
         /// <summary>Disposes the engine's resources (an ONNX Runtime session); the model directory is the caller's.</summary>
         public void Dispose() => (Scorer as IDisposable)?.Dispose();

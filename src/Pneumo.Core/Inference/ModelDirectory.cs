@@ -11,19 +11,40 @@ namespace Pneumo.Inference;
 /// </remarks>
 public sealed class ModelDirectory : IDisposable
 {
-    private ModelDirectory(string path, ClassifierModel model, ModelMetadata metadata, string sha256, IReadOnlyList<ModelDirectory>? members = null)
+    private readonly Lazy<ClassifierModel> model;
+
+    private ModelDirectory(string path, Func<ClassifierModel> network, ModelMetadata metadata, string sha256, string architecture,
+                           string featureLayer, IReadOnlyList<ModelDirectory>? members = null)
     {
         Path = path;
-        Model = model;
+        Architecture = architecture;
+        model = new(network, LazyThreadSafetyMode.ExecutionAndPublication);
         Metadata = metadata;
         WeightsSha256 = sha256;
         Version = sha256[..12];
+        FeatureLayer = featureLayer;
         Members = members ?? [];
     }
 
     public string Path { get; }
-    public ClassifierModel Model { get; }
+
+    /// <summary>
+    /// The network, in evaluation mode: loaded by <see cref="Load(string, Action{string}, bool)"/>, or on first use when
+    /// it was told not to (then a weights file that does not fit the architecture is refused here, as
+    /// <see cref="InvalidDataException"/>).
+    /// </summary>
+    public ClassifierModel Model => model.Value;
+
+    /// <summary>Whether <see cref="Model"/>'s network is in memory (false until first use when loading was deferred).</summary>
+    public bool NetworkLoaded => model.IsValueCreated;
+
     public ModelMetadata Metadata { get; }
+
+    /// <summary>The architecture (an ensemble's describes its members): <see cref="ClassifierModel.Architecture"/> without loading the network.</summary>
+    public string Architecture { get; }
+
+    /// <summary>The layer Grad-CAM explains: <see cref="ClassifierModel.FeatureLayer"/> without loading the network.</summary>
+    public string FeatureLayer { get; }
 
     /// <summary>The directory's name (e.g. <c>szanet</c> for <c>models/szanet</c>).</summary>
     public string Name => System.IO.Path.GetFileName(Path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar));
@@ -77,18 +98,31 @@ public sealed class ModelDirectory : IDisposable
     /// <summary>Whether <see cref="AllowUnverifiedVariable"/> allows unverified models in this process.</summary>
     public static bool UnverifiedAllowed => Environment.GetEnvironmentVariable(AllowUnverifiedVariable) == "1";
 
-    /// <summary>Loads a model directory, in evaluation mode (see <see cref="Load(string, Action{string})"/>).</summary>
+    /// <summary>Loads a model directory, in evaluation mode (see <see cref="Load(string, Action{string}, bool)"/>).</summary>
     public static ModelDirectory Load(string dir) => Load(dir, null);
 
     /// <summary>Loads a model directory, in evaluation mode.</summary>
     /// <param name="dir">The model directory.</param>
     /// <param name="warn">Receives the warning for a model loaded unverified (allowed by <see cref="AllowUnverifiedVariable"/>).</param>
+    /// <param name="deferNetwork">
+    /// Verify the directory (model.json, the weights' SHA-256, an ensemble's members) but build the network and read its
+    /// weights only when <see cref="Model"/> is first used: for a caller that may never need it (an ONNX Runtime engine
+    /// whose graph is cached needs TorchSharp only for Grad-CAM), which then skips libtorch's start and the weights.
+    /// </param>
     /// <remarks>
     /// Without <paramref name="warn"/> the warning goes to standard error: a warning about trusting weights must not be
     /// lost because a caller passed no sink.
     /// </remarks>
     /// <exception cref="InvalidDataException">Not a model directory, a field out of range, no or a wrong weights hash, or unreadable weights; the message names the path.</exception>
-    public static ModelDirectory Load(string dir, Action<string>? warn)
+    public static ModelDirectory Load(string dir, Action<string>? warn, bool deferNetwork = false)
+    {
+        var loaded = Verify(dir, warn);
+        if (!deferNetwork) _ = loaded.Model;
+        return loaded;
+    }
+
+    /// <summary>model.json, the weights' SHA-256 and an ensemble's members checked; the network not yet built (see <see cref="Load(string, Action{string}, bool)"/>).</summary>
+    private static ModelDirectory Verify(string dir, Action<string>? warn)
     {
         var metaPath = System.IO.Path.Combine(dir, FileNames.ModelMetadata);
         if (!Directory.Exists(dir)) throw new InvalidDataException($"{dir}: model directory not found");
@@ -115,20 +149,32 @@ public sealed class ModelDirectory : IDisposable
         if (metadata.WeightsSha256 is { } expected && sha != expected)
             throw new InvalidDataException(
                 $"{weights}: SHA-256 {sha[..12]}... does not match {FileNames.ModelMetadata}'s weights_sha256 {expected[..12]}...: the weights were changed or damaged");
-        ClassifierModel model;
-        try { model = ModelRegistry.Get(metadata.Architecture).BuildForLoading(metadata.Preprocessing.InputSize, metadata.Backbone, metadata.EffectiveTask.Outputs()); }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+        ArchitectureInfo architecture;
+        string featureLayer;
+        try
         {
-            throw new InvalidDataException($"{metaPath}: {e.Message}", e);
+            architecture = ModelRegistry.Get(metadata.Architecture);
+            featureLayer = architecture.FeatureLayerOf(metadata.Backbone);
         }
-        try { model.LoadWeights(weights, metadata.HalfWeights); }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (ArgumentException e) { throw new InvalidDataException($"{metaPath}: {e.Message}", e); }
+        ClassifierModel Network()
         {
-            model.Dispose();
-            throw new InvalidDataException($"{weights}: cannot load weights ({e.Message})", e);
+            ClassifierModel model;
+            try { model = architecture.BuildForLoading(metadata.Preprocessing.InputSize, metadata.Backbone, metadata.EffectiveTask.Outputs()); }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+            {
+                throw new InvalidDataException($"{metaPath}: {e.Message}", e);
+            }
+            try { model.LoadWeights(weights, metadata.HalfWeights); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"{weights}: cannot load weights ({e.Message})", e);
+            }
+            model.eval();
+            return model;
         }
-        model.eval();
-        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, metadata, sha);
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), Network, metadata, sha, architecture.Name, featureLayer);
     }
 
     /// <summary>
@@ -145,7 +191,7 @@ public sealed class ModelDirectory : IDisposable
                 var memberDir = member.Resolve(dir);
                 if (!Exists(memberDir))
                     throw new InvalidDataException($"{metaPath}: member {member.Path} is not a model directory ({memberDir} has no {FileNames.ModelMetadata})");
-                var loaded = Load(memberDir, warn);
+                var loaded = Verify(memberDir, warn);
                 members.Add(loaded);
                 if (loaded.IsEnsemble)
                     throw new InvalidDataException($"{metaPath}: member {member.Path} is itself an ensemble; list its members instead");
@@ -162,21 +208,32 @@ public sealed class ModelDirectory : IDisposable
             foreach (var m in members) m.Dispose();
             throw;
         }
-        var model = new EnsembleModel(members.Select(m => m.Model).ToList());
-        if (model.Architecture != metadata.Architecture)
+        string described = EnsembleModel.Describe(members.Select(m => m.Architecture));
+        if (described != metadata.Architecture)
         {
-            model.Dispose();
-            throw new InvalidDataException($"{metaPath}: architecture '{metadata.Architecture}' does not describe its members ({model.Architecture})");
+            foreach (var m in members) m.Dispose();
+            throw new InvalidDataException($"{metaPath}: architecture '{metadata.Architecture}' does not describe its members ({described})");
         }
-        model.eval();
+        ClassifierModel Network()
+        {
+            var model = new EnsembleModel(members.Select(m => m.Model).ToList());
+            model.eval();
+            return model;
+        }
         // An ensemble has no weights file of its own: model.json says so, whatever the defaults filled in on reading.
         var own = metadata with { Weights = null, WeightsDtype = null, WeightsSha256 = null };
-        return new ModelDirectory(System.IO.Path.GetFullPath(dir), model, own, EnsembleCheck.Sha256(members.Select(m => m.WeightsSha256)), members);
+        return new ModelDirectory(System.IO.Path.GetFullPath(dir), Network, own, EnsembleCheck.Sha256(members.Select(m => m.WeightsSha256)), described,
+                                  EnsembleModel.DescribeFeatureLayer(members.Select(m => m.FeatureLayer).ToList()), members);
     }
 
     /// <summary>The first 12 hex digits of the SHA-256 of a weights file.</summary>
     public static string WeightsVersion(string weightsPath) => FileHash.Sha256(weightsPath)[..12];
 
 
-    public void Dispose() => Model.Dispose();
+    /// <summary>Disposes the network if it was loaded (an ensemble's disposes its members'); an ensemble's members otherwise.</summary>
+    public void Dispose()
+    {
+        if (model.IsValueCreated) model.Value.Dispose();
+        else foreach (var m in Members) m.Dispose();
+    }
 }

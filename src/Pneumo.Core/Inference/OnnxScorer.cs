@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Pneumo.Imaging;
 using Pneumo.Inference.Int8;
 using Pneumo.Models;
+using Pneumo.Persistence;
 using ModelMetadata = Pneumo.Persistence.ModelMetadata;
 
 namespace Pneumo.Inference;
@@ -27,14 +28,14 @@ public sealed class OnnxScorer : IScorer, IDisposable
     /// <param name="int8">With a calibration, the network runs quantised to int8 (<see cref="Int8Graph.Quantize"/>): <see cref="InferenceEngine.OnnxRuntimeInt8"/>.</param>
     /// <exception cref="UserError">The architecture has no ONNX graph, or <paramref name="int8"/> does not fit it.</exception>
     public OnnxScorer(ClassifierModel model, ModelMetadata metadata, bool calibrated = true, int threads = 1, Int8Ranges? int8 = null)
-        : this(Graph(model, metadata, calibrated, int8), model, metadata, calibrated, threads,
+        : this(Graph(model, metadata, calibrated, int8), metadata, calibrated, threads,
                int8 is null ? InferenceEngine.OnnxRuntime : InferenceEngine.OnnxRuntimeInt8) { }
 
-    private OnnxScorer(byte[] graph, ClassifierModel model, ModelMetadata metadata, bool calibrated, int threads, InferenceEngine engine)
+    private OnnxScorer(byte[] graph, ModelMetadata metadata, bool calibrated, int threads, InferenceEngine engine)
     {
         Definition = ScoringDefinition.Of(metadata, calibrated);
         size = metadata.Preprocessing.InputSize;
-        hasClasses = model.Outputs > 1;
+        hasClasses = metadata.EffectiveTask.Outputs() > 1;
         Engine = engine;
         using var options = new SessionOptions
         {
@@ -67,12 +68,12 @@ public sealed class OnnxScorer : IScorer, IDisposable
         cache ??= Int8GraphCache.Default;
         var key = Int8GraphCache.Key(model.WeightsSha256, calibrated, ranges);
         byte[] Build() => Graph(model.Model, model.Metadata, calibrated, ranges);
-        try { return new(cache.GetOrAdd(key, Build), model.Model, model.Metadata, calibrated, threads, InferenceEngine.OnnxRuntimeInt8); }
+        try { return new(cache.GetOrAdd(key, Build), model.Metadata, calibrated, threads, InferenceEngine.OnnxRuntimeInt8); }
         catch (OnnxRuntimeException)
         {
             // A damaged cache file: forget it and build the graph again.
             cache.Remove(key);
-            return new(cache.GetOrAdd(key, Build), model.Model, model.Metadata, calibrated, threads, InferenceEngine.OnnxRuntimeInt8);
+            return new(cache.GetOrAdd(key, Build), model.Metadata, calibrated, threads, InferenceEngine.OnnxRuntimeInt8);
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class EnsembleModel : ClassifierModel
         this.members = nn.ModuleList(parts);
         RegisterComponents();
         Architecture = Describe(parts.Select(m => m.Architecture));
-        FeatureLayer = $"{string.Join(", ", parts.Select(m => m.FeatureLayer).Distinct())} (mean of the {parts.Length} members' maps)";
+        FeatureLayer = DescribeFeatureLayer(parts.Select(m => m.FeatureLayer).ToList());
         PretrainedState = parts.SelectMany((m, i) => m.PretrainedState.Select(n => $"members.{i}.{n}")).ToList();
         train(false);
     }
@@ -55,6 +55,10 @@ public sealed class EnsembleModel : ClassifierModel
     /// <summary>The architecture of an ensemble of <paramref name="architectures"/>: each distinct one with its count, in order of first appearance.</summary>
     public static string Describe(IEnumerable<string> architectures) =>
         $"{Prefix}({string.Join(" + ", architectures.GroupBy(a => a).Select(g => $"{g.Count()} x {g.Key}"))})";
+
+    /// <summary>The layer an ensemble's Grad-CAM explains, from its members' (<see cref="ClassifierModel.FeatureLayer"/>, in order).</summary>
+    public static string DescribeFeatureLayer(IReadOnlyList<string> memberLayers) =>
+        $"{string.Join(", ", memberLayers.Distinct())} (mean of the {memberLayers.Count} members' maps)";
 
     /// <summary>The mean of the members' logits, [B].</summary>
     public override Tensor forward(Tensor input)

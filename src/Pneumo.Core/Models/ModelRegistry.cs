@@ -15,6 +15,12 @@ public sealed record ArchitectureInfo(string Name, string Description, Func<int,
     /// <remarks>The packaged ResNet18 subtracts a fixed 224x224 mean image, so its models cannot take another size.</remarks>
     public int? FixedInputSize { get; init; }
 
+    /// <summary>
+    /// The layer Grad-CAM explains in this architecture's models (<see cref="ClassifierModel.FeatureLayer"/>) with a
+    /// backbone (for architectures that take one), known without building one.
+    /// </summary>
+    public required Func<BackboneSpec?, string> FeatureLayerOf { get; init; }
+
     /// <summary>A new model for square inputs of <paramref name="inputSize"/> pixels (and a backbone, for architectures that take one), with <paramref name="outputs"/> logits per image.</summary>
     public ClassifierModel Build(int inputSize, BackboneSpec? backbone = null, int outputs = 1) => Create(inputSize, backbone, outputs);
 
@@ -49,24 +55,28 @@ public static class ModelRegistry
     private static readonly Dictionary<string, ArchitectureInfo> Architectures = new(StringComparer.OrdinalIgnoreCase)
     {
         [SzaNet.Name] = new(SzaNet.Name, "the paper's custom CNN, trained from scratch",
-                            (size, _, k) => new SzaNet(size, k), Preprocessing.UnitScale(perImageStandardize: true)),
+                            (size, _, k) => new SzaNet(size, k), Preprocessing.UnitScale(perImageStandardize: true)) { FeatureLayerOf = _ => SzaNet.FeatureLayerName },
         [ResNetTransfer.FrozenName] = new(ResNetTransfer.FrozenName,
                             "ImageNet ResNet18, frozen, with the paper's head (GAP, Dense 128, Dropout 0.5, Dense 1)",
-                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FrozenName, [], outputs: k), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
+                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FrozenName, [], outputs: k), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize, FeatureLayerOf = _ => ResNetTransfer.FeatureLayerName },
         [ResNetTransfer.FinetuneName] = new(ResNetTransfer.FinetuneName,
                             "ImageNet ResNet18 with the paper's head, its last residual block (layer4.2) fine-tuned at a lower learning rate, the rest frozen",
-                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks, outputs: k), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize },
+                            (_, _, k) => new ResNetTransfer(ResNetTransfer.FinetuneName, ResNetTransfer.FinetuneBlocks, outputs: k), PretrainedResNet18Input) { FixedInputSize = PretrainedFiles.ResNet18InputSize, FeatureLayerOf = _ => ResNetTransfer.FeatureLayerName },
         [ResNetTransfer.FullName] = new(ResNetTransfer.FullName,
                             "ImageNet ResNet18 with the paper's head, every layer fine-tuned (layer-wise learning rates, batch norms training)",
                             (_, _, k) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks, outputs: k), PretrainedResNet18Input) 
                             {
-                                FixedInputSize = PretrainedFiles.ResNet18InputSize,
+                                FixedInputSize = PretrainedFiles.ResNet18InputSize, FeatureLayerOf = _ => ResNetTransfer.FeatureLayerName,
                                 CreateForLoading = (_, _, k) => new ResNetTransfer(ResNetTransfer.FullName, ResNetTransfer.AllBlocks, pretrained: false, outputs: k),
                             },
         [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
                             "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
                             (size, b, k) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size, k),
-                            ImageNetRgbInput) { NeedsBackbone = true },
+                            ImageNetRgbInput)
+                            {
+                                NeedsBackbone = true,
+                                FeatureLayerOf = b => OnnxBackboneModel.FeatureLayerOf(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx")),
+                            },
     };
 
     /// <summary>torchvision's ImageNet convention: RGB scaled to [0, 1], minus mean, divided by standard deviation per channel.</summary>

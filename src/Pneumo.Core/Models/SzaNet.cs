@@ -53,7 +53,9 @@ public sealed class SzaNet : ClassifierModel
     public bool FastLayout { get; set; } = true;
 
     /// <summary>The third block (conv3, bn3, ReLU, 2x2 max pool): the last convolutional block, 64 channels.</summary>
-    public override string FeatureLayer => "conv3 block";
+    public const string FeatureLayerName = "conv3 block";
+
+    public override string FeatureLayer => FeatureLayerName;
 
     /// <summary>Side of the last feature map: three times (valid 3x3 conv: -2, then 2x2 pool: /2).</summary>
     public static int FeatureSide(int inputSize)

@@ -39,6 +39,42 @@ public class EnsembleDirectoryTests
         for (int i = 0; i < p.Length; i++) Assert.Equal(ScoreCalibration.Sigmoid(mean[i] / 2), p[i], 6);
     }
 
+    /// <summary>
+    /// <c>deferNetwork</c> (the ONNX engines' load): the directory is verified at once (model.json, SHA-256, members),
+    /// its architecture and Grad-CAM layer known, and the networks built only on first use, the same as a full load's.
+    /// </summary>
+    [Fact]
+    public void ADeferredLoadVerifiesAtOnceAndBuildsTheNetworksOnFirstUse()
+    {
+        using var temp = new TempDir();
+        TinyEnsemble.SaveMember(temp.Combine("a"), seed: 1);
+        TinyEnsemble.SaveMember(temp.Combine("b"), seed: 2);
+        TinyEnsemble.Write(temp.Combine("ens"), ["../a", "../b"]);
+
+        using var eager = ModelDirectory.Load(temp.Combine("ens"));
+        using var deferred = ModelDirectory.Load(temp.Combine("ens"), null, deferNetwork: true);
+        Assert.True(eager.NetworkLoaded);
+        Assert.False(deferred.NetworkLoaded);
+        Assert.All(deferred.Members, m => Assert.False(m.NetworkLoaded));
+        Assert.Equal(eager.Model.Architecture, deferred.Architecture);
+        Assert.Equal(eager.Model.FeatureLayer, deferred.FeatureLayer);
+        Assert.Equal(eager.Members[0].Model.FeatureLayer, deferred.Members[0].FeatureLayer);
+        Assert.Equal(eager.WeightsSha256, deferred.WeightsSha256);
+        Assert.False(deferred.NetworkLoaded);
+
+        var random = new Random(3);
+        var images = Enumerable.Range(0, 3).Select(_ => TinyEnsemble.Noise(random)).ToList();
+        Assert.Equal(Predictor.For(eager).Predict(images), Predictor.For(deferred).Predict(images));
+        Assert.True(deferred.NetworkLoaded);
+        Assert.All(deferred.Members, m => Assert.True(m.NetworkLoaded));
+
+        // Verification is not deferred: changed weights are refused by the load itself.
+        var weights = Directory.GetFiles(temp.Combine("a")).Single(f => !f.EndsWith(".json", StringComparison.Ordinal));
+        File.AppendAllText(weights, "x");
+        var changed = Assert.Throws<InvalidDataException>(() => ModelDirectory.Load(temp.Combine("a"), null, deferNetwork: true));
+        Assert.Contains("does not match", changed.Message);
+    }
+
     [Fact]
     public void AMemberRetrainedSinceTheBuildIsRefusedInOneLine()
     {

@@ -48,7 +48,10 @@ public sealed class OnnxBackboneModel : ClassifierModel
 
     public override string Architecture => Name;
 
-    public override string FeatureLayer => $"ONNX output {spec.Output}";
+    public override string FeatureLayer => FeatureLayerOf(spec);
+
+    /// <summary>The layer Grad-CAM explains for a backbone: its output.</summary>
+    public static string FeatureLayerOf(BackboneSpec spec) => $"ONNX output {spec.Output}";
 
     /// <summary>Channels of the backbone's output.</summary>
     public long FeatureCount { get; }

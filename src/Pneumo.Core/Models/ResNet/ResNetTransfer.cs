@@ -80,7 +80,10 @@ public sealed class ResNetTransfer : ClassifierModel
     /// <summary>The backbone blocks that train (state-dict prefixes under <c>backbone.</c>).</summary>
     public IReadOnlyCollection<string> TrainableBlocks => trainableBlocks;
 
-    public override string FeatureLayer => "backbone.layer4";
+    /// <summary>The layer Grad-CAM explains: the last residual stage.</summary>
+    public const string FeatureLayerName = "backbone.layer4";
+
+    public override string FeatureLayer => FeatureLayerName;
 
     public override IReadOnlyList<string> PretrainedState { get; }
 

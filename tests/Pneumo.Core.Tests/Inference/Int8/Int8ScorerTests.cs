@@ -120,6 +120,14 @@ public class Int8ScorerTests
         using (var scorer = OnnxScorer.For(model, int8: true, cache: cache))
             Assert.Equal(first, scorer.Score(images));
 
+        // With the graph cached, a model whose network is deferred (predict --engine onnx-int8) never loads it.
+        using (var deferred = ModelDirectory.Load(model.Path, null, deferNetwork: true))
+        {
+            using (var scorer = OnnxScorer.For(deferred, int8: true, cache: cache))
+                Assert.Equal(first, scorer.Score(images));
+            Assert.False(deferred.NetworkLoaded, "a cached int8 graph needs no TorchSharp network");
+        }
+
         Assert.NotEqual(key, Int8GraphCache.Key(new string('a', 64), calibrated: true, ranges));
         Assert.NotEqual(key, Int8GraphCache.Key(model.WeightsSha256, calibrated: false, ranges));
         var moved = new SortedDictionary<string, float[]>(ranges.Ranges, StringComparer.Ordinal);
