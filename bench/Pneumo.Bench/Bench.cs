@@ -131,24 +131,6 @@ public static partial class Bench
         return n / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Float operations of one SZANet training step per image: forward, weight gradients and input gradients (not for the first layer) of every conv and dense layer.</summary>
-    public static double SzaNetTrainingGflop(int inputSize = 224)
-    {
-        double flops = 0;
-        int side = inputSize;
-        (int In, int Out)[] convs = [(3, 16), (16, 32), (32, 64)];
-        for (int l = 0; l < convs.Length; l++)
-        {
-            int outSide = side - 2;
-            double forward = 2.0 * convs[l].Out * convs[l].In * 9 * outSide * outSide;
-            flops += forward * (l == 0 ? 2 : 3);
-            side = outSide / 2;
-        }
-        double dense1 = 2.0 * 64 * side * side * 64, dense2 = 2.0 * 64;
-        flops += 3 * (dense1 + dense2);
-        return flops / 1e9;
-    }
-
     internal static TrainingThroughput MeasureTraining(string arch, string precision, string variant, ImageCache cache, IReadOnlyList<ImageRecord> records,
                                                       double[] weights, Augmentation augmentation, BenchOptions o, double fmaLoopGflops, CancellationToken cancel)
     {
@@ -186,7 +168,7 @@ public static partial class Bench
             ratios.Add(Math.Round(rate / roundBound, 3));
             images = loader.Records.Count;
         }
-        double? gflop = arch == SzaNet.Name ? SzaNetTrainingGflop(preprocessing.InputSize) : null;
+        double? gflop = TrainingFlops.Gflop(model, preprocessing.InputSize);
         return new TrainingThroughput(arch, precision, variant, bs, images, Math.Round(pipeline, 1), Math.Round(bound, 1), Math.Round(Percentile(ratios, 0.5), 3),
                                       gflop is double g ? Math.Round(g, 3) : null, gflop is double g2 ? Math.Round(g2 * pipeline, 1) : null,
                                       gflop is double g3 ? Math.Round(g3 * pipeline / fmaLoopGflops, 3) : null, ratios);
