@@ -4,23 +4,13 @@ using static TorchSharp.torch;
 namespace Pneumo.Models;
 
 /// <summary>
-/// A convolution layer computed in bfloat16 (inputs and weights rounded to bfloat16; gradients, weights and everything
-/// around it in float32), as autocast does: the mixed-precision training of <see cref="ClassifierModel.MixedPrecision"/>.
+/// A convolution layer computed in bfloat16 (inputs and weights rounded to bfloat16; the weights, their gradients and
+/// the optimiser in float32), as autocast does: the mixed-precision training of <see cref="ClassifierModel.MixedPrecision"/>.
+/// Either with float32 around it (<see cref="Apply"/>: SZANet) or with bfloat16 activations between layers
+/// (<see cref="ApplyKeepingBfloat16"/>: the ResNets, where it measured 1.33x faster, results/bench/bf16-activations).
 /// </summary>
 public static class Bfloat16Convolution
 {
-    /// <summary>
-    /// Whether bfloat16 loses time on this convolution of <paramref name="x"/> in training: oneDNN 3.7's bfloat16
-    /// weight-gradient kernel (jit_bf16, AVX-512 BF16, 2 threads) takes 3-4x its float32 time on a 3-channel input (a
-    /// stem), on strided 3x3 convolutions with fewer than 256 input channels and on 3x3 convolutions of maps of 7x7 or
-    /// smaller, more than bfloat16 saves in the forward and input-gradient passes (results/bench/profile, OPTIMIZATIONS.md).
-    /// </summary>
-    public static bool SlowerThanFloat32(Conv2d conv, Tensor x)
-    {
-        long inChannels = conv.weight!.shape[1], kernel = conv.kernel_size[0], stride = conv.stride[0];
-        return inChannels < 4 || (kernel == 3 && stride == 2 && inChannels < 256) || (kernel == 3 && x.shape[2] <= 7);
-    }
-
     /// <summary><paramref name="conv"/> applied to <paramref name="x"/>: in bfloat16 when <paramref name="enabled"/>, else as the layer is.</summary>
     public static Tensor Apply(Conv2d conv, Tensor x, bool enabled)
     {
@@ -31,4 +21,22 @@ public static class Bfloat16Convolution
                                      strides: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups);
         return y.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// <paramref name="conv"/> applied to <paramref name="x"/> (float32 or bfloat16) in bfloat16, the result left in
+    /// bfloat16: for a network whose activations stay bfloat16 between layers (batch norm, ReLU, pooling and residual
+    /// additions then run on bfloat16 tensors, with float32 parameters and statistics), as PyTorch's CPU autocast does.
+    /// The caller casts the network's output back with <see cref="ToFloat32"/>.
+    /// </summary>
+    public static Tensor ApplyKeepingBfloat16(Conv2d conv, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        const ScalarType half = ScalarType.BFloat16;
+        return nn.functional.conv2d(x.dtype == half ? x : x.to_type(half), conv.weight!.to_type(half), conv.bias?.to_type(half),
+                                    strides: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups)
+                 .MoveToOuterDisposeScope();
+    }
+
+    /// <summary><paramref name="x"/> in float32: cast when it is bfloat16 (the end of <see cref="ApplyKeepingBfloat16"/>'s layers), else itself.</summary>
+    public static Tensor ToFloat32(Tensor x) => x.dtype == ScalarType.BFloat16 ? x.to_type(ScalarType.Float32) : x;
 }

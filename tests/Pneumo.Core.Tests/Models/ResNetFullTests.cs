@@ -2,6 +2,7 @@ using Pneumo.Models;
 using Pneumo.Models.ResNet;
 using Pneumo.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -96,5 +97,42 @@ public class ResNetFullTests
         using var input = rand(2, 3, 224, 224);
         MixedPrecisionAssertions.TrainsInBfloat16AndEvaluatesInFloat32(model, input, () => model.call(input), 0.05,
                                                                        "backbone.conv1.weight", "backbone.layer1.0.conv1.weight", "backbone.layer4.1.conv2.weight");
+    }
+
+    /// <summary>
+    /// In bf16 training the activations stay bfloat16 between layers, as PyTorch's autocast keeps them: every batch norm
+    /// (stem, blocks, projections) receives a bfloat16 map; the head still gets float32 features; evaluation is float32 throughout.
+    /// </summary>
+    [Fact]
+    public void Bfloat16TrainingKeepsTheActivationsInBfloat16BetweenLayers()
+    {
+        manual_seed(5);
+        using var model = ModelRegistry.Get(ResNetTransfer.FullName).BuildForLoading(ModelRegistry.PretrainedResNet18Input.InputSize);
+        using var input = rand(2, 3, 224, 224);
+        var seen = new List<(string Name, ScalarType DType)>();
+        var hooks = model.named_modules()
+            .Where(m => m.module is BatchNorm2d or Linear)
+            .Select(m => ((nn.Module<Tensor, Tensor>)m.module).register_forward_pre_hook((_, x) => { seen.Add((m.name, x.dtype)); return x; }))
+            .ToList();
+        try
+        {
+            model.MixedPrecision = true;
+            model.train();
+            using (var output = model.call(input)) Assert.Equal(ScalarType.Float32, output.dtype);
+            var norms = seen.Where(s => s.Name.Contains("bn", StringComparison.Ordinal)).ToList();
+            Assert.Equal(model.named_modules().Count(m => m.module is BatchNorm2d), norms.Count);
+            Assert.All(norms, s => Assert.Equal(ScalarType.BFloat16, s.DType));
+            Assert.All(seen.Where(s => s.Name.StartsWith("fc", StringComparison.Ordinal)), s => Assert.Equal(ScalarType.Float32, s.DType));
+
+            seen.Clear();
+            model.eval();
+            using (var evaluated = model.call(input)) Assert.Equal(ScalarType.Float32, evaluated.dtype);
+            Assert.NotEmpty(seen);
+            Assert.All(seen, s => Assert.Equal(ScalarType.Float32, s.DType));
+        }
+        finally
+        {
+            foreach (var hook in hooks) hook.remove();
+        }
     }
 }

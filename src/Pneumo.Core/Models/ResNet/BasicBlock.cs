@@ -34,11 +34,15 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 
     public long Stride { get; }
 
-    /// <summary>Compute the convolutions of training steps in bfloat16 (see <see cref="ClassifierModel.MixedPrecision"/>).</summary>
+    /// <summary>
+    /// Train in bfloat16 (see <see cref="ClassifierModel.MixedPrecision"/>): the convolutions in bfloat16 and the output
+    /// left in bfloat16, for the next block (<see cref="Bfloat16Convolution.ApplyKeepingBfloat16"/>); whoever runs the
+    /// blocks casts the last one's output back to float32. Evaluation is float32 throughout.
+    /// </summary>
     public bool MixedPrecision { get; set; }
 
     private Tensor Conv(Conv2d conv, Tensor x) =>
-        Bfloat16Convolution.Apply(conv, x, MixedPrecision && training && !Bfloat16Convolution.SlowerThanFloat32(conv, x));
+        MixedPrecision && training ? Bfloat16Convolution.ApplyKeepingBfloat16(conv, x) : conv.call(x);
 
     /// <summary>The (convolution, batch norm) pairs in the order the exported graph computes them: projection first.</summary>
     public IEnumerable<(Conv2d Conv, BatchNorm2d Bn, string Name)> Layers()

@@ -43,7 +43,10 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Compute the convolutions of training steps in bfloat16, the stem's and every block's (see <see cref="ClassifierModel.MixedPrecision"/>).</summary>
+    /// <summary>
+    /// Train in bfloat16, the stem's and every block's convolutions, with the activations left in bfloat16 between
+    /// layers and cast back to float32 at the backbone's output (see <see cref="ClassifierModel.MixedPrecision"/>).
+    /// </summary>
     public bool MixedPrecision
     {
         get;
@@ -74,11 +77,12 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // The export pads the 7x7 stem by 3 at the top/left and 2 at the bottom/right, and the pooling by 1 at the
         // top/left only: the same outputs as symmetric padding, cut to its size (ExportPadding).
-        var stem = ExportPadding.Crop(Bfloat16Convolution.Apply(conv1, x, MixedPrecision && training && !Bfloat16Convolution.SlowerThanFloat32(conv1, x)), x, 7, 2, 3, 2);
+        var convolved = MixedPrecision && training ? Bfloat16Convolution.ApplyKeepingBfloat16(conv1, x) : conv1.call(x);
+        var stem = ExportPadding.Crop(convolved, x, 7, 2, 3, 2);
         x = nn.functional.relu(bn1.call(stem));
         x = ExportPadding.Crop(nn.functional.max_pool2d(x, 3, 2, padding: 1), x, 3, 2, 1, 0);
         foreach (var (_, block) in Blocks().Take(blockCount)) x = block.call(x);
-        return x.MoveToOuterDisposeScope();
+        return Bfloat16Convolution.ToFloat32(x).MoveToOuterDisposeScope();
     }
 
     /// <summary>Appends the backbone (or its stem and first <paramref name="blockCount"/> blocks) in evaluation mode to an ONNX graph, with the same asymmetric paddings.</summary>

@@ -150,7 +150,7 @@ public sealed class ResNetTransfer : ClassifierModel
         using var scope = NewDisposeScope();
         var x = front;
         foreach (var (_, block) in backbone.Blocks().Skip(frozenBlocks)) x = block.call(x);
-        return x.MoveToOuterDisposeScope();
+        return Bfloat16Convolution.ToFloat32(x).MoveToOuterDisposeScope();
     }
 
     public override Tensor ForwardHead(Tensor features) => LogitsFrom(TransferHead.Forward(features, fc1, dropout, fc2));
