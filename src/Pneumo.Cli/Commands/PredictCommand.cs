@@ -62,7 +62,8 @@ public sealed class PredictCommand(Terminal terminal) : PneumoCommand<PredictCom
     {
         var modelDirs = settings.Models.Length == 0 ? [ModelLocator.Resolve(null)] : settings.Models;
         using var diagnoser = Diagnoser.Load(modelDirs, dicom: new DicomOptions { AnyModality = settings.AnyModality },
-                                             engine: InferenceEngines.Parse(settings.Engine)!.Value, threads: Environment.ProcessorCount);
+                                             engine: InferenceEngines.Parse(settings.Engine)!.Value, threads: Environment.ProcessorCount,
+                                             deferNetworks: true);
         var heatmaps = settings.Explain is null ? null : new HeatmapFiles(settings.Explain);
         int failed = 0;
         var results = new List<ImagePrediction>();

@@ -93,21 +93,24 @@ public sealed class Diagnoser : IDisposable
     /// <paramref name="dicom"/> says which DICOM files are scored (default: radiographs only); <paramref name="engine"/>
     /// what runs the networks, ONNX Runtime on <paramref name="threads"/> threads per call (1: concurrent calls take a core
     /// each; a single caller such as <c>predict</c> gives it every core); <paramref name="batching"/> how
-    /// <see cref="DiagnoseAsync"/> groups concurrent calls (null: it does not).
+    /// <see cref="DiagnoseAsync"/> groups concurrent calls (null: it does not). <paramref name="deferNetworks"/>: with an
+    /// ONNX Runtime engine, load the TorchSharp networks only when first needed (Grad-CAM's heads, or a graph that is not
+    /// cached), for a short-lived caller such as <c>predict</c> that may never need them; a service loads them at once,
+    /// so that its first explained request does not pay for them.
     /// </remarks>
     /// <exception cref="InvalidDataException">A directory is not a loadable model; the message names it.</exception>
     public static Diagnoser Load(IReadOnlyList<string> modelDirs, long maxPixels = 100_000_000, int displaySize = DefaultDisplaySize,
                                  DicomOptions? dicom = null, InferenceEngine engine = InferenceEngine.TorchSharp, MicroBatching? batching = null,
-                                 int threads = 1)
+                                 int threads = 1, bool deferNetworks = false)
     {
         dicom ??= new DicomOptions();
         if (modelDirs.Count == 0) throw new ArgumentException("no model directory given", nameof(modelDirs));
         var loaded = new List<ModelDirectory>();
         try
         {
-            // ONNX Runtime runs the networks: TorchSharp's (libtorch's start, every weight) only on first use, for Grad-CAM's
-            // heads or to build a graph that is not cached.
-            foreach (var dir in modelDirs) loaded.Add(ModelDirectory.Load(dir, null, deferNetwork: engine != InferenceEngine.TorchSharp));
+            // With ONNX Runtime running the networks, TorchSharp's (libtorch's start, every weight) can wait for first use.
+            bool defer = deferNetworks && engine != InferenceEngine.TorchSharp;
+            foreach (var dir in modelDirs) loaded.Add(ModelDirectory.Load(dir, null, deferNetwork: defer));
         }
         catch
         {
