@@ -10,6 +10,8 @@ namespace Pneumo.Inference.Int8;
 /// by a key of everything it is made from: the weights, the calibration and Pneumo's own code (the build of the library
 /// that writes graphs), so a new model, calibration or Pneumo build never reads an old graph. Everything here is an
 /// optimisation: a folder that cannot be read or written, or a damaged file, means the graph is built as without it.
+/// The folder keeps the <see cref="MaxGraphs"/> graphs used last (65 MB each for the default ensemble): every new Pneumo
+/// build makes new keys, and the graphs of older builds would otherwise stay forever.
 /// </summary>
 /// <param name="directory">The folder; null = no cache (every start builds the graph).</param>
 public sealed class Int8GraphCache(string? directory)
@@ -23,6 +25,9 @@ public sealed class Int8GraphCache(string? directory)
     public static Int8GraphCache Default => new(DefaultDirectory());
 
     public string? Directory { get; } = directory;
+
+    /// <summary>How many graphs the folder keeps: adding one removes those used longest ago beyond this.</summary>
+    public const int MaxGraphs = 6;
 
     public static string? DefaultDirectory() => CacheFolder.Resolve(EnvironmentVariable, FileNames.GraphCacheFolder);
 
@@ -40,7 +45,12 @@ public sealed class Int8GraphCache(string? directory)
         var path = PathOf(key);
         try
         {
-            if (File.Exists(path)) return File.ReadAllBytes(path);
+            if (File.Exists(path))
+            {
+                var kept = File.ReadAllBytes(path);
+                File.SetLastWriteTimeUtc(path, DateTime.UtcNow);  // used now: the last to be removed
+                return kept;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         var graph = build();
@@ -48,9 +58,23 @@ public sealed class Int8GraphCache(string? directory)
         {
             System.IO.Directory.CreateDirectory(Directory);
             AtomicFile.Write(path, tmp => File.WriteAllBytes(tmp, graph));
+            RemoveLeastRecentlyUsed();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return graph;
+    }
+
+    /// <summary>Deletes the graphs beyond the <see cref="MaxGraphs"/> used last (by their write time, which a read renews).</summary>
+    private void RemoveLeastRecentlyUsed()
+    {
+        var stale = new DirectoryInfo(Directory!).GetFiles("*.onnx")
+            .OrderByDescending(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
+            .Skip(MaxGraphs);
+        foreach (var file in stale)
+        {
+            try { file.Delete(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Forgets the graph kept under <paramref name="key"/> (a damaged one).</summary>

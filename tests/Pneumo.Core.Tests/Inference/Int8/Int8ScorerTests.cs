@@ -145,6 +145,31 @@ public class Int8ScorerTests
             Assert.Equal(first, scorer.Score(images));
     }
 
+    /// <summary>
+    /// The cache keeps the <see cref="Int8GraphCache.MaxGraphs"/> graphs used last: adding one more removes the graph used
+    /// longest ago, and reading a graph counts as using it (each new Pneumo build makes new keys: old graphs must go).
+    /// </summary>
+    [Fact]
+    public void TheGraphCacheKeepsOnlyTheGraphsUsedLast()
+    {
+        using var temp = new TempDir();
+        var cache = new Int8GraphCache(temp.Combine("cache"));
+        var start = DateTime.UtcNow.AddHours(-1);
+        string File(int i) => Path.Combine(cache.Directory!, $"key{i}.onnx");
+        for (int i = 0; i < Int8GraphCache.MaxGraphs; i++)
+        {
+            cache.GetOrAdd($"key{i}", () => [(byte)i]);
+            System.IO.File.SetLastWriteTimeUtc(File(i), start.AddMinutes(i));  // key0 the oldest
+        }
+        Assert.Equal([0], cache.GetOrAdd("key0", () => throw new InvalidOperationException("kept: not built again")));  // key0 used now
+
+        cache.GetOrAdd("new", () => [9]);
+        Assert.Equal(Int8GraphCache.MaxGraphs, Directory.GetFiles(cache.Directory!).Length);
+        Assert.False(System.IO.File.Exists(File(1)), "the graph used longest ago is removed");
+        Assert.True(System.IO.File.Exists(File(0)), "a graph read since is kept");
+        Assert.True(System.IO.File.Exists(Path.Combine(cache.Directory!, "new.onnx")));
+    }
+
     [Theory]
     [InlineData("onnx-int8", InferenceEngine.OnnxRuntimeInt8)]
     [InlineData("INT8", InferenceEngine.OnnxRuntimeInt8)]
