@@ -117,7 +117,13 @@ public sealed class ModelDirectory : IDisposable
     public static ModelDirectory Load(string dir, Action<string>? warn, bool deferNetwork = false)
     {
         var loaded = Verify(dir, warn);
-        if (!deferNetwork) _ = loaded.Model;
+        if (deferNetwork) return loaded;
+        try { _ = loaded.Model; }
+        catch
+        {
+            loaded.Dispose();  // an ensemble's members whose networks did load
+            throw;
+        }
         return loaded;
     }
 
