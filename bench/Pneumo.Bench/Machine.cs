@@ -35,8 +35,8 @@ public static class Machine
 
     /// <summary>
     /// GFLOP/s of independent float32 FMA chains on every thread for about half a second (a practical ceiling): the best
-    /// of three such rounds, so that a round that starts while the JIT, the thread pool or the clock is still warming up
-    /// (seen at the start of a bench: 68-125 against 214 GFLOP/s quiet) does not set the ceiling.
+    /// of three such rounds, so that one slow round does not set the ceiling (a bench started right after a build read
+    /// 125 GFLOP/s in its single round where the quiet machine reads 214-231).
     /// </summary>
     public static double MeasureFma(int threads, double seconds = 0.5) =>
         Enumerable.Range(0, 3).Max(_ => MeasureFmaOnce(threads, seconds));

@@ -109,7 +109,7 @@ public sealed class Diagnoser : IDisposable
         try
         {
             // With ONNX Runtime running the networks, TorchSharp's (libtorch's start, every weight) can wait for first use.
-            bool defer = deferNetworks && engine != InferenceEngine.TorchSharp;
+            bool defer = deferNetworks && engine.IsOnnx();
             foreach (var dir in modelDirs) loaded.Add(ModelDirectory.Load(dir, null, deferNetwork: defer));
         }
         catch

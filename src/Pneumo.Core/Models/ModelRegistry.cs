@@ -71,11 +71,11 @@ public static class ModelRegistry
                             },
         [OnnxBackboneModel.Name] = new(OnnxBackboneModel.Name,
                             "your own ONNX image featurizer (--backbone FILE.onnx), frozen, with the paper's head",
-                            (size, b, k) => new OnnxBackboneModel(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx"), size, k),
+                            (size, b, k) => new OnnxBackboneModel(RequireBackbone(b), size, k),
                             ImageNetRgbInput)
                             {
                                 NeedsBackbone = true,
-                                FeatureLayerOf = b => OnnxBackboneModel.FeatureLayerOf(b ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx")),
+                                FeatureLayerOf = b => OnnxBackboneModel.FeatureLayerOf(RequireBackbone(b)),
                             },
     };
 
@@ -86,6 +86,10 @@ public static class ModelRegistry
     public static Preprocessing PretrainedResNet18Input => new() { ChannelOrder = ChannelOrder.Bgr, Scale = 1, MeanImage = PretrainedFiles.ResNet18MeanImage };
 
     public static IReadOnlyCollection<string> Names => Architectures.Keys;
+
+    /// <exception cref="ArgumentException">No backbone was given to <see cref="OnnxBackboneModel.Name"/>.</exception>
+    private static BackboneSpec RequireBackbone(BackboneSpec? backbone) =>
+        backbone ?? throw new ArgumentException($"{OnnxBackboneModel.Name} needs --backbone FILE.onnx");
 
     public static bool Contains(string name) => Architectures.ContainsKey(name);
 

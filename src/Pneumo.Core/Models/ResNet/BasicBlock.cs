@@ -42,7 +42,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public bool MixedPrecision { get; set; }
 
     private Tensor Conv(Conv2d conv, Tensor x) =>
-        MixedPrecision && training ? Bfloat16Convolution.ApplyKeepingBfloat16(conv, x) : conv.call(x);
+        Bfloat16Convolution.ApplyKeepingBfloat16(conv, x, MixedPrecision && training);
 
     /// <summary>The (convolution, batch norm) pairs in the order the exported graph computes them: projection first.</summary>
     public IEnumerable<(Conv2d Conv, BatchNorm2d Bn, string Name)> Layers()

@@ -77,8 +77,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // The export pads the 7x7 stem by 3 at the top/left and 2 at the bottom/right, and the pooling by 1 at the
         // top/left only: the same outputs as symmetric padding, cut to its size (ExportPadding).
-        var convolved = MixedPrecision && training ? Bfloat16Convolution.ApplyKeepingBfloat16(conv1, x) : conv1.call(x);
-        var stem = ExportPadding.Crop(convolved, x, 7, 2, 3, 2);
+        var stem = ExportPadding.Crop(Bfloat16Convolution.ApplyKeepingBfloat16(conv1, x, MixedPrecision && training), x, 7, 2, 3, 2);
         x = nn.functional.relu(bn1.call(stem));
         x = ExportPadding.Crop(nn.functional.max_pool2d(x, 3, 2, padding: 1), x, 3, 2, 1, 0);
         foreach (var (_, block) in Blocks().Take(blockCount)) x = block.call(x);
